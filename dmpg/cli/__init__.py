@@ -1,0 +1,114 @@
+"""``dmpg``: the command line (contract: DESIGN.md "The command line").
+
+Start-up must stay fast (``dmpg --help`` under 0.5 s): this module imports only argparse; each
+command's module, and with it Prefect, SQLAlchemy or docx, is imported when that command runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Callable, Sequence
+
+# command -> (module under dmpg.cli, one-line help, function adding its arguments)
+Adder = Callable[[argparse.ArgumentParser], None]
+
+
+def _json_flag(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+
+def _check(p: argparse.ArgumentParser) -> None:
+    p.add_argument("form", help="the proposal form: .yaml, .yml, .json or a filled .docx")
+    _json_flag(p)
+
+
+def _form(p: argparse.ArgumentParser) -> None:
+    sub = p.add_subparsers(dest="form_command", required=True, metavar="{blank,render}")
+    blank = sub.add_parser("blank", help="write an empty, fillable indstillingsskema (.docx)")
+    blank.add_argument("out", help="where to write the .docx")
+    render = sub.add_parser("render", help="fill the Word form from a YAML/JSON form")
+    render.add_argument("form", help="the proposal form (.yaml/.json)")
+    render.add_argument("out", help="where to write the .docx")
+
+
+def _propose(p: argparse.ArgumentParser) -> None:
+    p.add_argument("form", help="the proposal form: .yaml, .json or a filled .docx")
+    _json_flag(p)
+
+
+def _decide(p: argparse.ArgumentParser) -> None:
+    p.add_argument("proposal", help="proposal id, e.g. DMPG-2026-001")
+    p.add_argument("gate", choices=["revision", "advice", "steering", "approval", "appointments"])
+    p.add_argument("--input", required=True, metavar="FILE", help="the decision as YAML or JSON")
+    p.add_argument("--by", required=True, metavar="EMAIL", help="who records it (must be on the roster)")
+    _json_flag(p)
+
+
+def _status(p: argparse.ArgumentParser) -> None:
+    p.add_argument("proposal", help="proposal id, e.g. DMPG-2026-001")
+    _json_flag(p)
+
+
+def _up(p: argparse.ArgumentParser) -> None:
+    _json_flag(p)
+
+
+def _demo(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--keep-running", action="store_true", help="leave the local stack up to browse the UI")
+
+
+def _outbox(p: argparse.ArgumentParser) -> None:
+    sub = p.add_subparsers(dest="outbox_command", metavar="{list,retry}")
+    lst = sub.add_parser("list", help="list notifications (default)")
+    _json_flag(lst)
+    sub.add_parser("retry", help="send again what failed or is pending")
+    _json_flag(p)
+
+
+COMMANDS: dict[str, tuple[str, str, Adder | None]] = {
+    "check": ("check", "check a proposal form against the basic premises (grundpræmisser)", _check),
+    "form": ("form", "the proposal form in Word: blank or filled", _form),
+    "registry": ("registry", "list the established DMPGs", _json_flag),
+    "up": ("stack", "start the local stack: Prefect server + UI, flow runner, mail sink", _up),
+    "down": ("stack", "stop what 'dmpg up' started", None),
+    "propose": ("propose", "submit a proposal: starts its lifecycle flow run", _propose),
+    "pending": ("pending", "list proposals waiting at a gate", _json_flag),
+    "decide": ("decide", "record a gate's decision (resumes the waiting flow run)", _decide),
+    "status": ("status", "a proposal's stage, timeline, documents and notifications", _status),
+    "outbox": ("outbox", "the notification outbox: list, or retry what failed", _outbox),
+    "demo": ("demo", "run an example proposal through the whole lifecycle on the local stack", _demo),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dmpg",
+        description="DMPG proposal engine: from indstillingsskema to established group, on Prefect.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, (_module, help_text, adder) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        if adder:
+            adder(p)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    module_name, _, _ = COMMANDS[args.command]
+    try:
+        module = importlib.import_module(f"dmpg.cli.{module_name}")
+        return int(module.run(args) or 0)
+    except KeyboardInterrupt:
+        print("dmpg: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the one place that turns any error into one line
+        from dmpg.cli._errors import report
+
+        return report(exc, args.command)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,37 @@
+"""Turn an exception into what a user sees: one clear line (or a list of field problems), no traceback.
+
+Unexpected errors are written in full to ``DMPG_HOME/run/dmpg-errors.log`` for IT, and the user is
+told where that is.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from datetime import datetime, timezone
+
+from dmpg.errors import UserError
+
+
+def report(exc: BaseException, command: str) -> int:
+    if isinstance(exc, UserError):
+        print(f"dmpg {command}: {exc}", file=sys.stderr)
+        return exc.exit_code
+    where = _log(exc)
+    hint = f" (details in {where})" if where else ""
+    print(f"dmpg {command}: unexpected error: {type(exc).__name__}: {exc}{hint}", file=sys.stderr)
+    return 3
+
+
+def _log(exc: BaseException) -> str | None:
+    try:
+        from dmpg.settings import get_settings
+
+        log = get_settings().run_dir / "dmpg-errors.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("a", encoding="utf-8") as fh:
+            fh.write(f"--- {datetime.now(timezone.utc).isoformat()}\n")
+            fh.write("".join(traceback.format_exception(exc)))
+        return str(log)
+    except Exception:  # noqa: BLE001 - logging must never mask the original error
+        return None

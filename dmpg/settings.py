@@ -1,0 +1,72 @@
+"""The one settings object: every knob is a ``DMPG_*`` environment variable (or a line in ``.env``).
+
+Paths default to the project checkout so that ``make demo`` works on a fresh clone with nothing set:
+all local state lives under ``DMPG_HOME`` (default ``var/`` in the project).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DMPG_", env_file=".env", extra="ignore")
+
+    home: Path = Field(PROJECT_ROOT / "var", description="All local state: ledger, Prefect home, documents, mail.")
+    database_url: str | None = Field(None, description="SQLAlchemy URL of the ledger; default SQLite under home.")
+    roster: Path = Field(PROJECT_ROOT / "roster.yaml", description="Who is who (roster.yaml).")
+    templates_dir: Path = Field(PROJECT_ROOT / "templates", description="Word and e-mail templates.")
+
+    # The local stack (dmpg up): ports are settings so a test stack and a user's can run side by side.
+    prefect_port: int = 4200
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 8025
+    # How often the local runner asks the server for work; Prefect's default is 10 s.
+    runner_poll_seconds: float = 1.0
+
+    # Gates wait for months; what happens at expiry is recorded in the ledger.
+    gate_timeout_days: int = 180
+
+    # E-mail: apprise URLs. Empty means the local mail sink (plain SMTP on smtp_host:smtp_port).
+    mail_from: str = "dmpg-sekretariatet@example.dk"
+    apprise_urls: list[str] = Field(default_factory=list)
+    secretariat_apprise_urls: list[str] = Field(
+        default_factory=list, description="Extra apprise targets for the secretariat (e.g. a Teams channel)."
+    )
+    remind_after_days: int = 14
+
+    @property
+    def ledger_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.home / 'ledger.db'}"
+
+    @property
+    def documents_dir(self) -> Path:
+        return self.home / "documents"
+
+    @property
+    def mail_dir(self) -> Path:
+        return self.home / "mail"
+
+    @property
+    def prefect_home(self) -> Path:
+        return self.home / "prefect"
+
+    @property
+    def run_dir(self) -> Path:
+        """Pid files and logs of the local stack's processes."""
+        return self.home / "run"
+
+    @property
+    def local_api_url(self) -> str:
+        return f"http://127.0.0.1:{self.prefect_port}/api"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

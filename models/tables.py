@@ -1,0 +1,146 @@
+"""Ledger tables. Every row a side effect writes carries a unique ``key`` (or a unique constraint),
+so that a resumed flow run, which re-executes from the top, never writes the same fact twice.
+
+Key conventions (all strings, stable across re-runs):
+- stage event: ``{proposal}:{kind}:{gate or stage}:{round}`` (+ ``:{attempt}`` for refused inputs)
+- document:    unique (proposal_id, kind, round, recipient, version)
+- notification ``{proposal}:{kind}:{round}:{recipient}``
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Any
+
+from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Proposal(SQLModel, table=True):
+    """One proposed DMPG (indstilling), identified as ``DMPG-<year>-<nnn>``."""
+
+    __tablename__ = "proposals"
+
+    id: str = Field(primary_key=True, max_length=32)
+    title: str
+    slug: str = Field(max_length=120)
+    stage: str = Field(default="submitted", index=True, max_length=32)
+    form: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    flow_run_id: str | None = Field(default=None, index=True, max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class StageEvent(SQLModel, table=True):
+    """The audit trail: every stage change, gate opening, decision, refusal and expiry."""
+
+    __tablename__ = "stage_events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    proposal_id: str = Field(foreign_key="proposals.id", index=True, max_length=32)
+    key: str = Field(unique=True, max_length=255)
+    at: datetime = Field(default_factory=utcnow)
+    kind: str = Field(max_length=48)
+    stage: str | None = Field(default=None, max_length=32)
+    gate: str | None = Field(default=None, max_length=32)
+    round: int | None = None
+    by: str | None = Field(default=None, max_length=320)
+    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class Decision(SQLModel, table=True):
+    """An accepted gate input; one per (proposal, gate, round)."""
+
+    __tablename__ = "decisions"
+    __table_args__ = (UniqueConstraint("proposal_id", "gate", "round", name="uq_decision_gate_round"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    proposal_id: str = Field(foreign_key="proposals.id", index=True, max_length=32)
+    gate: str = Field(max_length=32)
+    round: int
+    outcome: str = Field(max_length=48)
+    payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    recorded_by: str = Field(max_length=320)
+    at: datetime = Field(default_factory=utcnow)
+
+
+class Document(SQLModel, table=True):
+    """A rendered Word document: where it is and its sha256. Each re-render is a new version."""
+
+    __tablename__ = "documents"
+    __table_args__ = (
+        UniqueConstraint("proposal_id", "kind", "round", "recipient", "version", name="uq_document_version"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    proposal_id: str = Field(foreign_key="proposals.id", index=True, max_length=32)
+    kind: str = Field(max_length=48)
+    round: int = 1
+    recipient: str = Field(default="", max_length=320)  # e.g. the organisation of an appointment request
+    version: int = 1
+    path: str
+    sha256: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Notification(SQLModel, table=True):
+    """The outbox: a row is written before a message is sent, once per key; delivery updates it."""
+
+    __tablename__ = "notifications"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, max_length=400)
+    proposal_id: str | None = Field(default=None, foreign_key="proposals.id", index=True, max_length=32)
+    kind: str = Field(max_length=48)
+    round: int = 1
+    recipient: str = Field(max_length=320)
+    subject: str
+    body_text: str
+    body_html: str = ""
+    attachments: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    status: str = Field(default="pending", index=True, max_length=16)  # pending | sent | failed
+    attempts: int = 0
+    last_error: str | None = None
+    next_attempt_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    sent_at: datetime | None = None
+
+
+class RosterPerson(SQLModel, table=True):
+    """A person on the roster and the body they sit in (secretariat, reference_group, ...)."""
+
+    __tablename__ = "roster_people"
+    __table_args__ = (UniqueConstraint("body", "email", name="uq_roster_body_email"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    body: str = Field(max_length=32, index=True)
+    name: str
+    email: str = Field(max_length=320, index=True)
+
+
+class Organisation(SQLModel, table=True):
+    """Contact for a represented body (``represents`` code), who receives appointment requests."""
+
+    __tablename__ = "organisations"
+
+    code: str = Field(primary_key=True, max_length=32)
+    name: str
+    email: str = Field(max_length=320)
+
+
+class RegistryGroup(SQLModel, table=True):
+    """An established DMPG. Seeded from seed 001; an established proposal adds its group."""
+
+    __tablename__ = "registry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=200)
+    icd_codes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    database_since: str | None = None  # free text, e.g. "2013 (børn; voksne fra 2024)"
+    dmpg_since: date
+    note: str | None = None
+    proposal_id: str | None = Field(default=None, foreign_key="proposals.id", max_length=32)
