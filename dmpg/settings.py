@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     prefect_port: int = 4200
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 8025
+    # Public address of the Prefect UI in links (mails, documents); default: the local stack's UI.
+    ui_url: str | None = None
     # How often the local runner asks the server for work; Prefect's default is 10 s.
     runner_poll_seconds: float = 1.0
 
@@ -65,6 +67,14 @@ class Settings(BaseSettings):
     @property
     def local_api_url(self) -> str:
         return f"http://127.0.0.1:{self.prefect_port}/api"
+
+    @property
+    def prefect_ui_url(self) -> str:
+        return (self.ui_url or f"http://127.0.0.1:{self.prefect_port}").rstrip("/")
+
+    def flow_run_url(self, flow_run_id: str) -> str:
+        """Link to a flow run in the Prefect UI (where a waiting gate's Resume form is)."""
+        return f"{self.prefect_ui_url}/runs/flow-run/{flow_run_id}"
 
 
 @lru_cache
