@@ -12,12 +12,32 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, UniqueConstraint
+from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timestamp stored as naive UTC (a plain DATETIME column on every backend) and read back as an
+    aware UTC ``datetime``. Without it SQLite hands back naive values, and ``utcnow() - event.at``
+    would raise for whoever computes how long a gate has waited."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):  # noqa: ANN001, ANN201
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):  # noqa: ANN001, ANN201
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value
 
 
 class Proposal(SQLModel, table=True):
@@ -31,8 +51,8 @@ class Proposal(SQLModel, table=True):
     stage: str = Field(default="submitted", index=True, max_length=32)
     form: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     flow_run_id: str | None = Field(default=None, index=True, max_length=64)
-    created_at: datetime = Field(default_factory=utcnow)
-    updated_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class StageEvent(SQLModel, table=True):
@@ -43,7 +63,7 @@ class StageEvent(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     proposal_id: str = Field(foreign_key="proposals.id", index=True, max_length=32)
     key: str = Field(unique=True, max_length=255)
-    at: datetime = Field(default_factory=utcnow)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     kind: str = Field(max_length=48)
     stage: str | None = Field(default=None, max_length=32)
     gate: str | None = Field(default=None, max_length=32)
@@ -65,7 +85,7 @@ class Decision(SQLModel, table=True):
     outcome: str = Field(max_length=48)
     payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     recorded_by: str = Field(max_length=320)
-    at: datetime = Field(default_factory=utcnow)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class Document(SQLModel, table=True):
@@ -84,7 +104,7 @@ class Document(SQLModel, table=True):
     version: int = 1
     path: str
     sha256: str = Field(max_length=64)
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class Notification(SQLModel, table=True):
@@ -105,9 +125,9 @@ class Notification(SQLModel, table=True):
     status: str = Field(default="pending", index=True, max_length=16)  # pending | sent | failed
     attempts: int = 0
     last_error: str | None = None
-    next_attempt_at: datetime | None = None
-    created_at: datetime = Field(default_factory=utcnow)
-    sent_at: datetime | None = None
+    next_attempt_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class RosterPerson(SQLModel, table=True):

@@ -1,0 +1,423 @@
+"""The ledger's repository: every read and write of business records goes through these functions.
+
+Conventions (contracts for every caller — flows, tasks, CLI):
+- Each function takes an optional keyword ``session``. Without it the function opens its own
+  ``session_scope()`` and commits before returning; with it the work joins the caller's transaction
+  (nothing is committed here) so several writes can be one unit.
+- Returned rows are detached, fully loaded objects: safe to read after the session has closed.
+- "Once per key" writes are idempotent *and* concurrent-safe: the unique constraint decides, the
+  insert runs in a SAVEPOINT, and losing the race is the same as having written it before. A
+  resumed flow run re-executes from the top, so replays are the normal case, not an error.
+- A missing proposal is a ``UserError`` a user can act on.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, delete, select
+
+from dmpg.errors import UserError
+from models.db import session_scope
+from models.tables import (
+    Decision,
+    Document,
+    Organisation,
+    Proposal,
+    RegistryGroup,
+    RosterPerson,
+    StageEvent,
+    utcnow,
+)
+from models.vocabulary import STAGES, EventKind
+
+if TYPE_CHECKING:
+    from forms.proposal import ProposalForm
+    from forms.registry import RegistryEntry
+    from forms.roster import Roster
+
+PROPOSAL_ID = re.compile(r"^DMPG-(\d{4})-(\d{3,})$")
+ROSTER_BODIES: tuple[str, ...] = ("secretariat", "reference_group", "steering_group", "director_circle")
+_ID_ATTEMPTS = 20  # concurrent proposals racing for the same number retry with the next one
+
+
+@contextmanager
+def _session(session: Session | None) -> Iterator[Session]:
+    """The caller's session as is, or a fresh committed-on-exit one."""
+    if session is not None:
+        yield session
+    else:
+        with session_scope() as own:
+            yield own
+
+
+def _insert_once(session: Session, row: Any) -> bool:
+    """Insert ``row`` in a SAVEPOINT; False (and nothing written) when a unique constraint refuses it."""
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        return False
+    return True
+
+
+# --- proposals ------------------------------------------------------------------------------------
+
+
+def slugify(title: str, max_length: int = 120) -> str:
+    """ASCII slug of a Danish title: 'Angst og OCD' -> 'angst-og-ocd', 'Spiseforstyrrelser for børn'
+    -> 'spiseforstyrrelser-for-boern' (æ->ae, ø->oe, å->aa), never empty ('dmpg' as a last resort)."""
+    text = title.strip().lower().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    return slug[:max_length].rstrip("-") or "dmpg"
+
+
+def next_proposal_id(session: Session, year: int) -> str:
+    """The next free id of ``year`` ('DMPG-2026-001', '-002', ...; more digits after 999).
+
+    Reading the highest number and inserting it is a race between processes; ``create_proposal``
+    settles it by retrying on the primary key's unique violation."""
+    ids = session.exec(select(Proposal.id).where(col(Proposal.id).like(f"DMPG-{year}-%"))).all()
+    numbers = [int(m.group(2)) for pid in ids if (m := PROPOSAL_ID.match(pid))]
+    return f"DMPG-{year}-{max(numbers, default=0) + 1:03d}"
+
+
+def create_proposal(
+    form: ProposalForm, *, year: int | None = None, source: str | None = None, session: Session | None = None
+) -> Proposal:
+    """Store a new proposal at stage ``submitted`` with a fresh id of ``year`` (default: this year)
+    and record its ``submitted`` event (detail ``{"source": source}``). Never reuses an id."""
+    year = year or date.today().year
+    with _session(session) as s:
+        for _ in range(_ID_ATTEMPTS):
+            proposal = Proposal(
+                id=next_proposal_id(s, year),
+                title=form.title,
+                slug=slugify(form.title),
+                stage="submitted",
+                form=form.model_dump(mode="json"),
+            )
+            if _insert_once(s, proposal):
+                break
+        else:
+            raise UserError(f"could not allocate a proposal id for {year}: too many at once, try again")
+        s.add(_event_row(proposal.id, key=f"{proposal.id}:{EventKind.SUBMITTED}:submitted:1",
+                         kind=EventKind.SUBMITTED, stage="submitted", detail={"source": source}))
+        s.flush()
+        return proposal
+
+
+def _load(session: Session, proposal_id: str) -> Proposal:
+    proposal = session.get(Proposal, proposal_id)
+    if proposal is None:
+        raise UserError(f"no proposal {proposal_id} (see dmpg status/pending)")
+    return proposal
+
+
+def get_proposal(proposal_id: str, *, session: Session | None = None) -> Proposal:
+    """The proposal; ``UserError`` 'no proposal DMPG-... (see dmpg status/pending)' when unknown."""
+    with _session(session) as s:
+        return _load(s, proposal_id)
+
+
+def list_proposals(stage: str | None = None, *, session: Session | None = None) -> list[Proposal]:
+    """All proposals (or those at ``stage``), oldest first."""
+    with _session(session) as s:
+        query = select(Proposal).order_by(Proposal.created_at, Proposal.id)
+        if stage is not None:
+            query = query.where(Proposal.stage == stage)
+        return list(s.exec(query).all())
+
+
+def set_flow_run(proposal_id: str, flow_run_id: str, *, session: Session | None = None) -> None:
+    """Remember the proposal's lifecycle flow run (what ``pending``/``decide`` resume)."""
+    with _session(session) as s:
+        proposal = _load(s, proposal_id)
+        proposal.flow_run_id = str(flow_run_id)
+        proposal.updated_at = utcnow()
+        s.add(proposal)
+
+
+def set_stage(
+    proposal_id: str,
+    stage: str,
+    *,
+    key: str,
+    by: str | None = None,
+    detail: dict[str, Any] | None = None,
+    session: Session | None = None,
+) -> bool:
+    """Move the proposal to ``stage`` and record a ``stage_entered`` event, once per ``key``.
+
+    Returns True when this call did it. A replay of an old key (a resumed run re-executing from the
+    top) changes nothing, so the stage never flips back to an earlier one."""
+    if stage not in STAGES:
+        raise ValueError(f"unknown stage {stage!r}; expected one of {', '.join(STAGES)}")
+    with _session(session) as s:
+        proposal = _load(s, proposal_id)
+        row = _event_row(proposal_id, key=key, kind=EventKind.STAGE_ENTERED, stage=stage, by=by, detail=detail)
+        if not _insert_once(s, row):
+            return False
+        proposal.stage = stage
+        proposal.updated_at = utcnow()
+        s.add(proposal)
+        return True
+
+
+def update_form(proposal_id: str, form: ProposalForm, *, session: Session | None = None) -> Proposal:
+    """Replace the stored form (a revision); the title and slug follow the new form."""
+    with _session(session) as s:
+        proposal = _load(s, proposal_id)
+        proposal.form = form.model_dump(mode="json")
+        proposal.title = form.title
+        proposal.slug = slugify(form.title)
+        proposal.updated_at = utcnow()
+        s.add(proposal)
+        return proposal
+
+
+# --- audit trail and decisions --------------------------------------------------------------------
+
+
+def _event_row(proposal_id: str, *, key: str, kind: str, stage: str | None = None, gate: str | None = None,
+               round: int | None = None, by: str | None = None, detail: dict[str, Any] | None = None) -> StageEvent:
+    return StageEvent(proposal_id=proposal_id, key=key, kind=kind, stage=stage, gate=gate, round=round,
+                      by=by, detail=dict(detail or {}))
+
+
+def record_event(
+    proposal_id: str,
+    *,
+    key: str,
+    kind: str,
+    stage: str | None = None,
+    gate: str | None = None,
+    round: int | None = None,  # noqa: A002 - the domain's word (a gate's round)
+    by: str | None = None,
+    detail: dict[str, Any] | None = None,
+    session: Session | None = None,
+) -> bool:
+    """Append an audit event once per ``key``: True if this call inserted it, False if it existed."""
+    with _session(session) as s:
+        _load(s, proposal_id)
+        if s.exec(select(StageEvent.id).where(StageEvent.key == key)).first() is not None:
+            return False
+        return _insert_once(s, _event_row(proposal_id, key=key, kind=kind, stage=stage, gate=gate,
+                                          round=round, by=by, detail=detail))
+
+
+def events(proposal_id: str, *, session: Session | None = None) -> list[StageEvent]:
+    """The proposal's audit trail, oldest first (time, then insertion order)."""
+    with _session(session) as s:
+        query = select(StageEvent).where(StageEvent.proposal_id == proposal_id)
+        return list(s.exec(query.order_by(StageEvent.at, StageEvent.id)).all())
+
+
+def record_decision(
+    proposal_id: str,
+    gate: str,
+    round: int,  # noqa: A002
+    outcome: str,
+    payload: dict[str, Any],
+    recorded_by: str,
+    *,
+    session: Session | None = None,
+) -> Decision:
+    """Store a gate's accepted input once per (proposal, gate, round); a repeat returns the row that
+    is already there (the first decision stands)."""
+
+    def existing(s: Session) -> Decision | None:
+        query = select(Decision).where(
+            Decision.proposal_id == proposal_id, Decision.gate == gate, Decision.round == round
+        )
+        return s.exec(query).first()
+
+    with _session(session) as s:
+        _load(s, proposal_id)
+        if (found := existing(s)) is not None:
+            return found
+        row = Decision(proposal_id=proposal_id, gate=gate, round=round, outcome=outcome,
+                       payload=_jsonable(payload), recorded_by=recorded_by)
+        if _insert_once(s, row):
+            return row
+        found = existing(s)
+        assert found is not None  # the unique constraint refused it, so it exists
+        return found
+
+
+def decisions(proposal_id: str, *, session: Session | None = None) -> list[Decision]:
+    """The proposal's decisions, oldest first."""
+    with _session(session) as s:
+        query = select(Decision).where(Decision.proposal_id == proposal_id)
+        return list(s.exec(query.order_by(Decision.at, Decision.id)).all())
+
+
+def _jsonable(payload: dict[str, Any]) -> dict[str, Any]:
+    """Dates and other pydantic-serialisable values as JSON (a gate input's ``model_dump()``)."""
+    from pydantic_core import to_jsonable_python
+
+    return to_jsonable_python(payload)
+
+
+# --- documents ------------------------------------------------------------------------------------
+
+
+def record_document(
+    proposal_id: str,
+    kind: str,
+    round: int,  # noqa: A002
+    recipient: str,
+    path: str | Path,
+    sha256: str,
+    *,
+    session: Session | None = None,
+) -> Document:
+    """Record a rendered document as a new version of (proposal, kind, round, recipient)."""
+    with _session(session) as s:
+        _load(s, proposal_id)
+        for _ in range(_ID_ATTEMPTS):
+            latest = _latest_version(s, proposal_id, kind, round, recipient)
+            row = Document(proposal_id=proposal_id, kind=kind, round=round, recipient=recipient,
+                           version=latest + 1, path=str(path), sha256=sha256)
+            if _insert_once(s, row):
+                return row
+        raise UserError(f"could not record document {kind} for {proposal_id}: too many writers at once")
+
+
+def _latest_version(s: Session, proposal_id: str, kind: str, round: int, recipient: str) -> int:  # noqa: A002
+    query = select(func.max(Document.version)).where(
+        Document.proposal_id == proposal_id, Document.kind == kind,
+        Document.round == round, Document.recipient == recipient,
+    )
+    return s.exec(query).one() or 0
+
+
+def documents(proposal_id: str, latest_only: bool = True, *, session: Session | None = None) -> list[Document]:
+    """The proposal's documents, oldest first; by default only the latest version of each
+    (kind, round, recipient)."""
+    with _session(session) as s:
+        query = select(Document).where(Document.proposal_id == proposal_id)
+        rows = list(s.exec(query.order_by(Document.created_at, Document.id)).all())
+    if not latest_only:
+        return rows
+    latest: dict[tuple[str, int, str], Document] = {}
+    for row in rows:
+        slot = (row.kind, row.round, row.recipient)
+        if slot not in latest or row.version > latest[slot].version:
+            latest[slot] = row
+    return sorted(latest.values(), key=lambda d: (d.created_at, d.id or 0))
+
+
+def find_document(
+    proposal_id: str, kind: str, round: int, recipient: str = "", *, session: Session | None = None  # noqa: A002
+) -> Document | None:
+    """The latest version of that document, or None if it was never rendered."""
+    with _session(session) as s:
+        query = select(Document).where(
+            Document.proposal_id == proposal_id, Document.kind == kind,
+            Document.round == round, Document.recipient == recipient,
+        )
+        return s.exec(query.order_by(col(Document.version).desc())).first()
+
+
+# --- registry -------------------------------------------------------------------------------------
+
+
+def registry_groups(*, session: Session | None = None) -> list[RegistryGroup]:
+    """The registry's rows (with ``proposal_id``), ordered by DMPG start, then seed/insertion order."""
+    with _session(session) as s:
+        return list(s.exec(select(RegistryGroup).order_by(RegistryGroup.dmpg_since, RegistryGroup.id)).all())
+
+
+def list_registry(*, session: Session | None = None) -> list[RegistryEntry]:
+    """The established DMPGs as ``forms.registry.RegistryEntry`` (what the overlap check reads),
+    ordered by DMPG start."""
+    from forms.registry import RegistryEntry
+
+    return [
+        RegistryEntry(name=g.name, icd_codes=list(g.icd_codes), database_since=g.database_since,
+                      dmpg_since=g.dmpg_since, note=g.note)
+        for g in registry_groups(session=session)
+    ]
+
+
+def add_registry_group(
+    name: str,
+    icd_codes: list[str],
+    dmpg_since: date,
+    database_since: str | None = None,
+    note: str | None = None,
+    proposal_id: str | None = None,
+    *,
+    session: Session | None = None,
+) -> bool:
+    """Add an established group, once per name: True if added, False if a group of that name exists."""
+    if isinstance(dmpg_since, datetime):
+        dmpg_since = dmpg_since.date()
+    with _session(session) as s:
+        if s.exec(select(RegistryGroup.id).where(RegistryGroup.name == name)).first() is not None:
+            return False
+        return _insert_once(s, RegistryGroup(name=name, icd_codes=list(icd_codes), dmpg_since=dmpg_since,
+                                             database_since=database_since, note=note, proposal_id=proposal_id))
+
+
+# --- roster ---------------------------------------------------------------------------------------
+
+
+def sync_roster(roster: Roster, *, session: Session | None = None) -> tuple[int, int]:
+    """Make the ledger's roster exactly the file's: people per body and organisations are replaced in
+    one transaction (nobody ever sees a half-loaded roster). Returns (people, organisations)."""
+    people: dict[tuple[str, str], RosterPerson] = {}
+    for body in ROSTER_BODIES:
+        for person in getattr(roster, body):
+            email = str(_field(person, "email")).strip().lower()
+            # A person listed twice in one body is one seat (the unique key is body + email).
+            people.setdefault((body, email), RosterPerson(body=body, name=_field(person, "name"), email=email))
+    organisations = [
+        Organisation(code=code, name=_field(org, "name"), email=str(_field(org, "email")).strip().lower())
+        for code, org in roster.organisations.items()
+    ]
+    with _session(session) as s:
+        s.exec(delete(RosterPerson))
+        s.exec(delete(Organisation))
+        s.add_all(list(people.values()) + organisations)
+        s.flush()
+    return len(people), len(organisations)
+
+
+def _field(item: Any, name: str) -> Any:
+    """A roster entry's field, whether the entry is a model/dataclass or a plain mapping."""
+    return item[name] if isinstance(item, dict) else getattr(item, name)
+
+
+def load_roster_into_ledger(path: str | Path | None = None, *, session: Session | None = None) -> tuple[int, int]:
+    """Read the roster file (default ``settings.roster``; its errors are ``InputError``s) and sync it."""
+    from dmpg.settings import get_settings
+    from forms.roster import load_roster
+
+    roster = load_roster(Path(path) if path is not None else get_settings().roster)
+    return sync_roster(roster, session=session)
+
+
+def roster_people(body: str | None = None, *, session: Session | None = None) -> list[RosterPerson]:
+    """Roster people (of one body, e.g. ``steering_group``), in the file's order."""
+    with _session(session) as s:
+        query = select(RosterPerson).order_by(RosterPerson.id)
+        if body is not None:
+            query = query.where(RosterPerson.body == body)
+        return list(s.exec(query).all())
+
+
+def organisation(code: str, *, session: Session | None = None) -> Organisation | None:
+    """The contact of a represented body (``represents`` code, e.g. ``DPS``), or None."""
+    with _session(session) as s:
+        return s.get(Organisation, code)
