@@ -1,0 +1,73 @@
+"""The check of the appointed group at the ``appointments`` gate (udpegning, seed 001 "Deltagere").
+
+Contract (DESIGN.md "Premise findings"): ``appointments.base_members`` (block), ``appointments.chairs``
+(block: exactly two distinct chairs, both appointed members), ``appointments.director`` (block),
+``appointments.regions`` (warn). Pure: the flow refuses a blocking input and the gate stays open.
+"""
+
+from __future__ import annotations
+
+from forms.findings import Finding
+from forms.gates import AppointmentsInput
+from forms.vocabulary import BASE_CATEGORIES, REGION_NAMES
+
+DELTAGERE = "Grundpræmis (Deltagere)"
+
+
+def _email(value: str) -> str:
+    return value.strip().lower()
+
+
+def check_appointments(inp: AppointmentsInput) -> list[Finding]:
+    """Findings about the appointed members, chairs and director, in contract order."""
+    findings: list[Finding] = []
+
+    represented = {m.represents for m in inp.members}
+    missing = [code for code in BASE_CATEGORIES if code not in represented]
+    if missing:
+        findings.append(Finding(
+            "appointments.base_members",
+            "block",
+            f"{DELTAGERE}: Basismedlemmer i alle DMPG'er skal være udpeget: repræsentanter fra DPS, BUP, FYP, "
+            "DSAM, DP og DASYS, for patienter og pårørende samt på hospitalsledelsesniveau. "
+            f"Der er ikke udpeget medlemmer for: {', '.join(missing)}.",
+            missing,
+        ))
+
+    member_emails = {_email(m.email) for m in inp.members}
+    chairs = list(dict.fromkeys(_email(c) for c in inp.chairs))  # distinct, in order
+    outsiders = [c for c in chairs if c not in member_emails]
+    if len(chairs) != 2 or outsiders:
+        problems = []
+        if len(chairs) != 2:
+            problems.append(f"der er angivet {len(chairs)} forskellige formænd, ikke to")
+        if outsiders:
+            problems.append(f"ikke blandt de udpegede medlemmer: {', '.join(outsiders)}")
+        findings.append(Finding(
+            "appointments.chairs",
+            "block",
+            f"{DELTAGERE}: Formandskabet består af to formænd, som vælges blandt de udpegede medlemmer "
+            f"(angiv deres e-mail i chairs); {'; '.join(problems)}.",
+            outsiders,
+        ))
+
+    director = inp.director
+    if director is None or not (director.name or "").strip() or not (director.email or "").strip():
+        findings.append(Finding(
+            "appointments.director",
+            "block",
+            f"{DELTAGERE}: Formandskabet omfatter en sundhedsfaglig direktør for at sikre en god opstart og "
+            "ledelsesmæssig opbakning; angiv direktørens navn og e-mail (director).",
+        ))
+
+    covered = {m.region for m in inp.members if m.region}
+    uncovered = [code for code in REGION_NAMES if code not in covered]
+    if uncovered:
+        findings.append(Finding(
+            "appointments.regions",
+            "warn",
+            f"{DELTAGERE}: Der tilstræbes repræsentation fra alle regioner. Ingen udpegede medlemmer fra: "
+            f"{', '.join(REGION_NAMES[c] for c in uncovered)}.",
+            uncovered,
+        ))
+    return findings
