@@ -1,0 +1,55 @@
+"""``dmpg up`` and ``dmpg down``: start or stop the local stack of the current DMPG_HOME.
+
+``up`` prints the UI address (``--json``: ``{"ui", "api", "smtp", "home", "pids", ...}``, see
+``dmpg.stack.StartReport.to_json``) and exits 0 when the stack runs, also when it already ran.
+``down`` says what it stopped and exits 0, also when nothing ran.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from dmpg.stack import LocalStack, StartReport, Stopped
+
+
+def run(args: argparse.Namespace) -> int:
+    stack = LocalStack()
+    if args.command == "down":
+        print(_down_text(stack, stack.stop()))
+        return 0
+    report = stack.start()
+    if getattr(args, "json", False):
+        print(json.dumps(report.to_json(), indent=2))
+    else:
+        print(_up_text(stack, report))
+    return 0
+
+
+def _up_text(stack: LocalStack, report: StartReport) -> str:
+    if report.started:
+        head = f"DMPG local stack started (DMPG_HOME={report.home})."
+    else:
+        head = f"DMPG local stack is already running (DMPG_HOME={report.home}); nothing started."
+    lines = [head, f"  Prefect UI:   {report.ui}", f"  Prefect API:  {report.api}"]
+    if "sink" in report.pids:
+        lines.append(f"  Mail sink:    {report.smtp}  (messages in {stack.settings.mail_dir.resolve()})")
+    if "runner" in report.pids:
+        lines.append(f"  Flow runner:  pid {report.pids['runner']}")
+    lines.append(f"  Logs:         {report.logs}")
+    by_name = {c.name: c for c in stack.children}
+    for name, reason in report.not_started.items():
+        lines.append(f"Not started: the {by_name[name].title}: {reason}.")
+    lines.append("Stop it with: dmpg down")
+    return "\n".join(lines)
+
+
+def _down_text(stack: LocalStack, stopped: list[Stopped]) -> str:
+    if not stopped:
+        return f"Nothing to stop: no local stack is running for DMPG_HOME={stack.home}."
+    titles = {c.name: c.title for c in stack.children}
+    parts = [
+        f"{titles.get(s.name, s.name)} (pid {s.pid}{', killed after the grace period' if s.killed else ''})"
+        for s in stopped
+    ]
+    return f"Stopped the DMPG local stack (DMPG_HOME={stack.home}): " + ", ".join(parts) + "."
