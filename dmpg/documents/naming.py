@@ -1,0 +1,69 @@
+"""The document kinds (stable names: ledger, file names, flow), their templates and Danish titles, and
+the ASCII file names under ``DMPG_HOME/documents/<proposal>/``.
+
+File name: ``DMPG-2026-001_steering-minutes_r2_v1.docx``; an appointment request adds its recipient
+(the organisation's ``represents`` code): ``DMPG-2026-001_appointment-request_r1_DPS_v1.docx``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str            # stable code, e.g. "steering_minutes"
+    template: str        # file in templates/
+    title: str           # the Danish document title (header, first heading)
+
+
+KINDS: dict[str, Kind] = {
+    k.name: k
+    for k in (
+        Kind("proposal", "proposal.docx", "Indstillingsskema"),
+        Kind("hearing_letter", "hearing_letter.docx", "Høringsbrev til følgegruppen"),
+        Kind("steering_memo", "steering_memo.docx", "Indstilling til DMPG-styregruppen"),
+        Kind("steering_minutes", "steering_minutes.docx", "Beslutningsreferat, DMPG-styregruppen"),
+        Kind("director_memo", "director_memo.docx", "Indstilling til psykiatridirektørkredsen"),
+        Kind("director_letter", "director_letter.docx", "Meddelelse om psykiatridirektørkredsens beslutning"),
+        Kind("terms_of_reference", "terms_of_reference.docx", "Kommissorium"),
+        Kind("appointment_request", "appointment_request.docx", "Anmodning om udpegning"),
+        Kind("kickoff_invitation", "kickoff_invitation.docx", "Invitation til kickoff-møde"),
+    )
+}
+
+
+def kind(name: str) -> Kind:
+    """The :class:`Kind` called ``name``; ``ValueError`` naming the known kinds otherwise."""
+    try:
+        return KINDS[name]
+    except KeyError:
+        raise ValueError(f"unknown document kind {name!r}; known: {', '.join(KINDS)}") from None
+
+
+def ascii_slug(text: str) -> str:
+    """ASCII-only, file-name-safe: 'Pårørende æøå' -> 'Paaroerende-aeoeaa'."""
+    text = text.replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+    text = text.replace("Æ", "Ae").replace("Ø", "Oe").replace("Å", "Aa")
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")
+
+
+def document_filename(proposal_id: str, kind_name: str, round: int, version: int, recipient: str = "") -> str:
+    """``DMPG-2026-001_steering-minutes_r2_v1.docx`` (recipient, if any, before the version)."""
+    kind(kind_name)  # refuse unknown kinds early
+    parts = [ascii_slug(proposal_id), kind_name.replace("_", "-"), f"r{int(round)}"]
+    if recipient:
+        parts.append(ascii_slug(recipient))
+    parts.append(f"v{int(version)}")
+    return "_".join(parts) + ".docx"
+
+
+def document_dir(proposal_id: str) -> Path:
+    """``DMPG_HOME/documents/<proposal>/`` (not created here)."""
+    from dmpg.settings import get_settings
+
+    return get_settings().documents_dir / ascii_slug(proposal_id)

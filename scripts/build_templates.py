@@ -1,0 +1,475 @@
+"""Generate the default Word templates in templates/ (python-docx + docxtpl/Jinja tags).
+
+After this, the committed .docx files are what the secretariat edits in Word; run this script only to
+recreate the defaults (it overwrites them):  ``.venv/bin/python scripts/build_templates.py``
+
+Each template shares one look: a letterhead block ("DMPG" mark + "Danske Regioner · DMPG-sekretariatet ·
+RKKP"), the document title, a header on every page with proposal id · document title · Version N and a
+footer with "Side X af Y" (PAGE/NUMPAGES fields). The variables each template uses are listed in
+templates/README.md; the context comes from dmpg/documents/context.py.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
+from docx.shared import Cm, Pt, RGBColor
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from dmpg.documents.naming import KINDS  # noqa: E402
+
+NAVY = RGBColor(0x1F, 0x3A, 0x5F)
+GREY = RGBColor(0x59, 0x59, 0x59)
+NAVY_HEX = "1F3A5F"
+LIGHT_HEX = "E8EEF5"
+
+
+# ---------------------------------------------------------------- building blocks
+
+
+def _shade(cell, hex_colour: str) -> None:
+    cell._tc.get_or_add_tcPr().append(parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="{hex_colour}"/>'))
+
+
+def _field(paragraph, instr: str, size: Pt) -> None:
+    """A Word field (PAGE, NUMPAGES) that Word and LibreOffice fill in when the page is laid out."""
+    fld = parse_xml(
+        f'<w:fldSimple {nsdecls("w")} w:instr="{instr}"><w:r><w:rPr><w:sz w:val="{int(size.pt * 2)}"/>'
+        f'<w:color w:val="595959"/></w:rPr><w:t>1</w:t></w:r></w:fldSimple>'
+    )
+    paragraph._p.append(fld)
+
+
+def _run(paragraph, text: str, *, bold=False, italic=False, size=None, colour=None):
+    run = paragraph.add_run(text)
+    run.bold, run.italic = bold, italic
+    if size:
+        run.font.size = size
+    if colour:
+        run.font.color.rgb = colour
+    return run
+
+
+def new_document(kind_name: str) -> Document:
+    doc = Document()
+    styles = doc.styles
+    styles["Normal"].font.name = "Calibri"
+    styles["Normal"].font.size = Pt(11)
+    styles["Normal"].paragraph_format.space_after = Pt(6)
+    for name, size in (("Heading 1", 14), ("Heading 2", 12)):
+        st = styles[name]
+        st.font.name, st.font.size, st.font.color.rgb, st.font.bold = "Calibri", Pt(size), NAVY, True
+        st.paragraph_format.space_before, st.paragraph_format.space_after = Pt(12), Pt(4)
+    section = doc.sections[0]
+    section.page_height, section.page_width = Cm(29.7), Cm(21.0)  # A4
+    section.left_margin = section.right_margin = Cm(2.3)
+    section.top_margin, section.bottom_margin = Cm(2.2), Cm(2.0)
+
+    # Header on every page: proposal id · document title · version.
+    hp = section.header.paragraphs[0]
+    hp.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _run(hp, "{{ proposal_id }} · {{ document_title }} · Version {{ version }}", size=Pt(8), colour=GREY)
+
+    # Footer on every page: sender and page numbers.
+    fp = section.footer.paragraphs[0]
+    fp.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _run(fp, "Danske Regioner · DMPG-sekretariatet · RKKP    Side ", size=Pt(8), colour=GREY)
+    _field(fp, "PAGE", Pt(8))
+    _run(fp, " af ", size=Pt(8), colour=GREY)
+    _field(fp, "NUMPAGES", Pt(8))
+
+    # Letterhead: the DMPG mark beside the sender line, then the date, then the document title.
+    lh = doc.add_table(rows=1, cols=2)
+    lh.alignment = WD_TABLE_ALIGNMENT.LEFT
+    mark, sender = lh.rows[0].cells
+    mark.width, sender.width = Cm(2.2), Cm(14.2)
+    _shade(mark, NAVY_HEX)
+    mp = mark.paragraphs[0]
+    mp.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _run(mp, "DMPG", bold=True, size=Pt(16), colour=RGBColor(0xFF, 0xFF, 0xFF))
+    sp = sender.paragraphs[0]
+    _run(sp, "Danske Regioner · DMPG-sekretariatet · RKKP", bold=True, size=Pt(11), colour=NAVY)
+    sp2 = sender.add_paragraph()
+    _run(sp2, "Danske Multidisciplinære Psykiatri Grupper", size=Pt(9), colour=GREY)
+
+    dp = doc.add_paragraph()
+    dp.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _run(dp, "{{ date|danish_date }}", size=Pt(10), colour=GREY)
+    tp = doc.add_paragraph()
+    _run(tp, "{{ document_title }}", bold=True, size=Pt(20), colour=NAVY)
+    sub = doc.add_paragraph()
+    _run(sub, "{{ title }}", size=Pt(13), colour=GREY)
+    doc.core_properties.author = "DMPG-sekretariatet"
+    doc.core_properties.title = KINDS[kind_name].title
+    return doc
+
+
+def para(doc, text: str = "", *, bold_lead: str = "", style: str | None = None, italic=False):
+    p = doc.add_paragraph(style=style)
+    if bold_lead:
+        _run(p, bold_lead, bold=True)
+    if text:
+        _run(p, text, italic=italic)
+    return p
+
+
+def heading(doc, text: str, level: int = 1):
+    return doc.add_heading(text, level=level)
+
+
+def tag(doc, text: str):
+    """A paragraph holding only a docxtpl paragraph tag ({%p ... %}); it vanishes when rendered."""
+    return doc.add_paragraph(text)
+
+
+def bullets(doc, loop: str, text: str):
+    tag(doc, "{%p " + loop + " %}")
+    doc.add_paragraph(text, style="List Bullet")
+    tag(doc, "{%p endfor %}")
+
+
+def kv_table(doc, rows: list[tuple[str, str]]):
+    """A two-column label | value table (labels shaded)."""
+    t = doc.add_table(rows=0, cols=2)
+    t.style = "Table Grid"
+    for label, value in rows:
+        cells = t.add_row().cells
+        cells[0].width, cells[1].width = Cm(5.5), Cm(10.9)
+        _shade(cells[0], LIGHT_HEX)
+        _run(cells[0].paragraphs[0], label, bold=True, size=Pt(10))
+        _run(cells[1].paragraphs[0], value, size=Pt(10))
+    doc.add_paragraph()
+    return t
+
+
+def loop_table(doc, headers: list[str], loop: str, cells: list[str], widths: list[float] | None = None):
+    """A table with a header row and one row per item: ``{%tr for ... %}`` / row / ``{%tr endfor %}``."""
+    t = doc.add_table(rows=4, cols=len(headers))
+    t.style = "Table Grid"
+    for i, h in enumerate(headers):
+        c = t.rows[0].cells[i]
+        _shade(c, NAVY_HEX)
+        _run(c.paragraphs[0], h, bold=True, size=Pt(10), colour=RGBColor(0xFF, 0xFF, 0xFF))
+    t.rows[1].cells[0].paragraphs[0].add_run("{%tr " + loop + " %}")
+    for i, text in enumerate(cells):
+        _run(t.rows[2].cells[i].paragraphs[0], text, size=Pt(10))
+    t.rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}")
+    if widths:
+        for row in t.rows:
+            for c, w in zip(row.cells, widths):
+                c.width = Cm(w)
+    doc.add_paragraph()
+    return t
+
+
+def signature(doc, closing: str = "Med venlig hilsen"):
+    para(doc, closing)
+    para(doc, "{{ secretariat.name }}", bold_lead="")
+    para(doc, "DMPG-sekretariatet, RKKP · {{ secretariat.email }}")
+
+
+# ---------------------------------------------------------------- shared sections
+
+
+def proposal_summary(doc, level: int = 1):
+    heading(doc, "Resumé af forslaget", level)
+    kv_table(doc, [
+        ("Foreslået DMPG", "{{ form.title }}"),
+        ("Indstillet af", "{{ form.proposer_names }}"),
+        ("Indsendt", "{{ form.submitted_on|danish_date }}"),
+        ("Emnetype", "{{ form.topic.kind }}"),
+        ("Emne", "{{ form.topic.description }}"),
+        ("ICD-10-koder", "{{ form.topic.icd_codes }}"),
+        ("Sværhedsgrad", "{{ form.topic.severity }}"),
+        ("Volumen", "{{ form.topic.volume }}"),
+        ("Målgruppe", "{{ form.topic.target_summary }}"),
+        ("Klinisk kvalitetsdatabase", "{{ form.topic.database }}"),
+    ])
+
+
+def findings_section(doc, title: str = "Vurdering af grundpræmisser", level: int = 1):
+    heading(doc, title, level)
+    para(doc, "{{ findings_summary }}")
+    tag(doc, "{%p if findings %}")
+    loop_table(doc, ["Alvor", "Bemærkning", "Vedrører"], "for f in findings",
+               ["{{ f.severity }}", "{{ f.message }}", "{{ f.affected }}"], [3.0, 9.4, 4.0])
+    tag(doc, "{%p endif %}")
+
+
+def advice_section(doc, level: int = 1):
+    heading(doc, "Følgegruppens rådgivning", level)
+    tag(doc, "{%p if advice %}")
+    kv_table(doc, [
+        ("Anbefaling", "{{ advice.recommendation }}"),
+        ("Møde", "{{ advice.meeting_date|danish_date }}"),
+        ("Rådgivning", "{{ advice.summary }}"),
+    ])
+    tag(doc, "{%p else %}")
+    para(doc, "Følgegruppens rådgivning foreligger ikke.", italic=True)
+    tag(doc, "{%p endif %}")
+
+
+def members_table(doc):
+    loop_table(doc, ["Navn", "Repræsenterer", "Region", "E-mail"], "for m in members",
+               ["{{ m.name }}{% if m.chair %} (formand){% endif %}", "{{ m.represents }}", "{{ m.region }}", "{{ m.email }}"],
+               [4.4, 4.6, 3.4, 4.0])
+
+
+# ---------------------------------------------------------------- the templates
+
+
+def build_proposal():
+    doc = new_document("proposal")
+    para(doc, "Revision {{ round }}. Indstillingsskemaet er gengivet, som det blev modtaget; sekretariatets "
+              "vurdering af grundpræmisserne følger som bilag.", italic=True)
+    heading(doc, "Indstillere")
+    loop_table(doc, ["Navn", "E-mail", "Organisation", "Region"], "for p in form.proposers",
+               ["{{ p.name }}", "{{ p.email }}", "{{ p.organisation }}", "{{ p.region }}"], [4.2, 4.4, 4.6, 3.2])
+    heading(doc, "1) Emnevalg")
+    kv_table(doc, [
+        ("Titel", "{{ form.title }}"),
+        ("Indsendt", "{{ form.submitted_on|danish_date }}"),
+        ("Emnetype", "{{ form.topic.kind }}"),
+        ("Beskrivelse af emnet", "{{ form.topic.description }}"),
+        ("ICD-10-koder", "{{ form.topic.icd_codes }}"),
+        ("Sværhedsgrad", "{{ form.topic.severity }}"),
+        ("Volumen", "{{ form.topic.volume }}"),
+        ("Målgruppe", "{{ form.topic.target_summary }}"),
+        ("Begrundelse for målgruppe", "{{ form.topic.target_justification }}"),
+        ("Klinisk kvalitetsdatabase", "{{ form.topic.database }}"),
+    ])
+    heading(doc, "2) Opgaven i gruppen")
+    heading(doc, "Foreslåede retningslinjer", 2)
+    loop_table(doc, ["Retningslinje", "Begrundelse"], "for g in form.guidelines",
+               ["{{ g.title }}", "{{ g.rationale }}"], [7.2, 9.2])
+    kv_table(doc, [
+        ("Monitorering", "{{ form.monitoring }}"),
+        ("Forskning", "{{ form.research }}"),
+        ("Uddannelse", "{{ form.education }}"),
+    ])
+    heading(doc, "3) Sammensætning af deltagerkreds")
+    loop_table(doc, ["Repræsenterer", "Antal pladser", "Beskrivelse"], "for s in form.seats",
+               ["{{ s.represents }}", "{{ s.count }}", "{{ s.description }}"], [6.4, 3.0, 7.0])
+    para(doc, "{{ form.seat_total }} pladser i alt. Foreslået sundhedsfaglig direktør: {{ form.director }}")
+    p = doc.add_paragraph()
+    p.add_run().add_break(WD_BREAK.PAGE)  # the appendix starts on its own page
+    heading(doc, "Bilag: Vurdering af grundpræmisser")
+    findings_section(doc, "Sekretariatets bemærkninger", level=2)
+    return doc
+
+
+def build_hearing_letter():
+    doc = new_document("hearing_letter")
+    para(doc, "Til følgegruppen for Danske Multidisciplinære Psykiatri Grupper")
+    para(doc, "Kære følgegruppe,")
+    para(doc, "DMPG-sekretariatet har modtaget et indstillingsskema med forslag om en ny DMPG for "
+              "»{{ title }}«, indstillet af {{ form.proposer_names }}. Forslaget er vurderet i forhold til "
+              "grundpræmisserne for etablering af DMPG'er, og vi beder hermed om følgegruppens rådgivning, "
+              "inden forslaget forelægges DMPG-styregruppen.")
+    para(doc, "Vi beder særligt om følgegruppens vurdering af emnets relevans, af målgruppen på tværs af "
+              "sektorer og af den foreslåede sammensætning af deltagerkredsen. Rådgivningen registreres som "
+              "en anbefaling (støtter, støtter med ændringer eller støtter ikke) med en kort begrundelse.")
+    proposal_summary(doc)
+    heading(doc, "Foreslåede retningslinjer")
+    bullets(doc, "for g in form.guidelines", "{{ g.title }}")
+    findings_section(doc)
+    para(doc, "Indstillingsskemaet er vedlagt i sin helhed. Spørgsmål kan rettes til sekretariatet.")
+    signature(doc)
+    return doc
+
+
+def build_steering_memo():
+    doc = new_document("steering_memo")
+    para(doc, "Til DMPG-styregruppen · Styregruppebehandling, runde {{ round }}", italic=True)
+    heading(doc, "Indstilling")
+    para(doc, "DMPG-sekretariatet indstiller, at styregruppen drøfter og træffer beslutning om etablering af "
+              "en ny DMPG for »{{ title }}« på baggrund af indstillingsskemaet, vurderingen af "
+              "grundpræmisserne og følgegruppens rådgivning. Styregruppen kan godkende forslaget og sende det "
+              "videre til psykiatridirektørkredsen, afvise det, sende det tilbage til revision eller udsætte "
+              "sagen til et senere møde.")
+    proposal_summary(doc)
+    heading(doc, "Foreslåede retningslinjer", 2)
+    bullets(doc, "for g in form.guidelines", "{{ g.title }}")
+    heading(doc, "Foreslået sammensætning", 2)
+    loop_table(doc, ["Repræsenterer", "Antal pladser", "Beskrivelse"], "for s in form.seats",
+               ["{{ s.represents }}", "{{ s.count }}", "{{ s.description }}"], [6.4, 3.0, 7.0])
+    findings_section(doc)
+    advice_section(doc)
+    tag(doc, "{%p if previous_rounds %}")
+    heading(doc, "Tidligere behandling i styregruppen")
+    bullets(doc, "for r in previous_rounds", "Runde {{ r.round }}, {{ r.meeting_date|danish_date }}: {{ r.decision }}. {{ r.rationale }}")
+    tag(doc, "{%p endif %}")
+    return doc
+
+
+def build_steering_minutes():
+    doc = new_document("steering_minutes")
+    kv_table(doc, [
+        ("Møde", "DMPG-styregruppen, {{ decision.meeting_date|danish_date(weekday=True) }}"),
+        ("Punkt", "Forslag om ny DMPG: {{ title }} ({{ proposal_id }}), runde {{ round }}"),
+        ("Referent", "{{ decision.recorded_by }}"),
+    ])
+    heading(doc, "Styregruppens medlemmer")
+    bullets(doc, "for m in steering_group", "{{ m.name }}")
+    heading(doc, "Beslutning")
+    para(doc, "{{ decision.label }}", bold_lead="Styregruppen besluttede: ")
+    heading(doc, "Begrundelse")
+    para(doc, "{{ decision.rationale }}")
+    heading(doc, "Videre forløb")
+    para(doc, "{{ decision.next_step }}")
+    return doc
+
+
+def build_director_memo():
+    doc = new_document("director_memo")
+    para(doc, "Til psykiatridirektørkredsen", italic=True)
+    heading(doc, "Indstilling")
+    para(doc, "DMPG-styregruppen godkendte {{ steering.meeting_date|danish_date }} forslaget om en ny DMPG for "
+              "»{{ title }}« og indstiller, at psykiatridirektørkredsen godkender etableringen.")
+    para(doc, "{{ steering.rationale }}", bold_lead="Styregruppens begrundelse: ")
+    proposal_summary(doc)
+    heading(doc, "Foreslåede retningslinjer", 2)
+    bullets(doc, "for g in form.guidelines", "{{ g.title }}")
+    advice_section(doc)
+    findings_section(doc)
+    heading(doc, "Ved godkendelse")
+    para(doc, "Sekretariatet anmoder de faglige selskaber og organisationer om at udpege medlemmer, "
+              "formandskabet sammensættes af to formænd blandt de udpegede medlemmer og en sundhedsfaglig "
+              "direktør, og gruppen får sit kommissorium og et kickoff-møde.")
+    return doc
+
+
+def build_director_letter():
+    doc = new_document("director_letter")
+    para(doc, "Til {{ form.proposer_names }}")
+    para(doc, "Kære indstillere,")
+    tag(doc, "{%p if decision.approved %}")
+    para(doc, "Psykiatridirektørkredsen har på sit møde {{ decision.meeting_date|danish_date }} godkendt "
+              "forslaget om etablering af en ny DMPG for »{{ title }}«. Tak for jeres grundige forarbejde.")
+    para(doc, "Sekretariatet anmoder nu de faglige selskaber og organisationer om at udpege medlemmer. "
+              "Når medlemmerne er udpeget, vælges to formænd blandt dem, og gruppen får sit kommissorium og "
+              "en invitation til kickoff-møde.")
+    tag(doc, "{%p else %}")
+    para(doc, "Psykiatridirektørkredsen har på sit møde {{ decision.meeting_date|danish_date }} behandlet "
+              "forslaget om etablering af en ny DMPG for »{{ title }}« og har besluttet ikke at godkende det.")
+    tag(doc, "{%p endif %}")
+    para(doc, "{{ decision.label }}", bold_lead="Beslutning: ")
+    para(doc, "{{ decision.rationale }}", bold_lead="Begrundelse: ")
+    signature(doc)
+    return doc
+
+
+def build_terms_of_reference():
+    doc = new_document("terms_of_reference")
+    para(doc, "Kommissorium for DMPG {{ title }}, godkendt af psykiatridirektørkredsen "
+              "{{ approved_on|danish_date }}.", italic=True)
+    heading(doc, "1. Formål")
+    para(doc, "DMPG {{ title }} er en national, tværfaglig og tværsektoriel gruppe under Danske "
+              "Multidisciplinære Psykiatri Grupper. Formålet er at skabe et tværregionalt fagligt kvalitetsløft "
+              "for patienter og pårørende gennem udvikling og implementering af nationale retningslinjer.")
+    para(doc, "{{ form.topic.description }}", bold_lead="Område: ")
+    para(doc, "{{ form.topic.target_summary }}", bold_lead="Målgruppe: ")
+    heading(doc, "2. Opgaver og første retningslinjer")
+    para(doc, "Gruppen skal til en start udarbejde kliniknære DMPG-retningslinjer via nedsættelse af "
+              "forfattergrupper. De første retningslinjer er:")
+    bullets(doc, "for g in form.guidelines", "{{ g.title }}")
+    kv_table(doc, [
+        ("Monitorering", "{{ form.monitoring }}"),
+        ("Forskning (på sigt)", "{{ form.research }}"),
+        ("Uddannelse (på sigt)", "{{ form.education }}"),
+    ])
+    heading(doc, "3. Sammensætning")
+    para(doc, "Gruppens medlemmer er udpeget af de faglige selskaber og organisationer. Gruppen kan selv "
+              "supplere sig ved behov for særlig viden og kompetencer.")
+    members_table(doc)
+    heading(doc, "4. Formandskab")
+    para(doc, "Formandskabet består af to formænd valgt blandt de udpegede medlemmer samt en sundhedsfaglig direktør.")
+    bullets(doc, "for c in chairs", "Formand: {{ c.name }} ({{ c.email }})")
+    para(doc, "{{ director.name }} ({{ director.email }})", bold_lead="Sundhedsfaglig direktør: ")
+    heading(doc, "5. Koordinering med den kliniske kvalitetsdatabase")
+    para(doc, "{{ database_coordination }}")
+    heading(doc, "6. Møder")
+    para(doc, "Gruppens første møde (kickoff) holdes {{ kickoff_date|danish_date }}. Herefter fastlægger "
+              "formandskabet en mødeplan; DMPG-sekretariatet i RKKP varetager sekretariatsbetjeningen.")
+    return doc
+
+
+def build_appointment_request():
+    doc = new_document("appointment_request")
+    para(doc, "Til {{ organisation.name }} ({{ organisation.email }})")
+    para(doc, "Kære {{ organisation.name }},")
+    para(doc, "Psykiatridirektørkredsen har godkendt etableringen af en ny Dansk Multidisciplinær Psykiatri "
+              "Gruppe (DMPG) for »{{ title }}«. På vegne af DMPG-styregruppen beder vi jer udpege "
+              "{{ seats }} {{ 'medlem' if seats == 1 else 'medlemmer' }} til gruppen som "
+              "{{ organisation.represents }}.")
+    tag(doc, "{%p if seat_description %}")
+    para(doc, "{{ seat_description }}", bold_lead="Om pladsen: ")
+    tag(doc, "{%p endif %}")
+    para(doc, "Gruppen skal til en start udarbejde kliniknære retningslinjer via forfattergrupper og følge "
+              "kvalitetsdata på området. Vi tilstræber repræsentation fra alle regioner, og formandskabet "
+              "vælges blandt de udpegede medlemmer.")
+    heading(doc, "Foreslåede retningslinjer")
+    bullets(doc, "for g in form.guidelines", "{{ g.title }}")
+    para(doc, "Send venligst navn, e-mail og region for de udpegede til sekretariatet.")
+    signature(doc)
+    return doc
+
+
+def build_kickoff_invitation():
+    doc = new_document("kickoff_invitation")
+    para(doc, "Til medlemmerne af DMPG {{ title }}")
+    para(doc, "Kære medlemmer,")
+    para(doc, "Velkommen i DMPG {{ title }}. Vi inviterer hermed til gruppens første møde "
+              "{{ kickoff_date|danish_date(weekday=True) }}.")
+    heading(doc, "Dagsorden")
+    for item in (
+        "Velkomst og præsentation af medlemmerne",
+        "Kommissorium: formål, opgaver og formandskab",
+        "De første retningslinjer og nedsættelse af forfattergrupper",
+        "Koordinering med den kliniske kvalitetsdatabase",
+        "Mødeplan og arbejdsform",
+        "Eventuelt",
+    ):
+        doc.add_paragraph(item, style="List Number")
+    heading(doc, "De første retningslinjer", 2)
+    bullets(doc, "for g in form.guidelines", "{{ g.title }}")
+    heading(doc, "Formandskab", 2)
+    para(doc, "{{ chair_names }} (formænd) og {{ director.name }} (sundhedsfaglig direktør).")
+    heading(doc, "Medlemmer", 2)
+    members_table(doc)
+    para(doc, "Kommissoriet er vedlagt. Vi ser frem til samarbejdet.")
+    signature(doc, "Med venlig hilsen og på vegne af formandskabet")
+    return doc
+
+
+BUILDERS = {
+    "proposal": build_proposal,
+    "hearing_letter": build_hearing_letter,
+    "steering_memo": build_steering_memo,
+    "steering_minutes": build_steering_minutes,
+    "director_memo": build_director_memo,
+    "director_letter": build_director_letter,
+    "terms_of_reference": build_terms_of_reference,
+    "appointment_request": build_appointment_request,
+    "kickoff_invitation": build_kickoff_invitation,
+}
+
+
+def main(out_dir: Path = ROOT / "templates") -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name, build in BUILDERS.items():
+        path = out_dir / KINDS[name].template
+        build().save(path)
+        print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "templates")
