@@ -14,100 +14,19 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls
-from docx.shared import Cm, Pt, RGBColor
+from docx.enum.text import WD_BREAK
+from docx.shared import Cm, Pt
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from dmpg.documents import docxstyle as house  # noqa: E402
 from dmpg.documents.naming import KINDS  # noqa: E402
 
-NAVY = RGBColor(0x1F, 0x3A, 0x5F)
-GREY = RGBColor(0x59, 0x59, 0x59)
-NAVY_HEX = "1F3A5F"
-LIGHT_HEX = "E8EEF5"
 
-
-# ---------------------------------------------------------------- building blocks
-
-
-def _shade(cell, hex_colour: str) -> None:
-    cell._tc.get_or_add_tcPr().append(parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="{hex_colour}"/>'))
-
-
-def _field(paragraph, instr: str, size: Pt) -> None:
-    """A Word field (PAGE, NUMPAGES) that Word and LibreOffice fill in when the page is laid out."""
-    fld = parse_xml(
-        f'<w:fldSimple {nsdecls("w")} w:instr="{instr}"><w:r><w:rPr><w:sz w:val="{int(size.pt * 2)}"/>'
-        f'<w:color w:val="595959"/></w:rPr><w:t>1</w:t></w:r></w:fldSimple>'
-    )
-    paragraph._p.append(fld)
-
-
-def _run(paragraph, text: str, *, bold=False, italic=False, size=None, colour=None):
-    run = paragraph.add_run(text)
-    run.bold, run.italic = bold, italic
-    if size:
-        run.font.size = size
-    if colour:
-        run.font.color.rgb = colour
-    return run
-
-
-def new_document(kind_name: str) -> Document:
-    doc = Document()
-    styles = doc.styles
-    styles["Normal"].font.name = "Calibri"
-    styles["Normal"].font.size = Pt(11)
-    styles["Normal"].paragraph_format.space_after = Pt(6)
-    for name, size in (("Heading 1", 14), ("Heading 2", 12)):
-        st = styles[name]
-        st.font.name, st.font.size, st.font.color.rgb, st.font.bold = "Calibri", Pt(size), NAVY, True
-        st.paragraph_format.space_before, st.paragraph_format.space_after = Pt(12), Pt(4)
-    section = doc.sections[0]
-    section.page_height, section.page_width = Cm(29.7), Cm(21.0)  # A4
-    section.left_margin = section.right_margin = Cm(2.3)
-    section.top_margin, section.bottom_margin = Cm(2.2), Cm(2.0)
-
-    # Header on every page: proposal id · document title · version.
-    hp = section.header.paragraphs[0]
-    hp.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    _run(hp, "{{ proposal_id }} · {{ document_title }} · Version {{ version }}", size=Pt(8), colour=GREY)
-
-    # Footer on every page: sender and page numbers.
-    fp = section.footer.paragraphs[0]
-    fp.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run(fp, "Danske Regioner · DMPG-sekretariatet · RKKP    Side ", size=Pt(8), colour=GREY)
-    _field(fp, "PAGE", Pt(8))
-    _run(fp, " af ", size=Pt(8), colour=GREY)
-    _field(fp, "NUMPAGES", Pt(8))
-
-    # Letterhead: the DMPG mark beside the sender line, then the date, then the document title.
-    lh = doc.add_table(rows=1, cols=2)
-    lh.alignment = WD_TABLE_ALIGNMENT.LEFT
-    mark, sender = lh.rows[0].cells
-    mark.width, sender.width = Cm(2.2), Cm(14.2)
-    _shade(mark, NAVY_HEX)
-    mp = mark.paragraphs[0]
-    mp.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run(mp, "DMPG", bold=True, size=Pt(16), colour=RGBColor(0xFF, 0xFF, 0xFF))
-    sp = sender.paragraphs[0]
-    _run(sp, "Danske Regioner · DMPG-sekretariatet · RKKP", bold=True, size=Pt(11), colour=NAVY)
-    sp2 = sender.add_paragraph()
-    _run(sp2, "Danske Multidisciplinære Psykiatri Grupper", size=Pt(9), colour=GREY)
-
-    dp = doc.add_paragraph()
-    dp.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    _run(dp, "{{ date|danish_date }}", size=Pt(10), colour=GREY)
-    tp = doc.add_paragraph()
-    _run(tp, "{{ document_title }}", bold=True, size=Pt(20), colour=NAVY)
-    sub = doc.add_paragraph()
-    _run(sub, "{{ title }}", size=Pt(13), colour=GREY)
-    doc.core_properties.author = "DMPG-sekretariatet"
+def new_document(kind_name: str):
+    doc = house.new_document("{{ proposal_id }} · {{ document_title }} · Version {{ version }}")
+    house.title_block(doc, "{{ document_title }}", "{{ title }}", "{{ date|danish_date }}")
     doc.core_properties.title = KINDS[kind_name].title
     return doc
 
@@ -115,9 +34,9 @@ def new_document(kind_name: str) -> Document:
 def para(doc, text: str = "", *, bold_lead: str = "", style: str | None = None, italic=False):
     p = doc.add_paragraph(style=style)
     if bold_lead:
-        _run(p, bold_lead, bold=True)
+        house.run(p, bold_lead, bold=True)
     if text:
-        _run(p, text, italic=italic)
+        house.run(p, text, italic=italic)
     return p
 
 
@@ -143,9 +62,8 @@ def kv_table(doc, rows: list[tuple[str, str]]):
     for label, value in rows:
         cells = t.add_row().cells
         cells[0].width, cells[1].width = Cm(5.5), Cm(10.9)
-        _shade(cells[0], LIGHT_HEX)
-        _run(cells[0].paragraphs[0], label, bold=True, size=Pt(10))
-        _run(cells[1].paragraphs[0], value, size=Pt(10))
+        house.label_cell(cells[0], label)
+        house.run(cells[1].paragraphs[0], value, size=Pt(10))
     doc.add_paragraph()
     return t
 
@@ -155,12 +73,10 @@ def loop_table(doc, headers: list[str], loop: str, cells: list[str], widths: lis
     t = doc.add_table(rows=4, cols=len(headers))
     t.style = "Table Grid"
     for i, h in enumerate(headers):
-        c = t.rows[0].cells[i]
-        _shade(c, NAVY_HEX)
-        _run(c.paragraphs[0], h, bold=True, size=Pt(10), colour=RGBColor(0xFF, 0xFF, 0xFF))
+        house.header_cell(t.rows[0].cells[i], h)
     t.rows[1].cells[0].paragraphs[0].add_run("{%tr " + loop + " %}")
     for i, text in enumerate(cells):
-        _run(t.rows[2].cells[i].paragraphs[0], text, size=Pt(10))
+        house.run(t.rows[2].cells[i].paragraphs[0], text, size=Pt(10))
     t.rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}")
     if widths:
         for row in t.rows:

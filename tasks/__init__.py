@@ -1,0 +1,1 @@
+"""Prefect tasks: thin wrappers of plain, idempotent functions (the side effects of the flows)."""
