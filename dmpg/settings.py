@@ -42,6 +42,16 @@ class Settings(BaseSettings):
         default_factory=list, description="Extra apprise targets for the secretariat (e.g. a Teams channel)."
     )
     remind_after_days: int = 14
+    # Outbox delivery (dmpg/mail/outbox.py): retries with exponential backoff, then status 'failed'.
+    mail_from_name: str = "DMPG-sekretariatet"
+    mail_max_attempts: int = Field(30, ge=1, description="Sends tried before a notification is 'failed'.")
+    mail_backoff_seconds: float = Field(60.0, ge=0, description="Wait after the first failed send; doubles each time.")
+    mail_backoff_max_seconds: float = Field(3600.0, ge=0, description="Longest wait between two tries.")
+    mail_lease_seconds: float = Field(
+        300.0, gt=0, description="A row being sent is reclaimed after this long (its deliverer crashed)."
+    )
+    # Weekly digest of everything pending, to the secretariat: 0 = Monday ... 6 = Sunday.
+    digest_weekday: int = Field(0, ge=0, le=6)
 
     @property
     def ledger_url(self) -> str:

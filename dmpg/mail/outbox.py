@@ -1,0 +1,275 @@
+"""The outbox: every notification is a ledger row written before it is sent, once per key.
+
+Contracts:
+- Key: ``{proposal}:{kind}[/{scope}]:{round}:{recipient}`` (recipient lower-cased; ``all`` when there
+  is no proposal). ``scope`` separates messages of one kind in one round: the gate of a ``decision``
+  (filled in automatically from the context), ``{gate}/{interval}`` of a ``reminder``, the ISO week of
+  a ``digest``. A second ``enqueue`` with the same key is a no-op, also when two processes race.
+- Subject and bodies are rendered at enqueue time: what was decided to be sent is what is sent,
+  even if a template is edited meanwhile.
+- Status: ``pending`` -> ``sending`` (claimed by one deliverer, with a lease in ``next_attempt_at``)
+  -> ``sent``, or back to ``pending`` with exponential backoff, or ``failed`` after
+  ``settings.mail_max_attempts`` tries. A row is claimed by a conditional UPDATE before it is sent,
+  so two deliverers never send the same row; a claim whose deliverer died is taken over when its lease
+  runs out. The one window left is a crash between the server accepting a message and the row being
+  marked sent (milliseconds): that message could go out a second time after the lease.
+- Secretariat-bound messages also go to each ``settings.secretariat_apprise_urls`` target (a row per
+  target, recipient ``channel:<hash>``, plain-text body).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from dmpg.errors import UserError
+from dmpg.mail.compose import render
+from dmpg.mail.delivery import ascii_filename, channel_id, channel_url, send_channel, send_email
+from dmpg.mail.recipients import Recipient
+from dmpg.settings import get_settings
+
+if TYPE_CHECKING:
+    from models.tables import Notification
+
+PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
+
+
+def _utc(value: datetime | None) -> datetime:
+    """Aware UTC (SQLite hands back naive datetimes; they were written as UTC)."""
+    value = value or datetime.now(timezone.utc)
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+def notification_key(proposal_id: str | None, kind: str, round: int, recipient: str, scope: str | None = None) -> str:  # noqa: A002
+    return f"{proposal_id or 'all'}:{kind}{'/' + scope if scope else ''}:{round}:{recipient.strip().lower()}"
+
+
+def _scope(kind: str, context: Mapping[str, Any], scope: str | None) -> str | None:
+    if scope is None and kind == "decision":
+        return str(context.get("gate") or "")  # render() refuses a decision without a gate
+    return scope
+
+
+def _as_recipient(item: Recipient | Mapping[str, Any]) -> Recipient:
+    if isinstance(item, Recipient):
+        return item
+    try:
+        return Recipient(name=str(item.get("name") or item["email"]), email=str(item["email"]),
+                         role=str(item.get("role") or "recipient"), organisations=tuple(item.get("organisations") or ()))
+    except (KeyError, TypeError, AttributeError):
+        raise UserError(f"a mail recipient needs at least an email: got {item!r}") from None
+
+
+def enqueue(
+    proposal_id: str | None,
+    kind: str,
+    round: int,  # noqa: A002 - the domain's word
+    recipients: Iterable[Recipient | Mapping[str, Any]],
+    context: Mapping[str, Any],
+    attachments: Iterable[Path | str] = (),
+    *,
+    scope: str | None = None,
+) -> list[Notification]:
+    """Write one outbox row per recipient (rendered now) unless its key exists; return all the rows.
+
+    ``context`` is the template context (see ``dmpg.mail.compose``); ``proposal_id``, ``round``,
+    ``recipient`` and ``attachments`` (ASCII file names) are added here. Raises ``UserError`` for a
+    missing attachment file or an incomplete context, before anything is written."""
+    from models.db import session_scope
+    from models.ledger import _insert_once
+    from models.tables import Notification
+    from sqlmodel import col, select
+
+    files = [Path(a) for a in attachments]
+    missing = [str(f) for f in files if not f.is_file()]
+    if missing:
+        raise UserError(f"mail {kind!r} for {proposal_id}: attachment file(s) not found: {', '.join(missing)}")
+    people = [_as_recipient(r) for r in recipients]
+    scope = _scope(kind, context, scope)
+    base = {**context, "round": round, "attachments": [ascii_filename(f.name) for f in files]}
+    if proposal_id is not None:
+        base["proposal_id"] = proposal_id
+
+    rows: list[Notification] = []
+    for person in people:
+        rendered = render(kind, {**base, "recipient": person.as_context()})
+        rows.append(Notification(
+            key=notification_key(proposal_id, kind, round, person.email, scope), proposal_id=proposal_id,
+            kind=kind, round=round, recipient=person.email.strip().lower(), subject=rendered.subject,
+            body_text=rendered.text, body_html=rendered.html, attachments=[str(f.resolve()) for f in files],
+        ))
+        if person.role == "secretariat" and not any(r.recipient.startswith("channel:") for r in rows):
+            for url in get_settings().secretariat_apprise_urls:
+                rid = channel_id(url)
+                rows.append(Notification(
+                    key=notification_key(proposal_id, kind, round, rid, scope), proposal_id=proposal_id,
+                    kind=kind, round=round, recipient=rid, subject=rendered.subject,
+                    body_text=rendered.text, body_html="", attachments=[],
+                ))
+
+    keys = [row.key for row in rows]
+    with session_scope() as session:
+        for row in rows:
+            _insert_once(session, row)
+        stored = {n.key: n for n in session.exec(select(Notification).where(col(Notification.key).in_(keys))).all()}
+    return [stored[k] for k in keys if k in stored]
+
+
+@dataclass
+class DeliveryReport:
+    """What one ``deliver_pending`` call did: keys sent and failed now, and what is still waiting."""
+
+    sent: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)  # gave up: status 'failed'
+    retrying: list[str] = field(default_factory=list)  # failed this time, will be tried again
+    errors: dict[str, str] = field(default_factory=dict)
+    still_pending: int = 0  # rows not yet due (backoff) or being sent by someone else
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"sent": self.sent, "failed": self.failed, "retrying": self.retrying,
+                "errors": self.errors, "still_pending": self.still_pending}
+
+
+def _due(now: datetime, ignore_backoff: bool):
+    from models.tables import Notification
+    from sqlalchemy import and_, or_
+
+    not_before = or_(Notification.next_attempt_at.is_(None), Notification.next_attempt_at <= now)
+    waiting = Notification.status == PENDING if ignore_backoff else and_(Notification.status == PENDING, not_before)
+    abandoned = and_(Notification.status == SENDING, Notification.next_attempt_at <= now)
+    return or_(waiting, abandoned)
+
+
+def _claim(row_id: int, now: datetime, ignore_backoff: bool) -> bool:
+    """Take the row for sending; False if another deliverer has it (or it is no longer due)."""
+    from models.db import session_scope
+    from models.tables import Notification
+    from sqlalchemy import update
+
+    lease = now + timedelta(seconds=get_settings().mail_lease_seconds)
+    with session_scope() as session:
+        result = session.execute(
+            update(Notification)
+            .where(Notification.id == row_id, _due(now, ignore_backoff))
+            .values(status=SENDING, next_attempt_at=lease)
+        )
+        return result.rowcount == 1
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait before the next try after ``attempts`` failed ones: base * 2^(attempts-1), capped."""
+    settings = get_settings()
+    seconds = settings.mail_backoff_seconds * (2 ** max(attempts - 1, 0))
+    return timedelta(seconds=min(seconds, settings.mail_backoff_max_seconds))
+
+
+def _send(row: Notification):
+    if row.recipient.startswith("channel:"):
+        url = channel_url(row.recipient)
+        if url is None:
+            from dmpg.mail.delivery import SendResult
+
+            return SendResult(False, f"{row.recipient} is no longer in DMPG_SECRETARIAT_APPRISE_URLS")
+        return send_channel(url, row.subject, row.body_text)
+    return send_email(row.recipient, row.subject, row.body_html, list(row.attachments), key=row.key)
+
+
+def deliver_pending(
+    proposal_id: str | None = None, *, now: datetime | None = None, ignore_backoff: bool = False
+) -> DeliveryReport:
+    """Send every due row (of one proposal, or all), one message per recipient, and record the outcome.
+
+    Due: ``pending`` with ``next_attempt_at`` passed (or any ``pending`` with ``ignore_backoff``), or
+    ``sending`` whose lease ran out. Each row is claimed before it is sent and updated right after, so a
+    crash loses at most the one message in flight (it is resent once the lease runs out). Never raises
+    for a failed send: the row records ``last_error`` and waits for its next try."""
+    from models.db import session_scope
+    from models.tables import Notification
+    from sqlmodel import func, select
+
+    now = _utc(now)
+    settings = get_settings()
+    report = DeliveryReport()
+    with session_scope() as session:
+        query = select(Notification.id).where(_due(now, ignore_backoff))
+        if proposal_id is not None:
+            query = query.where(Notification.proposal_id == proposal_id)
+        ids = list(session.exec(query.order_by(Notification.id)).all())
+
+    for row_id in ids:
+        if not _claim(row_id, now, ignore_backoff):
+            continue
+        with session_scope() as session:
+            row = session.get(Notification, row_id)
+        try:
+            result = _send(row)
+        except UserError as exc:  # a misconfigured transport: the row stays and says why
+            from dmpg.mail.delivery import SendResult
+
+            result = SendResult(False, str(exc))
+        with session_scope() as session:
+            row = session.get(Notification, row_id)
+            row.attempts += 1
+            if result.ok:
+                row.status, row.sent_at, row.last_error, row.next_attempt_at = SENT, _utc(None), None, None
+                report.sent.append(row.key)
+            else:
+                row.last_error = result.error
+                report.errors[row.key] = result.error or ""
+                if row.attempts >= settings.mail_max_attempts:
+                    row.status, row.next_attempt_at = FAILED, None
+                    report.failed.append(row.key)
+                else:
+                    row.status, row.next_attempt_at = PENDING, _utc(None) + backoff(row.attempts)
+                    report.retrying.append(row.key)
+            session.add(row)
+
+    with session_scope() as session:
+        query = select(func.count()).select_from(Notification).where(Notification.status.in_((PENDING, SENDING)))
+        if proposal_id is not None:
+            query = query.where(Notification.proposal_id == proposal_id)
+        report.still_pending = session.exec(query).one()
+    return report
+
+
+def retry_failed(proposal_id: str | None = None) -> int:
+    """Put every ``failed`` row back to ``pending``, due now, with a fresh count of attempts
+    (``last_error`` is kept until the next try). Returns how many."""
+    from models.db import session_scope
+    from models.tables import Notification
+    from sqlalchemy import update
+
+    with session_scope() as session:
+        stmt = update(Notification).where(Notification.status == FAILED)
+        if proposal_id is not None:
+            stmt = stmt.where(Notification.proposal_id == proposal_id)
+        return session.execute(stmt.values(status=PENDING, attempts=0, next_attempt_at=None)).rowcount
+
+
+def list_notifications(proposal_id: str | None = None, status: str | None = None) -> list[Notification]:
+    """The outbox rows (of one proposal and/or one status), oldest first."""
+    from models.db import session_scope
+    from models.tables import Notification
+    from sqlmodel import select
+
+    with session_scope() as session:
+        query = select(Notification)
+        if proposal_id is not None:
+            query = query.where(Notification.proposal_id == proposal_id)
+        if status is not None:
+            query = query.where(Notification.status == status)
+        return list(session.exec(query.order_by(Notification.created_at, Notification.id)).all())
+
+
+def undelivered_count() -> int:
+    """Rows not yet sent (pending, being sent, or failed): the digest reports this number."""
+    from models.db import session_scope
+    from models.tables import Notification
+    from sqlmodel import func, select
+
+    with session_scope() as session:
+        query = select(func.count()).select_from(Notification).where(Notification.status != SENT)
+        return session.exec(query).one()
