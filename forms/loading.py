@@ -161,7 +161,11 @@ def _parse_yaml(text: str, source: str) -> object:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         what = exc.problem or exc.context or "invalid YAML"
-        context = f" ({exc.context})" if exc.context and exc.problem else ""
+        context = ""
+        if exc.context and exc.problem:
+            start = exc.context_mark
+            started = f" that starts at line {start.line + 1}, column {start.column + 1}" if start and start is not mark else ""
+            context = f" ({exc.context}{started})"
         raise InputError(source, [("", f"YAML syntax error at {where}{what}{context}")]) from None
     except yaml.YAMLError as exc:
         raise InputError(source, [("", f"YAML syntax error: {exc}")]) from None

@@ -40,9 +40,8 @@ def icd_category(code: str) -> str | None:
 
 
 def expand_icd_codes(codes: Iterable[str]) -> list[str]:
-    """Codes and ranges (``F20–F29``, ``F32-F33``, ``F32.0-F32.9``) as unique 3-character categories, in the order given.
-
-    Text that is not an ICD-10 code is dropped (a group such as ECT has no diagnosis codes).
+    """Codes and ranges (``F20–F29``, ``F32-F33``, ``F32.0-F32.9``) as unique 3-character categories,
+    in the order given. Text that is not an ICD-10 code is dropped (a group such as ECT has no diagnosis codes).
     """
     out: list[str] = []
     for raw in codes:
@@ -132,8 +131,11 @@ _MIN_SUBSTRING = 6
 
 
 def normalise_name(text: str) -> str:
-    """Lower case, æ/ø/å folded, punctuation as spaces: ``'ECT / Stimulations-behandling'`` -> ``'ect stimulations behandling'``."""
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", _fold(text)).split())
+    """Lower case, æ/ø/å folded, '&' as 'og', punctuation as spaces.
+
+    ``'ECT / Stimulations-behandling'`` -> ``'ect stimulations behandling'``.
+    """
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", _fold(text.replace("&", " og "))).split())
 
 
 def _names_overlap(a: str, b: str) -> bool:

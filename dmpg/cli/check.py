@@ -88,7 +88,8 @@ def sqlite_path(url: str) -> Path | None:
 
 
 def read_registry_sqlite(path: Path) -> list[RegistryEntry]:
-    """Rows of the ledger's ``registry`` table (``models.tables.RegistryGroup``), read-only, in id order.
+    """Rows of the ledger's ``registry`` table (``models.tables.RegistryGroup``), read-only, in
+    the order of ``models.ledger.list_registry`` (DMPG start, then id).
 
     Returns [] when the ledger or the table does not exist yet. Never creates or changes the file.
     """
@@ -97,7 +98,7 @@ def read_registry_sqlite(path: Path) -> list[RegistryEntry]:
     con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
         rows = con.execute(
-            "SELECT name, icd_codes, database_since, dmpg_since, note FROM registry ORDER BY id"
+            "SELECT name, icd_codes, database_since, dmpg_since, note FROM registry ORDER BY dmpg_since, id"
         ).fetchall()
     except sqlite3.OperationalError as exc:
         if "no such table" in str(exc):

@@ -1,0 +1,104 @@
+"""roster.yaml: strict loading with field paths, and who may record which gate."""
+
+from __future__ import annotations
+
+import pytest
+
+from dmpg.errors import InputError
+from forms.roster import Roster, load_roster, may_record
+
+ROSTER = """
+secretariat:
+  - {name: Sekretariatet, email: sekretariat@example.dk}
+reference_group:
+  - {name: "Følgegruppen, Danske Regioner", email: foelgegruppe@example.dk}
+steering_group:
+  - {name: Styregruppen RKKP, email: Styregruppe.RKKP@example.dk}
+director_circle:
+  - {name: Direktør Nord, email: direktoer.nord@example.dk}
+organisations:
+  DPS: {name: Dansk Psykiatrisk Selskab, email: dps@example.dk}
+  dsam: {name: Dansk Selskab for Almen Medicin, email: dsam@example.dk}
+"""
+
+
+@pytest.fixture
+def roster(write) -> Roster:
+    return load_roster(write("roster.yaml", ROSTER))
+
+
+def test_loads_a_roster(roster):
+    assert roster.reference_group[0].name == "Følgegruppen, Danske Regioner"
+    assert set(roster.organisations) == {"DPS", "DSAM"}
+    assert roster.emails("steering_group") == {"styregruppe.rkkp@example.dk"}
+
+
+def test_bad_roster_lists_every_problem_with_its_path(write):
+    text = """
+secretariat: []
+steering_group:
+  - {name: Lægefaglig direktør, Region Nord, email: nord@example.dk}
+  - {name: B, email: ikke-en-mail}
+organisations:
+  DPX: {name: X, email: x@example.dk}
+direktor_circle: []
+"""
+    with pytest.raises(InputError) as info:
+        load_roster(write("roster.yaml", text))
+    found = dict(info.value.problems)
+    assert found["secretariat"] == "must have at least one entry"
+    assert found["steering_group[0].Region Nord"].startswith("unknown field with no value; a name containing a comma must be quoted")
+    assert found["steering_group[1].email"].startswith("expected an e-mail address")
+    assert found["organisations.DPX"].startswith("the key the text 'DPX' is not allowed: expected one of DPS, BUP")
+    assert found["direktor_circle"] == "unknown field (did you mean 'director_circle'?)"
+
+
+def test_roster_file_problems(tmp_path, write):
+    with pytest.raises(InputError, match="no such file"):
+        load_roster(tmp_path / "roster.yaml")
+    with pytest.raises(InputError, match=r"YAML syntax error at line 3, column 1: .* \(while parsing a flow mapping that starts at line 2, column 5\)"):
+        load_roster(write("bad.yaml", "secretariat:\n  - {name: A, email: a@b.dk\n"))
+
+
+def test_secretariat_may_record_every_gate(roster):
+    for gate in ("revision", "advice", "steering", "approval", "appointments"):
+        assert may_record(roster, gate, "SEKRETARIAT@example.dk")[0]
+
+
+@pytest.mark.parametrize(
+    ("gate", "email", "allowed"),
+    [
+        ("advice", "foelgegruppe@example.dk", True),
+        ("steering", "styregruppe.rkkp@EXAMPLE.dk", True),
+        ("approval", "direktoer.nord@example.dk", True),
+        ("steering", "foelgegruppe@example.dk", False),  # a body records only its own gate
+        ("approval", "styregruppe.rkkp@example.dk", False),
+        ("appointments", "direktoer.nord@example.dk", False),  # only the secretariat
+        ("advice", "ukendt@example.dk", False),
+    ],
+)
+def test_a_body_records_its_own_gate(roster, gate, email, allowed):
+    assert may_record(roster, gate, email)[0] is allowed
+
+
+def test_refusal_names_who_may(roster):
+    ok, reason = may_record(roster, "steering", "ukendt@example.dk")
+    assert not ok
+    assert reason == (
+        "ukendt@example.dk må ikke registrere 'steering' (styregruppens beslutning); det må kun "
+        "sekretariatet (sekretariat@example.dk) og DMPG-styregruppens medlemmer (styregruppe.rkkp@example.dk)"
+    )
+
+
+def test_proposers_may_record_the_revision_and_nothing_else(roster):
+    proposers = ["Forslag@Example.dk"]
+    assert may_record(roster, "revision", "forslag@example.dk", proposers)[0]
+    assert not may_record(roster, "steering", "forslag@example.dk", proposers)[0]
+    ok, reason = may_record(roster, "revision", "andre@example.dk", proposers)
+    assert not ok and "forslagets indstillere (forslag@example.dk)" in reason
+
+
+def test_unknown_gate(roster):
+    assert may_record(roster, "kickoff", "sekretariat@example.dk") == (
+        False, "ukendt gate 'kickoff'; gyldige gates: revision, advice, steering, approval, appointments"
+    )
