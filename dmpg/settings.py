@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     )
     # Weekly digest of everything pending, to the secretariat: 0 = Monday ... 6 = Sunday.
     digest_weekday: int = Field(0, ge=0, le=6)
+    # When the reminders deployment runs (cron, Europe/Copenhagen).
+    reminder_cron: str = "0 7 * * *"
 
     @property
     def ledger_url(self) -> str:

@@ -43,6 +43,7 @@ def _decide(p: argparse.ArgumentParser) -> None:
     p.add_argument("gate", choices=["revision", "advice", "steering", "approval", "appointments"])
     p.add_argument("--input", required=True, metavar="FILE", help="the decision as YAML or JSON")
     p.add_argument("--by", required=True, metavar="EMAIL", help="who records it (must be on the roster)")
+    p.add_argument("--wait", action="store_true", help="return when the proposal waits at its next gate (or ends)")
     _json_flag(p)
 
 

@@ -1,0 +1,1 @@
+"""Prefect flows: thin orchestration of the proposal lifecycle and its housekeeping."""

@@ -1,0 +1,73 @@
+"""The local flow runner: serves the project's deployments (``python -m flows.serve``).
+
+``dmpg up`` starts this next to the Prefect server. In production, workers of a process work pool
+run the same deployments from ``prefect.yaml`` instead.
+
+Why a warm start: the runner starts every flow run — including each resumption of a suspended
+proposal — in a fresh process, and importing Prefect alone takes over 2 s here. Prefect's direct
+starter uses a ``spawn`` multiprocessing context; we hand it a ``forkserver`` context whose server
+has Prefect's engine and our flow modules preloaded, so a resumed run starts in ~0.1 s instead of
+~2.5 s. Each run is still its own process. If Prefect's internals change, we fall back to its default.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import types
+
+log = logging.getLogger("dmpg.serve")
+
+WARM_MODULES = ["prefect.flow_engine", "flows.lifecycle", "flows.reminders"]
+
+
+def install_warm_start(preload: list[str]) -> bool:
+    """Make Prefect's flow-run subprocesses fork from a preloaded forkserver. Returns False if unsupported."""
+    import prefect.flow_engine as engine
+
+    if not hasattr(engine, "multiprocessing") or "forkserver" not in multiprocessing.get_all_start_methods():
+        return False
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(preload)
+    # flow_engine.run_flow_in_subprocess calls ``multiprocessing.get_context("spawn")``.
+    engine.multiprocessing = types.SimpleNamespace(
+        get_context=lambda method=None: context, context=multiprocessing.context
+    )
+    return True
+
+
+def deployments() -> list:
+    from prefect.schedules import Cron
+
+    from dmpg.settings import get_settings
+    from flows.lifecycle import FLOW_NAME, proposal_lifecycle
+    from flows.reminders import send_reminders
+
+    settings = get_settings()
+    return [
+        proposal_lifecycle.to_deployment(
+            name=FLOW_NAME,
+            description="Et forslag til ny DMPG fra indstillingsskema til etableret gruppe.",
+            tags=["dmpg"],
+        ),
+        send_reminders.to_deployment(
+            name="dmpg-reminders",
+            description="Daglige påmindelser om ventende beslutninger og ugentligt overblik til sekretariatet.",
+            schedules=[Cron(settings.reminder_cron, timezone="Europe/Copenhagen")],
+            tags=["dmpg"],
+        ),
+    ]
+
+
+def main() -> None:
+    from prefect import serve
+
+    from dmpg.settings import get_settings
+
+    warm = install_warm_start(WARM_MODULES)
+    log.info("warm start %s", "enabled" if warm else "unavailable; using Prefect's default")
+    serve(*deployments(), pause_on_shutdown=False, query_seconds=get_settings().runner_poll_seconds, print_starting_message=True)
+
+
+if __name__ == "__main__":
+    main()
