@@ -45,7 +45,6 @@ if TYPE_CHECKING:
     from forms.roster import Roster
 
 PROPOSAL_ID = re.compile(r"^DMPG-(\d{4})-(\d{3,})$")
-ROSTER_BODIES: tuple[str, ...] = ("secretariat", "reference_group", "steering_group", "director_circle")
 _ID_ATTEMPTS = 20  # concurrent proposals racing for the same number retry with the next one
 
 
@@ -376,8 +375,10 @@ def add_registry_group(
 def sync_roster(roster: Roster, *, session: Session | None = None) -> tuple[int, int]:
     """Make the ledger's roster exactly the file's: people per body and organisations are replaced in
     one transaction (nobody ever sees a half-loaded roster). Returns (people, organisations)."""
+    from forms.roster import BODIES
+
     people: dict[tuple[str, str], RosterPerson] = {}
-    for body in ROSTER_BODIES:
+    for body in BODIES:
         for person in getattr(roster, body):
             email = str(_field(person, "email")).strip().lower()
             # A person listed twice in one body is one seat (the unique key is body + email).

@@ -31,6 +31,8 @@ def _run(connection) -> None:  # noqa: ANN001
         target_metadata=_target_metadata(),
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite cannot ALTER most things
         compare_type=True,
+        # SQLite does DDL inside transactions too: a failed migration leaves no half-built schema.
+        transactional_ddl=True,
     )
     with context.begin_transaction():
         context.run_migrations()
