@@ -15,6 +15,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
+import types
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
@@ -195,7 +196,7 @@ def format_path(loc: tuple[int | str, ...]) -> str:
     """``('proposers', 0, 'region')`` -> ``proposers[0].region``."""
     out = ""
     for part in loc:
-        if isinstance(part, int):
+        if isinstance(part, int) and not isinstance(part, bool):
             out += f"[{part}]"
         elif part == "[key]":  # pydantic's marker for "the dict key itself": the key is already in the path
             continue
@@ -216,6 +217,9 @@ def describe_validation_error(
     problems: list[tuple[str, str]] = []
     for err in exc.errors(include_url=False):
         loc = tuple(err.get("loc", ()))
+        if err.get("type") == "invalid_key":  # the loc ends with the bad key itself, not a list index
+            problems.append((format_path(loc[:-1]), _bad_key(err.get("input"))))
+            continue
         problems.append((format_path(loc), _message(err, loc, model)))
     return problems
 
@@ -224,8 +228,10 @@ def _message(err: dict[str, Any], loc: tuple[int | str, ...], model: type[BaseMo
     kind = err.get("type", "")
     value = err.get("input")
     ctx = err.get("ctx") or {}
-    if "[key]" in loc:
-        return f"the key {_describe(value)} is not allowed: {_message({**err, 'loc': ()}, (), None)}"
+    if "[key]" in loc:  # a mapping's key (e.g. roster organisations) rather than its value is wrong
+        if kind == "literal_error":
+            return f"unknown key '{value}': {_literal(ctx.get('expected', ''), value, show_got=False)}"
+        return f"the key '{value}' is not allowed: {err.get('msg', 'invalid key')}"
     if kind == "missing":
         field = _field(model, loc)
         return "required" + (f" ({_label(field)})" if field is not None and field.title else "")
@@ -268,12 +274,19 @@ def _message(err: dict[str, Any], loc: tuple[int | str, ...], model: type[BaseMo
     return f"{err.get('msg', 'invalid value')}; got {_describe(value)}"
 
 
-def _literal(expected: str, value: object) -> str:
+def _bad_key(key: object) -> str:
+    if isinstance(key, bool):
+        return f"a field name must be text, got {str(key).lower()} (YAML reads yes/no/on/off as true/false; put the name in quotes)"
+    return f"a field name must be text, got {_describe(key)}"
+
+
+def _literal(expected: str, value: object, show_got: bool = True) -> str:
     allowed = re.findall(r"'([^']*)'", expected)
     message = f"expected one of {', '.join(allowed)}"
     if set(allowed) == set(REGION_NAMES):
         message += " (or a name such as 'Region Sjælland')"
-    message += f"; got {_describe(value)}"
+    if show_got:
+        message += f"; got {_describe(value)}"
     if isinstance(value, str):
         close = difflib.get_close_matches(value, allowed, n=1, cutoff=0.6) or difflib.get_close_matches(
             value.lower(), [a.lower() for a in allowed], n=1, cutoff=0.6
@@ -332,7 +345,7 @@ def _unwrap(tp: Any) -> Any:
         if origin is Annotated:
             tp = get_args(tp)[0]
             continue
-        if origin is Union or type(tp).__name__ == "UnionType":
+        if origin is Union or origin is types.UnionType:
             args = [a for a in get_args(tp) if a is not type(None)]
             if len(args) == 1:
                 tp = args[0]

@@ -184,3 +184,12 @@ def test_describe_validation_error_for_gate_inputs():
     )
     assert found["rationale"].startswith("required (Begrundelse")
     assert found["rationaal"] == "unknown field (did you mean 'rationale'?)"
+
+
+def test_field_names_that_are_not_text(write):
+    with pytest.raises(InputError) as info:
+        load_form(write("form.yaml", "title: A\nyes: 1\nproposers:\n  - {name: B, 4: x}\n"))
+    assert sorted(info.value.problems) == [
+        ("", "a field name must be text, got true (YAML reads yes/no/on/off as true/false; put the name in quotes)"),
+        ("proposers[0]", "a field name must be text, got the number 4"),
+    ]
