@@ -46,7 +46,8 @@ def main(argv: list[str] | None = None) -> int:
         env = {**os.environ, "DMPG_HOME": home}
         print(f"{'command':<42} {'median':>8} {'target':>8}  verdict   (runs: {args.repeat})")
         for label, cmd, target in CASES:
-            full = [exe, *cmd] if exe else [sys.executable, "-c", "import sys; from dmpg.cli import main; sys.exit(main())", *cmd]
+            via_python = [sys.executable, "-c", "import sys; from dmpg.cli import main; sys.exit(main())"]
+            full = [exe, *cmd] if exe else [*via_python, *cmd]
             seconds, code = _median_seconds(full, args.repeat, env)
             verdict = "ok" if seconds <= target else "SLOW"
             print(f"{label:<42} {seconds:>7.3f}s {target:>7.1f}s  {verdict:<8}  (exit {code})")

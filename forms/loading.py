@@ -165,7 +165,9 @@ def _parse_yaml(text: str, source: str) -> object:
         context = ""
         if exc.context and exc.problem:
             start = exc.context_mark
-            started = f" that starts at line {start.line + 1}, column {start.column + 1}" if start and start is not mark else ""
+            started = ""
+            if start and start is not mark:
+                started = f" that starts at line {start.line + 1}, column {start.column + 1}"
             context = f" ({exc.context}{started})"
         raise InputError(source, [("", f"YAML syntax error at {where}{what}{context}")]) from None
     except yaml.YAMLError as exc:
@@ -184,7 +186,8 @@ def _parse_json(text: str, source: str) -> object:
     try:
         return json.loads(text, object_pairs_hook=refuse_duplicates)
     except json.JSONDecodeError as exc:
-        raise InputError(source, [("", f"JSON syntax error at line {exc.lineno}, column {exc.colno}: {exc.msg}")]) from None
+        where = f"line {exc.lineno}, column {exc.colno}"
+        raise InputError(source, [("", f"JSON syntax error at {where}: {exc.msg}")]) from None
     except ValueError as exc:
         raise InputError(source, [("", f"JSON error: {exc}")]) from None
 
@@ -259,10 +262,10 @@ def _message(err: dict[str, Any], loc: tuple[int | str, ...], model: type[BaseMo
         return f"expected a date as YYYY-MM-DD (e.g. 2026-03-01), got {_describe(value)}"
     if kind in ("string_too_short", "too_short") and ctx.get("min_length", 1) <= 1:
         return "must not be empty" if kind == "string_too_short" else "must have at least one entry"
-    if kind == "too_short":
-        return f"expected at least {ctx.get('min_length')} entries, got {len(value) if hasattr(value, '__len__') else '?'}"
-    if kind == "too_long":
-        return f"expected at most {ctx.get('max_length')} entries, got {len(value) if hasattr(value, '__len__') else '?'}"
+    if kind in ("too_short", "too_long"):
+        count = len(value) if hasattr(value, "__len__") else "?"
+        bound = f"at least {ctx.get('min_length')}" if kind == "too_short" else f"at most {ctx.get('max_length')}"
+        return f"expected {bound} entries, got {count}"
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         words = {"greater_than_equal": "at least", "greater_than": "more than",
                  "less_than_equal": "at most", "less_than": "less than"}[kind]
@@ -276,7 +279,8 @@ def _message(err: dict[str, Any], loc: tuple[int | str, ...], model: type[BaseMo
 
 def _bad_key(key: object) -> str:
     if isinstance(key, bool):
-        return f"a field name must be text, got {str(key).lower()} (YAML reads yes/no/on/off as true/false; put the name in quotes)"
+        why = "YAML reads yes/no/on/off as true/false; put the name in quotes"
+        return f"a field name must be text, got {str(key).lower()} ({why})"
     return f"a field name must be text, got {_describe(key)}"
 
 

@@ -27,10 +27,10 @@ def _blank(text: str | None) -> bool:
 def _proposers(form: ProposalForm, _registry: Sequence[RegistryEntry]) -> Finding | None:
     if any(not _blank(p.name) and p.email for p in form.proposers):
         return None
-    items = [
-        f"proposers[{i}]: mangler " + " og ".join(w for w, gone in (("navn", _blank(p.name)), ("e-mail", not p.email)) if gone)
-        for i, p in enumerate(form.proposers)
-    ]
+    items = []
+    for i, p in enumerate(form.proposers):
+        gaps = [word for word, gone in (("navn", _blank(p.name)), ("e-mail", not p.email)) if gone]
+        items.append(f"proposers[{i}]: mangler {' og '.join(gaps)}")
     return Finding(
         "proposers.missing",
         "block",

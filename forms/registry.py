@@ -118,7 +118,10 @@ SEED_GROUPS: list[RegistryEntry] = [
         icd_codes=[],
         database_since=None,
         dmpg_since=date(2025, 11, 1),
-        note="Starter november 2025. Behandling med ECT og TMS, eventuelt flere stimulationsindsatser (ingen diagnosekoder).",
+        note=(
+            "Starter november 2025. Behandling med ECT og TMS, eventuelt flere stimulationsindsatser "
+            "(ingen diagnosekoder)."
+        ),
     ),
 ]
 

@@ -8,7 +8,6 @@ import sys
 from datetime import date
 from pathlib import Path
 
-import pytest
 
 from dmpg.cli import main
 from dmpg.cli.check import load_registry, read_registry_sqlite, sqlite_path
