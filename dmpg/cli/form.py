@@ -1,0 +1,42 @@
+"""``dmpg form blank OUT.docx`` and ``dmpg form render FORM OUT.docx``: the indstillingsskema in Word.
+
+``blank`` writes an empty, fillable form (labels and help texts from the form model); ``render``
+fills it from a YAML/JSON form (validated first: an invalid form writes nothing). A filled form is
+read back by ``dmpg check`` and ``dmpg propose``.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from dmpg.errors import UserError
+
+
+def _out(path: str) -> Path:
+    out = Path(path)
+    if out.suffix.lower() != ".docx":
+        raise UserError(f"{out}: the output must end in .docx")
+    if out.exists() and out.is_dir():
+        raise UserError(f"{out}: is a directory; give a file name ending in .docx")
+    if not out.parent.exists():
+        raise UserError(f"{out}: the folder {out.parent} does not exist")
+    return out
+
+
+def run(args: argparse.Namespace) -> int:
+    from dmpg.documents.wordform import write_blank_form, write_filled_form
+
+    if args.form_command == "blank":
+        out = write_blank_form(_out(args.out))
+        print(f"Tomt indstillingsskema skrevet: {out}")
+        return 0
+    from forms.loading import load_form
+
+    if Path(args.form).suffix.lower() == ".docx":
+        raise UserError(f"{args.form}: is already a Word form; give the YAML or JSON form to render")
+    out_path = _out(args.out)
+    form = load_form(args.form)
+    out = write_filled_form(form, out_path)
+    print(f"Indstillingsskema »{form.title}« skrevet: {out}")
+    return 0
