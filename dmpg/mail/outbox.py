@@ -149,7 +149,8 @@ def _claim(row_id: int, now: datetime, ignore_backoff: bool) -> bool:
     from models.tables import Notification
     from sqlalchemy import update
 
-    lease = now + timedelta(seconds=get_settings().mail_lease_seconds)
+    # The lease runs on the real clock: ``now`` may be a test's (or the flow parameter's) pretend time.
+    lease = _utc(None) + timedelta(seconds=get_settings().mail_lease_seconds)
     with session_scope() as session:
         result = session.execute(
             update(Notification)
@@ -273,3 +274,31 @@ def undelivered_count() -> int:
     with session_scope() as session:
         query = select(func.count()).select_from(Notification).where(Notification.status != SENT)
         return session.exec(query).one()
+
+
+def notify(
+    proposal_id: str | None,
+    kind: str,
+    round: int,  # noqa: A002
+    recipients: Iterable[Recipient | Mapping[str, Any]],
+    context: Mapping[str, Any],
+    attachments: Iterable[Path | str] = (),
+    *,
+    scope: str | None = None,
+) -> dict[str, Any]:
+    """Enqueue, then deliver whatever is due (every proposal's rows: any activity flushes a backlog).
+
+    The plain function behind the ``notify`` task and the one the lifecycle's steps call. Enqueue
+    errors (a bad context, a missing attachment) raise; delivery never does: what could not be sent
+    stays ``pending`` for the next delivery (the reminders flow, the next step, ``dmpg outbox retry``).
+    Returns ``{"queued": [keys], "sent": [...], "retrying": [...], "failed": [...], "errors": {...},
+    "still_pending": n}``."""
+    import logging
+
+    rows = enqueue(proposal_id, kind, round, recipients, context, attachments, scope=scope)
+    try:
+        report = deliver_pending().as_dict()
+    except Exception as exc:  # noqa: BLE001 - a delivery problem must never fail the step that decided to send
+        logging.getLogger(__name__).warning("mail delivery postponed: %s", exc)
+        report = DeliveryReport(errors={"*": str(exc)}).as_dict()
+    return {"queued": [row.key for row in rows], **report}

@@ -1,0 +1,182 @@
+"""Reminders for gates that wait too long, and the secretariat's weekly digest (issue 5, point 5).
+
+Pure rules first (``open_gates``, ``reminder_interval``, ``iso_week``, ``digest_due``), then the two
+functions the reminders flow calls, which read the ledger and enqueue outbox rows:
+
+- ``queue_reminders(now)``: every open gate that has waited ``remind_after_days`` or more gets a
+  reminder to whoever it waits on (the ``waiting_on`` e-mails of its ``gate_opened`` event), at most
+  once per interval: interval ``n`` covers days ``[n*N, (n+1)*N)``, and the outbox key carries
+  ``{gate}/{n}``, so running the flow hourly, daily or twice in a row sends the same reminders.
+- ``queue_digest(now)``: on ``settings.digest_weekday`` the secretariat gets one digest per ISO week
+  (key scope ``2026-W47``) listing every open gate and the number of undelivered mails; nothing is
+  sent when nothing is pending.
+
+A gate is open (models/vocabulary.py) when it has a ``gate_opened`` event and no ``decision_recorded``
+or ``gate_expired`` event for the same (proposal, gate, round).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from models.vocabulary import FINAL_STAGES, EventKind
+
+if TYPE_CHECKING:
+    from forms.roster import Roster
+    from models.tables import Notification
+
+_CLOSING = (EventKind.DECISION_RECORDED, EventKind.GATE_EXPIRED)
+
+
+@dataclass(frozen=True)
+class OpenGate:
+    proposal_id: str
+    gate: str
+    round: int
+    opened_at: datetime
+    waiting_on: tuple[str, ...]
+
+
+def _get(item: Any, name: str) -> Any:
+    return item.get(name) if isinstance(item, dict) else getattr(item, name)
+
+
+def _aware(value: datetime) -> datetime:
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
+
+
+def open_gates(events: Iterable[Any]) -> list[OpenGate]:
+    """The open gates among ``events`` (StageEvent rows or dicts with the same fields), oldest first."""
+    opened: dict[tuple[str, str, int], OpenGate] = {}
+    closed: set[tuple[str, str, int]] = set()
+    for e in events:
+        kind, gate = _get(e, "kind"), _get(e, "gate")
+        if not gate:
+            continue
+        slot = (_get(e, "proposal_id"), gate, int(_get(e, "round") or 1))
+        if kind == EventKind.GATE_OPENED and slot not in opened:
+            detail = _get(e, "detail") or {}
+            opened[slot] = OpenGate(*slot, opened_at=_aware(_get(e, "at")),
+                                    waiting_on=tuple(str(x) for x in detail.get("waiting_on") or ()))
+        elif kind in _CLOSING:
+            closed.add(slot)
+    return sorted((g for s, g in opened.items() if s not in closed), key=lambda g: (g.opened_at, g.proposal_id))
+
+
+def days_waiting(opened_at: datetime, now: datetime) -> int:
+    return max((_aware(now) - _aware(opened_at)).days, 0)
+
+
+def reminder_interval(opened_at: datetime, now: datetime, remind_after_days: int) -> int:
+    """0 while the gate has waited less than ``remind_after_days``; then 1, 2, ... one per period."""
+    if remind_after_days <= 0:
+        return 0
+    return days_waiting(opened_at, now) // remind_after_days
+
+
+def iso_week(day: date | datetime) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def digest_due(now: datetime, weekday: int) -> bool:
+    return now.weekday() == weekday
+
+
+# --- ledger-facing --------------------------------------------------------------------------------
+
+
+def _now(now: datetime | None) -> datetime:
+    return _aware(now) if now else datetime.now(timezone.utc)
+
+
+def current_open_gates() -> list[OpenGate]:
+    """Open gates of every proposal that is not established or rejected."""
+    from models.db import session_scope
+    from models.tables import Proposal, StageEvent
+    from sqlmodel import col, select
+
+    kinds = (EventKind.GATE_OPENED, *_CLOSING)
+    with session_scope() as session:
+        query = (
+            select(StageEvent)
+            .join(Proposal, Proposal.id == StageEvent.proposal_id)
+            .where(col(StageEvent.kind).in_(kinds), col(Proposal.stage).not_in(FINAL_STAGES))
+            .order_by(StageEvent.at, StageEvent.id)
+        )
+        return open_gates(session.exec(query).all())
+
+
+def _roster() -> Roster:
+    from dmpg.settings import get_settings
+    from forms.roster import load_roster
+
+    return load_roster(get_settings().roster)
+
+
+def _gate_url(flow_run_id: str | None) -> str:
+    from dmpg.settings import get_settings
+
+    settings = get_settings()
+    return settings.flow_run_url(flow_run_id) if flow_run_id else settings.prefect_ui_url
+
+
+def queue_reminders(now: datetime | None = None, roster: Roster | None = None) -> list[Notification]:
+    """Enqueue the reminders due at ``now`` (see the module docstring); returns their outbox rows."""
+    from dmpg.mail.outbox import enqueue
+    from dmpg.mail.recipients import recipients_for
+    from dmpg.settings import get_settings
+    from forms.proposal import ProposalForm
+    from models.ledger import get_proposal
+
+    now = _now(now)
+    after = get_settings().remind_after_days
+    rows: list[Notification] = []
+    for gate in current_open_gates():
+        interval = reminder_interval(gate.opened_at, now, after)
+        if interval < 1 or not gate.waiting_on:
+            continue
+        roster = roster or _roster()
+        proposal = get_proposal(gate.proposal_id)
+        form = ProposalForm.model_validate(proposal.form)
+        recipients = recipients_for("reminder", form=form, roster=roster, waiting_on=gate.waiting_on)
+        context = {
+            "title": proposal.title, "gate": gate.gate, "waiting_since": gate.opened_at,
+            "days_waiting": days_waiting(gate.opened_at, now), "url": _gate_url(proposal.flow_run_id),
+        }
+        rows += enqueue(gate.proposal_id, "reminder", gate.round, recipients, context,
+                        scope=f"{gate.gate}/{interval}")
+    return rows
+
+
+def queue_digest(now: datetime | None = None, roster: Roster | None = None, *, force: bool = False) -> list[Notification]:
+    """On the digest weekday (or with ``force``), enqueue this ISO week's digest to the secretariat."""
+    from dmpg.mail.outbox import enqueue, undelivered_count
+    from dmpg.mail.recipients import recipients_for
+    from dmpg.settings import get_settings
+    from forms.proposal import ProposalForm
+    from models.ledger import get_proposal
+
+    now = _now(now)
+    if not force and not digest_due(now, get_settings().digest_weekday):
+        return []
+    gates = current_open_gates()
+    undelivered = undelivered_count()
+    if not gates and not undelivered:
+        return []
+    items = []
+    for gate in gates:
+        proposal = get_proposal(gate.proposal_id)
+        items.append({
+            "proposal": gate.proposal_id, "title": proposal.title, "gate": gate.gate, "round": gate.round,
+            "waiting_since": gate.opened_at, "days": days_waiting(gate.opened_at, now),
+            "url": _gate_url(proposal.flow_run_id),
+        })
+    roster = roster or _roster()
+    placeholder = ProposalForm(title="DMPG")  # the secretariat does not depend on a form
+    recipients = recipients_for("digest", form=placeholder, roster=roster)
+    context = {"gates": items, "undelivered": undelivered, "week": iso_week(now)}
+    return enqueue(None, "digest", 1, recipients, context, scope=iso_week(now))

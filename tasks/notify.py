@@ -1,0 +1,52 @@
+"""Prefect tasks for notifications: thin wrappers of ``dmpg.mail`` (plain functions, keyed in the ledger).
+
+No result caching (``cache_policy=NONE``): the outbox key is the exactly-once guarantee, and a
+re-executed task must still deliver what an earlier run left pending.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from prefect import task
+from prefect.cache_policies import NONE
+
+from dmpg.mail import outbox, reminders
+from dmpg.mail.recipients import Recipient
+
+
+@task(name="notify", task_run_name="notify-{kind}-{round}", cache_policy=NONE)
+def notify(
+    proposal_id: str | None,
+    kind: str,
+    round: int,  # noqa: A002 - the domain's word
+    *,
+    context: Mapping[str, Any],
+    attachments: list[Path | str] | tuple = (),
+    recipients: list[Recipient | Mapping[str, Any]],
+    scope: str | None = None,
+) -> dict[str, Any]:
+    """Write the outbox rows, then deliver what is due. A mail server outage does not fail the task:
+    the rows stay pending (with ``last_error``) and a later delivery sends them."""
+    return outbox.notify(proposal_id, kind, round, recipients, context, attachments, scope=scope)
+
+
+@task(name="deliver-outbox", cache_policy=NONE)
+def deliver_outbox(proposal_id: str | None = None, now: datetime | None = None) -> dict[str, Any]:
+    """Send every outbox row whose time has come (never raises for a failed send)."""
+    return outbox.deliver_pending(proposal_id, now=now).as_dict()
+
+
+@task(name="queue-reminders", cache_policy=NONE)
+def queue_reminders(now: datetime | None = None) -> list[str]:
+    """Enqueue reminders for gates that have waited too long; returns the outbox keys."""
+    return [row.key for row in reminders.queue_reminders(now)]
+
+
+@task(name="queue-digest", cache_policy=NONE)
+def queue_digest(now: datetime | None = None) -> list[str]:
+    """On the digest weekday, enqueue the secretariat's weekly digest; returns the outbox keys."""
+    return [row.key for row in reminders.queue_digest(now)]

@@ -1,0 +1,44 @@
+"""A complete, realistic template context per mail kind (Danish text with æ, ø and å)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+URL = "http://127.0.0.1:4200/runs/flow-run/6f1c2d3e"
+
+CONTEXTS: dict[str, dict] = {
+    "receipt": {"findings": [{"code": "database.status", "severity": "info",
+                              "message": "Databasen er planlagt; koordinér med RKKP.", "items": []}],
+                "submittable": True, "url": URL},
+    "revision_request": {"findings": [{"code": "target.primary_sector", "severity": "block",
+                                       "message": "Målgruppen omfatter ikke primærsektoren.", "items": []}],
+                         "url": URL, "deadline": date(2026, 12, 1)},
+    "hearing": {"url": URL, "deadline": date(2026, 12, 15)},
+    "steering_memo": {"url": URL, "advice": "support_with_changes"},
+    "director_memo": {"url": URL},
+    "decision": {"gate": "steering", "outcome": "approve", "meeting_date": date(2026, 12, 3),
+                 "rationale": "Stort behov på tværs af sektorer; børneområdet prioriteres.", "url": URL},
+    "appointment_request": {"organisations": [{"code": "DPS", "name": "Dansk Psykiatrisk Selskab", "seats": 2}],
+                            "deadline": date(2027, 1, 15), "url": URL},
+    "kickoff": {"kickoff_date": date(2027, 2, 1), "chairs": ["Anne Holm", "Bo Ølund"],
+                "director": "Dorte Direktør", "url": URL},
+    "reminder": {"gate": "advice", "waiting_since": datetime(2026, 11, 2, tzinfo=timezone.utc),
+                 "days_waiting": 16, "url": URL},
+    "digest": {"gates": [{"proposal": "DMPG-2026-001", "title": "Angst og OCD", "gate": "steering", "round": 1,
+                          "waiting_since": datetime(2026, 11, 2, tzinfo=timezone.utc), "days": 16, "url": URL}],
+               "undelivered": 0, "week": "2026-W47"},
+}
+
+# What the subject must say for each kind: the action asked or the news.
+SUBJECT_ASKS = {
+    "receipt": "indstillingen er modtaget",
+    "revision_request": "revision af indstillingen ønskes",
+    "hearing": "følgegruppens rådgivning ønskes",
+    "steering_memo": "styregruppens beslutning ønskes",
+    "director_memo": "psykiatridirektørkredsens godkendelse ønskes",
+    "decision": "DMPG-styregruppen har godkendt indstillingen",
+    "appointment_request": "anmodning om udpegning af medlemmer",
+    "kickoff": "kickoff-møde 1. februar 2027",
+    "reminder": "Påmindelse",
+    "digest": "1 sag afventer",
+}

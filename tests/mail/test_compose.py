@@ -1,0 +1,100 @@
+"""What the mails say: every kind renders Danish subject, text and HTML from the editable templates."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+
+import pytest
+
+from dmpg.errors import UserError
+from dmpg.mail import KINDS
+from dmpg.mail.compose import danish_date, render, templates_dir
+from tests.mail.samples import CONTEXTS, SUBJECT_ASKS, URL
+
+RECIPIENT = {"name": "Søren Ærø Åberg", "email": "soeren@example.dk", "role": "proposer"}
+
+
+def context(kind, **extra):
+    base = {"proposal_id": "DMPG-2026-001", "title": "Angst og OCD – børn og unge",
+            "recipient": RECIPIENT, "attachments": ["Beslutningsoplaeg.docx"]}
+    if kind == "digest":
+        del base["proposal_id"], base["title"]
+    return {**base, **CONTEXTS[kind], **extra}
+
+
+def test_every_kind_has_its_three_templates():
+    for kind in KINDS:
+        for part in ("subject", "txt", "html"):
+            assert (templates_dir() / f"{kind}.{part}.j2").is_file(), f"{kind}.{part}.j2"
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_each_kind_names_the_proposal_the_action_and_keeps_danish_letters(kind):
+    mail = render(kind, context(kind))
+    assert "\n" not in mail.subject and mail.subject == mail.subject.strip()
+    assert SUBJECT_ASKS[kind] in mail.subject
+    if kind != "digest":
+        assert mail.subject.count("[DMPG-2026-001] Angst og OCD – børn og unge") == 1
+    for body in (mail.text, mail.html):
+        assert "Kære Søren Ærø Åberg" in body
+        assert URL in body  # the link to the waiting gate, also as visible text
+        assert "Venlig hilsen" in body
+    if kind != "digest":
+        assert "Beslutningsoplaeg.docx" in mail.text and "<li>Beslutningsoplaeg.docx</li>" in mail.html
+    assert mail.html.startswith("<!DOCTYPE html>") and 'lang="da"' in mail.html
+    assert "<" not in mail.text.replace("<b>", "")  # the text part has no markup
+
+
+def test_deadline_and_decision_details_are_spelled_out_in_danish():
+    mail = render("decision", context("decision", deadline=date(2026, 12, 24)))
+    assert "på mødet 3. december 2026" in mail.text
+    assert "Begrundelse: Stort behov på tværs af sektorer" in mail.text
+    assert "Indstillingen går nu videre til psykiatridirektørkredsen." in mail.text
+    assert "Frist: 24. december 2026" in mail.text
+
+
+def test_html_escapes_what_people_typed_but_text_keeps_it():
+    mail = render("decision", context("decision", rationale='Se <script>alert("x")</script> & mere'))
+    assert "<script>" not in mail.html and "&lt;script&gt;" in mail.html and "&amp; mere" in mail.html
+    assert 'Se <script>alert("x")</script> & mere' in mail.text
+
+
+def test_missing_context_is_named_before_rendering():
+    ctx = context("kickoff")
+    del ctx["kickoff_date"], ctx["chairs"]
+    with pytest.raises(UserError, match=r"mail 'kickoff': the context lacks kickoff_date, chairs"):
+        render("kickoff", ctx)
+
+
+def test_unknown_outcome_and_kind_are_refused_with_the_choices():
+    with pytest.raises(UserError, match=r"unknown outcome 'maybe' at gate 'steering'; expected one of: approve"):
+        render("decision", context("decision", outcome="maybe"))
+    with pytest.raises(UserError, match="unknown mail kind"):
+        render("memo", context("hearing"))
+
+
+def test_an_edited_template_with_a_typo_is_reported_with_file_and_line(tmp_path):
+    custom = tmp_path / "mail"
+    shutil.copytree(templates_dir(), custom)
+    (custom / "hearing.subject.j2").write_text("[{{ proposal_id }}] {{ titel }}\n", encoding="utf-8")
+    with pytest.raises(UserError, match=r"mail template hearing\.subject\.j2.*'titel' is undefined"):
+        render("hearing", context("hearing"), directory=custom)
+
+
+def test_templates_cannot_reach_python_internals(tmp_path):
+    custom = tmp_path / "mail"
+    shutil.copytree(templates_dir(), custom)
+    (custom / "hearing.subject.j2").write_text("{{ title.__class__.__mro__ }}", encoding="utf-8")
+    with pytest.raises(UserError, match="hearing.subject.j2"):
+        render("hearing", context("hearing"), directory=custom)
+
+
+def test_subjects_cannot_inject_headers():
+    mail = render("hearing", context("hearing", title="Angst\r\nBcc: alle@example.dk"))
+    assert "\n" not in mail.subject and "\r" not in mail.subject
+
+
+def test_danish_dates():
+    assert danish_date(date(2026, 11, 2)) == "2. november 2026"
+    assert danish_date("2027-05-17") == "17. maj 2027"
