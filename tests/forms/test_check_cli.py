@@ -8,6 +8,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 
 from dmpg.cli import main
 from dmpg.cli.check import load_registry, read_registry_sqlite, sqlite_path
@@ -125,3 +127,16 @@ def test_check_stays_off_the_heavy_imports(dmpg_home, examples):
     result = subprocess.run([sys.executable, "-c", code, str(examples / "angst-og-ocd.yaml")],
                             capture_output=True, text=True, timeout=60)
     assert result.stdout.splitlines()[-1] == "HEAVY []"
+
+
+def test_a_filled_word_form_gets_the_same_findings_as_its_yaml(dmpg_home, examples, tmp_path, capsys):
+    """`dmpg check FORM.docx` goes through the Word reader (dmpg.documents.wordform) lazily."""
+    pytest.importorskip("dmpg.documents.wordform")
+    source = examples / "personlighedsforstyrrelser.yaml"
+    docx = tmp_path / "skema.docx"
+    assert main(["form", "render", str(source), str(docx)]) == 0
+    capsys.readouterr()
+    from_word = run_check(capsys, docx, "--json")
+    from_yaml = run_check(capsys, source, "--json")
+    assert from_word[0] == from_yaml[0] == 1
+    assert json.loads(from_word[1]) == json.loads(from_yaml[1])
