@@ -25,19 +25,36 @@ def _load_example() -> dict:
     return form
 
 
-def _roster() -> dict:
-    import yaml
-
-    data = yaml.safe_load((PROJECT_ROOT / "roster.yaml").read_text(encoding="utf-8"))
-    return data
+# The sample's own roster (the shape of roster.yaml), so samples never depend on the user's file.
+SAMPLE_ROSTER: dict = {
+    "secretariat": [{"name": "DMPG-sekretariatet", "email": "sekretariat@example.dk"}],
+    "reference_group": [{"name": "Følgegruppen, Danske Regioner", "email": "foelgegruppe.regioner@example.dk"}],
+    "steering_group": [
+        {"name": f"Lægefaglig direktør, Region {r}", "email": f"styregruppe.{code}@example.dk"}
+        for code, r in (("hovedstaden", "Hovedstaden"), ("sjaelland", "Sjælland"), ("syddanmark", "Syddanmark"),
+                        ("midtjylland", "Midtjylland"), ("nordjylland", "Nordjylland"))
+    ] + [{"name": "RKKP", "email": "styregruppe.rkkp@example.dk"}],
+    "director_circle": [{"name": "Psykiatridirektør, Region Midtjylland", "email": "direktoer.midtjylland@example.dk"}],
+    "organisations": {
+        "DPS": {"name": "Dansk Psykiatrisk Selskab", "email": "dps@example.dk"},
+        "BUP": {"name": "Børne- og Ungdomspsykiatrisk Selskab", "email": "bup@example.dk"},
+        "FYP": {"name": "Foreningen af Yngre Psykiatere", "email": "fyp@example.dk"},
+        "DSAM": {"name": "Dansk Selskab for Almen Medicin", "email": "dsam@example.dk"},
+        "DP": {"name": "Dansk Psykologforening", "email": "dp@example.dk"},
+        "DASYS": {"name": "Dansk Sygepleje Selskab", "email": "dasys@example.dk"},
+        "patients": {"name": "Patientrepræsentanter (SIND / Bedre Psykiatri)", "email": "patienter@example.dk"},
+        "relatives": {"name": "Pårørenderepræsentanter (Bedre Psykiatri)", "email": "paaroerende@example.dk"},
+        "hospital_management": {"name": "Hospitalsledelser i regionerne", "email": "hospitalsledelser@example.dk"},
+    },
+}
 
 
 def sample_sources(proposal_id: str = "DMPG-2026-001") -> Sources:
     """The Angst og OCD example after every gate: advice, a deferred and an approving steering round,
     the directors' approval and the appointments."""
     form = _load_example()
-    roster = _roster()
-    organisations = roster.get("organisations", {})
+    roster = SAMPLE_ROSTER
+    organisations = roster["organisations"]
     members = [
         {"name": "Anne Holm", "email": "anne.holm@example.dk", "represents": "DPS", "region": "midtjylland"},
         {"name": "Bjarne Lund", "email": "bjarne.lund@example.dk", "represents": "DPS", "region": "hovedstaden"},

@@ -1,0 +1,100 @@
+"""Producing documents through the real SQLite ledger: the full set, recorded with matching sha256,
+exactly once across re-runs (a resumed flow), a new version when the file is gone or altered."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import pytest
+
+from dmpg.documents.produce import produce_document
+from dmpg.documents.samples import SAMPLE_ROSTER, sample_jobs, sample_sources
+from tests.documents.conftest import docx_text
+
+
+@pytest.fixture
+def proposal(dmpg_home, tmp_path):
+    """The sample proposal in a fresh ledger, with the sample roster and every gate's decision recorded."""
+    import yaml
+
+    from forms.proposal import ProposalForm
+    from models import ledger
+    from models.db import dispose_engines, ensure_schema
+
+    roster = tmp_path / "roster.yaml"
+    roster.write_text(yaml.safe_dump(SAMPLE_ROSTER, allow_unicode=True), encoding="utf-8")
+    ensure_schema()
+    ledger.load_roster_into_ledger(roster)
+    src = sample_sources()
+    pid = ledger.create_proposal(ProposalForm.model_validate(src.form), year=2026).id
+    for d in src.decisions:
+        ledger.record_decision(pid, d["gate"], d["round"], d["outcome"], d["payload"], d["recorded_by"])
+    yield pid
+    dispose_engines()
+
+
+def _sha(path: str) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def test_the_full_set_is_recorded_with_matching_sha256_and_no_duplicates(proposal, dmpg_home):
+    from models import ledger
+
+    jobs = sample_jobs(sample_sources())
+    refs = [produce_document(proposal, kind, round_, recipient) for kind, round_, recipient in jobs]
+    rows = ledger.documents(proposal, latest_only=False)
+    assert len(rows) == len(jobs) == len(refs)
+    assert {(r.kind, r.round, r.recipient) for r in rows} == set(jobs)
+    for row in rows:
+        path = Path(row.path)
+        assert path.parent == dmpg_home / "documents" / proposal
+        assert path.name.isascii() and re.fullmatch(r"DMPG-2026-001_[a-z-]+_r\d+(_[A-Za-z_-]+)?_v1\.docx", path.name)
+        assert row.sha256 == _sha(row.path) and row.version == 1
+    # Appointment requests: one per organisation in the seats ("other" has no contact in the roster).
+    assert sorted(r.recipient for r in rows if r.kind == "appointment_request") == sorted(
+        ["DPS", "BUP", "FYP", "DSAM", "DP", "DASYS", "patients", "relatives", "hospital_management"])
+
+    # A resumed flow re-runs every step: nothing is rendered or recorded twice.
+    mtimes = {r.path: Path(r.path).stat().st_mtime_ns for r in rows}
+    again = [produce_document(proposal, kind, round_, recipient) for kind, round_, recipient in jobs]
+    assert again == refs
+    assert len(ledger.documents(proposal, latest_only=False)) == len(jobs)
+    assert {r.path: Path(r.path).stat().st_mtime_ns for r in rows} == mtimes
+
+
+def test_documents_draw_on_the_ledger(proposal):
+    ref = produce_document(proposal, "kickoff_invitation")
+    text = docx_text(ref.path)
+    assert "torsdag den 8. april 2027" in text
+    assert "Anne Holm og Cecilie Dahl (formænd) og Lise Kjær (sundhedsfaglig direktør)." in text
+    assert "Frida Østergaard" in text and ref.title == "Invitation til kickoff-møde"
+    minutes = docx_text(produce_document(proposal, "steering_minutes", round=1).path)
+    assert "Udsat til et senere møde" in minutes and "Lægefaglig direktør, Region Sjælland" in minutes
+
+
+def test_a_missing_or_altered_file_or_force_gives_a_new_version(proposal):
+    from models import ledger
+
+    v1 = produce_document(proposal, "hearing_letter")
+    Path(v1.path).unlink()
+    v2 = produce_document(proposal, "hearing_letter")
+    assert (v2.version, v2.filename) == (2, "DMPG-2026-001_hearing-letter_r1_v2.docx")
+    assert "Version 2" in docx_text(v2.path)
+    Path(v2.path).write_bytes(Path(v2.path).read_bytes() + b"x")
+    v3 = produce_document(proposal, "hearing_letter")
+    v4 = produce_document(proposal, "hearing_letter", force=True)
+    assert (v3.version, v4.version) == (3, 4)
+    assert [r.version for r in ledger.documents(proposal, latest_only=False) if r.kind == "hearing_letter"] == [1, 2, 3, 4]
+    assert ledger.find_document(proposal, "hearing_letter", 1).sha256 == _sha(v4.path)
+
+
+def test_the_prefect_task_wraps_produce_document_without_a_source_cache(proposal):
+    from prefect.cache_policies import NO_CACHE
+
+    from tasks.documents import render_document
+
+    assert render_document.cache_policy is NO_CACHE and render_document.retries == 2
+    ref = render_document.fn(proposal, "director_letter")
+    assert ref == produce_document(proposal, "director_letter")
