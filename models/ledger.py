@@ -30,6 +30,7 @@ from models.db import session_scope
 from models.tables import (
     Decision,
     Document,
+    Notification,
     Organisation,
     Proposal,
     RegistryGroup,
@@ -58,14 +59,18 @@ def _session(session: Session | None) -> Iterator[Session]:
             yield own
 
 
-def _insert_once(session: Session, row: Any) -> bool:
-    """Insert ``row`` in a SAVEPOINT; False (and nothing written) when a unique constraint refuses it."""
+def insert_once(session: Session, row: Any) -> bool:
+    """Insert ``row`` in a SAVEPOINT; False (and nothing written) when a unique constraint refuses it.
+    The caller's transaction stays usable either way. The building block of every once-per-key write."""
     try:
         with session.begin_nested():
             session.add(row)
     except IntegrityError:
         return False
     return True
+
+
+_insert_once = insert_once  # the name other modules started with
 
 
 # --- proposals ------------------------------------------------------------------------------------
@@ -113,6 +118,23 @@ def create_proposal(
                          kind=EventKind.SUBMITTED, stage="submitted", detail={"source": source}))
         s.flush()
         return proposal
+
+
+def delete_proposal(proposal_id: str, *, session: Session | None = None) -> bool:
+    """Remove a proposal and every ledger row about it (events, decisions, documents, notifications),
+    e.g. when its flow run could not be started. Files on disk are left alone. False when unknown.
+    A proposal that established a registry group cannot be deleted (``UserError``)."""
+    with _session(session) as s:
+        proposal = s.get(Proposal, proposal_id)
+        if proposal is None:
+            return False
+        if s.exec(select(RegistryGroup.id).where(RegistryGroup.proposal_id == proposal_id)).first() is not None:
+            raise UserError(f"{proposal_id} established a group in the registry and cannot be deleted")
+        for table in (StageEvent, Decision, Document, Notification):
+            s.exec(delete(table).where(table.proposal_id == proposal_id))
+        s.delete(proposal)
+        s.flush()
+        return True
 
 
 def _load(session: Session, proposal_id: str) -> Proposal:
@@ -359,13 +381,18 @@ def add_registry_group(
     *,
     session: Session | None = None,
 ) -> bool:
-    """Add an established group, once per name: True if added, False if a group of that name exists."""
+    """Add an established group, once per name: True if added, False if a group of that name exists.
+    ``icd_codes`` are stored as 3-character categories, ranges expanded (``F40.1`` -> ``F40``,
+    ``F40-F42`` -> ``F40, F41, F42``), as the registry's overlap check expects."""
+    from forms.registry import expand_icd_codes
+
     if isinstance(dmpg_since, datetime):
         dmpg_since = dmpg_since.date()
+    icd_codes = expand_icd_codes(icd_codes)
     with _session(session) as s:
         if s.exec(select(RegistryGroup.id).where(RegistryGroup.name == name)).first() is not None:
             return False
-        return _insert_once(s, RegistryGroup(name=name, icd_codes=list(icd_codes), dmpg_since=dmpg_since,
+        return _insert_once(s, RegistryGroup(name=name, icd_codes=icd_codes, dmpg_since=dmpg_since,
                                              database_since=database_since, note=note, proposal_id=proposal_id))
 
 

@@ -62,6 +62,22 @@ def test_concurrent_proposals_get_distinct_ids(ledger, form):
     assert sorted(ids) == [f"DMPG-2026-{n:03d}" for n in range(1, 9)]
 
 
+def test_concurrent_proposals_from_several_processes_get_distinct_ids(ledger, dmpg_home):
+    """The CLI and flow-run processes write the same SQLite ledger at the same time."""
+    from conftest import run_python
+
+    code = (
+        "from forms.proposal import ProposalForm; from models.ledger import create_proposal\n"
+        "for _ in range(5): print(create_proposal(ProposalForm(title='Angst'), year=2026).id)"
+    )
+    procs = [run_python(code, dmpg_home) for _ in range(3)]
+    outputs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], outputs
+    ids = [line for out, _ in outputs for line in out.split()]
+    assert sorted(ids) == [f"DMPG-2026-{n:03d}" for n in range(1, 16)]
+    assert len(repo.list_proposals()) == 15
+
+
 def test_unknown_proposal_is_a_clear_user_error(ledger):
     with pytest.raises(UserError, match=r"^no proposal DMPG-2026-042 \(see dmpg status/pending\)$"):
         repo.get_proposal("DMPG-2026-042")
@@ -138,7 +154,7 @@ def test_timestamps_come_back_as_aware_utc(ledger, form):
 
 def test_established_group_is_added_to_the_registry_once(ledger, form):
     pid = repo.create_proposal(form, year=2026).id
-    assert repo.add_registry_group("Angst og OCD", ["F40", "F41", "F42"], date(2027, 3, 1),
+    assert repo.add_registry_group("Angst og OCD", ["F40-F41", "F42.1"], date(2027, 3, 1),
                                    database_since=None, note="Etableret via DMPG-2026-001", proposal_id=pid)
     assert not repo.add_registry_group("Angst og OCD", ["F40"], date(2027, 4, 1), proposal_id=pid)
     entries = repo.list_registry()
@@ -164,3 +180,23 @@ def test_writes_in_a_callers_session_are_one_unit(ledger, form):
             repo.record_event(pid, key="k1", kind="gate_opened", session=session)
             raise RuntimeError("the task failed half-way")
     assert repo.list_proposals() == []
+
+
+def test_delete_proposal_removes_it_and_its_rows_and_frees_the_id(ledger, form):
+    from sqlmodel import select
+
+    from models.db import session_scope
+    from models.tables import Notification
+
+    pid = repo.create_proposal(form, year=2026).id
+    repo.record_decision(pid, "advice", 1, "support", {}, "a@x.dk")
+    repo.record_document(pid, "kvittering", 1, "", "/d/k.docx", "a" * 64)
+    with session_scope() as s:
+        s.add(Notification(key=f"{pid}:receipt:1:a@x.dk", proposal_id=pid, kind="receipt",
+                           recipient="a@x.dk", subject="Kvittering", body_text="Tak"))
+    assert repo.delete_proposal(pid)
+    assert not repo.delete_proposal(pid)
+    assert repo.events(pid) == [] and repo.decisions(pid) == [] and repo.documents(pid) == []
+    with session_scope() as s:
+        assert s.exec(select(Notification)).all() == []
+    assert repo.create_proposal(form, year=2026).id == pid
