@@ -58,7 +58,45 @@ class Roster(BaseModel):
 
 def load_roster(path: str | Path) -> Roster:
     """Read and validate a roster file (YAML or JSON); problems raise ``InputError`` with field paths."""
-    return validate_model(Roster, read_data(path), str(path))
+    return validate_model(Roster, rejoin_split_names(read_data(path)), str(path))
+
+
+def rejoin_split_names(data: object) -> object:
+    """Undo YAML's split of an unquoted comma inside a flow mapping.
+
+    The roster format (``examples/roster.yaml``) writes ``{name: Følgegruppen, Danske Regioner, email: …}``;
+    YAML reads that as ``name: Følgegruppen`` plus a key ``Danske Regioner`` with no value. A key with
+    no value right after ``name`` can only be the rest of the name, so it is joined back (in order).
+    Anything else stays as it was, for validation to report.
+    """
+    if not isinstance(data, dict):
+        return data
+    fixed: dict[object, object] = {}
+    for body, value in data.items():
+        if isinstance(value, list):
+            fixed[body] = [_rejoin(entry) for entry in value]
+        elif isinstance(value, dict):
+            fixed[body] = {code: _rejoin(entry) for code, entry in value.items()}
+        else:
+            fixed[body] = value
+    return fixed
+
+
+def _rejoin(entry: object) -> object:
+    if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+        return entry
+    result: dict[object, object] = {}
+    joining = False
+    for key, value in entry.items():
+        if key == "name":
+            result[key] = value
+            joining = True
+        elif joining and value is None and isinstance(key, str):
+            result["name"] = f"{result['name']}, {key}"
+        else:
+            joining = False
+            result[key] = value
+    return result
 
 
 def _norm(email: str) -> str:
