@@ -41,7 +41,7 @@ from dmpg.settings import PROJECT_ROOT, Settings, get_settings
 
 SERVER, SINK, RUNNER = "server", "sink", "runner"
 STATE_FILE = "stack.json"
-DEFAULT_TIMEOUT = 120.0
+DEFAULT_TIMEOUT = 180.0  # server 10-20 s and runner ~10 s here, more on a busy machine
 # Prefect's serve() prints the first; a custom runner may print the second once it polls.
 RUNNER_READY = re.compile(r"being\s+served\s+and\s+polling|DMPG runner ready", re.IGNORECASE)
 
@@ -413,8 +413,7 @@ class LocalStack:
 
     def _spawn(self, child: Child) -> int:
         log = self.log_path(child.name)
-        offset = log.stat().st_size if log.exists() else 0
-        proc = procs.spawn(child.argv, {**os.environ, **self.env()}, log)
+        proc, offset = procs.spawn(child.argv, {**os.environ, **self.env()}, log)
         self._procs[child.name] = proc
         self.pid_path(child.name).write_text(f"{proc.pid}\n")
         state = self._read_state()

@@ -79,9 +79,13 @@ def _reap(pid: int) -> None:
         pass
 
 
-def spawn(argv: Sequence[str], env: Mapping[str, str], log: Path, cwd: Path | None = None) -> subprocess.Popen:
+def spawn(
+    argv: Sequence[str], env: Mapping[str, str], log: Path, cwd: Path | None = None
+) -> tuple[subprocess.Popen, int]:
     """Start ``argv`` detached in a new session (its own process group) with output appended to ``log``.
 
+    Returns the process and the byte offset in ``log`` where its own output begins (after a header
+    line naming the command, so readiness markers are never matched in the command line itself).
     The child outlives the calling process (``dmpg up`` returns while the stack runs); stdin is
     /dev/null so it never waits on a terminal.
     """
@@ -89,7 +93,8 @@ def spawn(argv: Sequence[str], env: Mapping[str, str], log: Path, cwd: Path | No
     with log.open("ab") as out:
         out.write(f"--- {time.strftime('%Y-%m-%d %H:%M:%S')} starting: {' '.join(argv)}\n".encode())
         out.flush()
-        return subprocess.Popen(
+        offset = out.tell()
+        proc = subprocess.Popen(
             list(argv),
             env=dict(env),
             cwd=cwd,
@@ -99,6 +104,7 @@ def spawn(argv: Sequence[str], env: Mapping[str, str], log: Path, cwd: Path | No
             start_new_session=True,
             close_fds=True,
         )
+    return proc, offset
 
 
 def stop_groups(pgids: Sequence[int], grace: float = 10.0) -> list[int]:

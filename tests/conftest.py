@@ -26,3 +26,87 @@ def dmpg_home(tmp_path, monkeypatch) -> Path:
 @pytest.fixture
 def examples() -> Path:
     return EXAMPLES
+
+
+# ---- local stack (session) ----
+# One real local stack (Prefect server + UI, flow runner, mail sink) for the whole test run, started
+# on first use by a test marked `@pytest.mark.prefect` that asks for `local_stack`. While it runs, the
+# process environment points at it (DMPG_HOME, ports, PREFECT_API_URL, PREFECT_HOME ...); every other
+# test sees the environment as it was before (see `_hide_local_stack_env`).
+import os  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+
+_STACK_SAVED_ENV: dict[str, str | None] | None = None  # the environment before the session stack
+
+
+@dataclass(frozen=True)
+class RunningStack:
+    """What `local_stack` yields: addresses of the running stack and the `LocalStack` behind it."""
+
+    home: Path
+    api_url: str
+    ui_url: str
+    smtp_port: int
+    stack: object  # dmpg.stack.LocalStack
+    report: object  # dmpg.stack.StartReport: what runs, what was not started and why
+
+
+@pytest.fixture(scope="session")
+def local_stack(tmp_path_factory):
+    """Start one local stack on free ports under a temporary DMPG_HOME; stop it after the session."""
+    global _STACK_SAVED_ENV
+    from dmpg.settings import Settings, get_settings
+    from dmpg.stack import LocalStack
+    from dmpg.stack_net import free_port
+
+    home = tmp_path_factory.mktemp("local-stack") / "dmpg-home"
+    prefect_port = free_port()
+    smtp_port = free_port()
+    while smtp_port == prefect_port:
+        smtp_port = free_port()
+    stack = LocalStack(Settings(home=home, prefect_port=prefect_port, smtp_port=smtp_port, smtp_host="127.0.0.1"))
+    env = stack.client_env()
+    saved = {key: os.environ.get(key) for key in [*env, "DMPG_DATABASE_URL"]}
+    os.environ.update(env)
+    os.environ.pop("DMPG_DATABASE_URL", None)  # the ledger lives under the session's DMPG_HOME
+    get_settings.cache_clear()
+    _STACK_SAVED_ENV = saved
+    try:
+        report = stack.start()
+        # Prefect reads its settings once at import (maybe before this fixture): override them too.
+        import prefect.settings as prefect_settings
+
+        updates = {getattr(prefect_settings, k): v for k, v in env.items() if hasattr(prefect_settings, k)}
+        with prefect_settings.temporary_settings(updates=updates):
+            yield RunningStack(home, stack.api_url, stack.ui_url, smtp_port, stack, report)
+    finally:
+        stack.stop()
+        _STACK_SAVED_ENV = None
+        _restore_env(saved)
+        get_settings.cache_clear()
+
+
+def _restore_env(saved: dict[str, str | None]) -> None:
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+@pytest.fixture(autouse=True)
+def _hide_local_stack_env(request, monkeypatch):
+    """Tests that do not use the session stack see the environment as it was before it started."""
+    if _STACK_SAVED_ENV is None or "local_stack" in request.fixturenames:
+        yield
+        return
+    from dmpg.settings import get_settings
+
+    for key, value in _STACK_SAVED_ENV.items():
+        if value is None:
+            monkeypatch.delenv(key, raising=False)
+        else:
+            monkeypatch.setenv(key, value)
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()

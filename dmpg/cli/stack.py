@@ -27,19 +27,22 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _up_text(stack: LocalStack, report: StartReport) -> str:
-    if report.started:
-        head = f"DMPG local stack started (DMPG_HOME={report.home})."
-    else:
+    titles = {c.name: c.title for c in stack.children}
+    if not report.started:
         head = f"DMPG local stack is already running (DMPG_HOME={report.home}); nothing started."
+    elif report.already_running:
+        restarted = ", ".join(f"the {titles[n]}" for n in report.started)
+        head = f"DMPG local stack running (DMPG_HOME={report.home}); started {restarted}, the rest was already running."
+    else:
+        head = f"DMPG local stack started (DMPG_HOME={report.home})."
     lines = [head, f"  Prefect UI:   {report.ui}", f"  Prefect API:  {report.api}"]
     if "sink" in report.pids:
         lines.append(f"  Mail sink:    {report.smtp}  (messages in {stack.settings.mail_dir.resolve()})")
     if "runner" in report.pids:
         lines.append(f"  Flow runner:  pid {report.pids['runner']}")
     lines.append(f"  Logs:         {report.logs}")
-    by_name = {c.name: c for c in stack.children}
     for name, reason in report.not_started.items():
-        lines.append(f"Not started: the {by_name[name].title}: {reason}.")
+        lines.append(f"Not started: the {titles[name]}: {reason}.")
     lines.append("Stop it with: dmpg down")
     return "\n".join(lines)
 

@@ -1,0 +1,130 @@
+"""`dmpg up` / `dmpg down` as a user runs them, with the real Prefect server (one start for this
+module, on free ports under a temporary DMPG_HOME so it never meets the session's or a user's stack),
+and the session fixture `local_stack` that other suites use.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from dmpg.stack_net import api_healthy, free_port, port_free
+from dmpg.stack_procs import group_alive
+
+pytestmark = pytest.mark.prefect
+
+PROJECT = Path(__file__).resolve().parents[2]
+NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def dmpg(env: dict, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "dmpg"), *args], env=env, cwd=PROJECT, capture_output=True, text=True, timeout=300
+    )
+
+
+def get(url: str, accept: str = "*/*") -> tuple[int, str, str]:
+    with NO_PROXY.open(urllib.request.Request(url, headers={"Accept": accept}), timeout=10) as resp:
+        return resp.status, resp.headers.get("content-type", ""), resp.read().decode()
+
+
+@pytest.fixture(scope="module")
+def up(tmp_path_factory):
+    """`dmpg up --json` in a fresh DMPG_HOME; `dmpg down` afterwards whatever the tests did."""
+    home = tmp_path_factory.mktemp("stack-cli") / "home"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DMPG_", "PREFECT_"))}
+    env.update(DMPG_HOME=str(home), DMPG_PREFECT_PORT=str(free_port()), DMPG_SMTP_PORT=str(free_port()))
+    result = dmpg(env, "up", "--json")
+    assert result.returncode == 0, result.stderr
+    try:
+        yield env, json.loads(result.stdout), result
+    finally:
+        dmpg(env, "down")
+
+
+def test_up_starts_server_ui_and_sink_and_prints_the_addresses(up):
+    env, info, _ = up
+    port = env["DMPG_PREFECT_PORT"]
+    assert info["ui"] == f"http://127.0.0.1:{port}"
+    assert info["api"] == f"http://127.0.0.1:{port}/api"
+    assert info["smtp"] == f"smtp://127.0.0.1:{env['DMPG_SMTP_PORT']}"
+    assert info["home"] == env["DMPG_HOME"]
+    assert {"server", "sink"} <= set(info["pids"])
+    assert api_healthy(info["api"])
+    assert not port_free(int(env["DMPG_SMTP_PORT"]))
+    if "runner" not in info["pids"]:  # until flows/serve.py exists, `up` says so rather than failing
+        assert "flows/serve.py does not exist yet" in info["not_started"]["runner"]
+
+
+def test_the_ui_is_served_and_talks_to_this_stacks_api(up):
+    env, info, _ = up
+    status, content_type, body = get(info["ui"] + "/")
+    assert status == 200 and content_type.startswith("text/html")
+    assert "<title>Prefect Server</title>" in body
+    # The UI finds its API through /ui-settings: on a non-default port this must be ours.
+    _, _, settings = get(info["ui"] + "/ui-settings")
+    assert json.loads(settings)["api_url"] == info["api"]
+
+
+def test_up_again_reports_the_running_stack_and_starts_nothing(up):
+    env, info, _ = up
+    run_dir = Path(env["DMPG_HOME"]) / "run"
+    pid_files = {p.name: p.read_text() for p in run_dir.glob("*.pid")}
+
+    again = dmpg(env, "up")
+
+    assert again.returncode == 0, again.stderr
+    assert "already running" in again.stdout and "nothing started" in again.stdout
+    assert info["ui"] in again.stdout
+    assert {p.name: p.read_text() for p in run_dir.glob("*.pid")} == pid_files
+
+
+def test_down_stops_every_process_and_frees_the_ports(up):
+    env, info, _ = up
+
+    down = dmpg(env, "down")
+
+    assert down.returncode == 0, down.stderr
+    assert "Stopped the DMPG local stack" in down.stdout
+    assert all(f"pid {pid}" in down.stdout for pid in info["pids"].values())
+    assert not any(group_alive(pid) for pid in info["pids"].values())
+    assert port_free(int(env["DMPG_PREFECT_PORT"])) and port_free(int(env["DMPG_SMTP_PORT"]))
+    assert not list((Path(env["DMPG_HOME"]) / "run").glob("*.pid"))
+    nothing = dmpg(env, "down")
+    assert nothing.returncode == 0 and "Nothing to stop" in nothing.stdout
+
+
+SEEN: dict = {}
+
+
+def test_session_stack_points_this_process_at_itself(local_stack):
+    from dmpg.settings import get_settings
+    from dmpg.stack import api_url
+
+    SEEN["stack"] = local_stack
+    assert api_healthy(local_stack.api_url)
+    assert api_url() == local_stack.api_url == os.environ["PREFECT_API_URL"]
+    assert get_settings().home == local_stack.home
+    assert get_settings().smtp_port == local_stack.smtp_port
+    import prefect.settings
+
+    assert prefect.settings.PREFECT_API_URL.value() == local_stack.api_url
+    assert prefect.settings.PREFECT_RESULTS_PERSIST_BY_DEFAULT.value() is True
+
+
+def test_unit_tests_do_not_see_the_session_stack(dmpg_home):
+    """Runs after the test above: the session stack is up, yet this test's settings are its own."""
+    from dmpg.settings import get_settings
+
+    stack = SEEN.get("stack")
+    if stack is None:
+        pytest.skip("runs only after the session stack test")
+    assert get_settings().home == dmpg_home
+    assert get_settings().prefect_port != int(stack.api_url.rsplit(":", 1)[1].split("/")[0])
+    assert os.environ.get("PREFECT_API_URL") != stack.api_url
