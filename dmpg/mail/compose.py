@@ -168,6 +168,39 @@ def check_context(kind: str, context: Mapping[str, Any]) -> None:
         raise UserError(f"mail 'decision': unknown outcome {context['outcome']!r} at gate {context['gate']!r}; expected one of: {expected}")
 
 
+def _name(item: Any) -> str:
+    return str(item.get("name") or item.get("email") or "") if isinstance(item, Mapping) else str(item)
+
+
+def normalise(kind: str, context: Mapping[str, Any]) -> dict[str, Any]:
+    """Accept the shapes callers naturally have, so templates see one shape:
+
+    - ``decision``: ``rationale``/``meeting_date`` default to those of ``decision`` (the gate input's
+      dump); the advice gate's ``summary`` serves as its rationale.
+    - ``appointment_request``: ``organisations`` may be ``represents`` codes or dicts; each becomes
+      ``{"code", "name", "seats"}`` (name from the Danish labels, seats None when unknown).
+    - ``kickoff``: ``chairs`` may be names or ``{name, email}`` dicts, ``director`` a name or a dict.
+    """
+    from forms.vocabulary import REPRESENTS_LABELS
+
+    ctx = dict(context)
+    if kind == "decision" and isinstance(ctx.get("decision"), Mapping):
+        decided = ctx["decision"]
+        ctx.setdefault("rationale", decided.get("rationale") or decided.get("summary"))
+        ctx.setdefault("meeting_date", decided.get("meeting_date"))
+    if kind == "appointment_request":
+        ctx["organisations"] = [
+            {"code": o.get("code"), "name": o.get("name") or REPRESENTS_LABELS.get(o.get("code"), o.get("code")),
+             "seats": o.get("seats")} if isinstance(o, Mapping)
+            else {"code": o, "name": REPRESENTS_LABELS.get(o, o), "seats": None}
+            for o in ctx.get("organisations") or []
+        ]
+    if kind == "kickoff":
+        ctx["chairs"] = [_name(c) for c in ctx.get("chairs") or []]
+        ctx["director"] = _name(ctx.get("director") or "")
+    return ctx
+
+
 def render(kind: str, context: Mapping[str, Any], directory: Path | None = None) -> Rendered:
     """Render ``kind`` with ``context``. The subject is one line (whitespace collapsed: no header injection).
 
@@ -177,6 +210,7 @@ def render(kind: str, context: Mapping[str, Any], directory: Path | None = None)
     from jinja2 import TemplateError
 
     check_context(kind, context)
+    context = normalise(kind, context)
     env = _environment(str(directory or templates_dir()))
     parts = {}
     for part in ("subject", "txt", "html"):

@@ -98,3 +98,21 @@ def test_subjects_cannot_inject_headers():
 def test_danish_dates():
     assert danish_date(date(2026, 11, 2)) == "2. november 2026"
     assert danish_date("2027-05-17") == "17. maj 2027"
+
+
+def test_the_shapes_the_lifecycle_has_are_accepted():
+    """Gate inputs as dumped, organisation codes, chairs and director as {name, email}."""
+    ctx = {k: v for k, v in context("decision").items() if k not in ("rationale", "meeting_date")}
+    decision = render("decision", ctx | {"gate": "advice", "outcome": "support_with_changes", "decision": {
+        "summary": "Støtter; tilføj PTSD-perspektiv.", "meeting_date": "2026-11-20"}})
+    assert "på mødet 20. november 2026: Følgegruppen støtter indstillingen med ændringer." in decision.text
+    assert "Begrundelse: Støtter; tilføj PTSD-perspektiv." in decision.text
+
+    request = render("appointment_request", context("appointment_request", organisations=["patients", "relatives"]))
+    assert "(Patientrepræsentanter, Pårørenderepræsentanter)" in request.subject
+    assert "- Patientrepræsentanter\n" in request.text
+
+    kickoff = render("kickoff", context("kickoff", chairs=[{"name": "Anne Holm", "email": "a@x.dk"},
+                                                           {"name": "Bo Ølund", "email": "b@x.dk"}],
+                                        director={"name": "Dorte Direktør", "email": "d@x.dk"}))
+    assert "Formandskab: Anne Holm og Bo Ølund (formænd) samt Dorte Direktør" in kickoff.text
