@@ -40,3 +40,19 @@ lock:
 
 clean:
 	rm -rf $(VENV) var build *.egg-info
+
+# Look at the documents: the latest documents of a demo run (or, without one, the sample set) as PDF and
+# PNG pages under var/preview/, via LibreOffice (Debian's libreoffice-writer-nogui) and pdftoppm
+# (poppler-utils), installed here with apt-get when missing. The README's pictures: docs/images/.
+PREVIEW_HOME ?= var/preview/home
+docs-preview: install
+	@if ! command -v soffice >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null 2>&1; then SUDO=sudo; \
+	  else echo "docs-preview: LibreOffice/pdftoppm missing and not installable here (not root, no sudo)"; exit 2; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    libreoffice-writer-nogui poppler-utils >/dev/null; \
+	fi
+	@if [ -z "$$(ls $(PREVIEW_HOME)/documents/*/*.docx 2>/dev/null)" ]; then \
+	  DMPG_HOME=$(PREVIEW_HOME) $(VENV)/bin/dmpg demo || echo "docs-preview: no demo run available; previewing the sample documents"; \
+	fi
+	$(PY) -m dmpg.documents.preview --home $(PREVIEW_HOME) --out var/preview --images docs/images

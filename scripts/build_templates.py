@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from docx.enum.text import WD_BREAK
-from docx.shared import Cm, Pt
+from docx.shared import Pt
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -61,9 +61,9 @@ def kv_table(doc, rows: list[tuple[str, str]]):
     t.style = "Table Grid"
     for label, value in rows:
         cells = t.add_row().cells
-        cells[0].width, cells[1].width = Cm(5.5), Cm(10.9)
         house.label_cell(cells[0], label)
         house.run(cells[1].paragraphs[0], value, size=Pt(10))
+    house.set_widths(t, [5.0, 11.4])
     doc.add_paragraph()
     return t
 
@@ -79,9 +79,7 @@ def loop_table(doc, headers: list[str], loop: str, cells: list[str], widths: lis
         house.run(t.rows[2].cells[i].paragraphs[0], text, size=Pt(10))
     t.rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}")
     if widths:
-        for row in t.rows:
-            for c, w in zip(row.cells, widths):
-                c.width = Cm(w)
+        house.set_widths(t, widths)
     doc.add_paragraph()
     return t
 

@@ -78,12 +78,22 @@ def new_document(header_text: str) -> Document:
     return doc
 
 
+def set_widths(table, widths_cm: list[float]) -> None:
+    """Fix the column widths (Word reads the cells, LibreOffice the grid: set both)."""
+    table.autofit = False
+    for col, w in zip(table.columns, widths_cm):
+        col.width = Cm(w)
+    for row in table.rows:
+        for cell, w in zip(row.cells, widths_cm):
+            cell.width = Cm(w)
+
+
 def letterhead(doc) -> None:
     """The DMPG mark (navy block) beside the sender line."""
     lh = doc.add_table(rows=1, cols=2)
     lh.alignment = WD_TABLE_ALIGNMENT.LEFT
+    set_widths(lh, [2.4, 14.0])
     mark, sender = lh.rows[0].cells
-    mark.width, sender.width = Cm(2.2), Cm(14.2)
     shade(mark, NAVY_HEX)
     mp = mark.paragraphs[0]
     mp.alignment = WD_ALIGN_PARAGRAPH.CENTER

@@ -170,11 +170,13 @@ def _get(data: dict | None, path: tuple[str, ...]) -> Any:
 def _help_line(cell: Cell) -> str:
     extra = {"bool": " Skriv Ja eller Nej.", "date": " Dato som ÅÅÅÅ-MM-DD.", "list": " Adskil med komma.",
              "int": " Et helt tal."}.get(cell.kind, "")
+    if cell.kind == "date" and "ÅÅÅÅ" in cell.help:
+        extra = ""  # the model's help already says how
     return (cell.help + extra).strip()
 
 
 def _write(form: ProposalForm | None, out: str | Path) -> Path:
-    from docx.shared import Cm, Pt
+    from docx.shared import Pt
 
     from dmpg.documents import docxstyle as house
     from dmpg.documents.render import write_atomically
@@ -198,9 +200,9 @@ def _write(form: ProposalForm | None, out: str | Path) -> Path:
                 table.style = "Table Grid"
                 for cell in part:
                     label, value = table.add_row().cells
-                    label.width, value.width = Cm(6.0), Cm(10.4)
                     house.label_cell(label, cell.label, _help_line(cell))
                     _set_text(value, _display(_get(data, cell.path), cell.kind, cell.path))
+                house.set_widths(table, [6.0, 10.4])
             else:
                 if part.title != section.title:
                     doc.add_heading(part.title, level=2)
@@ -215,6 +217,7 @@ def _write(form: ProposalForm | None, out: str | Path) -> Path:
                 table.style = "Table Grid"
                 for i, col in enumerate(part.columns):
                     house.header_cell(table.rows[0].cells[i], col.label)
+                house.set_widths(table, [16.4 / len(part.columns)] * len(part.columns))
                 for r, item in enumerate(items, start=1):
                     for i, col in enumerate(part.columns):
                         _set_text(table.rows[r].cells[i], _display(_get(item, col.path), col.kind, col.path))
