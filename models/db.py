@@ -122,7 +122,8 @@ def _create_engine(url: str) -> Engine:
 
 
 def dispose_engines() -> None:
-    """Close every cached engine and forget them (tests; a process that changes DMPG_HOME)."""
+    """Close every cached engine and forget what is known about their schemas (tests; a process that
+    changes DMPG_HOME or deletes its ledger file)."""
     with _lock:
         for engine in _engines.values():
             engine.dispose()
@@ -207,7 +208,11 @@ def _migration_lock(engine: Engine) -> Iterator[None]:
     if not database or database == ":memory:":
         yield
         return
-    import fcntl
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: rely on BEGIN IMMEDIATE and catch-and-recheck alone
+        yield
+        return
 
     with open(f"{database}.migrate.lock", "a") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
