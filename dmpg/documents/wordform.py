@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Union, get_args, get_origin
 
@@ -289,6 +290,28 @@ def _convert(text: str, kind: str) -> Any:
     return text
 
 
+@lru_cache(maxsize=1)
+def _aliases() -> dict[tuple[str, ...], dict[str, str]]:
+    """Danish words a person may type instead of a code (folded to lower case), per field."""
+    from dmpg.documents import labels as L
+    from forms.vocabulary import REPRESENTS_LABELS
+
+    represents = {label.lower(): code for code, label in REPRESENTS_LABELS.items()}
+    represents.update({label.split(" (")[0].lower(): code for code, label in REPRESENTS_LABELS.items()})
+    return {
+        ("topic", "kind"): {**{v.lower(): k for k, v in L.TOPIC_KIND.items()}, "diagnose": "diagnosis", "tværgående": "cross_cutting"},
+        ("topic", "clinical_database", "status"): {"findes": "existing", "planlagt": "planned", "ingen": "none"},
+        ("composition", "seats", "represents"): represents,
+    }
+
+
+def _convert_at(path: tuple[str, ...], text: str, kind: str) -> Any:
+    value = _convert(text, kind)
+    if isinstance(value, str):
+        value = _aliases().get(path, {}).get(value.strip().lower(), value)
+    return value
+
+
 def _put(data: dict, path: tuple[str, ...], value: Any) -> None:
     for p in path[:-1]:
         data = data.setdefault(p, {})
@@ -350,7 +373,7 @@ def read_form_docx(path: str | Path) -> ProposalForm:
                     where[lt.path + (len(items),) + col.path] = f"{name}{SEP}{col.label}"
                     if text:
                         try:
-                            _put(item, col.path, _convert(text, col.kind))
+                            _put(item, col.path, _convert_at(lt.path + col.path, text, col.kind))
                         except ValueError as exc:
                             problems.append((f"{name}{SEP}{col.label}", str(exc)))
                 items.append(item)
@@ -372,7 +395,7 @@ def read_form_docx(path: str | Path) -> ProposalForm:
             if not text:
                 continue
             try:
-                _put(data, cell.path, _convert(text, cell.kind))
+                _put(data, cell.path, _convert_at(cell.path, text, cell.kind))
             except ValueError as exc:
                 problems.append((name, str(exc)))
     if not found:

@@ -111,6 +111,9 @@ def test_danish_habits_in_a_filled_form_are_understood(tmp_path, examples):
     _set_cell(out, "Indsendt", None, None, "2. november 2026")
     _set_cell(out, "ICD-10-koder", None, None, "F40; F41, F42")
     _set_cell(out, "Målgruppe › Voksenpsykiatri", None, None, "ja")
+    _set_cell(out, "Emnetype", None, None, "Diagnoseområde")
+    _set_cell(out, "Klinisk kvalitetsdatabase › Status for klinisk kvalitetsdatabase", None, None, "Planlagt")
+    _set_cell(out, "Pladser", 1, "Repræsenterer", "Dansk Psykiatrisk Selskab")
     assert read_form_docx(out) == load_form(examples / "angst-og-ocd.yaml")
 
 
