@@ -98,3 +98,13 @@ def test_the_prefect_task_wraps_produce_document_without_a_source_cache(proposal
     assert render_document.cache_policy is NO_CACHE and render_document.retries == 2
     ref = render_document.fn(proposal, "director_letter")
     assert ref == produce_document(proposal, "director_letter")
+
+
+def test_documents_are_listed_as_markdown_links(proposal):
+    from dmpg.documents.links import documents_markdown
+
+    produce_document(proposal, "steering_minutes", round=2)
+    ref = produce_document(proposal, "appointment_request", recipient="DPS")
+    md = documents_markdown(proposal)
+    assert "[Beslutningsreferat, DMPG-styregruppen, runde 2](file://" in md
+    assert f"[Anmodning om udpegning — Dansk Psykiatrisk Selskab (DPS)]({ref.uri}) (version 1)" in md
