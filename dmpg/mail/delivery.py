@@ -119,6 +119,8 @@ def _notify(url: str, *, title: str, body: str, body_format: str, attach=None) -
         return SendResult(True)
     lines = [line.split(" ", 1)[-1] for line in log.getvalue().splitlines()
              if line.startswith(("WARNING", "ERROR")) or _ERROR_HINTS.search(line)]
+    # The socket's own words ("Connection refused") first: they are what a person needs to see.
+    lines.sort(key=lambda line: "Exception" not in line)
     reason = "; ".join(dict.fromkeys(line.strip() for line in lines if line.strip())) or "apprise reported a failure"
     return SendResult(False, f"{describe(url)}: {reason}"[:1000])
 
