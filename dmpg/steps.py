@@ -83,8 +83,6 @@ def check_submission(proposal_id: str, form: dict[str, Any], round: int) -> bool
     document = _document(proposal_id, "proposal", round)
     _mail(proposal_id, "receipt", round, attachments=[document],
           context={"submittable": ok, "findings": recorded.detail["findings"]})
-    if not ok:
-        ledger.set_stage(proposal_id, "needs_revision", key=_key(proposal_id, "stage", "needs_revision", round))
     return ok
 
 
@@ -207,7 +205,7 @@ def announce_decision(proposal_id: str, gate: str, round: int, decision: dict[st
     if kind := DECISION_DOCUMENT[gate]:
         documents.append(_document(proposal_id, kind, round))
     field = OUTCOME_FIELD[gate]
-    _mail(proposal_id, "decision", round, kind_key=f"decision-{gate}", attachments=documents,
+    _mail(proposal_id, "decision", round, attachments=documents,
           context={"gate": gate, "outcome": decision[field] if field else DEFAULT_OUTCOME[gate],
                    "decision": decision})
 
@@ -286,11 +284,10 @@ def _latest_document(proposal_id: str, kind: str) -> str:
 
 
 def _mail(proposal_id: str, kind: str, round: int, *, attachments: list[str], context: dict[str, Any],  # noqa: A002
-          appointments: dict[str, Any] | None = None, only: list[Any] | None = None,
-          kind_key: str | None = None) -> None:
+          appointments: dict[str, Any] | None = None, only: list[Any] | None = None) -> None:
     """Queue one message per recipient in the outbox (once per key), then deliver what is due.
     A mail server outage leaves the rows pending for the reminders flow to deliver later."""
-    from dmpg.mail.outbox import deliver_pending, enqueue
+    from dmpg.mail.outbox import notify
     from dmpg.mail.recipients import recipients_for
 
     proposal = ledger.get_proposal(proposal_id)
@@ -298,8 +295,7 @@ def _mail(proposal_id: str, kind: str, round: int, *, attachments: list[str], co
     base = {"title": proposal.title, "round": round}
     if proposal.flow_run_id and "url" not in context:
         base["url"] = get_settings().flow_run_url(proposal.flow_run_id)
-    enqueue(proposal_id, kind, round, recipients, {**base, **context}, attachments, key_kind=kind_key)
-    deliver_pending(proposal_id)
+    notify(proposal_id, kind, round, recipients, {**base, **context}, attachments)
 
 
 def _as_date(value: Any):

@@ -1,0 +1,144 @@
+"""Helpers for driving proposals through the real lifecycle on the session's local stack (real Prefect server,
+real runner, real SMTP sink). Decisions go through ``resume_flow_run`` — the call the UI's Resume
+button makes — or through the ``dmpg decide`` CLI."""
+
+from __future__ import annotations
+
+import copy
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+SECRETARIAT = "sekretariat@example.dk"
+REFERENCE = "foelgegruppe.regioner@example.dk"
+STEERING = "styregruppe.midtjylland@example.dk"
+DIRECTOR = "direktoer.syddanmark@example.dk"
+
+
+def example_form(name: str = "angst-og-ocd") -> dict[str, Any]:
+    return yaml.safe_load((EXAMPLES / f"{name}.yaml").read_text(encoding="utf-8"))
+
+
+def appointments_input(form: dict[str, Any], recorded_by: str = SECRETARIAT) -> dict[str, Any]:
+    regions = ["hovedstaden", "sjaelland", "syddanmark", "midtjylland", "nordjylland"]
+    codes = ["DPS", "BUP", "FYP", "DSAM", "DP", "DASYS", "patients", "relatives", "hospital_management"]
+    members = [
+        {"name": f"Medlem {code} Ærø", "email": f"{code.lower()}.medlem@example.dk", "represents": code,
+         "region": regions[i % len(regions)]}
+        for i, code in enumerate(codes)
+    ]
+    return {
+        "members": members,
+        "chairs": [members[0]["email"], members[1]["email"]],
+        "director": {"name": "Direktør Åse Øberg", "email": "direktoer.ny@example.dk"},
+        "kickoff_date": "2027-03-01",
+        "recorded_by": recorded_by,
+    }
+
+
+class Driver:
+    """Propose, wait for gates and answer them; every wait is bounded and says what it waited for."""
+
+    def __init__(self, stack, tmp_path: Path, capsys):
+        self.stack = stack
+        self.tmp_path = tmp_path
+        self.capsys = capsys
+
+    def cli(self, *argv: str) -> tuple[int, str, str]:
+        from dmpg.cli import main
+
+        self.capsys.readouterr()
+        code = main(list(argv))
+        out, err = self.capsys.readouterr()
+        return code, out, err
+
+    def propose(self, form: dict[str, Any]) -> str:
+        path = self.tmp_path / f"form-{time.monotonic_ns()}.json"
+        path.write_text(json.dumps(form, default=str), encoding="utf-8")
+        code, out, err = self.cli("propose", str(path), "--json")
+        assert code == 0, err
+        return json.loads(out)["proposal"]
+
+    def wait_for_gate(self, proposal: str, gate: str, round: int | None = None, timeout: float = 90):
+        """Until the ledger has the gate open *and* Prefect shows the run suspended on its key."""
+        from dmpg.gates_open import open_gates
+        from dmpg.prefect_api import prefect_client
+
+        deadline = time.monotonic() + timeout
+        last = None
+        while time.monotonic() < deadline:
+            for g in open_gates(proposal):
+                if g.gate == gate and (round is None or g.round == round):
+                    with prefect_client() as client:
+                        state = client.read_flow_run(g.flow_run_id).state
+                    last = state
+                    if state.is_paused() and state.state_details.pause_key == g.key:
+                        return g
+            time.sleep(0.2)
+        raise AssertionError(f"{proposal} never waited at {gate} r{round} (last Prefect state {last}); "
+                             f"stage {self.stage(proposal)}; open {open_gates(proposal)}")
+
+    def resume(self, proposal: str, gate: str, payload: dict[str, Any], round: int | None = None):
+        """Answer a gate exactly like the UI's Resume button."""
+        from dmpg.prefect_api import prefect_client
+
+        g = self.wait_for_gate(proposal, gate, round)
+        payload = json.loads(json.dumps(payload, default=str))  # dates as the UI sends them
+        with prefect_client() as client:
+            result = client.resume_flow_run(g.flow_run_id, run_input=payload)
+        assert result.status.value == "ACCEPT", result
+        return g
+
+    def wait_for_stage(self, proposal: str, stage: str, timeout: float = 90) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.stage(proposal) == stage:
+                return
+            time.sleep(0.2)
+        raise AssertionError(f"{proposal} never reached {stage}; it is {self.stage(proposal)}")
+
+    def wait_for_final_run(self, proposal: str, timeout: float = 60):
+        from dmpg.prefect_api import prefect_client
+        from models import ledger
+
+        run_id = ledger.get_proposal(proposal).flow_run_id
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with prefect_client() as client:
+                state = client.read_flow_run(run_id).state
+            if state.is_final():
+                return state
+            time.sleep(0.2)
+        raise AssertionError(f"the flow run of {proposal} did not finish")
+
+    @staticmethod
+    def stage(proposal: str) -> str:
+        from models import ledger
+
+        return ledger.get_proposal(proposal).stage
+
+
+def decision(kind: str, recorded_by: str, **extra: Any) -> dict[str, Any]:
+    base = {"meeting_date": "2027-01-14", "recorded_by": recorded_by}
+    if kind == "advice":
+        base |= {"recommendation": "support", "summary": "Følgegruppen støtter; husk pårørende & børn <under 18>."}
+    else:
+        base |= {"decision": "approve", "rationale": "Emnet er centralt — \"godkendt\" {{ ikke en skabelon }}."}
+    return base | extra
+
+
+def fixed_form(name: str = "personlighedsforstyrrelser") -> dict[str, Any]:
+    """The flawed example, revised so that it meets the premises."""
+    form = copy.deepcopy(example_form(name))
+    tg = form["topic"]["target_group"]
+    tg["primary_sector"] = True
+    tg["child_and_adolescent"] = True
+    seats = form["composition"]["seats"]
+    for code in ["BUP", "FYP", "DSAM", "relatives", "hospital_management"]:
+        seats.append({"represents": code, "count": 1})
+    return form

@@ -1,0 +1,228 @@
+"""Every branch of the lifecycle on a real Prefect server, checked in the ledger, audit trail and registry."""
+
+from __future__ import annotations
+
+import collections
+import json
+import threading
+from pathlib import Path
+
+import pytest
+import yaml
+
+from lifecycle_helpers import (
+    DIRECTOR, REFERENCE, SECRETARIAT, STEERING, appointments_input, decision, example_form, fixed_form,
+)
+
+pytestmark = pytest.mark.prefect
+
+
+def _events(proposal: str) -> list:
+    from models import ledger
+
+    return ledger.events(proposal)
+
+
+def _kinds(proposal: str) -> list[str]:
+    return [e.kind for e in _events(proposal)]
+
+
+def _assert_exactly_once(proposal: str) -> None:
+    """No side effect written twice, however often the flow re-ran from the top."""
+    from dmpg.mail.outbox import list_notifications
+    from models import ledger
+
+    docs = collections.Counter((d.kind, d.round, d.recipient) for d in ledger.documents(proposal, latest_only=False))
+    assert all(n == 1 for n in docs.values()), docs
+    decisions = collections.Counter((d.gate, d.round) for d in ledger.decisions(proposal))
+    assert all(n == 1 for n in decisions.values()), decisions
+    mails = collections.Counter(n.key for n in list_notifications(proposal))
+    assert all(n == 1 for n in mails.values()), mails
+    opened = collections.Counter(e.detail.get("key") for e in _events(proposal) if e.kind == "gate_opened")
+    assert all(n == 1 for n in opened.values()), opened
+
+
+def test_whole_lifecycle_to_established(driver):
+    from models import ledger
+
+    form = example_form("angst-og-ocd")
+    proposal = driver.propose(form)
+
+    driver.resume(proposal, "advice", decision("advice", REFERENCE))
+    driver.resume(proposal, "steering", decision("steering", STEERING), round=1)
+    driver.resume(proposal, "approval", decision("approval", DIRECTOR))
+    driver.resume(proposal, "appointments", appointments_input(form))
+    driver.wait_for_stage(proposal, "established")
+    assert driver.wait_for_final_run(proposal).is_completed()
+
+    outcomes = [(d.gate, d.round, d.outcome, d.recorded_by) for d in ledger.decisions(proposal)]
+    assert outcomes == [
+        ("advice", 1, "support", REFERENCE),
+        ("steering", 1, "approve", STEERING),
+        ("approval", 1, "approve", DIRECTOR),
+        ("appointments", 1, "appointed", SECRETARIAT),
+    ]
+    stages = [e.stage for e in _events(proposal) if e.kind == "stage_entered"]
+    assert stages == ["reference_group", "steering", "director_approval", "appointments", "established"]
+    group = next(g for g in ledger.list_registry() if g.name == "Angst og OCD")
+    assert group.dmpg_since.isoformat() == "2027-03-01"
+    assert set(group.icd_codes) >= {"F40", "F41", "F42"}
+    _assert_exactly_once(proposal)
+
+    # The whole set of documents exists, each with the sha256 the ledger recorded.
+    import hashlib
+
+    kinds = {d.kind for d in ledger.documents(proposal)}
+    assert {"proposal", "hearing_letter", "steering_memo", "steering_minutes", "director_memo", "director_letter",
+            "appointment_request", "terms_of_reference", "kickoff_invitation"} <= kinds
+    for d in ledger.documents(proposal):
+        assert hashlib.sha256(Path(d.path).read_bytes()).hexdigest() == d.sha256
+
+    # The status JSON contract.
+    code, out, _ = driver.cli("status", proposal, "--json")
+    status = json.loads(out)
+    assert code == 0 and status["stage"] == "established" and status["proposal"] == proposal
+    assert {"at", "kind", "gate", "by"} <= set(status["events"][0])
+    assert {"kind", "path", "sha256"} <= set(status["documents"][0])
+    assert {"to", "subject", "status"} <= set(status["notifications"][0])
+
+
+def test_flawed_form_is_revised_then_steering_defers_revises_and_rejects(driver):
+    from models import ledger
+
+    proposal = driver.propose(example_form("personlighedsforstyrrelser"))
+    gate = driver.wait_for_gate(proposal, "revision", round=1)
+    assert gate.waiting_on == ["noegleperson.pf@example.dk"]
+    assert driver.stage(proposal) == "needs_revision"
+    checked = [e for e in _events(proposal) if e.kind == "premises_checked"]
+    assert checked[0].detail["submittable"] is False
+
+    # The proposers send the revised form through the CLI.
+    revised = driver.tmp_path / "revised.yaml"
+    revised.write_text(yaml.safe_dump(fixed_form(), allow_unicode=True), encoding="utf-8")
+    code, _, err = driver.cli("decide", proposal, "revision", "--input", str(revised),
+                              "--by", "noegleperson.pf@example.dk", "--wait")
+    assert code == 0, err
+    driver.wait_for_gate(proposal, "advice")
+    assert ledger.get_proposal(proposal).form["topic"]["target_group"]["primary_sector"] is True
+
+    driver.resume(proposal, "advice", decision("advice", REFERENCE, recommendation="support_with_changes"))
+    driver.resume(proposal, "steering", decision("steering", STEERING, decision="defer"), round=1)
+    driver.resume(proposal, "steering", decision("steering", STEERING, decision="revise"), round=2)
+    driver.resume(proposal, "revision", fixed_form() | {"recorded_by": SECRETARIAT}, round=2)
+    driver.resume(proposal, "steering", decision("steering", STEERING, decision="reject"), round=3)
+    driver.wait_for_stage(proposal, "rejected")
+    assert driver.wait_for_final_run(proposal).is_completed()
+
+    steering = [(d.round, d.outcome) for d in ledger.decisions(proposal) if d.gate == "steering"]
+    assert steering == [(1, "defer"), (2, "revise"), (3, "reject")]
+    assert "rejected" in _kinds(proposal)
+    minutes = sorted(d.round for d in ledger.documents(proposal) if d.kind == "steering_minutes")
+    assert minutes == [1, 2, 3]
+    assert not any(g.name == "Personlighedsforstyrrelser" for g in ledger.list_registry())
+    _assert_exactly_once(proposal)
+
+
+def test_directors_reject(driver):
+    proposal = driver.propose(example_form() | {"title": "PTSD"})
+    driver.resume(proposal, "advice", decision("advice", REFERENCE))
+    driver.resume(proposal, "steering", decision("steering", STEERING))
+    driver.resume(proposal, "approval", decision("approval", DIRECTOR, decision="reject"))
+    driver.wait_for_stage(proposal, "rejected")
+    rejected = [e for e in _events(proposal) if e.kind == "rejected"]
+    assert rejected[0].gate == "approval" and rejected[0].by == DIRECTOR
+
+
+def test_refused_and_invalid_answers_leave_the_gate_pending(driver):
+    from dmpg.gates_open import open_gates
+
+    proposal = driver.propose(example_form() | {"title": "Retspsykiatri"})
+
+    # Someone not on the roster answers through the UI path: refused, audited, the gate waits again.
+    first = driver.resume(proposal, "advice", decision("advice", "udenforstaaende@example.dk"))
+    second = driver.wait_for_gate(proposal, "advice", round=1)
+    assert second.key != first.key
+    refused = [e for e in _events(proposal) if e.kind == "input_refused"]
+    assert refused and refused[0].by == "udenforstaaende@example.dk"
+
+    # A steering-group member may not record the reference group's advice either (CLI path).
+    answer = driver.tmp_path / "advice.yaml"
+    answer.write_text(yaml.safe_dump(decision("advice", STEERING)), encoding="utf-8")
+    code, _, err = driver.cli("decide", proposal, "advice", "--input", str(answer), "--by", STEERING)
+    assert code == 1 and "may not record" in err
+    assert len([e for e in _events(proposal) if e.kind == "input_refused"]) == 2
+
+    # An invalid e-mail passes the server's JSON schema but not our model: recorded, waits again.
+    driver.resume(proposal, "advice", decision("advice", "not-an-email"))
+    third = driver.wait_for_gate(proposal, "advice", round=1)
+    assert third.key not in (first.key, second.key)
+    invalid = [e for e in _events(proposal) if e.kind == "input_invalid"]
+    assert invalid and "recorded_by" in invalid[0].detail["reason"]
+
+    # An invalid file through the CLI names the field and changes nothing.
+    bad = driver.tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump(decision("advice", REFERENCE, recommendation="maybe")), encoding="utf-8")
+    code, _, err = driver.cli("decide", proposal, "advice", "--input", str(bad), "--by", REFERENCE)
+    assert code == 2 and "recommendation" in err
+
+    # A gate that is not waiting.
+    code, _, err = driver.cli("decide", proposal, "steering", "--input", str(answer), "--by", STEERING)
+    assert code == 1 and "not waiting at 'steering'" in err
+
+    # The flow run never failed; a valid answer moves on.
+    driver.resume(proposal, "advice", decision("advice", REFERENCE))
+    driver.wait_for_gate(proposal, "steering")
+    assert [g.gate for g in open_gates(proposal)] == ["steering"]
+    _assert_exactly_once(proposal)
+
+
+def test_incomplete_appointments_are_sent_back_for_correction(driver):
+    form = example_form() | {"title": "Prædiagnostisk indsats"}
+    proposal = driver.propose(form)
+    driver.resume(proposal, "advice", decision("advice", REFERENCE))
+    driver.resume(proposal, "steering", decision("steering", STEERING))
+    driver.resume(proposal, "approval", decision("approval", DIRECTOR))
+    incomplete = appointments_input(form)
+    incomplete["chairs"] = [incomplete["members"][0]["email"], "ikke.medlem@example.dk"]
+    first = driver.resume(proposal, "appointments", incomplete)
+    again = driver.wait_for_gate(proposal, "appointments")
+    assert again.key != first.key
+    invalid = [e for e in _events(proposal) if e.kind == "input_invalid" and e.gate == "appointments"]
+    assert any(f["code"] == "appointments.chairs" for f in invalid[0].detail["findings"])
+    driver.resume(proposal, "appointments", appointments_input(form))
+    driver.wait_for_stage(proposal, "established")
+    _assert_exactly_once(proposal)
+
+
+def test_two_decisions_racing_for_one_gate_exactly_one_wins(driver):
+    from dmpg.prefect_api import prefect_client
+    from models import ledger
+
+    proposal = driver.propose(example_form() | {"title": "Hurtig opstart i børne- og ungdomspsykiatrien"})
+    gate = driver.wait_for_gate(proposal, "advice")
+    results = []
+
+    def answer(recommendation: str) -> None:
+        with prefect_client() as client:
+            results.append(client.resume_flow_run(
+                gate.flow_run_id, run_input=decision("advice", REFERENCE, recommendation=recommendation)).status.value)
+
+    threads = [threading.Thread(target=answer, args=(r,)) for r in ("support", "not_support")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == ["ABORT", "ACCEPT"]
+    driver.wait_for_gate(proposal, "steering")
+    assert len([d for d in ledger.decisions(proposal) if d.gate == "advice"]) == 1
+
+
+def test_pending_lists_waiting_proposals_with_the_contract_fields(driver):
+    proposal = driver.propose(example_form() | {"title": "Angst hos ældre"})
+    driver.wait_for_gate(proposal, "advice")
+    code, out, _ = driver.cli("pending", "--json")
+    assert code == 0
+    row = next(r for r in json.loads(out) if r["proposal"] == proposal)
+    assert row["gate"] == "advice" and row["round"] == 1
+    assert set(row) >= {"proposal", "title", "gate", "round", "waiting_since", "waiting_on", "url"}
+    assert REFERENCE in row["waiting_on"] and row["url"].startswith(driver.stack.ui_url)
