@@ -25,8 +25,9 @@ system-deps:
 	  else echo "chromium not installable here (not root, no sudo): the browser test will be skipped"; fi; \
 	fi
 
+# `make demo DEMO_ARGS=--keep-running` leaves the stack up to browse the Prefect UI.
 demo: install
-	$(VENV)/bin/dmpg demo
+	$(VENV)/bin/dmpg demo $(DEMO_ARGS)
 
 test: install system-deps
 	$(PY) -m pytest

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import inspect, text
 
-from conftest import run_python as _python
+from ledger_helpers import run_python as _python
 
 LEDGER_TABLES = {
     "proposals", "stage_events", "decisions", "documents", "notifications",

@@ -64,7 +64,7 @@ def test_concurrent_proposals_get_distinct_ids(ledger, form):
 
 def test_concurrent_proposals_from_several_processes_get_distinct_ids(ledger, dmpg_home):
     """The CLI and flow-run processes write the same SQLite ledger at the same time."""
-    from conftest import run_python
+    from ledger_helpers import run_python
 
     code = (
         "from forms.proposal import ProposalForm; from models.ledger import create_proposal\n"

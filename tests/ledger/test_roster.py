@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import PROJECT
+from ledger_helpers import PROJECT
 from models import ledger as repo
 
 ROSTER = PROJECT / "tests" / "ledger" / "roster.yaml"
