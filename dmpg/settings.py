@@ -30,7 +30,7 @@ class Settings(BaseSettings):
     # Public address of the Prefect UI in links (mails, documents); default: the local stack's UI.
     ui_url: str | None = None
     # How often the local runner asks the server for work; Prefect's default is 10 s.
-    runner_poll_seconds: float = 1.0
+    runner_poll_seconds: float = 0.5
 
     # Gates wait for months; what happens at expiry is recorded in the ledger.
     gate_timeout_days: int = 180

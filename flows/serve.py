@@ -18,7 +18,7 @@ import types
 
 log = logging.getLogger("dmpg.serve")
 
-WARM_MODULES = ["prefect.flow_engine", "flows.lifecycle", "flows.reminders"]
+WARM_MODULES = ["prefect.flow_engine", "flows._warm", "flows.lifecycle", "flows.reminders"]
 
 
 def install_warm_start(preload: list[str]) -> bool:
@@ -36,7 +36,11 @@ def install_warm_start(preload: list[str]) -> bool:
     return True
 
 
-def deployments() -> list:
+def build_runner():
+    """A Runner holding the flow objects themselves (``add_flow``, as ``Flow.serve`` does): only then
+    does it start runs with its direct starter — the one the warm start speeds up — instead of
+    ``python -m prefect.engine`` re-importing the code from storage."""
+    from prefect.runner import Runner
     from prefect.schedules import Cron
 
     from dmpg.settings import get_settings
@@ -44,29 +48,29 @@ def deployments() -> list:
     from flows.reminders import send_reminders
 
     settings = get_settings()
-    return [
-        proposal_lifecycle.to_deployment(
-            name=FLOW_NAME,
-            description="Et forslag til ny DMPG fra indstillingsskema til etableret gruppe.",
-            tags=["dmpg"],
-        ),
-        send_reminders.to_deployment(
-            name="dmpg-reminders",
-            description="Daglige påmindelser om ventende beslutninger og ugentligt overblik til sekretariatet.",
-            schedules=[Cron(settings.reminder_cron, timezone="Europe/Copenhagen")],
-            tags=["dmpg"],
-        ),
-    ]
+    runner = Runner(name="dmpg-local-runner", query_seconds=settings.runner_poll_seconds,
+                    pause_on_shutdown=False, limit=None)
+    runner.add_flow(
+        proposal_lifecycle, name=FLOW_NAME, tags=["dmpg"],
+        description="Et forslag til ny DMPG fra indstillingsskema til etableret gruppe.",
+    )
+    runner.add_flow(
+        send_reminders, name="dmpg-reminders", tags=["dmpg"],
+        schedules=[Cron(settings.reminder_cron, timezone="Europe/Copenhagen")],
+        description="Daglige påmindelser om ventende beslutninger og ugentligt overblik til sekretariatet.",
+    )
+    return runner
 
 
 def main() -> None:
-    from prefect import serve
-
-    from dmpg.settings import get_settings
+    import asyncio
 
     warm = install_warm_start(WARM_MODULES)
-    log.info("warm start %s", "enabled" if warm else "unavailable; using Prefect's default")
-    serve(*deployments(), pause_on_shutdown=False, query_seconds=get_settings().runner_poll_seconds, print_starting_message=True)
+    runner = build_runner()
+    # `dmpg up` waits for this line (and Prefect's own serve banner) before it calls the runner ready.
+    print(f"DMPG runner ready: serving dmpg-proposal and dmpg-reminders "
+          f"(warm start {'on' if warm else 'off: Prefect default'})", flush=True)
+    asyncio.run(runner.start())
 
 
 if __name__ == "__main__":

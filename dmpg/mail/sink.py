@@ -61,11 +61,14 @@ class MailSink:
         from aiosmtpd.controller import Controller
 
         self.directory.mkdir(parents=True, exist_ok=True)
-        # Fail fast with a plain OSError if the port is taken (aiosmtpd would only time out).
-        import socket
+        # Fail fast with a plain OSError if the port is taken (aiosmtpd would only time out). The probe
+        # allows reuse, as the server does, so a port in TIME_WAIT from the last run is not "taken".
+        import errno
 
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-            probe.bind((self.host, self.port))
+        from dmpg.stack_net import port_free
+
+        if not port_free(self.port, self.host):
+            raise OSError(errno.EADDRINUSE, f"Address already in use: {self.host}:{self.port}")
         controller = Controller(
             _SaveHandler(self.directory),
             hostname=self.host,
