@@ -59,17 +59,23 @@ def validate_decision(data: dict[str, Any], gate: str, by: str, *, source: str) 
     return validate_model(GATE_INPUTS[gate], {**data, "recorded_by": by}, source).model_dump(mode="json")
 
 
-def submit_decision(proposal_id: str, gate_name: str, payload: dict[str, Any], by: str) -> Accepted:
-    """Check and hand a validated decision to the waiting flow run. Raises ``UserError`` when refused."""
+def require_waiting(proposal_id: str, gate_name: str):
+    """The open gate ``gate_name`` of the proposal, or a ``UserError`` saying where it waits instead."""
     from dmpg.gates_open import open_gates
-    from dmpg.prefect_api import prefect_client
-    from dmpg.settings import get_settings
     from models import ledger
     from models.db import ensure_schema
 
     ensure_schema()
     proposal = ledger.get_proposal(proposal_id)
-    gate = _waiting_gate(proposal, gate_name, open_gates(proposal.id))
+    return proposal, _waiting_gate(proposal, gate_name, open_gates(proposal.id))
+
+
+def submit_decision(proposal_id: str, gate_name: str, payload: dict[str, Any], by: str) -> Accepted:
+    """Check and hand a validated decision to the waiting flow run. Raises ``UserError`` when refused."""
+    from dmpg.prefect_api import prefect_client
+    from dmpg.settings import get_settings
+
+    proposal, gate = require_waiting(proposal_id, gate_name)
     _check_allowed(proposal, gate, by, payload)
     with prefect_client() as client:
         flow_run = client.read_flow_run(proposal.flow_run_id)
@@ -80,12 +86,14 @@ def submit_decision(proposal_id: str, gate_name: str, payload: dict[str, Any], b
                 f"(its run is {state.name if state else 'without a state'}); try again in a moment "
                 f"or see 'dmpg status {proposal.id}'", exit_code=1)
         result = client.resume_flow_run(flow_run.id, run_input=payload)
-    if result.status.value != "ACCEPT":
-        reason = getattr(result.details, "reason", "") or ""
-        if "not paused" in reason:
-            raise UserError(f"another decision for {proposal.id} '{gate_name}' was recorded first; "
-                            f"see 'dmpg status {proposal.id}'", exit_code=1)
-        raise UserError(f"the Prefect server refused the input: {reason}", exit_code=1)
+        if result.status.value != "ACCEPT":
+            # Lost a race (ABORT: no longer paused; REJECT: the input key is already answered) or refused.
+            now = client.read_flow_run(flow_run.id).state
+            if now is None or not now.is_paused() or now.state_details.pause_key != gate.key:
+                raise UserError(f"another decision for {proposal.id} '{gate_name}' was recorded first; "
+                                f"see 'dmpg status {proposal.id}'", exit_code=1)
+            reason = getattr(result.details, "reason", "") or result.status.value
+            raise UserError(f"the Prefect server refused the input: {reason}", exit_code=1)
     return Accepted(proposal.id, gate.gate, gate.round, gate.key, proposal.flow_run_id,
                     get_settings().flow_run_url(proposal.flow_run_id))
 

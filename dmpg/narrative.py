@@ -4,8 +4,6 @@ and the proposal's summary artifact. Built from the ledger; plain Python, no Pre
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from forms.findings import Finding
 from forms.roster import GATE_LABELS
 from forms.vocabulary import REGION_NAMES, REPRESENTS_LABELS
@@ -23,17 +21,6 @@ STAGE_LABELS = {
     "rejected": "Afvist",
 }
 SEVERITY_LABELS = {"block": "🛑 Blokerende", "warn": "⚠️ Advarsel", "info": "ℹ️ Info"}
-DOCUMENT_LABELS = {
-    "proposal": "Indstillingsskema med tjek af grundpræmisser",
-    "hearing_letter": "Høringsbrev til følgegruppen",
-    "steering_memo": "Indstilling til DMPG-styregruppen",
-    "steering_minutes": "Beslutningsreferat, styregruppen",
-    "director_memo": "Indstilling til psykiatridirektørkredsen",
-    "director_letter": "Brev om direktørkredsens beslutning",
-    "terms_of_reference": "Kommissorium",
-    "appointment_request": "Udpegningsanmodning",
-    "kickoff_invitation": "Invitation til kickoff-møde",
-}
 OUTCOME_LABELS = {
     "support": "støtter", "support_with_changes": "støtter med ændringer", "not_support": "støtter ikke",
     "approve": "godkendt", "reject": "afvist", "revise": "tilbage til revision", "defer": "udskudt",
@@ -153,15 +140,9 @@ def _decisions_section(proposal_id: str) -> list[str]:
 
 
 def _documents_section(proposal_id: str) -> list[str]:
-    docs = ledger.documents(proposal_id)
-    if not docs:
-        return []
-    lines = ["### Dokumenter"]
-    for d in docs:
-        label = DOCUMENT_LABELS.get(d.kind, d.kind)
-        extra = f" ({d.recipient})" if d.recipient else ""
-        lines.append(f"- {label}{extra}, runde {d.round}, version {d.version}: `{d.path}` ([åbn]({Path(d.path).as_uri()}))")
-    return lines + [""]
+    from dmpg.documents.links import documents_markdown
+
+    return [documents_markdown(proposal_id).replace("**Dokumenter**", "### Dokumenter", 1), ""]
 
 
 def _last_refusal(proposal_id: str, gate: str, round: int) -> str | None:  # noqa: A002

@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     ui_url: str | None = None
     # How often the local runner asks the server for work; Prefect's default is 10 s.
     runner_poll_seconds: float = 0.5
+    # At most this many flow-run processes at once on the local runner (each is a Python process).
+    runner_limit: int = Field(8, ge=1)
+    # Fork runs from a preloaded server process (fast resumes); off = Prefect's default spawn.
+    runner_warm_start: bool = True
 
     # Gates wait for months; what happens at expiry is recorded in the ledger.
     gate_timeout_days: int = 180

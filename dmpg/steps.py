@@ -114,13 +114,25 @@ def open_gate(proposal_id: str, gate: str, round: int, attempt: int, key: str) -
         if gate in ("revision", "advice"):
             documents.append(_latest_document(proposal_id, "proposal"))
         if mail_kind := OPENING_MAIL[gate]:
-            _mail(proposal_id, mail_kind, round, attachments=documents, context={"url": url, "gate": gate})
+            _mail(proposal_id, mail_kind, round, attachments=documents,
+                  context={"url": url, "gate": gate, **_opening_context(proposal_id, gate)})
     ledger.record_event(
         proposal_id, key=_key(proposal_id, EventKind.GATE_OPENED, key), kind=EventKind.GATE_OPENED,
         stage=GATE_STAGE[gate], gate=gate, round=round,
         detail={"key": key, "attempt": attempt, "waiting_on": waiting_on, "url": url},
     )
     return narrative.gate_description(proposal_id, gate, round, attempt)
+
+
+def _opening_context(proposal_id: str, gate: str) -> dict[str, Any]:
+    """What a revision request says: the blocking findings, or the steering group's reasons."""
+    if gate != "revision":
+        return {}
+    context: dict[str, Any] = {"findings": [f.to_dict() for f in findings_of_round(proposal_id)]}
+    steering = [d for d in ledger.decisions(proposal_id) if d.gate == "steering" and d.outcome == "revise"]
+    if steering:
+        context["rationale"] = steering[-1].payload.get("rationale", "")
+    return context
 
 
 def waiting_on_emails(proposal_id: str, gate: str) -> list[str]:

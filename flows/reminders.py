@@ -1,5 +1,6 @@
 """The reminders flow (deployment ``dmpg-reminders``, daily): deliver, remind, digest, deliver.
 
+0. Record gates whose run Prefect failed after the gate timeout (``dmpg.expiry``).
 1. Deliver outbox rows whose time has come: this is what sends mail held back by a mail server
    outage, without a person doing anything.
 2. Remind whoever an open gate has waited on for ``remind_after_days`` or more (once per interval).
@@ -17,7 +18,7 @@ from typing import Any
 
 from prefect import flow
 
-from tasks.notify import deliver_outbox, queue_digest, queue_reminders
+from tasks.notify import deliver_outbox, queue_digest, queue_reminders, record_expired_gates
 
 FLOW_NAME = "dmpg-reminders"
 # The schedule in prefect.yaml and the local stack's served deployment (Europe/Copenhagen).
@@ -27,11 +28,13 @@ DEFAULT_CRON = "0 7 * * *"
 @flow(name=FLOW_NAME, log_prints=True)
 def send_reminders(now: datetime | None = None) -> dict[str, Any]:
     """One round of reminders; ``now`` (default: the current time) lets a test pretend it is later."""
+    expired = record_expired_gates()
     backlog = deliver_outbox(now=now)
     reminded = queue_reminders(now)
     digest = queue_digest(now)
     delivered = deliver_outbox(now=now)
     summary = {
+        "gates_expired": len(expired),
         "backlog_sent": len(backlog["sent"]),
         "reminders_queued": len(reminded),
         "digest_queued": len(digest),

@@ -49,7 +49,7 @@ def build_runner():
 
     settings = get_settings()
     runner = Runner(name="dmpg-local-runner", query_seconds=settings.runner_poll_seconds,
-                    pause_on_shutdown=False, limit=None)
+                    pause_on_shutdown=False, limit=settings.runner_limit)
     runner.add_flow(
         proposal_lifecycle, name=FLOW_NAME, tags=["dmpg"],
         description="Et forslag til ny DMPG fra indstillingsskema til etableret gruppe.",
@@ -65,7 +65,9 @@ def build_runner():
 def main() -> None:
     import asyncio
 
-    warm = install_warm_start(WARM_MODULES)
+    from dmpg.settings import get_settings
+
+    warm = get_settings().runner_warm_start and install_warm_start(WARM_MODULES)
     runner = build_runner()
     # `dmpg up` waits for this line (and Prefect's own serve banner) before it calls the runner ready.
     print(f"DMPG runner ready: serving dmpg-proposal and dmpg-reminders "

@@ -50,3 +50,18 @@ def queue_reminders(now: datetime | None = None) -> list[str]:
 def queue_digest(now: datetime | None = None) -> list[str]:
     """On the digest weekday, enqueue the secretariat's weekly digest; returns the outbox keys."""
     return [row.key for row in reminders.queue_digest(now)]
+
+
+@task(name="record-expired-gates", cache_policy=NONE)
+def record_expired_gates() -> list[str]:
+    """Gates whose suspended run Prefect failed after the gate timeout: recorded as ``gate_expired``."""
+    from prefect import get_client
+
+    from dmpg import expiry
+
+    with get_client(sync_client=True) as client:
+        def state_of(flow_run_id: str) -> expiry.RunState | None:
+            state = client.read_flow_run(flow_run_id).state
+            return None if state is None else expiry.RunState(state.is_final(), state.name or "", state.message or "")
+
+        return expiry.record_expired_gates(state_of)
