@@ -63,21 +63,10 @@ def _stack(home: Path, **env: str):
 
 
 def _propose(form_path: Path) -> str:
-    from dmpg.prefect_api import lifecycle_deployment, prefect_client
+    from dmpg.submission import submit_proposal
     from forms.loading import load_form
-    from models import ledger
-    from models.db import ensure_schema
 
-    ensure_schema()
-    form = load_form(form_path)
-    with prefect_client() as client:
-        deployment = lifecycle_deployment(client)
-        proposal = ledger.create_proposal(form, source="bench")
-        run = client.create_flow_run_from_deployment(
-            deployment.id, parameters={"proposal_id": proposal.id, "form": form.model_dump(mode="json")},
-            name=f"{proposal.id}-{proposal.slug}", tags=["dmpg", "bench"])
-        ledger.set_flow_run(proposal.id, str(run.id))
-    return proposal.id
+    return submit_proposal(load_form(form_path), source="bench", tags=("bench",)).proposal
 
 
 def run_lifecycle() -> tuple[list[float], float]:

@@ -72,38 +72,29 @@ def run_demo(keep_running: bool = False) -> int:
 
 def _lifecycle(console) -> str:
     from dmpg.decisions import read_decision_file, submit_decision, wait_for_gate, wait_until_moved_on
-    from dmpg.prefect_api import lifecycle_deployment, prefect_client
     from dmpg.steps import load_roster
+    from dmpg.submission import submit_proposal
     from forms.loading import load_form
-    from models import ledger
-    from models.db import ensure_schema
 
-    ensure_schema()
     form = load_form(FORM)
-    with prefect_client() as client:
-        deployment = lifecycle_deployment(client)
-        proposal = ledger.create_proposal(form, source=str(FORM.relative_to(PROJECT_ROOT)))
-        flow_run = client.create_flow_run_from_deployment(
-            deployment.id, parameters={"proposal_id": proposal.id, "form": form.model_dump(mode="json")},
-            name=f"{proposal.id}-{proposal.slug}", tags=["dmpg", proposal.id, "demo"])
-        ledger.set_flow_run(proposal.id, str(flow_run.id))
-    console.print(f"[green]✓[/] Submitted [bold]{proposal.id} · {proposal.title}[/] (a form with known gaps)")
+    proposal = submit_proposal(form, source=str(FORM.relative_to(PROJECT_ROOT)), tags=("demo",))
+    console.print(f"[green]✓[/] Submitted [bold]{proposal.proposal} · {proposal.title}[/] (a form with known gaps)")
 
     roster = load_roster()
     with console.status("Checking the form against the basic premises …"):
-        gate = wait_for_gate(proposal.id, timeout=180)
-    _show_gate(console, proposal.id, gate)
+        gate = wait_for_gate(proposal.proposal, timeout=180)
+    _show_gate(console, proposal.proposal, gate)
     for step in SCRIPT:
         by = form.proposers[0].email if step.body == "proposers" else getattr(roster, step.body)[0].email
         payload = read_decision_file(step.input, step.gate, str(by))
         started = time.monotonic()
         with console.status(f"{step.gate}: {step.says} …"):
-            accepted = submit_decision(proposal.id, step.gate, payload, str(by))
+            accepted = submit_decision(proposal.proposal, step.gate, payload, str(by))
             gate = wait_until_moved_on(accepted, timeout=180)
         console.print(f"[green]✓[/] {step.gate} (round {accepted.round}): {step.says} — recorded by {by} "
                       f"[dim]({time.monotonic() - started:.1f} s to the next step)[/]")
-        _show_gate(console, proposal.id, gate)
-    return proposal.id
+        _show_gate(console, proposal.proposal, gate)
+    return proposal.proposal
 
 
 def _show_gate(console, proposal_id: str, gate) -> None:

@@ -78,6 +78,9 @@ def test_whole_lifecycle_to_established(driver):
     for d in ledger.documents(proposal):
         assert hashlib.sha256(Path(d.path).read_bytes()).hexdigest() == d.sha256
 
+    # The mails as delivered by real SMTP to the session's sink: one file per recipient.
+    _assert_mails(driver.stack.home / "mail", proposal, form)
+
     # The status JSON contract.
     code, out, _ = driver.cli("status", proposal, "--json")
     status = json.loads(out)
@@ -85,6 +88,38 @@ def test_whole_lifecycle_to_established(driver):
     assert {"at", "kind", "gate", "by"} <= set(status["events"][0])
     assert {"kind", "path", "sha256"} <= set(status["documents"][0])
     assert {"to", "subject", "status"} <= set(status["notifications"][0])
+
+
+def _assert_mails(mail_dir: Path, proposal: str, form: dict) -> None:
+    import email
+    from email import policy
+
+    mails = []
+    for path in mail_dir.glob("*.eml"):
+        message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+        if message["Subject"] and message["Subject"].startswith(f"[{proposal}]"):
+            mails.append(message)
+
+    def to(kind_words: str) -> dict[str, email.message.EmailMessage]:
+        return {str(m["To"]).split("<")[-1].rstrip(">").lower(): m for m in mails if kind_words in m["Subject"]}
+
+    proposers = {p["email"] for p in form["proposers"]}
+    assert set(to("modtaget")) == proposers | {SECRETARIAT}  # the receipt
+    hearing = to("følgegruppen")
+    assert {"foelgegruppe.regioner@example.dk", "foelgegruppe.sst@example.dk"} <= set(hearing)
+    kickoff = [m for m in mails if "kickoff" in m["Subject"].lower()]
+    chairs = appointments_input(form)["chairs"]
+    assert {str(m["To"]).split("<")[-1].rstrip(">") for m in kickoff} >= set(chairs) | {"direktoer.ny@example.dk"}
+    message = kickoff[0]
+    assert "Angst og OCD" in message["Subject"]
+    names = sorted(part.get_filename() for part in message.iter_attachments())
+    assert names == [f"{proposal}_kickoff-invitation_r1_v1.docx", f"{proposal}_terms-of-reference_r1_v1.docx"]
+    body = message.get_body(preferencelist=("plain",)).get_content()
+    assert "Direktør Åse Øberg" in body and "Medlem DPS Ærø" in body  # names with æøå intact
+    requests = to("udpeg")
+    assert {"dps@example.dk", "bup@example.dk", "patienter@example.dk"} <= set(requests)
+    letter = [p.get_filename() for p in requests["dps@example.dk"].iter_attachments()]
+    assert letter == [f"{proposal}_appointment-request_r1_DPS_v1.docx"]
 
 
 def test_flawed_form_is_revised_then_steering_defers_revises_and_rejects(driver):
