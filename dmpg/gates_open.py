@@ -7,8 +7,10 @@ and the reminders.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
+from typing import Any
 
 from models.vocabulary import FINAL_STAGES, EventKind
 
@@ -27,8 +29,38 @@ class OpenGate:
     flow_run_id: str | None = None
 
 
+def fold_events(events: Iterable[Any], proposals: Mapping[str, Any] | None = None) -> list[OpenGate]:
+    """Pure: the open gate rounds among ``events`` (rows or dicts with ``proposal_id, kind, gate,
+    round, at, detail``, oldest first), oldest first. ``proposals`` maps ids to rows with ``title``
+    and ``flow_run_id``. A later attempt of the same round updates its key and waiting list."""
+    proposals = proposals or {}
+    gates: dict[tuple[str, str, int], OpenGate] = {}
+    for e in events:
+        kind, gate = _get(e, "kind"), _get(e, "gate")
+        if not gate:
+            continue
+        slot = (_get(e, "proposal_id"), gate, int(_get(e, "round") or 1))
+        if kind in _CLOSING:
+            gates.pop(slot, None)
+            continue
+        if kind != EventKind.GATE_OPENED:
+            continue
+        detail = _get(e, "detail") or {}
+        if slot in gates:
+            gates[slot].key = detail.get("key", gates[slot].key)
+            gates[slot].waiting_on = list(detail.get("waiting_on", []))
+            continue
+        proposal = proposals.get(slot[0])
+        gates[slot] = OpenGate(
+            proposal=slot[0], title=_get(proposal, "title") if proposal else "", gate=gate, round=slot[2],
+            key=detail.get("key", ""), waiting_since=as_utc(_get(e, "at")),
+            waiting_on=list(detail.get("waiting_on", [])), flow_run_id=_get(proposal, "flow_run_id") if proposal else None,
+        )
+    return sorted(gates.values(), key=lambda g: (g.waiting_since, g.proposal))
+
+
 def open_gates(proposal_id: str | None = None) -> list[OpenGate]:
-    """Every open gate round, oldest first (one per proposal in practice)."""
+    """Every open gate round in the ledger (of one proposal, or of all that are not final), oldest first."""
     from sqlmodel import select
 
     from models.db import session_scope
@@ -47,19 +79,13 @@ def open_gates(proposal_id: str | None = None) -> list[OpenGate]:
             .where(StageEvent.kind.in_([EventKind.GATE_OPENED, *_CLOSING]))
             .order_by(StageEvent.at, StageEvent.id)
         ).all()
-        gates: dict[tuple[str, str, int], OpenGate] = {}
-        for e in events:
-            slot = (e.proposal_id, e.gate, e.round)
-            if e.kind in _CLOSING:
-                gates.pop(slot, None)
-                continue
-            p = proposals[e.proposal_id]
-            if slot in gates:  # a later attempt: same round, new key and waiting list
-                gates[slot].key = e.detail.get("key", gates[slot].key)
-                gates[slot].waiting_on = list(e.detail.get("waiting_on", []))
-            else:
-                gates[slot] = OpenGate(
-                    proposal=p.id, title=p.title, gate=e.gate, round=e.round, key=e.detail.get("key", ""),
-                    waiting_since=e.at, waiting_on=list(e.detail.get("waiting_on", [])), flow_run_id=p.flow_run_id,
-                )
-        return sorted(gates.values(), key=lambda g: g.waiting_since)
+        return fold_events(events, proposals)
+
+
+def _get(item: Any, name: str) -> Any:
+    return item.get(name) if isinstance(item, Mapping) else getattr(item, name, None)
+
+
+def as_utc(value: datetime) -> datetime:
+    """SQLite may hand back naive datetimes; they were written as UTC."""
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value

@@ -10,6 +10,13 @@ PROJECT = Path(__file__).resolve().parent.parent
 EXAMPLES = PROJECT / "examples"
 
 
+def pytest_configure(config):
+    # Prefect sets up its console log handler on first import, bound to the sys.stderr of that
+    # moment. Import it before any test's capture (capsys) exists, so no handler is left holding a
+    # stream pytest closes after that test ("I/O operation on closed file" in a later test).
+    import prefect  # noqa: F401
+
+
 @pytest.fixture
 def dmpg_home(tmp_path, monkeypatch) -> Path:
     """A fresh DMPG_HOME (ledger, documents, mail) for one test; settings re-read from the env."""

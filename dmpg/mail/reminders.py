@@ -1,6 +1,6 @@
 """Reminders for gates that wait too long, and the secretariat's weekly digest (issue 5, point 5).
 
-Pure rules first (``open_gates``, ``reminder_interval``, ``iso_week``, ``digest_due``), then the two
+Pure rules first (``reminder_interval``, ``iso_week``, ``digest_due``), then the two
 functions the reminders flow calls, which read the ledger and enqueue outbox rows:
 
 - ``queue_reminders(now)``: every open gate that has waited ``remind_after_days`` or more gets a
@@ -11,63 +11,23 @@ functions the reminders flow calls, which read the ledger and enqueue outbox row
   (key scope ``2026-W47``) listing every open gate and the number of undelivered mails; nothing is
   sent when nothing is pending.
 
-A gate is open (models/vocabulary.py) when it has a ``gate_opened`` event and no ``decision_recorded``
-or ``gate_expired`` event for the same (proposal, gate, round).
+Which gates are open comes from ``dmpg.gates_open`` (the same answer ``dmpg pending`` gives).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from models.vocabulary import FINAL_STAGES, EventKind
+from dmpg.gates_open import as_utc, open_gates
 
 if TYPE_CHECKING:
     from forms.roster import Roster
     from models.tables import Notification
 
-_CLOSING = (EventKind.DECISION_RECORDED, EventKind.GATE_EXPIRED)
-
-
-@dataclass(frozen=True)
-class OpenGate:
-    proposal_id: str
-    gate: str
-    round: int
-    opened_at: datetime
-    waiting_on: tuple[str, ...]
-
-
-def _get(item: Any, name: str) -> Any:
-    return item.get(name) if isinstance(item, dict) else getattr(item, name)
-
-
-def _aware(value: datetime) -> datetime:
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
-
-
-def open_gates(events: Iterable[Any]) -> list[OpenGate]:
-    """The open gates among ``events`` (StageEvent rows or dicts with the same fields), oldest first."""
-    opened: dict[tuple[str, str, int], OpenGate] = {}
-    closed: set[tuple[str, str, int]] = set()
-    for e in events:
-        kind, gate = _get(e, "kind"), _get(e, "gate")
-        if not gate:
-            continue
-        slot = (_get(e, "proposal_id"), gate, int(_get(e, "round") or 1))
-        if kind == EventKind.GATE_OPENED and slot not in opened:
-            detail = _get(e, "detail") or {}
-            opened[slot] = OpenGate(*slot, opened_at=_aware(_get(e, "at")),
-                                    waiting_on=tuple(str(x) for x in detail.get("waiting_on") or ()))
-        elif kind in _CLOSING:
-            closed.add(slot)
-    return sorted((g for s, g in opened.items() if s not in closed), key=lambda g: (g.opened_at, g.proposal_id))
-
 
 def days_waiting(opened_at: datetime, now: datetime) -> int:
-    return max((_aware(now) - _aware(opened_at)).days, 0)
+    return max((as_utc(now) - as_utc(opened_at)).days, 0)
 
 
 def reminder_interval(opened_at: datetime, now: datetime, remind_after_days: int) -> int:
@@ -90,24 +50,7 @@ def digest_due(now: datetime, weekday: int) -> bool:
 
 
 def _now(now: datetime | None) -> datetime:
-    return _aware(now) if now else datetime.now(timezone.utc)
-
-
-def current_open_gates() -> list[OpenGate]:
-    """Open gates of every proposal that is not established or rejected."""
-    from models.db import session_scope
-    from models.tables import Proposal, StageEvent
-    from sqlmodel import col, select
-
-    kinds = (EventKind.GATE_OPENED, *_CLOSING)
-    with session_scope() as session:
-        query = (
-            select(StageEvent)
-            .join(Proposal, Proposal.id == StageEvent.proposal_id)
-            .where(col(StageEvent.kind).in_(kinds), col(Proposal.stage).not_in(FINAL_STAGES))
-            .order_by(StageEvent.at, StageEvent.id)
-        )
-        return open_gates(session.exec(query).all())
+    return as_utc(now) if now else datetime.now(timezone.utc)
 
 
 def _roster() -> Roster:
@@ -135,19 +78,19 @@ def queue_reminders(now: datetime | None = None, roster: Roster | None = None) -
     now = _now(now)
     after = get_settings().remind_after_days
     rows: list[Notification] = []
-    for gate in current_open_gates():
-        interval = reminder_interval(gate.opened_at, now, after)
+    for gate in open_gates():
+        interval = reminder_interval(gate.waiting_since, now, after)
         if interval < 1 or not gate.waiting_on:
             continue
         roster = roster or _roster()
-        proposal = get_proposal(gate.proposal_id)
+        proposal = get_proposal(gate.proposal)
         form = ProposalForm.model_validate(proposal.form)
         recipients = recipients_for("reminder", form=form, roster=roster, waiting_on=gate.waiting_on)
         context = {
-            "title": proposal.title, "gate": gate.gate, "waiting_since": gate.opened_at,
-            "days_waiting": days_waiting(gate.opened_at, now), "url": _gate_url(proposal.flow_run_id),
+            "title": proposal.title, "gate": gate.gate, "waiting_since": gate.waiting_since,
+            "days_waiting": days_waiting(gate.waiting_since, now), "url": _gate_url(proposal.flow_run_id),
         }
-        rows += enqueue(gate.proposal_id, "reminder", gate.round, recipients, context,
+        rows += enqueue(gate.proposal, "reminder", gate.round, recipients, context,
                         scope=f"{gate.gate}/{interval}")
     return rows
 
@@ -163,16 +106,16 @@ def queue_digest(now: datetime | None = None, roster: Roster | None = None, *, f
     now = _now(now)
     if not force and not digest_due(now, get_settings().digest_weekday):
         return []
-    gates = current_open_gates()
+    gates = open_gates()
     undelivered = undelivered_count()
     if not gates and not undelivered:
         return []
     items = []
     for gate in gates:
-        proposal = get_proposal(gate.proposal_id)
+        proposal = get_proposal(gate.proposal)
         items.append({
-            "proposal": gate.proposal_id, "title": proposal.title, "gate": gate.gate, "round": gate.round,
-            "waiting_since": gate.opened_at, "days": days_waiting(gate.opened_at, now),
+            "proposal": gate.proposal, "title": proposal.title, "gate": gate.gate, "round": gate.round,
+            "waiting_since": gate.waiting_since, "days": days_waiting(gate.waiting_since, now),
             "url": _gate_url(proposal.flow_run_id),
         })
     roster = roster or _roster()

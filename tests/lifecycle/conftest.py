@@ -8,5 +8,5 @@ from lifecycle_helpers import Driver
 
 
 @pytest.fixture
-def driver(local_stack, tmp_path, capsys) -> Driver:
-    return Driver(local_stack, tmp_path, capsys)
+def driver(local_stack, tmp_path) -> Driver:
+    return Driver(local_stack, tmp_path)

@@ -44,18 +44,22 @@ def appointments_input(form: dict[str, Any], recorded_by: str = SECRETARIAT) -> 
 class Driver:
     """Propose, wait for gates and answer them; every wait is bounded and says what it waited for."""
 
-    def __init__(self, stack, tmp_path: Path, capsys):
+    def __init__(self, stack, tmp_path: Path):
         self.stack = stack
         self.tmp_path = tmp_path
-        self.capsys = capsys
 
     def cli(self, *argv: str) -> tuple[int, str, str]:
+        """Run a ``dmpg`` command in-process. Own buffers, not ``capsys``: a logging handler created
+        meanwhile (Prefect's, on first import) must not keep a stream that pytest closes later."""
+        import contextlib
+        import io
+
         from dmpg.cli import main
 
-        self.capsys.readouterr()
-        code = main(list(argv))
-        out, err = self.capsys.readouterr()
-        return code, out, err
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(list(argv))
+        return code, out.getvalue(), err.getvalue()
 
     def propose(self, form: dict[str, Any]) -> str:
         path = self.tmp_path / f"form-{time.monotonic_ns()}.json"

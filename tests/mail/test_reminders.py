@@ -10,11 +10,11 @@ from dmpg.mail.outbox import deliver_pending, list_notifications
 from dmpg.mail.reminders import (
     digest_due,
     iso_week,
-    open_gates,
     queue_digest,
     queue_reminders,
     reminder_interval,
 )
+from dmpg.gates_open import fold_events
 from models.vocabulary import EventKind
 from tests.mail.conftest import read_eml
 
@@ -39,8 +39,8 @@ def test_a_gate_is_open_until_decided_or_expired_per_round():
         event(EventKind.GATE_EXPIRED, "approval", proposal="DMPG-2026-002"),
         event(EventKind.STAGE_ENTERED, None),
     ]
-    [gate] = open_gates(events)
-    assert (gate.proposal_id, gate.gate, gate.round, gate.waiting_on) == ("DMPG-2026-001", "steering", 2, tuple(WAITING_ON))
+    [gate] = fold_events(events)
+    assert (gate.proposal, gate.gate, gate.round, gate.waiting_on) == ("DMPG-2026-001", "steering", 2, WAITING_ON)
 
 
 @pytest.mark.parametrize(("days", "interval"), [(0, 0), (13, 0), (14, 1), (27, 1), (28, 2), (45, 3)])
