@@ -81,12 +81,18 @@ class Settings(BaseSettings):
         return self.home / "run"
 
     @property
+    def local_ui_url(self) -> str:
+        """The local stack's own Prefect UI (``dmpg up``), on loopback."""
+        return f"http://127.0.0.1:{self.prefect_port}"
+
+    @property
     def local_api_url(self) -> str:
-        return f"http://127.0.0.1:{self.prefect_port}/api"
+        return f"{self.local_ui_url}/api"
 
     @property
     def prefect_ui_url(self) -> str:
-        return (self.ui_url or f"http://127.0.0.1:{self.prefect_port}").rstrip("/")
+        """The UI address put in links (mails, documents): ``DMPG_UI_URL``, else the local UI."""
+        return (self.ui_url or self.local_ui_url).rstrip("/")
 
     def flow_run_url(self, flow_run_id: str) -> str:
         """Link to a flow run in the Prefect UI (where a waiting gate's Resume form is)."""

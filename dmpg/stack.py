@@ -190,15 +190,15 @@ class LocalStack:
 
     @property
     def run_dir(self) -> Path:
-        return self.home / "run"
+        return self.settings.run_dir.resolve()
 
     @property
     def api_url(self) -> str:
-        return f"http://{net.LOOPBACK}:{self.settings.prefect_port}/api"
+        return self.settings.local_api_url
 
     @property
     def ui_url(self) -> str:
-        return f"http://{net.LOOPBACK}:{self.settings.prefect_port}"
+        return self.settings.local_ui_url
 
     @property
     def smtp_port(self) -> int:
