@@ -47,7 +47,7 @@ class Row:
 
 def _stack(home: Path, **env: str):
     """A LocalStack on free ports under ``home``; ``env`` goes to its runner (e.g. polling)."""
-    from dmpg.settings import Settings
+    from core.settings import Settings
     from dmpg.stack import LocalStack
     from dmpg.stack_net import free_port
 
@@ -56,7 +56,7 @@ def _stack(home: Path, **env: str):
     stack = LocalStack(settings)
     for key, value in stack.client_env().items():
         os.environ[key] = value
-    from dmpg.settings import get_settings
+    from core.settings import get_settings
 
     get_settings.cache_clear()
     return stack

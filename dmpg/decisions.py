@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dmpg.errors import UserError
+from core.errors import UserError
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ def require_waiting(proposal_id: str, gate_name: str):
 def submit_decision(proposal_id: str, gate_name: str, payload: dict[str, Any], by: str) -> Accepted:
     """Check and hand a validated decision to the waiting flow run. Raises ``UserError`` when refused."""
     from dmpg.prefect_api import prefect_client
-    from dmpg.settings import get_settings
+    from core.settings import get_settings
 
     proposal, gate = require_waiting(proposal_id, gate_name)
     _check_allowed(proposal, gate, by, payload)

@@ -4,6 +4,7 @@ and the proposal's summary artifact. Built from the ledger; plain Python, no Pre
 
 from __future__ import annotations
 
+from core.text import one_line
 from forms.findings import Finding
 from forms.roster import GATE_LABELS
 from forms.vocabulary import REGION_NAMES, REPRESENTS_LABELS
@@ -93,7 +94,7 @@ def _summary(form: dict) -> list[str]:
     proposers = form.get("proposers") or []
     lines = ["### Indstillingen i korte træk"]
     if topic.get("description"):
-        lines.append(f"**Emne:** {_one_line(topic['description'])}")
+        lines.append(f"**Emne:** {one_line(topic['description'])}")
     if topic.get("icd_codes"):
         lines.append(f"**ICD-10:** {', '.join(topic['icd_codes'])}")
     volume = (topic.get("volume") or {}).get("patients_per_year")
@@ -135,7 +136,7 @@ def _decisions_section(proposal_id: str) -> list[str]:
         text = d.payload.get("summary") or d.payload.get("rationale") or ""
         meeting = f", møde {d.payload['meeting_date']}" if d.payload.get("meeting_date") else ""
         lines.append(f"- **{GATE_LABELS[d.gate]}** (runde {d.round}{meeting}): "
-                     f"{OUTCOME_LABELS.get(d.outcome, d.outcome)}" + (f" — {_one_line(text)}" if text else ""))
+                     f"{OUTCOME_LABELS.get(d.outcome, d.outcome)}" + (f" — {one_line(text)}" if text else ""))
     return lines + [""]
 
 
@@ -150,7 +151,3 @@ def _last_refusal(proposal_id: str, gate: str, round: int) -> str | None:  # noq
                if e.gate == gate and e.round == round and e.kind in (EventKind.INPUT_REFUSED, EventKind.INPUT_INVALID)]
     return refused[-1].detail.get("reason") if refused else None
 
-
-def _one_line(text: str, limit: int = 300) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"

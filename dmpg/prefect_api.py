@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from dmpg.errors import UserError
+from core.errors import UserError
 
 if TYPE_CHECKING:
     from prefect.client.orchestration import SyncPrefectClient

@@ -36,8 +36,8 @@ from subprocess import Popen
 
 from dmpg import stack_net as net
 from dmpg import stack_procs as procs
-from dmpg.errors import UserError
-from dmpg.settings import PROJECT_ROOT, Settings, get_settings
+from core.errors import UserError
+from core.settings import PROJECT_ROOT, Settings, get_settings
 
 SERVER, SINK, RUNNER = "server", "sink", "runner"
 STATE_FILE = "stack.json"

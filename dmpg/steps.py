@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dmpg.settings import get_settings
+from core.settings import get_settings
 from forms.findings import Finding, blocking
 from forms.gates import GATE_INPUTS
 from forms.proposal import ProposalForm

@@ -20,7 +20,7 @@ def submit_proposal(form: ProposalForm, *, source: str, tags: tuple[str, ...] = 
     """Create ``DMPG-<year>-<n>`` and its flow run on the lifecycle deployment. If the flow run cannot
     be created, the new proposal is removed again, so no half-submitted proposal is left behind."""
     from dmpg.prefect_api import lifecycle_deployment, prefect_client
-    from dmpg.settings import get_settings
+    from core.settings import get_settings
     from models import ledger
     from models.db import ensure_schema
 

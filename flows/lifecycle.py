@@ -10,7 +10,7 @@ from typing import Any
 
 from prefect import flow
 
-from dmpg.settings import get_settings
+from core.settings import get_settings
 from flows.gates import wait_for_decision
 from tasks.lifecycle import (
     announce_decision,

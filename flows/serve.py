@@ -43,7 +43,7 @@ def build_runner():
     from prefect.runner import Runner
     from prefect.schedules import Cron
 
-    from dmpg.settings import get_settings
+    from core.settings import get_settings
     from flows.lifecycle import FLOW_NAME, proposal_lifecycle
     from flows.reminders import send_reminders
 
@@ -65,7 +65,7 @@ def build_runner():
 def main() -> None:
     import asyncio
 
-    from dmpg.settings import get_settings
+    from core.settings import get_settings
 
     warm = get_settings().runner_warm_start and install_warm_start(WARM_MODULES)
     runner = build_runner()

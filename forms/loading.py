@@ -1,6 +1,6 @@
 """Read a proposal form (or any of our YAML/JSON inputs) and say precisely what is wrong with it.
 
-Contract: every failure raises :class:`dmpg.errors.InputError` listing EVERY problem as
+Contract: every failure raises :class:`core.errors.InputError` listing EVERY problem as
 ``(field path, what was expected)``. Paths use dots for keys and ``[i]`` for list positions
 (``proposers[0].region``, ``composition.seats[2].count``); file-level problems (missing file, YAML
 syntax with line and column, empty file, a list at the top) have an empty path. Nothing is written.
@@ -23,7 +23,7 @@ from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
-from dmpg.errors import InputError, UserError
+from core.errors import InputError
 from forms.proposal import ProposalForm
 from forms.vocabulary import REGION_NAMES
 
@@ -100,18 +100,10 @@ def _check_file(path: Path, suffixes: tuple[str, ...]) -> None:
 
 
 def _load_docx(path: Path) -> ProposalForm:
-    # Lazy: python-docx is heavy, and the Word reader belongs to dmpg.documents (another module's job).
-    try:
-        from dmpg.documents.wordform import read_form_docx
-    except ImportError as exc:
-        raise UserError(
-            f"{path}: reading a filled Word form is not available in this installation ({exc}); "
-            "use the YAML or JSON form instead"
-        ) from None
-    result = read_form_docx(path)
-    if isinstance(result, ProposalForm):
-        return result
-    return parse_form(result, str(path))
+    # Lazy: python-docx is heavy, and `dmpg check` of a YAML form must start fast.
+    from forms.wordform import read_form_docx
+
+    return read_form_docx(path)
 
 
 # --- YAML and JSON -----------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from forms.proposal import ProposalForm
-from forms.vocabulary import _fold
+from core.text import fold
 
 
 @dataclass
@@ -138,7 +138,7 @@ def normalise_name(text: str) -> str:
 
     ``'ECT / Stimulations-behandling'`` -> ``'ect stimulations behandling'``.
     """
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", _fold(text.replace("&", " og "))).split())
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", fold(text.replace("&", " og "))).split())
 
 
 def _names_overlap(a: str, b: str) -> bool:

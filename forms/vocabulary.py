@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Annotated, Literal
 
 from pydantic import BeforeValidator
+
+from core.text import fold
 
 RegionCode = Literal["hovedstaden", "sjaelland", "syddanmark", "midtjylland", "nordjylland"]
 
@@ -42,20 +43,21 @@ BASE_CATEGORIES: tuple[str, ...] = (
 )
 
 TopicKind = Literal["diagnosis", "cross_cutting"]
+TOPIC_KIND_LABELS: dict[str, str] = {"diagnosis": "Diagnoseområde", "cross_cutting": "Tværgående emne"}
+
 DatabaseStatus = Literal["existing", "planned", "none"]
-
-
-def _fold(text: str) -> str:
-    """Lower-case ASCII folding of Danish letters: 'Region Sjælland' -> 'region sjaelland'."""
-    text = text.strip().lower().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+DATABASE_STATUS_LABELS: dict[str, str] = {
+    "existing": "Findes",
+    "planned": "Planlagt (koordineres med RKKP)",
+    "none": "Ingen klinisk kvalitetsdatabase endnu",
+}
 
 
 def normalise_region(value: object) -> object:
     """Accept the code or the display name in any case ('Region Sjælland', 'Sjælland', 'SJAELLAND')."""
     if not isinstance(value, str):
         return value
-    folded = _fold(value)
+    folded = fold(value)
     if folded.startswith("region "):
         folded = folded[len("region "):].strip()
     return folded if folded in REGION_NAMES else value

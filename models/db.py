@@ -29,8 +29,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dmpg.errors import UserError
-from dmpg.settings import get_settings
+from core.errors import UserError
+from core.settings import get_settings
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine

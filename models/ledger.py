@@ -14,7 +14,6 @@ Conventions (contracts for every caller — flows, tasks, CLI):
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -25,7 +24,8 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
-from dmpg.errors import UserError
+from core.errors import UserError
+from core.text import slugify
 from models.db import session_scope
 from models.tables import (
     Decision,
@@ -74,15 +74,6 @@ _insert_once = insert_once  # the name other modules started with
 
 
 # --- proposals ------------------------------------------------------------------------------------
-
-
-def slugify(title: str, max_length: int = 120) -> str:
-    """ASCII slug of a Danish title: 'Angst og OCD' -> 'angst-og-ocd', 'Spiseforstyrrelser for børn'
-    -> 'spiseforstyrrelser-for-boern' (æ->ae, ø->oe, å->aa), never empty ('dmpg' as a last resort)."""
-    text = title.strip().lower().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
-    return slug[:max_length].rstrip("-") or "dmpg"
 
 
 def next_proposal_id(session: Session, year: int) -> str:
@@ -429,7 +420,7 @@ def _field(item: Any, name: str) -> Any:
 
 def load_roster_into_ledger(path: str | Path | None = None, *, session: Session | None = None) -> tuple[int, int]:
     """Read the roster file (default ``settings.roster``; its errors are ``InputError``s) and sync it."""
-    from dmpg.settings import get_settings
+    from core.settings import get_settings
     from forms.roster import load_roster
 
     roster = load_roster(Path(path) if path is not None else get_settings().roster)

@@ -20,7 +20,7 @@ def pytest_configure(config):
 @pytest.fixture
 def dmpg_home(tmp_path, monkeypatch) -> Path:
     """A fresh DMPG_HOME (ledger, documents, mail) for one test; settings re-read from the env."""
-    from dmpg.settings import get_settings
+    from core.settings import get_settings
 
     home = tmp_path / "dmpg-home"
     monkeypatch.setenv("DMPG_HOME", str(home))
@@ -62,7 +62,7 @@ class RunningStack:
 def local_stack(tmp_path_factory):
     """Start one local stack on free ports under a temporary DMPG_HOME; stop it after the session."""
     global _STACK_SAVED_ENV
-    from dmpg.settings import Settings, get_settings
+    from core.settings import Settings, get_settings
     from dmpg.stack import LocalStack
     from dmpg.stack_net import free_port
 
@@ -107,7 +107,7 @@ def _hide_local_stack_env(request, monkeypatch):
     if _STACK_SAVED_ENV is None or "local_stack" in request.fixturenames:
         yield
         return
-    from dmpg.settings import get_settings
+    from core.settings import get_settings
 
     for key, value in _STACK_SAVED_ENV.items():
         if value is None:

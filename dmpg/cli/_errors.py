@@ -10,7 +10,7 @@ import sys
 import traceback
 from datetime import datetime, timezone
 
-from dmpg.errors import UserError
+from core.errors import UserError
 
 
 def report(exc: BaseException, command: str) -> int:
@@ -25,7 +25,7 @@ def report(exc: BaseException, command: str) -> int:
 
 def _log(exc: BaseException) -> str | None:
     try:
-        from dmpg.settings import get_settings
+        from core.settings import get_settings
 
         log = get_settings().run_dir / "dmpg-errors.log"
         log.parent.mkdir(parents=True, exist_ok=True)

@@ -62,7 +62,7 @@ def render_text(title: str, findings: list[Finding], width: int = 100) -> str:
 
 def load_registry() -> list[RegistryEntry]:
     """The established groups: from the ledger when it has them, else the seed groups of seed 001."""
-    from dmpg.settings import get_settings
+    from core.settings import get_settings
 
     url = get_settings().ledger_url
     path = sqlite_path(url)

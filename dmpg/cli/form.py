@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from dmpg.errors import UserError
+from core.errors import UserError
 
 
 def _out(path: str) -> Path:

@@ -9,7 +9,7 @@ from dmpg.cli._output import print_json, print_table
 
 def run(args: argparse.Namespace) -> int:
     from dmpg.gates_open import open_gates
-    from dmpg.settings import get_settings
+    from core.settings import get_settings
     from models.db import ensure_schema
 
     ensure_schema()

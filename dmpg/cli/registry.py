@@ -14,7 +14,7 @@ import json
 from collections.abc import Sequence
 from datetime import date
 
-from dmpg.documents.danish import MONTHS
+from core.text import month_year
 
 
 def run(args: argparse.Namespace) -> int:
@@ -43,10 +43,6 @@ def run(args: argparse.Namespace) -> int:
     print(f"\n{len(groups)} etablerede DMPG'er.")
     return 0
 
-
-def month_year(value: date) -> str:
-    """``date(2023, 3, 1)`` -> ``"marts 2023"``."""
-    return f"{MONTHS[value.month - 1]} {value.year}"
 
 
 def icd_ranges(codes: Sequence[str]) -> str:

@@ -20,7 +20,7 @@ from datetime import date
 from typing import Any
 
 from dmpg.documents import labels as L
-from dmpg.documents.danish import join_danish
+from core.text import danish_number, join_danish
 from dmpg.documents.naming import kind as get_kind
 from forms.proposal import ProposalForm
 
@@ -44,11 +44,6 @@ class Sources:
 # ---------------------------------------------------------------- pieces
 
 
-def _number(n: int | None) -> str:
-    """24000 -> '24.000' (Danish thousands separator)."""
-    return "" if n is None else f"{n:,}".replace(",", ".")
-
-
 def form_view(form: ProposalForm) -> dict[str, Any]:
     """The form as display strings (Danish labels, joined lists); every key always present."""
     topic = form.topic
@@ -66,7 +61,7 @@ def form_view(form: ProposalForm) -> dict[str, Any]:
                 target_parts.append(text)
     volume_text = ""
     if volume and volume.patients_per_year is not None:
-        volume_text = f"ca. {_number(volume.patients_per_year)} patienter pr. år"
+        volume_text = f"ca. {danish_number(volume.patients_per_year)} patienter pr. år"
         if volume.source:
             volume_text += f" (kilde: {volume.source})"
     database = ""

@@ -6,15 +6,11 @@ so a new code never breaks a document.
 
 from __future__ import annotations
 
-from forms.vocabulary import REGION_NAMES, REPRESENTS_LABELS
+from forms.vocabulary import DATABASE_STATUS_LABELS, REGION_NAMES, REPRESENTS_LABELS, TOPIC_KIND_LABELS
 
 SEVERITY = {"block": "Blokerende", "warn": "Advarsel", "info": "Til orientering"}
-TOPIC_KIND = {"diagnosis": "Diagnoseområde", "cross_cutting": "Tværgående emne"}
-DATABASE_STATUS = {
-    "existing": "Findes",
-    "planned": "Planlagt (koordineres med RKKP)",
-    "none": "Ingen klinisk kvalitetsdatabase endnu",
-}
+TOPIC_KIND = TOPIC_KIND_LABELS
+DATABASE_STATUS = DATABASE_STATUS_LABELS
 ADVICE = {
     "support": "Følgegruppen støtter forslaget",
     "support_with_changes": "Følgegruppen støtter forslaget med ændringer",

@@ -7,10 +7,10 @@ File name: ``DMPG-2026-001_steering-minutes_r2_v1.docx``; an appointment request
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+
+from core.text import ascii_name
 
 
 @dataclass(frozen=True)
@@ -44,26 +44,18 @@ def kind(name: str) -> Kind:
         raise ValueError(f"unknown document kind {name!r}; known: {', '.join(KINDS)}") from None
 
 
-def ascii_slug(text: str) -> str:
-    """ASCII-only, file-name-safe: 'Pårørende æøå' -> 'Paaroerende-aeoeaa'."""
-    text = text.replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
-    text = text.replace("Æ", "Ae").replace("Ø", "Oe").replace("Å", "Aa")
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")
-
-
 def document_filename(proposal_id: str, kind_name: str, round: int, version: int, recipient: str = "") -> str:
     """``DMPG-2026-001_steering-minutes_r2_v1.docx`` (recipient, if any, before the version)."""
     kind(kind_name)  # refuse unknown kinds early
-    parts = [ascii_slug(proposal_id), kind_name.replace("_", "-"), f"r{int(round)}"]
+    parts = [ascii_name(proposal_id), kind_name.replace("_", "-"), f"r{int(round)}"]
     if recipient:
-        parts.append(ascii_slug(recipient))
+        parts.append(ascii_name(recipient))
     parts.append(f"v{int(version)}")
     return "_".join(parts) + ".docx"
 
 
 def document_dir(proposal_id: str) -> Path:
     """``DMPG_HOME/documents/<proposal>/`` (not created here)."""
-    from dmpg.settings import get_settings
+    from core.settings import get_settings
 
-    return get_settings().documents_dir / ascii_slug(proposal_id)
+    return get_settings().documents_dir / ascii_name(proposal_id)

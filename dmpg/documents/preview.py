@@ -19,7 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from dmpg.errors import UserError
+from core.errors import UserError
 
 KEY_DOCUMENTS = ("proposal", "hearing-letter", "steering-minutes", "terms-of-reference", "kickoff-invitation", "form")
 _NAME = re.compile(r"^(?P<slot>.+)_v(?P<version>\d+)\.docx$")
@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from dmpg.documents.samples import EXAMPLE, render_samples
     from dmpg.documents.wordform import write_filled_form
-    from dmpg.settings import get_settings
+    from core.settings import get_settings
     from forms.loading import load_form
 
     home = args.home or get_settings().home

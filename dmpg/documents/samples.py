@@ -12,7 +12,7 @@ from pathlib import Path
 
 from dmpg.documents.context import Sources, appointment_recipients, compose_context
 from dmpg.documents.naming import KINDS, document_filename
-from dmpg.settings import PROJECT_ROOT
+from core.settings import PROJECT_ROOT
 
 EXAMPLE = PROJECT_ROOT / "examples" / "angst-og-ocd.yaml"
 

@@ -21,7 +21,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from dmpg.errors import UserError
+from core.errors import UserError
+from core.text import capitalise, danish_date
 from dmpg.mail import KINDS
 from forms.gates import GATE_BODIES as GATE_BODY_OF
 from forms.roster import BODY_LABELS, GATE_LABELS
@@ -100,21 +101,6 @@ ROLE_LABELS: dict[str, str] = {
     "waiting": "modtager",
 }
 
-MONTHS = (
-    "januar", "februar", "marts", "april", "maj", "juni",
-    "juli", "august", "september", "oktober", "november", "december",
-)
-
-
-def danish_date(value: Any) -> str:
-    """``date(2026, 11, 2)`` -> ``2. november 2026``; ISO strings are accepted too."""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value) if "T" in value or " " in value else date.fromisoformat(value)
-    if isinstance(value, datetime):
-        value = value.date()
-    if not isinstance(value, date):
-        return str(value)
-    return f"{value.day}. {MONTHS[value.month - 1]} {value.year}"
 
 
 @dataclass(frozen=True)
@@ -125,7 +111,7 @@ class Rendered:
 
 
 def templates_dir() -> Path:
-    from dmpg.settings import get_settings
+    from core.settings import get_settings
 
     return get_settings().templates_dir / "mail"
 
@@ -144,7 +130,7 @@ def _environment(directory: str):
         keep_trailing_newline=False,
     )
     env.filters["dato"] = danish_date
-    env.filters["stort"] = lambda text: text[:1].upper() + text[1:]  # 'capitalize' would lower 'DMPG'
+    env.filters["stort"] = capitalise
     env.globals.update(
         GATE_ASKS=GATE_ASKS, GATE_BODIES=GATE_BODIES, OUTCOMES=OUTCOMES, NEXT_STEPS=NEXT_STEPS,
         ROLE_LABELS=ROLE_LABELS, SEVERITY_LABELS=SEVERITY_LABELS,

@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
-from dmpg.errors import UserError
-from dmpg.settings import get_settings
+from core.errors import UserError
+from core.text import ascii_name
+from core.settings import get_settings
 
 MAIL_SCHEMES = ("mailto", "mailtos")
 _ERROR_HINTS = re.compile(r"exception|error|fail|could not|refused|timed out|unable", re.IGNORECASE)
@@ -36,15 +36,6 @@ _ERROR_HINTS = re.compile(r"exception|error|fail|could not|refused|timed out|una
 class SendResult:
     ok: bool
     error: str | None = None
-
-
-def ascii_filename(name: str) -> str:
-    """'Beslutningsoplæg – styregruppen.docx' -> 'Beslutningsoplaeg-styregruppen.docx'."""
-    text = name.replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
-    text = text.replace("Æ", "Ae").replace("Ø", "Oe").replace("Å", "Aa")
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    text = re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-.")
-    return re.sub(r"-{2,}", "-", text) or "bilag"
 
 
 def channel_id(url: str) -> str:
@@ -100,7 +91,7 @@ def _attachments(paths: list[str]):
         path = Path(raw)
         if not path.is_file():
             raise FileNotFoundError(f"attachment missing: {path}")
-        bundle.add(f"file://{quote(str(path.resolve()))}?name={quote(ascii_filename(path.name))}")
+        bundle.add(f"file://{quote(str(path.resolve()))}?name={quote(ascii_name(path.name, 'bilag'))}")
     return bundle
 
 

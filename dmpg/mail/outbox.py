@@ -25,11 +25,12 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from dmpg.errors import UserError
+from core.errors import UserError
 from dmpg.mail.compose import render
-from dmpg.mail.delivery import ascii_filename, channel_id, channel_url, send_channel, send_email
+from core.text import ascii_name
+from dmpg.mail.delivery import channel_id, channel_url, send_channel, send_email
 from dmpg.mail.recipients import Recipient
-from dmpg.settings import get_settings
+from core.settings import get_settings
 
 if TYPE_CHECKING:
     from models.tables import Notification
@@ -89,7 +90,7 @@ def enqueue(
         raise UserError(f"mail {kind!r} for {proposal_id}: attachment file(s) not found: {', '.join(missing)}")
     people = [_as_recipient(r) for r in recipients]
     scope = _scope(kind, context, scope)
-    base = {**context, "round": round, "attachments": [ascii_filename(f.name) for f in files]}
+    base = {**context, "round": round, "attachments": [ascii_name(f.name, "bilag") for f in files]}
     if proposal_id is not None:
         base["proposal_id"] = proposal_id
 

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from dmpg.errors import UserError
+from core.errors import UserError
 from dmpg.mail import KINDS
 
 if TYPE_CHECKING:

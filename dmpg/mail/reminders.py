@@ -54,14 +54,14 @@ def _now(now: datetime | None) -> datetime:
 
 
 def _roster() -> Roster:
-    from dmpg.settings import get_settings
+    from core.settings import get_settings
     from forms.roster import load_roster
 
     return load_roster(get_settings().roster)
 
 
 def _gate_url(flow_run_id: str | None) -> str:
-    from dmpg.settings import get_settings
+    from core.settings import get_settings
 
     settings = get_settings()
     return settings.flow_run_url(flow_run_id) if flow_run_id else settings.prefect_ui_url
@@ -71,7 +71,7 @@ def queue_reminders(now: datetime | None = None, roster: Roster | None = None) -
     """Enqueue the reminders due at ``now`` (see the module docstring); returns their outbox rows."""
     from dmpg.mail.outbox import enqueue
     from dmpg.mail.recipients import recipients_for
-    from dmpg.settings import get_settings
+    from core.settings import get_settings
     from forms.proposal import ProposalForm
     from models.ledger import get_proposal
 
@@ -99,7 +99,7 @@ def queue_digest(now: datetime | None = None, roster: Roster | None = None, *, f
     """On the digest weekday (or with ``force``), enqueue this ISO week's digest to the secretariat."""
     from dmpg.mail.outbox import enqueue, undelivered_count
     from dmpg.mail.recipients import recipients_for
-    from dmpg.settings import get_settings
+    from core.settings import get_settings
     from forms.proposal import ProposalForm
     from models.ledger import get_proposal
 

@@ -105,7 +105,7 @@ def main() -> int:
     import signal
     import sys
 
-    from dmpg.settings import get_settings
+    from core.settings import get_settings
 
     settings = get_settings()
     sink = MailSink(settings.smtp_host, settings.smtp_port, settings.mail_dir)

@@ -56,6 +56,6 @@ TAG = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}")
 
 @pytest.fixture
 def templates_dir() -> Path:
-    from dmpg.settings import get_settings
+    from core.settings import get_settings
 
     return get_settings().templates_dir

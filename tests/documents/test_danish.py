@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from dmpg.documents.danish import danish_date, join_danish, parse_danish_date
+from core.text import danish_date, join_danish, parse_danish_date
 
 
 def test_danish_dates():

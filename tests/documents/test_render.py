@@ -156,7 +156,7 @@ def test_the_sandbox_refuses_unsafe_attribute_access(tmp_path, monkeypatch):
     doc.add_paragraph("{{ title.__class__.__mro__ }}")
     doc.save(tpl_dir / "evil.docx")
     monkeypatch.setenv("DMPG_TEMPLATES_DIR", str(tpl_dir))
-    from dmpg.settings import get_settings
+    from core.settings import get_settings
 
     get_settings.cache_clear()
     try:

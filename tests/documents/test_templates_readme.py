@@ -8,7 +8,7 @@ import pytest
 
 from dmpg.documents.naming import KINDS
 from dmpg.documents.render import jinja_env
-from dmpg.settings import PROJECT_ROOT
+from core.settings import PROJECT_ROOT
 
 README = (PROJECT_ROOT / "templates" / "README.md").read_text(encoding="utf-8")
 

@@ -9,8 +9,9 @@ import pytest
 from docx import Document
 
 from dmpg.cli import main
-from dmpg.errors import InputError
-from dmpg.documents.wordform import SEP, form_layout, read_form_docx, write_blank_form, write_filled_form
+from core.errors import InputError
+from dmpg.documents.wordform import write_blank_form, write_filled_form
+from forms.wordform import SEP, form_layout, read_form_docx
 from forms.loading import load_form
 from forms.premises import check_premises
 from forms.proposal import ProposalForm

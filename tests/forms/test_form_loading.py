@@ -7,7 +7,7 @@ import json
 import pytest
 from pydantic import ValidationError
 
-from dmpg.errors import InputError, UserError
+from core.errors import InputError, UserError
 from forms.gates import SteeringInput
 from forms.loading import describe_validation_error, format_path, load_form, parse_form
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dmpg.errors import InputError
+from core.errors import InputError
 from forms.roster import Roster, load_roster, may_record
 
 ROSTER = """

@@ -7,12 +7,12 @@ import re
 import pytest
 
 from dmpg.cli import main
-from dmpg.errors import UserError
+from core.errors import UserError
 
 
 @pytest.fixture
 def database_url(dmpg_home, monkeypatch):
-    from dmpg.settings import get_settings
+    from core.settings import get_settings
 
     def use(url: str) -> None:
         monkeypatch.setenv("DMPG_DATABASE_URL", url)

@@ -100,7 +100,7 @@ def test_registry_is_seeded_with_exactly_the_seven_groups_of_seed_001(ledger):
 
 
 def test_a_ledger_from_a_newer_dmpg_is_refused_clearly(ledger):
-    from dmpg.errors import UserError
+    from core.errors import UserError
     from models.db import ensure_schema, dispose_engines
 
     with ledger.begin() as conn:

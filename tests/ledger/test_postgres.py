@@ -17,7 +17,7 @@ pytestmark = pytest.mark.skipif(not URL, reason="set DMPG_TEST_POSTGRES_URL to t
 
 @pytest.fixture
 def pg_ledger(dmpg_home, monkeypatch):
-    from dmpg.settings import get_settings
+    from core.settings import get_settings
     from models.db import HEAD, current_revision, dispose_engines, downgrade, ensure_schema, get_engine
 
     monkeypatch.setenv("DMPG_DATABASE_URL", URL)

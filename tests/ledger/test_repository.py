@@ -7,7 +7,8 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from dmpg.errors import UserError
+from core.errors import UserError
+from core.text import slugify
 from models import ledger as repo
 
 
@@ -29,7 +30,7 @@ def test_proposals_get_sequential_ids_per_year_and_an_ascii_slug(ledger):
 
 
 def test_ids_continue_past_999():
-    assert repo.slugify("  ") == "dmpg"
+    assert slugify("  ") == "dmpg"
     assert repo.PROPOSAL_ID.match("DMPG-2026-1000")
 
 

@@ -27,7 +27,7 @@ def test_roster_loads_into_the_ledger(ledger):
 
 
 def test_default_roster_path_comes_from_settings(ledger, monkeypatch, tmp_path):
-    from dmpg.settings import get_settings
+    from core.settings import get_settings
 
     small = tmp_path / "roster.yaml"
     small.write_text("secretariat:\n  - {name: Sekretær, email: Sek@Example.dk}\n", encoding="utf-8")
@@ -54,7 +54,7 @@ def test_syncing_again_replaces_the_roster(ledger, tmp_path):
 
 
 def test_a_bad_roster_file_changes_nothing(ledger, tmp_path):
-    from dmpg.errors import InputError
+    from core.errors import InputError
 
     repo.load_roster_into_ledger(ROSTER)
     bad = tmp_path / "roster.yaml"

@@ -231,7 +231,7 @@ def test_incomplete_appointments_are_sent_back_for_correction(driver):
 
 def test_two_decisions_racing_for_one_gate_exactly_one_wins(driver):
     from dmpg.decisions import submit_decision
-    from dmpg.errors import UserError
+    from core.errors import UserError
     from models import ledger
 
     proposal = driver.propose(example_form() | {"title": "Hurtig opstart i børne- og ungdomspsykiatrien"})

@@ -26,7 +26,7 @@ def read_eml(path: Path) -> Message:
 @pytest.fixture
 def smtp_port(dmpg_home, monkeypatch) -> int:
     """A free port that the settings point the mail transport at (nothing listens yet)."""
-    from dmpg.settings import get_settings
+    from core.settings import get_settings
 
     port = free_port()
     monkeypatch.setenv("DMPG_SMTP_PORT", str(port))

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from dmpg.errors import UserError
+from core.errors import UserError
 from dmpg.mail import KINDS
 from dmpg.mail.compose import danish_date, render, templates_dir
 from tests.mail.samples import CONTEXTS, SUBJECT_ASKS, URL

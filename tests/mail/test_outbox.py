@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from dmpg.errors import UserError
+from core.errors import UserError
 from dmpg.mail import KINDS
 from dmpg.mail.outbox import deliver_pending, enqueue, list_notifications, notify, retry_failed
 from dmpg.mail.recipients import Recipient, recipients_for
@@ -151,7 +151,7 @@ def test_outage_keeps_mail_pending_and_delivers_each_exactly_once_when_the_serve
 
 def test_after_max_attempts_a_row_fails_and_retry_sends_it(smtp_port, dmpg_home, monkeypatch, proposal, form, roster):
     from dmpg.mail.sink import MailSink
-    from dmpg.settings import get_settings
+    from core.settings import get_settings
 
     monkeypatch.setenv("DMPG_MAIL_MAX_ATTEMPTS", "2")
     get_settings.cache_clear()
@@ -192,7 +192,7 @@ def test_concurrent_deliverers_never_send_a_row_twice(sink, proposal, form, rost
 
 def test_a_claim_abandoned_by_a_crashed_deliverer_is_taken_over_after_its_lease(sink, proposal, form, roster):
     from dmpg.mail.outbox import _claim
-    from dmpg.settings import get_settings
+    from core.settings import get_settings
 
     [row] = enqueue(proposal, "director_memo", 1, recipients_for("director_memo", form=form, roster=roster),
                     {"title": form.title, "url": URL})
@@ -205,7 +205,7 @@ def test_a_claim_abandoned_by_a_crashed_deliverer_is_taken_over_after_its_lease(
 
 
 def test_secretariat_channel_gets_its_own_row_and_a_gone_channel_is_explained(sink, monkeypatch, proposal, form, roster):
-    from dmpg.settings import get_settings
+    from core.settings import get_settings
 
     monkeypatch.setenv("DMPG_SECRETARIAT_APPRISE_URLS", '["json://127.0.0.1:9/teams-webhook-token"]')
     get_settings.cache_clear()
@@ -219,7 +219,7 @@ def test_secretariat_channel_gets_its_own_row_and_a_gone_channel_is_explained(si
 
 
 def test_a_non_mail_transport_url_is_refused_with_the_setting_named(sink, monkeypatch, proposal, form, roster):
-    from dmpg.settings import get_settings
+    from core.settings import get_settings
 
     monkeypatch.setenv("DMPG_APPRISE_URLS", '["msteams://token-a/token-b/token-c"]')
     get_settings.cache_clear()
@@ -232,7 +232,7 @@ def test_a_non_mail_transport_url_is_refused_with_the_setting_named(sink, monkey
 
 def test_configured_transports_are_addressed_per_recipient_and_tried_in_order(sink, monkeypatch, smtp_port,
                                                                                proposal, form, roster):
-    from dmpg.settings import get_settings
+    from core.settings import get_settings
 
     down = f"mailto://127.0.0.1:9?from=dmpg@example.dk&to=everyone@example.dk&cc=boss@example.dk"
     up = f"mailto://127.0.0.1:{smtp_port}?from=dmpg@example.dk"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dmpg.errors import UserError
+from core.errors import UserError
 from dmpg.mail.recipients import Recipient, dedupe, recipients_for
 
 

@@ -104,7 +104,7 @@ SEEN: dict = {}
 
 
 def test_session_stack_points_this_process_at_itself(local_stack):
-    from dmpg.settings import get_settings
+    from core.settings import get_settings
     from dmpg.stack import api_url
 
     SEEN["stack"] = local_stack
@@ -120,7 +120,7 @@ def test_session_stack_points_this_process_at_itself(local_stack):
 
 def test_unit_tests_do_not_see_the_session_stack(dmpg_home):
     """Runs after the test above: the session stack is up, yet this test's settings are its own."""
-    from dmpg.settings import get_settings
+    from core.settings import get_settings
 
     stack = SEEN.get("stack")
     if stack is None:

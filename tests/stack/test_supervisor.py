@@ -14,7 +14,7 @@ import time
 import pytest
 
 from dmpg.cli import main
-from dmpg.settings import Settings
+from core.settings import Settings
 from dmpg.stack import Child, LocalStack, StackError, api_url
 from dmpg.stack_net import free_port, port_free, tcp_answers
 from dmpg.stack_procs import pid_alive
@@ -175,7 +175,7 @@ def test_dmpg_up_on_a_port_in_use_says_which_port_and_setting(dmpg_home, monkeyp
         monkeypatch.setenv("DMPG_PREFECT_PORT", str(free_port()))
         monkeypatch.setenv("DMPG_SMTP_PORT", str(free_port()))
         monkeypatch.setenv(setting, str(taken))
-        from dmpg.settings import get_settings
+        from core.settings import get_settings
 
         get_settings.cache_clear()
 
@@ -198,7 +198,7 @@ def test_two_parts_on_one_port_is_refused(settings):
 
 def test_api_url_prefers_the_environment(dmpg_home, monkeypatch):
     monkeypatch.setenv("DMPG_PREFECT_PORT", "4321")
-    from dmpg.settings import get_settings
+    from core.settings import get_settings
 
     get_settings.cache_clear()
     monkeypatch.delenv("PREFECT_API_URL", raising=False)

@@ -1,0 +1,127 @@
+"""Danish text, written once: dates as official letters write them, lists joined with "og",
+numbers with a thousands dot, and the ASCII transliteration (æ -> ae, ø -> oe, å -> aa) that slugs,
+file names and case-insensitive comparisons share.
+
+Standard library only: the CLI's start-up path imports this module.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime
+
+MONTHS: tuple[str, ...] = (
+    "januar", "februar", "marts", "april", "maj", "juni",
+    "juli", "august", "september", "oktober", "november", "december",
+)
+WEEKDAYS: tuple[str, ...] = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
+
+_DANISH_LETTERS = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})
+
+
+# --- transliteration ------------------------------------------------------------------------------
+
+
+def transliterate(text: str) -> str:
+    """ASCII with the Danish letters spelt out: 'Pårørende Æblø' -> 'Paaroerende Aebloe'; other
+    accents are dropped ('é' -> 'e'), characters without an ASCII form vanish."""
+    text = text.translate(_DANISH_LETTERS)
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII for comparing names: 'Region Sjælland ' -> 'region sjaelland'."""
+    return transliterate(text.strip().lower())
+
+
+def slugify(text: str, max_length: int = 120, fallback: str = "dmpg") -> str:
+    """A lower-case ASCII slug: 'Spiseforstyrrelser for børn' -> 'spiseforstyrrelser-for-boern'; never empty."""
+    slug = re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
+    return slug[:max_length].rstrip("-") or fallback
+
+
+def ascii_name(text: str, fallback: str = "") -> str:
+    """File-name-safe ASCII keeping case, dots and underscores: 'Beslutningsoplæg – styregruppen.docx'
+    -> 'Beslutningsoplaeg-styregruppen.docx' (mail attachments must have ASCII names)."""
+    name = re.sub(r"[^A-Za-z0-9._-]+", "-", transliterate(text)).strip("-.")
+    return re.sub(r"-{2,}", "-", name) or fallback
+
+
+# --- dates ------------------------------------------------------------------------------------------
+
+
+def as_date(value: date | datetime | str) -> date:
+    """A date from a date, a datetime or an ISO string ('2026-12-03', '2026-12-03T10:00:00+00:00')."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        return date.fromisoformat(value.strip()[:10])
+    raise TypeError(f"expected a date, got {type(value).__name__}")
+
+
+def danish_date(value: date | datetime | str | None, weekday: bool = False) -> str:
+    """``date(2026, 12, 3)`` -> ``"3. december 2026"`` (``weekday=True``: ``"torsdag den 3. december 2026"``).
+
+    ``None`` and ``""`` give ``""``, so an optional date renders as nothing rather than failing."""
+    if value is None or value == "":
+        return ""
+    d = as_date(value)
+    text = f"{d.day}. {MONTHS[d.month - 1]} {d.year}"
+    return f"{WEEKDAYS[d.weekday()]} den {text}" if weekday else text
+
+
+def month_year(value: date) -> str:
+    """``date(2023, 3, 1)`` -> ``"marts 2023"``."""
+    return f"{MONTHS[value.month - 1]} {value.year}"
+
+
+_DANISH_DATE = re.compile(r"^\s*(\d{1,2})\.\s*([a-zæøå]+)\s+(\d{4})\s*$", re.IGNORECASE)
+_NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[./-](\d{1,2})[./-](\d{4})\s*$")
+
+
+def parse_danish_date(text: str) -> date:
+    """Lenient: ``"2026-12-03"``, ``"3. december 2026"``, ``"3.12.2026"`` or ``"3/12/2026"``.
+
+    Raises ``ValueError`` for anything else (callers turn it into a message naming the field)."""
+    text = text.strip()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    if m := _DANISH_DATE.match(text):
+        month = m.group(2).lower()
+        if month in MONTHS:
+            return date(int(m.group(3)), MONTHS.index(month) + 1, int(m.group(1)))
+    if m := _NUMERIC_DATE.match(text):
+        return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+    raise ValueError(text)
+
+
+# --- sentences --------------------------------------------------------------------------------------
+
+
+def join_danish(items: list[str], word: str = "og") -> str:
+    """``["a", "b", "c"]`` -> ``"a, b og c"`` (empty items are skipped)."""
+    items = [i for i in items if i]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {word} " + items[-1]
+
+
+def danish_number(n: int | None) -> str:
+    """24000 -> '24.000'; None -> ''."""
+    return "" if n is None else f"{n:,}".replace(",", ".")
+
+
+def one_line(text: object, limit: int = 300) -> str:
+    """Whitespace collapsed to single spaces, cut with '…' after ``limit`` characters."""
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def capitalise(text: str) -> str:
+    """First letter upper-cased, the rest kept ('dMPG' stays; str.capitalize would lower 'DMPG')."""
+    return text[:1].upper() + text[1:]

@@ -1,0 +1,323 @@
+"""The proposal form (indstillingsskema) in Word: its layout, derived from the model, and reading a
+filled one back (writing it is ``dmpg.documents.wordform``).
+
+Layout, derived from ``forms.proposal.ProposalForm`` (its Field titles are the labels and its
+descriptions the help texts: one source of truth):
+
+- one section per part of the form ("Forslaget", "Indstillere", "1) Emnevalg", "2) Opgaven i gruppen",
+  "3) Sammensætning af deltagerkreds"), each with a heading;
+- single values in *label | value* tables (the label cell carries the help text below the label;
+  nested fields are labelled "Volumen › Patienter pr. år");
+- lists of items (proposers, guidelines, seats) in tables with a header row of column labels and one
+  row per item (add rows in Word for more); ICD-10 codes as a comma list; yes/no as "Ja"/"Nej";
+  dates as ÅÅÅÅ-MM-DD (also "3. december 2026" or 3.12.2026 when read back).
+
+Reading finds tables by their labels, not by position, so a person may add rows, text or page breaks.
+Problems are reported in the form's own words, e.g.
+``("3) Sammensætning af deltagerkreds › Pladser, række 2 › Antal pladser", "forventede et helt tal, fik 'to'")``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Any, Union, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+
+from core.errors import InputError
+from core.text import parse_danish_date
+from forms.proposal import ProposalForm
+from forms.vocabulary import DATABASE_STATUS_LABELS, REPRESENTS_LABELS, TOPIC_KIND_LABELS
+
+FORM_TITLE = "Indstillingsskema — forslag til ny DMPG"
+GENERAL_SECTION = "Forslaget"
+SEP = " › "
+BLANK_ROWS = {"proposers": 3, "tasks.guidelines": 5, "composition.seats": 12}
+EXTRA_ROWS = 2  # empty rows after the items of a filled form, to add more in Word
+
+# ---------------------------------------------------------------- the layout, from the model
+
+
+@dataclass
+class Cell:
+    """One value: a label|value row, or a column of a list table."""
+
+    path: tuple[str, ...]     # field names inside its owner (the form, or a list item)
+    label: str                # as shown: "Volumen › Patienter pr. år" (rows) or "Antal pladser" (columns)
+    help: str
+    kind: str                 # str | int | bool | date | list
+
+
+@dataclass
+class ListTable:
+    path: tuple[str, ...]     # e.g. ("composition", "seats")
+    title: str                # "Pladser"
+    help: str
+    columns: list[Cell]
+
+
+@dataclass
+class Section:
+    title: str
+    help: str
+    parts: list[Any] = field(default_factory=list)  # runs of Cell (one label|value table) and ListTable
+
+
+def _unwrap(tp: Any) -> Any:
+    while True:
+        origin = get_origin(tp)
+        if origin is Annotated:
+            tp = get_args(tp)[0]
+        elif origin is Union or type(tp).__name__ == "UnionType":
+            args = [a for a in get_args(tp) if a is not type(None)]
+            if len(args) != 1:
+                return tp
+            tp = args[0]
+        else:
+            return tp
+
+
+def _is_model(tp: Any) -> bool:
+    return isinstance(tp, type) and issubclass(tp, BaseModel)
+
+
+def _value_kind(tp: Any) -> str:
+    if tp is bool:
+        return "bool"
+    if tp is int:
+        return "int"
+    if tp is date:
+        return "date"
+    if get_origin(tp) is list:
+        return "list"
+    return "str"  # text, e-mail, and the vocabularies (Literal; the model validates them)
+
+
+def _list_table(path: tuple[str, ...], f: Any) -> ListTable:
+    item = _unwrap(get_args(_unwrap(f.annotation))[0])
+    columns = [Cell((n,), cf.title or n, cf.description or "", _value_kind(_unwrap(cf.annotation)))
+               for n, cf in item.model_fields.items()]
+    return ListTable(path, f.title or path[-1], f.description or "", columns)
+
+
+def _is_model_list(tp: Any) -> bool:
+    return get_origin(tp) is list and _is_model(_unwrap(get_args(tp)[0]))
+
+
+def _add_cell(section: Section, cell: Cell) -> None:
+    # Consecutive single values share one label|value table.
+    if section.parts and isinstance(section.parts[-1], list):
+        section.parts[-1].append(cell)
+    else:
+        section.parts.append([cell])
+
+
+def _cells(model: type[BaseModel], path: tuple[str, ...], prefix: list[str], section: Section) -> None:
+    for name, f in model.model_fields.items():
+        tp = _unwrap(f.annotation)
+        title = f.title or name
+        if _is_model(tp):
+            _cells(tp, path + (name,), prefix + [title], section)
+        elif _is_model_list(tp):
+            section.parts.append(_list_table(path + (name,), f))
+        else:
+            _add_cell(section, Cell(path + (name,), SEP.join(prefix + [title]), f.description or "", _value_kind(tp)))
+
+
+def form_layout() -> list[Section]:
+    """The Word form's sections, derived from ``ProposalForm`` (see the module docstring)."""
+    general = Section(GENERAL_SECTION, "Forslagets titel og dato for indsendelse.")
+    sections = [general]
+    for name, f in ProposalForm.model_fields.items():
+        tp = _unwrap(f.annotation)
+        if _is_model(tp):
+            sec = Section(f.title or name, f.description or "")
+            _cells(tp, (name,), [], sec)
+            sections.append(sec)
+        elif _is_model_list(tp):
+            sections.append(Section(f.title or name, f.description or "", [_list_table((name,), f)]))
+        else:
+            _add_cell(general, Cell((name,), f.title or name, f.description or "", _value_kind(tp)))
+    return sections
+
+
+# ---------------------------------------------------------------- reading
+
+_THOUSANDS = re.compile(r"^\d{1,3}([. ]\d{3})+$")
+
+
+def _convert(text: str, kind: str) -> Any:
+    """Word text -> a typed value; ``ValueError`` carries the Danish "what was expected" message."""
+    if kind == "int":
+        compact = text.replace("\u00a0", " ").strip()
+        if _THOUSANDS.match(compact):
+            compact = re.sub(r"[. ]", "", compact)
+        if re.fullmatch(r"[+-]?\d+", compact):
+            return int(compact)
+        raise ValueError(f"forventede et helt tal, fik '{text}'")
+    if kind == "bool":
+        folded = text.strip().lower()
+        if folded in ("ja", "j", "yes", "x"):
+            return True
+        if folded in ("nej", "n", "no"):
+            return False
+        raise ValueError(f"forventede Ja eller Nej, fik '{text}'")
+    if kind == "date":
+        try:
+            return parse_danish_date(text)
+        except ValueError:
+            raise ValueError(f"forventede en dato som ÅÅÅÅ-MM-DD (fx 2026-12-03), fik '{text}'") from None
+    if kind == "list":
+        return [part for part in re.split(r"[,;\s]+", text) if part]
+    return text
+
+
+@lru_cache(maxsize=1)
+def _aliases() -> dict[tuple[str, ...], dict[str, str]]:
+    """Danish words a person may type instead of a code (folded to lower case), per field."""
+    represents = {label.lower(): code for code, label in REPRESENTS_LABELS.items()}
+    represents.update({label.split(" (")[0].lower(): code for code, label in REPRESENTS_LABELS.items()})
+    return {
+        ("topic", "kind"): {**{v.lower(): k for k, v in TOPIC_KIND_LABELS.items()}, "diagnose": "diagnosis", "tværgående": "cross_cutting"},
+        ("topic", "clinical_database", "status"): {"findes": "existing", "planlagt": "planned", "ingen": "none",
+                                                   **{v.lower(): k for k, v in DATABASE_STATUS_LABELS.items()}},
+        ("composition", "seats", "represents"): represents,
+    }
+
+
+def _convert_at(path: tuple[str, ...], text: str, kind: str) -> Any:
+    value = _convert(text, kind)
+    if isinstance(value, str):
+        value = _aliases().get(path, {}).get(value.strip().lower(), value)
+    return value
+
+
+def _put(data: dict, path: tuple[str, ...], value: Any) -> None:
+    for p in path[:-1]:
+        data = data.setdefault(p, {})
+    data[path[-1]] = value
+
+
+def _cell_text(cell) -> str:
+    return "\n".join(p.text for p in cell.paragraphs).strip()
+
+
+def _label_text(cell) -> str:
+    return cell.paragraphs[0].text.strip() if cell.paragraphs else ""
+
+
+def read_form_docx(path: str | Path) -> ProposalForm:
+    """Read a filled Word indstillingsskema into a validated :class:`ProposalForm`.
+
+    Raises :class:`core.errors.InputError` listing every problem as (the Word form's label path,
+    what was expected), e.g. ``("3) Sammensætning af deltagerkreds › Pladser, række 2 › Antal pladser",
+    "forventede et helt tal, fik 'to'")``. Empty fields and empty rows are simply absent.
+    """
+    source = str(path)
+    try:
+        from docx import Document
+
+        doc = Document(str(path))
+    except Exception as exc:  # noqa: BLE001 - any failure to open means "not a readable Word file"
+        raise InputError(source, [("", f"kan ikke læses som et Word-dokument (.docx): {exc}")]) from None
+
+    rows: dict[str, tuple[Section, Cell]] = {}
+    lists: dict[tuple[str, ...], tuple[Section, ListTable]] = {}
+    for sec in form_layout():
+        for part in sec.parts:
+            if isinstance(part, list):
+                rows.update({c.label: (sec, c) for c in part})
+            else:
+                lists[tuple(c.label for c in part.columns)] = (sec, part)
+
+    data: dict[str, Any] = {}
+    problems: list[tuple[str, str]] = []
+    where: dict[tuple, str] = {}  # model location -> Word label path, to name pydantic's errors
+    found = False
+    for table in doc.tables:
+        if not table.rows:
+            continue
+        header = tuple(_label_text(c) for c in table.rows[0].cells)
+        if header in lists:
+            found = True
+            sec, lt = lists[header]
+            items = []
+            for number, row in enumerate(table.rows[1:], start=1):
+                texts = [_cell_text(c) for c in row.cells]
+                if not any(texts):
+                    continue
+                item: dict[str, Any] = {}
+                name = f"{_join(sec.title, lt.title)}, række {number}"
+                where[lt.path + (len(items),)] = name
+                for col, text in zip(lt.columns, texts):
+                    where[lt.path + (len(items),) + col.path] = f"{name}{SEP}{col.label}"
+                    if text:
+                        try:
+                            _put(item, col.path, _convert_at(lt.path + col.path, text, col.kind))
+                        except ValueError as exc:
+                            problems.append((f"{name}{SEP}{col.label}", str(exc)))
+                items.append(item)
+            if items:
+                _put(data, lt.path, items)
+            continue
+        for row in table.rows:
+            cells = row.cells
+            if len(cells) < 2:
+                continue
+            hit = rows.get(_label_text(cells[0]))
+            if hit is None:
+                continue
+            found = True
+            sec, cell = hit
+            name = _join(sec.title, cell.label)
+            where[cell.path] = name
+            text = _cell_text(cells[1])
+            if not text:
+                continue
+            try:
+                _put(data, cell.path, _convert_at(cell.path, text, cell.kind))
+            except ValueError as exc:
+                problems.append((name, str(exc)))
+    if not found:
+        raise InputError(source, [("", "dokumentet ligner ikke et indstillingsskema: ingen af skemaets felter blev "
+                                       "fundet (hent et tomt skema med 'dmpg form blank SKEMA.docx')")])
+    try:
+        form = ProposalForm.model_validate(data)
+    except ValidationError as exc:
+        problems += [(_name_of(tuple(e["loc"]), where), _danish_message(e)) for e in exc.errors(include_url=False)]
+        form = None
+    if problems:
+        raise InputError(source, problems)
+    return form
+
+
+def _join(section: str, label: str) -> str:
+    return label if section == label else f"{section}{SEP}{label}"
+
+
+def _name_of(loc: tuple, where: dict[tuple, str]) -> str:
+    """The Word label path of a pydantic error location (the longest known prefix)."""
+    for n in range(len(loc), 0, -1):
+        if loc[:n] in where:
+            return where[loc[:n]] + "".join(f"{SEP}{p}" for p in loc[n:])
+    if loc == ("title",):
+        return _join(GENERAL_SECTION, ProposalForm.model_fields["title"].title)
+    return ".".join(str(p) for p in loc)
+
+
+def _danish_message(err: dict) -> str:
+    kind, value, ctx = err.get("type", ""), err.get("input"), err.get("ctx") or {}
+    if kind in ("missing", "string_too_short"):
+        return "skal udfyldes"
+    if kind == "literal_error":
+        allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        return f"forventede en af: {', '.join(allowed)}; fik '{value}'"
+    if kind == "value_error" and "email" in str(err.get("msg", "")).lower():
+        return f"forventede en e-mailadresse som navn@example.dk, fik '{value}'"
+    if kind == "greater_than_equal":
+        return f"skal være mindst {ctx.get('ge')}, fik {value}"
+    return f"{err.get('msg', 'ugyldig værdi')} (fik '{value}')"
