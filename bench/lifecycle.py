@@ -26,6 +26,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 EXAMPLES = PROJECT / "examples"
 SCRIPT = [  # (gate, decision file, recorded by)
     ("advice", "decisions/advice.yaml", "foelgegruppe.regioner@example.dk"),
+    ("database", "decisions/database.yaml", "rkkp.databaser@example.dk"),
     ("steering", "decisions/steering-approve.yaml", "styregruppe.hovedstaden@example.dk"),
     ("approval", "decisions/approval.yaml", "direktoer.hovedstaden@example.dk"),
     ("appointments", "decisions/appointments.yaml", "sekretariat@example.dk"),
@@ -71,7 +72,7 @@ def _propose(form_path: Path) -> str:
 
 def run_lifecycle() -> tuple[list[float], float]:
     """One proposal propose → established; returns (decision → next gate times, total seconds)."""
-    from dmpg.decisions import read_decision_file, submit_decision, wait_for_gate, wait_until_moved_on
+    from dmpg.decisions import read_decision_file, resume_through_prefect, wait_for_gate, wait_until_moved_on
 
     t0 = time.perf_counter()
     proposal = _propose(EXAMPLES / "angst-og-ocd.yaml")
@@ -80,8 +81,8 @@ def run_lifecycle() -> tuple[list[float], float]:
     for gate, path, by in SCRIPT:
         payload = read_decision_file(EXAMPLES / path, gate, by)
         t = time.perf_counter()
-        accepted = submit_decision(proposal, gate, payload, by)
-        wait_until_moved_on(accepted, timeout=120)
+        resumed = resume_through_prefect(proposal, gate, payload)
+        wait_until_moved_on(resumed, timeout=120)
         steps.append(time.perf_counter() - t)
     return steps, time.perf_counter() - t0
 

@@ -51,13 +51,14 @@ class Settings(BaseSettings):
     mail_max_attempts: int = Field(30, ge=1, description="Sends tried before a notification is 'failed'.")
     mail_backoff_seconds: float = Field(60.0, ge=0, description="Wait after the first failed send; doubles each time.")
     mail_backoff_max_seconds: float = Field(3600.0, ge=0, description="Longest wait between two tries.")
+    outbox_poll_seconds: float = Field(
+        1.0, gt=0, description="How often the outbox deliverer looks for mail to send (dmpg up, deploy/)."
+    )
     mail_lease_seconds: float = Field(
         300.0, gt=0, description="A row being sent is reclaimed after this long (its deliverer crashed)."
     )
     # Weekly digest of everything pending, to the secretariat: 0 = Monday ... 6 = Sunday.
     digest_weekday: int = Field(0, ge=0, le=6)
-    # When the reminders deployment runs (cron, Europe/Copenhagen).
-    reminder_cron: str = "0 7 * * *"
 
     @property
     def ledger_url(self) -> str:
@@ -93,6 +94,13 @@ class Settings(BaseSettings):
     def prefect_ui_url(self) -> str:
         """The UI address put in links (mails, documents): ``DMPG_UI_URL``, else the local UI."""
         return (self.ui_url or self.local_ui_url).rstrip("/")
+
+    def local_api_auth_string(self) -> str | None:
+        """The auth string ``dmpg up`` generated for the local Prefect API, if there is one."""
+        try:
+            return (self.run_dir / "api-auth").read_text(encoding="utf-8").strip() or None
+        except OSError:
+            return None
 
     def flow_run_url(self, flow_run_id: str) -> str:
         """Link to a flow run in the Prefect UI (where a waiting gate's Resume form is)."""

@@ -125,3 +125,15 @@ def one_line(text: object, limit: int = 300) -> str:
 def capitalise(text: str) -> str:
     """First letter upper-cased, the rest kept ('dMPG' stays; str.capitalize would lower 'DMPG')."""
     return text[:1].upper() + text[1:]
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~=:])")
+
+
+def markdown_literal(text: object) -> str:
+    """``text`` as markdown that renders literally: every markdown character escaped and ``<``/``&``
+    as HTML entities, so a proposal's text can never become a link, an image, a heading or raw HTML
+    where markdown is rendered (the Prefect UI). Line breaks become spaces."""
+    flat = " ".join(str(text).split())
+    flat = flat.replace("&", "&amp;").replace("<", "&lt;")
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", flat)

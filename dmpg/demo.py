@@ -28,6 +28,8 @@ SCRIPT: tuple[Step, ...] = (
          "the proposers send a revised form"),
     Step("advice", EXAMPLES / "decisions/advice.yaml", "reference_group",
          "the reference group advises: support with changes"),
+    Step("database", EXAMPLES / "decisions/database.yaml", "rkkp",
+         "RKKP states its database plan: a database is planned"),
     Step("steering", EXAMPLES / "decisions/steering-defer.yaml", "steering_group",
          "the steering group defers to its next meeting"),
     Step("steering", EXAMPLES / "decisions/steering-approve.yaml", "steering_group",
@@ -71,34 +73,34 @@ def run_demo(keep_running: bool = False) -> int:
 
 
 def _lifecycle(console) -> str:
-    from dmpg.decisions import read_decision_file, submit_decision, wait_for_gate, wait_until_moved_on
-    from dmpg.steps import load_roster
+    from dmpg.decisions import read_decision_file, resume_through_prefect, wait_for_gate, wait_until_moved_on
     from dmpg.submission import submit_proposal
     from forms.loading import load_form
+    from models.ledger import roster as roster_in_force
 
     form = load_form(FORM)
     proposal = submit_proposal(form, source=str(FORM.relative_to(PROJECT_ROOT)), tags=("demo",))
     console.print(f"[green]✓[/] Submitted [bold]{proposal.proposal} · {proposal.title}[/] (a form with known gaps)")
 
-    roster = load_roster()
+    roster = roster_in_force()
     with console.status("Checking the form against the basic premises …"):
         gate = wait_for_gate(proposal.proposal, timeout=180)
     _show_gate(console, proposal.proposal, gate)
     for step in SCRIPT:
-        by = form.proposers[0].email if step.body == "proposers" else getattr(roster, step.body)[0].email
+        by = form.proposers[0].email if step.body == "proposers" else roster.people(step.body)[0].email
         payload = read_decision_file(step.input, step.gate, str(by))
         started = time.monotonic()
         with console.status(f"{step.gate}: {step.says} …"):
-            accepted = submit_decision(proposal.proposal, step.gate, payload, str(by))
-            gate = wait_until_moved_on(accepted, timeout=180)
-        console.print(f"[green]✓[/] {step.gate} (round {accepted.round}): {step.says} — recorded by {by} "
+            resumed = resume_through_prefect(proposal.proposal, step.gate, payload)
+            gate = wait_until_moved_on(resumed, timeout=180)
+        console.print(f"[green]✓[/] {step.gate} (round {resumed.round}): {step.says} — recorded by {by} "
                       f"[dim]({time.monotonic() - started:.1f} s to the next step)[/]")
         _show_gate(console, proposal.proposal, gate)
     return proposal.proposal
 
 
 def _show_gate(console, proposal_id: str, gate) -> None:
-    from dmpg.narrative import STAGE_LABELS
+    from forms.vocabulary import STAGE_LABELS
     from models import ledger
 
     if gate is None:

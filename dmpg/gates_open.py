@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from models.vocabulary import FINAL_STAGES, EventKind
+from models.vocabulary import EventKind
 
 _CLOSING = (EventKind.DECISION_RECORDED, EventKind.GATE_EXPIRED)
 
@@ -61,25 +61,10 @@ def fold_events(events: Iterable[Any], proposals: Mapping[str, Any] | None = Non
 
 def open_gates(proposal_id: str | None = None) -> list[OpenGate]:
     """Every open gate round in the ledger (of one proposal, or of all that are not final), oldest first."""
-    from sqlmodel import select
+    from models import ledger
 
-    from models.db import session_scope
-    from models.tables import Proposal, StageEvent
-
-    with session_scope() as s:
-        query = select(Proposal).where(Proposal.stage.not_in(FINAL_STAGES))
-        if proposal_id:
-            query = query.where(Proposal.id == proposal_id)
-        proposals = {p.id: p for p in s.exec(query).all()}
-        if not proposals:
-            return []
-        events = s.exec(
-            select(StageEvent)
-            .where(StageEvent.proposal_id.in_(list(proposals)))
-            .where(StageEvent.kind.in_([EventKind.GATE_OPENED, *_CLOSING]))
-            .order_by(StageEvent.at, StageEvent.id)
-        ).all()
-        return fold_events(events, proposals)
+    proposals, events = ledger.gate_events(proposal_id, kinds=(EventKind.GATE_OPENED, *_CLOSING))
+    return fold_events(events, proposals)
 
 
 def _get(item: Any, name: str) -> Any:

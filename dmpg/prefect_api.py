@@ -1,47 +1,172 @@
-"""Talking to the Prefect API from the CLI: ``PREFECT_API_URL`` when set (a production server), else
-the local stack's. Errors come back as one clear line (``UserError``), never a traceback."""
+"""Talking to the Prefect server from our own processes (CLI, decision page): its public REST API over
+httpx, the few calls we need, without importing Prefect (that alone takes seconds, and every
+``dmpg`` command would pay for it).
+
+The server is ``PREFECT_API_URL`` when set (a production server), else the local stack's. When the
+API is locked (``PREFECT_API_AUTH_STRING``), requests carry it as HTTP Basic auth, as Prefect's own
+client does; with the server's CSRF protection on, state-changing requests carry a CSRF token from
+``/csrf-token``. A server that does not answer is :class:`PrefectUnavailable` — one clear line.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import TYPE_CHECKING
+import base64
+import os
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
 
 from core.errors import UserError
 
-if TYPE_CHECKING:
-    from prefect.client.orchestration import SyncPrefectClient
-
 LIFECYCLE_DEPLOYMENT = "dmpg-proposal/dmpg-proposal"
+RETRY_STATUSES = (429, 502, 503)
+RETRY_WAITS = (0.05, 0.1, 0.2, 0.4, 0.8, 1.6, 2.0, 2.0, 2.0, 2.0)  # about 11 s in all
 
 
-@contextmanager
-def prefect_client() -> Iterator["SyncPrefectClient"]:
-    """A connected sync client; fails fast with a hint when no server answers."""
-    from prefect.client.orchestration import get_client
-    from prefect.settings import PREFECT_API_URL, temporary_settings
+class PrefectUnavailable(UserError):
+    """The Prefect API did not answer (or refused our credentials)."""
 
-    from dmpg.stack import api_url
+    exit_code = 3
 
-    url = api_url()
-    with temporary_settings({PREFECT_API_URL: url}):
-        client = get_client(sync_client=True)
-    with client:
-        error = client.api_healthcheck()
-        if error is not None:
+
+@dataclass(frozen=True)
+class RunState:
+    """What we need of a flow run's state: its type and name, the pause key while suspended."""
+
+    type: str            # SCHEDULED, PENDING, RUNNING, PAUSED, COMPLETED, FAILED, CRASHED, CANCELLED, ...
+    name: str
+    pause_key: str | None
+    message: str
+
+    @property
+    def paused(self) -> bool:
+        return self.type == "PAUSED"
+
+    @property
+    def final(self) -> bool:
+        return self.type in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED")
+
+
+def api_url() -> str:
+    """``PREFECT_API_URL`` when set, else the local stack's API."""
+    from core.settings import get_settings
+
+    return (os.environ.get("PREFECT_API_URL") or get_settings().local_api_url).rstrip("/")
+
+
+def auth_string() -> str | None:
+    """The API's auth string: ``PREFECT_API_AUTH_STRING`` when set, else the local stack's (``dmpg up``)."""
+    from core.settings import get_settings
+
+    return os.environ.get("PREFECT_API_AUTH_STRING") or get_settings().local_api_auth_string()
+
+
+class PrefectAPI:
+    """A short-lived connection to the Prefect REST API (use as a context manager)."""
+
+    def __init__(self, url: str | None = None, auth: str | None = None, timeout: float = 10.0):
+        import httpx
+
+        self.url = url or api_url()
+        headers = {}
+        if auth := (auth if auth is not None else auth_string()):
+            headers["Authorization"] = "Basic " + base64.b64encode(auth.encode()).decode()
+        self._http = httpx.Client(base_url=self.url, headers=headers, timeout=timeout, trust_env=False)
+        self._csrf_client = str(uuid.uuid4())
+        self._csrf_token: str | None = None
+
+    def __enter__(self) -> PrefectAPI:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._http.close()
+
+    # --- plumbing -----------------------------------------------------------------------------------
+
+    def _request(self, method: str, path: str, json: Any = None) -> Any:
+        import httpx
+
+        headers = {}
+        if method != "GET" and self._csrf_token is not False:
+            headers = self._csrf_headers()
+        for wait in (*RETRY_WAITS, None):
+            try:
+                response = self._http.request(method, path, json=json, headers=headers)
+            except httpx.HTTPError as exc:
+                raise PrefectUnavailable(
+                    f"cannot reach the Prefect API at {self.url} ({type(exc).__name__}); start the local stack "
+                    "with 'dmpg up' or set PREFECT_API_URL") from None
+            # The server answers 503 when its database is briefly busy ("database is locked" on SQLite)
+            # and rolls the request back: try again, as Prefect's own client does.
+            if response.status_code not in RETRY_STATUSES or wait is None:
+                break
+            time.sleep(_retry_after(response) or wait)
+        if response.status_code == 401:
+            raise PrefectUnavailable(f"the Prefect API at {self.url} refused our credentials (401); set "
+                                     "PREFECT_API_AUTH_STRING to the server's auth string")
+        if response.status_code >= 400:
+            detail = response.text[:300].replace("\n", " ")
+            raise UserError(f"the Prefect API answered {response.status_code} to {method} {path}: {detail}",
+                            exit_code=3)
+        return response.json() if response.content else None
+
+    def _csrf_headers(self) -> dict[str, str]:
+        if self._csrf_token is None:
+            response = self._http.get("/csrf-token", params={"client": self._csrf_client})
+            # 422 "CSRF protection is disabled": the server wants no token.
+            self._csrf_token = response.json()["token"] if response.status_code == 200 else False
+        if not self._csrf_token:
+            return {}
+        return {"Prefect-Csrf-Token": self._csrf_token, "Prefect-Csrf-Client": self._csrf_client}
+
+    # --- calls --------------------------------------------------------------------------------------
+
+    def healthy(self) -> bool:
+        try:
+            return self._request("GET", "/health") is True
+        except UserError:
+            return False
+
+    def run_state(self, flow_run_id: str) -> RunState:
+        state = self._request("GET", f"/flow_runs/{flow_run_id}").get("state") or {}
+        details = state.get("state_details") or {}
+        return RunState(state.get("type", ""), state.get("name", ""), details.get("pause_key"),
+                        state.get("message") or "")
+
+    def resume(self, flow_run_id: str, run_input: dict[str, Any]) -> str:
+        """Prefect's resume (as the UI's Resume button): ``ACCEPT``, ``REJECT`` or ``ABORT``."""
+        result = self._request("POST", f"/flow_runs/{flow_run_id}/resume", json={"run_input": run_input})
+        return str(result.get("status", "")).upper()
+
+    def deployment_id(self, name: str = LIFECYCLE_DEPLOYMENT) -> str:
+        try:
+            return self._request("GET", f"/deployments/name/{name}")["id"]
+        except PrefectUnavailable:
+            raise
+        except UserError:
             raise UserError(
-                f"cannot reach the Prefect API at {url} ({type(error).__name__}); "
-                "start the local stack with 'dmpg up' or set PREFECT_API_URL", exit_code=3)
-        yield client
+                f"the deployment {name} is not served by the Prefect server at {self.url}; start the local "
+                "stack with 'dmpg up' (or run workers for the deployments in prefect.yaml)", exit_code=3) from None
+
+    def create_flow_run(self, deployment_id: str, *, parameters: dict[str, Any], name: str,
+                        tags: list[str]) -> dict[str, Any]:
+        return self._request("POST", f"/deployments/{deployment_id}/create_flow_run",
+                             json={"parameters": parameters, "name": name, "tags": tags})
 
 
-def lifecycle_deployment(client: "SyncPrefectClient"):
-    from prefect.exceptions import ObjectNotFound
-
+def _retry_after(response: Any) -> float | None:
     try:
-        return client.read_deployment_by_name(LIFECYCLE_DEPLOYMENT)
-    except ObjectNotFound:
-        raise UserError(
-            f"the deployment {LIFECYCLE_DEPLOYMENT} is not served by this Prefect server; "
-            "start the local stack with 'dmpg up' (or run a worker for the deployments in prefect.yaml)",
-            exit_code=3) from None
+        return min(float(response.headers.get("Retry-After", "")), 5.0)
+    except ValueError:
+        return None
+
+
+def resume_if_waiting(flow_run_id: str, key_prefix: str, run_input: dict[str, Any]) -> bool:
+    """Resume the run with ``run_input`` when it is suspended at a key starting with ``key_prefix``;
+    True when this call resumed it."""
+    with PrefectAPI() as api:
+        state = api.run_state(flow_run_id)
+        if not (state.paused and (state.pause_key or "").startswith(key_prefix)):
+            return False
+        return api.resume(flow_run_id, run_input) == "ACCEPT"

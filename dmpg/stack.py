@@ -8,7 +8,6 @@ Contract for callers (CLI, tests, ``dmpg demo``):
   already running and returns when every child is ready; ``stop() -> list[Stopped]`` stops exactly
   what was started (by the pid files); ``is_running()``; ``status() -> dict``; ``env()`` the
   variables the children get; ``client_env()`` the subset a client process (tests, CLI) needs.
-- ``stack_status() -> dict`` and ``api_url() -> str`` for other commands.
 
 State, all under ``settings.run_dir``: ``<name>.pid`` (the pid, which is also the child's process
 group), ``<name>.log`` (appended, never truncated), ``stack.json`` (ports, addresses, start times and
@@ -39,7 +38,7 @@ from dmpg import stack_procs as procs
 from core.errors import UserError
 from core.settings import PROJECT_ROOT, Settings, get_settings
 
-SERVER, SINK, RUNNER = "server", "sink", "runner"
+SERVER, SINK, RUNNER, DELIVERER = "server", "sink", "runner", "deliverer"
 STATE_FILE = "stack.json"
 DEFAULT_TIMEOUT = 180.0  # server 10-20 s and runner ~10 s here, more on a busy machine
 # Prefect's serve() prints the first; a custom runner may print the second once it polls.
@@ -109,17 +108,6 @@ class Stopped:
     killed: bool  # True when SIGTERM was not enough within the grace period
 
 
-def api_url() -> str:
-    """The Prefect API clients talk to: ``PREFECT_API_URL`` when set (a production server), else the
-    local stack's (``http://127.0.0.1:<DMPG_PREFECT_PORT>/api``)."""
-    return os.environ.get("PREFECT_API_URL") or get_settings().local_api_url
-
-
-def stack_status() -> dict:
-    """The local stack of the current settings: see ``LocalStack.status``."""
-    return LocalStack().status()
-
-
 def module_available(module: str) -> bool:
     """True when ``python -m module`` can run: a file in the project, or an importable module."""
     rel = Path(*module.split("."))
@@ -136,7 +124,7 @@ def _module_file(module: str) -> str:
 
 
 def default_children(settings: Settings) -> list[Child]:
-    """The three children of ``dmpg up`` for ``settings``."""
+    """The children of ``dmpg up`` for ``settings``."""
     py = sys.executable
     port = settings.prefect_port
     api = f"http://{net.LOOPBACK}:{port}/api"
@@ -169,6 +157,13 @@ def default_children(settings: Settings) -> list[Child]:
             ready=lambda log, offset: bool(RUNNER_READY.search(procs.log_text(log, offset))),
             module="flows.serve",
             needs=(SERVER,),
+        ),
+        Child(
+            name=DELIVERER,
+            title="outbox deliverer",
+            argv=(py, "-m", "dmpg.mail.deliverer"),
+            ready=lambda log, offset: "outbox deliverer ready" in procs.log_text(log, offset),
+            module="dmpg.mail.deliverer",
         ),
     ]
 

@@ -19,18 +19,18 @@ class Submitted:
 def submit_proposal(form: ProposalForm, *, source: str, tags: tuple[str, ...] = ()) -> Submitted:
     """Create ``DMPG-<year>-<n>`` and its flow run on the lifecycle deployment. If the flow run cannot
     be created, the new proposal is removed again, so no half-submitted proposal is left behind."""
-    from dmpg.prefect_api import lifecycle_deployment, prefect_client
     from core.settings import get_settings
+    from dmpg.prefect_api import PrefectAPI
     from models import ledger
     from models.db import ensure_schema
 
     ensure_schema()
-    with prefect_client() as client:
-        deployment = lifecycle_deployment(client)
+    with PrefectAPI() as api:
+        deployment_id = api.deployment_id()
         proposal = ledger.create_proposal(form, source=source)
         try:
-            flow_run = client.create_flow_run_from_deployment(
-                deployment.id,
+            flow_run = api.create_flow_run(
+                deployment_id,
                 parameters={"proposal_id": proposal.id, "form": form.model_dump(mode="json")},
                 name=f"{proposal.id}-{proposal.slug}"[:120],
                 tags=["dmpg", proposal.id, *tags],
@@ -38,6 +38,6 @@ def submit_proposal(form: ProposalForm, *, source: str, tags: tuple[str, ...] = 
         except BaseException:
             ledger.delete_proposal(proposal.id)
             raise
-        ledger.set_flow_run(proposal.id, str(flow_run.id))
-    return Submitted(proposal.id, proposal.title, str(flow_run.id), flow_run.name,
-                     get_settings().flow_run_url(str(flow_run.id)))
+        ledger.set_flow_run(proposal.id, str(flow_run["id"]))
+    return Submitted(proposal.id, proposal.title, str(flow_run["id"]), flow_run["name"],
+                     get_settings().flow_run_url(str(flow_run["id"])))

@@ -1,10 +1,12 @@
 """Waiting at a gate without holding a process: ``suspend_flow_run`` with the gate's input model.
 
-Deterministic replay (as in Temporal): when a run is resumed, the flow re-executes from the top and
-every ``suspend_flow_run`` whose key was already answered returns the stored input at once. Keys are
-``{gate}-r{round}-a{attempt}``: the round changes when a gate is held again (defer, revise, a new
-appointments round), the attempt when an answer was refused (not on the roster) or invalid — the gate
-then re-suspends under the next attempt's key, so it stays pending and the flow run never fails.
+Deterministic replay, as in Temporal: a resumed run re-executes from the top, and the ledger — not
+Prefect — says what has happened. A gate round the ledger has decided returns its decision at once,
+with no Prefect call, however many rounds and refused answers lie behind it. An undecided round
+opens (``open_gate``) and suspends under the key ``{gate}-r{round}-a{attempt}``; the answer Prefect
+hands back on resume is judged by the gatekeeper like any other channel's. A refused or invalid
+answer is audited and the gate suspends again under the next attempt's key, so it stays pending and
+the run never fails.
 """
 
 from __future__ import annotations
@@ -13,44 +15,52 @@ from typing import Any
 
 import pydantic
 from prefect import suspend_flow_run
-from prefect._flow_run_suspension import raise_if_flow_run_suspension_requested
-from prefect.input.actions import read_flow_run_input
-from prefect.input.run_input import RunInput, keyset_from_base_key
+from prefect.input import RunInput, keyset_from_paused_state, read_flow_run_input
+from prefect.states import Suspended
 
-from forms.gates import GATE_INPUTS
-from tasks.lifecycle import judge_input, open_gate
-
-
-def gate_key(gate: str, round: int, attempt: int) -> str:
-    return f"{gate}-r{round}-a{attempt}"
+from core.settings import get_settings
+from dmpg.gatekeeper import gate_key, next_attempt
+from forms.gates import gate as gate_named
+from models import ledger
+from tasks.lifecycle import open_gate, take_answer
 
 
-def wait_for_decision(proposal_id: str, gate: str, round: int, timeout_days: int) -> dict[str, Any]:
-    """Suspend until an accepted input arrives for ``gate`` round ``round``; return it (JSON dict).
+def wait_for_decision(proposal_id: str, gate: str, round: int) -> dict[str, Any]:  # noqa: A002
+    """The decision of ``gate`` round ``round`` (the accepted input as JSON), waiting for it if needed."""
+    return wait_for_decisions(proposal_id, (gate, round))[0]
 
-    Refused or invalid answers are recorded (audit trail) by ``judge_input`` and the gate waits again.
-    """
-    model = GATE_INPUTS[gate]
-    attempt = 1
-    while True:
+
+def wait_for_decisions(proposal_id: str, *rounds: tuple[str, int]) -> list[dict[str, Any]]:
+    """Open every ``(gate, round)`` at once, then take their decisions in any order they come.
+
+    Each gate is asked (its documents and mail) before the flow waits for the first, so the people
+    of every gate can answer through their channel while the run is suspended at another."""
+    for gate, round_ in rounds:
+        if ledger.decision(proposal_id, gate, round_) is None:
+            attempt = next_attempt(proposal_id, gate, round_)
+            open_gate(proposal_id, gate, round_, attempt, gate_key(gate, round_, attempt))
+    return [_decided(proposal_id, gate, round_) for gate, round_ in rounds]
+
+
+def _decided(proposal_id: str, gate: str, round: int) -> dict[str, Any]:  # noqa: A002
+    while (decided := ledger.decision(proposal_id, gate, round)) is None:
+        attempt = next_attempt(proposal_id, gate, round)
         key = gate_key(gate, round, attempt)
         description = open_gate(proposal_id, gate, round, attempt, key)
-        form_cls = RunInput.subclass_from_base_model_type(model).with_initial_data(description=description)
-        try:
-            received = suspend_flow_run(wait_for_input=form_cls, key=key, timeout=timeout_days * 86400)
-            if received is None:
-                # Suspension accepted: stop here; the run ends until someone resumes it.
-                raise_if_flow_run_suspension_requested()
-            payload = received.model_dump(mode="json")
-        except pydantic.ValidationError:
-            # The server checks only the JSON schema; our validators (e-mails, ...) run here.
-            payload = _raw_input(key)
-        verdict = judge_input(proposal_id, gate, round, attempt, payload)
-        if verdict["accepted"]:
-            return verdict["input"]
-        attempt += 1
+        answer = take_answer(proposal_id, gate, round, attempt, _suspend(gate, key, description))
+        if answer.accepted:
+            return answer.decision
+    return decided.payload
 
 
-def _raw_input(pause_key: str) -> dict[str, Any]:
-    keyset = keyset_from_base_key(f"suspended-{pause_key}")
-    return read_flow_run_input(keyset["response"]) or {}
+def _suspend(gate: str, key: str, description: str) -> dict[str, Any]:
+    """Suspend under ``key`` until resumed with input; on the replay after the resume, that input."""
+    form = RunInput.subclass_from_base_model_type(gate_named(gate).input).with_initial_data(description=description)
+    timeout = get_settings().gate_timeout_days * 86400
+    try:
+        return suspend_flow_run(wait_for_input=form, key=key, timeout=timeout).model_dump(mode="json")
+    except pydantic.ValidationError:
+        # The server checks only the JSON schema; the model's own validators (e-mail addresses, …) run
+        # here. The raw input then goes to the gatekeeper, which names every problem in the audit trail.
+        keyset = keyset_from_paused_state(Suspended(pause_key=key))
+        return read_flow_run_input(keyset["response"]) or {}

@@ -20,9 +20,7 @@ from prefect import flow
 
 from tasks.notify import deliver_outbox, queue_digest, queue_reminders, record_expired_gates
 
-FLOW_NAME = "dmpg-reminders"
-# The schedule in prefect.yaml and the local stack's served deployment (Europe/Copenhagen).
-DEFAULT_CRON = "0 7 * * *"
+FLOW_NAME = "dmpg-reminders"  # its schedule is declared with its deployment in prefect.yaml
 
 
 @flow(name=FLOW_NAME, log_prints=True)

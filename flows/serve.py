@@ -1,64 +1,68 @@
-"""The local flow runner: serves the project's deployments (``python -m flows.serve``).
+"""The local flow runner (``python -m flows.serve``): serves the deployments of ``prefect.yaml``.
 
 ``dmpg up`` starts this next to the Prefect server. In production, workers of a process work pool
-run the same deployments from ``prefect.yaml`` instead.
+run the same deployments (``prefect deploy --all`` reads the same file), so every deployment —
+name, flow, description, tags, schedule — is declared once, in ``prefect.yaml``.
 
-Why a warm start: the runner starts every flow run — including each resumption of a suspended
-proposal — in a fresh process, and importing Prefect alone takes over 2 s here. Prefect's direct
-starter uses a ``spawn`` multiprocessing context; we hand it a ``forkserver`` context whose server
-has Prefect's engine and our flow modules preloaded, so a resumed run starts in ~0.1 s instead of
-~2.5 s. Each run is still its own process. If Prefect's internals change, we fall back to its default.
+The runner holds the flow objects themselves (``add_flow``, as ``Flow.serve`` does): only then does
+it start runs with its direct starter, which the warm start (``flows.prefect_compat``) speeds up.
 """
 
 from __future__ import annotations
 
-import logging
-import multiprocessing
-import types
+import importlib
+from dataclasses import dataclass, field
+from pathlib import Path
 
-log = logging.getLogger("dmpg.serve")
+from core.settings import PROJECT_ROOT
 
+PREFECT_YAML = PROJECT_ROOT / "prefect.yaml"
 WARM_MODULES = ["prefect.flow_engine", "flows._warm", "flows.lifecycle", "flows.reminders"]
 
 
-def install_warm_start(preload: list[str]) -> bool:
-    """Make Prefect's flow-run subprocesses fork from a preloaded forkserver. Returns False if unsupported."""
-    import prefect.flow_engine as engine
+@dataclass(frozen=True)
+class Deployment:
+    """One deployment as ``prefect.yaml`` declares it."""
 
-    if not hasattr(engine, "multiprocessing") or "forkserver" not in multiprocessing.get_all_start_methods():
-        return False
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(preload)
-    # flow_engine.run_flow_in_subprocess calls ``multiprocessing.get_context("spawn")``.
-    engine.multiprocessing = types.SimpleNamespace(
-        get_context=lambda method=None: context, context=multiprocessing.context
-    )
-    return True
+    name: str
+    entrypoint: str  # "flows/lifecycle.py:proposal_lifecycle"
+    description: str = ""
+    tags: tuple[str, ...] = ()
+    crons: tuple[tuple[str, str], ...] = field(default=())  # (cron, timezone)
+
+    def load_flow(self):  # noqa: ANN201 - a prefect Flow
+        path, _, name = self.entrypoint.partition(":")
+        module = importlib.import_module(Path(path).with_suffix("").as_posix().replace("/", "."))
+        return getattr(module, name)
 
 
-def build_runner():
-    """A Runner holding the flow objects themselves (``add_flow``, as ``Flow.serve`` does): only then
-    does it start runs with its direct starter — the one the warm start speeds up — instead of
-    ``python -m prefect.engine`` re-importing the code from storage."""
+def deployments(path: Path = PREFECT_YAML) -> list[Deployment]:
+    """The deployments declared in ``prefect.yaml``."""
+    import yaml
+
+    declared = yaml.safe_load(path.read_text(encoding="utf-8"))["deployments"]
+    return [
+        Deployment(
+            name=d["name"], entrypoint=d["entrypoint"], description=d.get("description", ""),
+            tags=tuple(d.get("tags") or ()),
+            crons=tuple((s["cron"], s.get("timezone", "UTC")) for s in d.get("schedules") or () if "cron" in s),
+        )
+        for d in declared
+    ]
+
+
+def build_runner():  # noqa: ANN201 - a prefect Runner
     from prefect.runner import Runner
     from prefect.schedules import Cron
 
     from core.settings import get_settings
-    from flows.lifecycle import FLOW_NAME, proposal_lifecycle
-    from flows.reminders import send_reminders
 
     settings = get_settings()
     runner = Runner(name="dmpg-local-runner", query_seconds=settings.runner_poll_seconds,
                     pause_on_shutdown=False, limit=settings.runner_limit)
-    runner.add_flow(
-        proposal_lifecycle, name=FLOW_NAME, tags=["dmpg"],
-        description="Et forslag til ny DMPG fra indstillingsskema til etableret gruppe.",
-    )
-    runner.add_flow(
-        send_reminders, name="dmpg-reminders", tags=["dmpg"],
-        schedules=[Cron(settings.reminder_cron, timezone="Europe/Copenhagen")],
-        description="Daglige påmindelser om ventende beslutninger og ugentligt overblik til sekretariatet.",
-    )
+    for d in deployments():
+        runner.add_flow(d.load_flow(), name=d.name, tags=list(d.tags), description=d.description,
+                        schedules=[Cron(cron, timezone=tz) for cron, tz in d.crons])
     return runner
 
 
@@ -66,12 +70,13 @@ def main() -> None:
     import asyncio
 
     from core.settings import get_settings
+    from flows.prefect_compat import install_warm_start
 
     warm = get_settings().runner_warm_start and install_warm_start(WARM_MODULES)
     runner = build_runner()
+    names = ", ".join(d.name for d in deployments())
     # `dmpg up` waits for this line (and Prefect's own serve banner) before it calls the runner ready.
-    print(f"DMPG runner ready: serving dmpg-proposal and dmpg-reminders "
-          f"(warm start {'on' if warm else 'off: Prefect default'})", flush=True)
+    print(f"DMPG runner ready: serving {names} (warm start {'on' if warm else 'off: Prefect default'})", flush=True)
     asyncio.run(runner.start())
 
 

@@ -1,17 +1,41 @@
-"""The check of the appointed group at the ``appointments`` gate (udpegning, seed 001 "Deltagere").
+"""The appointed group (udpegning, seed 001 "Deltagere"): the ``appointments`` gate's input and its check.
 
 Contract (DESIGN.md "Premise findings"): ``appointments.base_members`` (block), ``appointments.chairs``
 (block: exactly two distinct chairs, both appointed members), ``appointments.director`` (block),
-``appointments.regions`` (warn). Pure: the flow refuses a blocking input and the gate stays open.
+``appointments.regions`` (warn). Pure: a blocking finding refuses the input and the gate stays open.
 """
 
 from __future__ import annotations
 
+from pydantic import EmailStr, Field
+
 from forms.findings import Finding
-from forms.gates import AppointmentsInput
-from forms.vocabulary import BASE_CATEGORIES, REGION_NAMES
+from forms.inputs import RECORDED_BY, GateInput
+from forms.proposal import LooseDate, Person
+from forms.vocabulary import BASE_CATEGORIES, REGION_NAMES, Region, RepresentsCode
 
 DELTAGERE = "Grundpræmis (Deltagere)"
+
+
+class AppointedMember(GateInput):
+    name: str = Field(min_length=1, title="Navn", description="Det udpegede medlems navn.")
+    email: EmailStr = Field(title="E-mail", description="Medlemmets e-mailadresse.")
+    represents: RepresentsCode = Field(title="Repræsenterer", description="Hvilken organisation har udpeget medlemmet (fx DPS).")
+    region: Region | None = Field(None, title="Region", description="Medlemmets region.")
+
+
+class AppointmentsInput(GateInput):
+    """Udpegede medlemmer, de to formænd og den sundhedsfaglige direktør."""
+
+    members: list[AppointedMember] = Field(
+        min_length=1, title="Udpegede medlemmer", description="Medlemmerne, som organisationerne har udpeget."
+    )
+    chairs: list[EmailStr] = Field(
+        title="Formænd", description="E-mail på de to formænd; begge skal være blandt de udpegede medlemmer."
+    )
+    director: Person = Field(title="Sundhedsfaglig direktør", description="Direktøren i formandskabet.")
+    kickoff_date: LooseDate = Field(title="Dato for kickoff-møde", description="Dato for gruppens første møde.")
+    recorded_by: EmailStr = Field(**RECORDED_BY)
 
 
 def _email(value: str) -> str:

@@ -1,43 +1,63 @@
-"""Each gate's decision input (contract: DESIGN.md "The lifecycle flow and its gates").
+"""The gates of the lifecycle, each declared once (contract: DESIGN.md "The lifecycle flow and its gates").
 
-Plain pydantic models, free of Prefect: the flow turns them into the Resume forms of suspended runs
-(titles become the Danish field labels, ``Literal`` becomes a dropdown, ``date`` a date picker) and the
-CLI validates ``dmpg decide --input FILE`` against the same models before it resumes a run.
+A :class:`Gate` says everything about one gate: the input it waits for, who decides it, the stage
+the proposal is in while it waits, what is being decided and its outcomes in Danish, the documents
+and mail it opens with, the document that records its decision, and any completeness check of the
+input. Everything else derives from :data:`GATES`: the command line's choices, the Prefect UI's
+description, mail phrases, documents, who a gate waits on and the stage mapping.
+
+:func:`judge` is the one set of rules for an answer to a gate, used alike by the flow (an answer
+from the Prefect UI) and by every channel that records a decision itself (command line, decision
+page, meeting minutes). Plain pydantic and Python: no Prefect, no ledger.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+import pydantic
+from pydantic import EmailStr, Field
 
-from forms.proposal import LooseDate, Person, ProposalForm
-from forms.vocabulary import Region, RepresentsCode
+from forms.appointments import AppointmentsInput, check_appointments
+from forms.findings import Finding, blocking
+from forms.inputs import MEETING_DATE, RECORDED_BY, GateInput
+from forms.loading import describe_validation_error
+from forms.proposal import LooseDate, ProposalForm
+from forms.vocabulary import BODIES, BODY_LABELS, STAGES
 
-GateName = Literal["revision", "advice", "steering", "approval", "appointments"]
-GATES: tuple[str, ...] = ("revision", "advice", "steering", "approval", "appointments")
+if TYPE_CHECKING:
+    from forms.roster import Roster
 
-_RECORDED_BY = dict(
-    title="Registreret af",
-    description="E-mail på den, der registrerer beslutningen; skal stå på rosteren (sekretariatet eller organets medlemmer).",
-)
-_MEETING_DATE = dict(title="Mødedato", description="Datoen for mødet, hvor beslutningen blev truffet.")
+PROPOSERS = "proposers"  # the revision gate is decided by the proposal's own proposers (named on the form)
 
 
-class _GateInput(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
+# --- the inputs ----------------------------------------------------------------------------------
 
 
 class RevisionInput(ProposalForm):
     """The revised indstillingsskema from the proposers (the whole form) and who records it."""
 
-    recorded_by: EmailStr = Field(**_RECORDED_BY)
-
-    def form(self) -> ProposalForm:
-        return ProposalForm.model_validate(self.model_dump(exclude={"recorded_by"}))
+    recorded_by: EmailStr = Field(**RECORDED_BY)
 
 
-class AdviceInput(_GateInput):
+class DatabaseInput(GateInput):
+    """RKKP's statement on the clinical quality database."""
+
+    database_plan: Literal["existing", "planned", "none", "not_relevant"] = Field(
+        title="Databasegrundlag",
+        description="existing (der findes en database), planned (planlagt), none (ingen database) eller "
+                    "not_relevant (ikke relevant for emnet).",
+    )
+    statement: str = Field(min_length=1, title="RKKP's udtalelse",
+                           description="RKKP's vurdering af databasegrundlaget og koordineringen med DMPG'en.")
+    expected_start: LooseDate | None = Field(None, title="Forventet opstart",
+                                             description="Hvornår en planlagt database forventes at starte (valgfri).")
+    recorded_by: EmailStr = Field(**RECORDED_BY)
+
+
+class AdviceInput(GateInput):
     """Følgegruppens rådgivning."""
 
     recommendation: Literal["support", "support_with_changes", "not_support"] = Field(
@@ -45,68 +65,287 @@ class AdviceInput(_GateInput):
         description="support (støtter), support_with_changes (støtter med ændringer) eller not_support (støtter ikke).",
     )
     summary: str = Field(min_length=1, title="Resumé af rådgivningen", description="Følgegruppens rådgivning i korte træk.")
-    meeting_date: LooseDate = Field(**_MEETING_DATE)
-    recorded_by: EmailStr = Field(**_RECORDED_BY)
+    meeting_date: LooseDate = Field(**MEETING_DATE)
+    recorded_by: EmailStr = Field(**RECORDED_BY)
 
 
-class SteeringInput(_GateInput):
+class SteeringInput(GateInput):
     """DMPG-styregruppens beslutning."""
 
     decision: Literal["approve", "reject", "revise", "defer"] = Field(
         title="Beslutning",
         description="approve (godkend), reject (afvis), revise (tilbage til revision) eller defer (udskyd til næste møde).",
     )
-    meeting_date: LooseDate = Field(**_MEETING_DATE)
+    meeting_date: LooseDate = Field(**MEETING_DATE)
     rationale: str = Field(min_length=1, title="Begrundelse", description="Styregruppens begrundelse (til beslutningsreferatet).")
-    recorded_by: EmailStr = Field(**_RECORDED_BY)
+    recorded_by: EmailStr = Field(**RECORDED_BY)
 
 
-class ApprovalInput(_GateInput):
+class ApprovalInput(GateInput):
     """Psykiatridirektørkredsens godkendelse."""
 
-    decision: Literal["approve", "reject"] = Field(
-        title="Beslutning", description="approve (godkend) eller reject (afvis)."
-    )
-    meeting_date: LooseDate = Field(**_MEETING_DATE)
+    decision: Literal["approve", "reject"] = Field(title="Beslutning", description="approve (godkend) eller reject (afvis).")
+    meeting_date: LooseDate = Field(**MEETING_DATE)
     rationale: str = Field(min_length=1, title="Begrundelse", description="Direktørkredsens begrundelse.")
-    recorded_by: EmailStr = Field(**_RECORDED_BY)
+    recorded_by: EmailStr = Field(**RECORDED_BY)
 
 
-class AppointedMember(_GateInput):
-    name: str = Field(min_length=1, title="Navn", description="Det udpegede medlems navn.")
-    email: EmailStr = Field(title="E-mail", description="Medlemmets e-mailadresse.")
-    represents: RepresentsCode = Field(title="Repræsenterer", description="Hvilken organisation har udpeget medlemmet (fx DPS).")
-    region: Region | None = Field(None, title="Region", description="Medlemmets region.")
+# --- the declaration -----------------------------------------------------------------------------
 
 
-class AppointmentsInput(_GateInput):
-    """Udpegede medlemmer, de to formænd og den sundhedsfaglige direktør."""
+@dataclass(frozen=True)
+class Outcome:
+    """One outcome of a gate, in Danish: ``label`` in lists and tables ("Godkendt"), ``statement``
+    completes a sentence whose subject is the deciding body ("… har godkendt indstillingen"),
+    ``next_step`` says what happens now."""
 
-    members: list[AppointedMember] = Field(
-        min_length=1, title="Udpegede medlemmer", description="Medlemmerne, som organisationerne har udpeget."
-    )
-    chairs: list[EmailStr] = Field(
-        title="Formænd", description="E-mail på de to formænd; begge skal være blandt de udpegede medlemmer."
-    )
-    director: Person = Field(title="Sundhedsfaglig direktør", description="Direktøren i formandskabet.")
-    kickoff_date: LooseDate = Field(title="Dato for kickoff-møde", description="Dato for gruppens første møde.")
-    recorded_by: EmailStr = Field(**_RECORDED_BY)
+    code: str
+    label: str
+    statement: str
+    next_step: str
 
 
-GATE_INPUTS: dict[str, type[BaseModel]] = {
-    "revision": RevisionInput,
-    "advice": AdviceInput,
-    "steering": SteeringInput,
-    "approval": ApprovalInput,
-    "appointments": AppointmentsInput,
-}
+@dataclass(frozen=True)
+class Gate:
+    """One gate of the lifecycle (see the module docstring). Checked when declared: a missing or
+    inconsistent piece is an error at import, never a KeyError while a proposal waits."""
 
-# Which roster body may record which gate, besides the secretariat (who may record any gate).
-# The revision gate belongs to the proposers, named on the form rather than on the roster.
-GATE_BODIES: dict[str, str | None] = {
-    "revision": None,
-    "advice": "reference_group",
-    "steering": "steering_group",
-    "approval": "director_circle",
-    "appointments": None,
-}
+    name: str
+    input: type[pydantic.BaseModel]
+    decided_by: str                 # a roster body, or PROPOSERS; the secretariat may always record
+    stage: str                      # the proposal's stage while the gate waits
+    label: str                      # what the gate waits for: "styregruppens beslutning"
+    question: str                   # what is being decided, for the person deciding
+    outcomes: tuple[Outcome, ...]
+    outcome_field: str | None = None  # the input field holding the outcome; None: the gate has one outcome
+    opening_documents: tuple[str, ...] = ()  # document kinds rendered when the gate opens
+    attach_proposal: bool = False  # the opening mail also carries the latest indstillingsskema
+    opening_mail: str | None = None  # mail kind sent to whoever the gate waits on
+    decision_document: str | None = None  # the document recording the decision
+    completeness: Callable[[Any], list[Finding]] | None = None  # blocking findings refuse the input
+
+    def __post_init__(self) -> None:
+        problems = []
+        if self.decided_by != PROPOSERS and self.decided_by not in BODIES:
+            problems.append(f"decided_by {self.decided_by!r} is neither {PROPOSERS!r} nor a roster body {BODIES}")
+        if self.stage not in STAGES:
+            problems.append(f"stage {self.stage!r} is not one of {STAGES}")
+        if "recorded_by" not in self.input.model_fields:
+            problems.append(f"{self.input.__name__} has no recorded_by field")
+        codes = [o.code for o in self.outcomes]
+        if self.outcome_field is None:
+            if len(codes) != 1:
+                problems.append("a gate without an outcome field has exactly one outcome")
+        elif self.outcome_field not in self.input.model_fields:
+            problems.append(f"outcome field {self.outcome_field!r} is not a field of {self.input.__name__}")
+        else:
+            choices = _literal_choices(self.input, self.outcome_field)
+            if choices is not None and set(choices) != set(codes):
+                problems.append(f"outcomes {codes} differ from the choices of {self.outcome_field}: {choices}")
+        if problems:
+            raise ValueError(f"gate {self.name!r}: " + "; ".join(problems))
+
+    @property
+    def decider(self) -> str:
+        """Who decides, in Danish: "følgegruppen", "indstillerne"."""
+        return "indstillerne" if self.decided_by == PROPOSERS else BODY_LABELS[self.decided_by]
+
+    def outcome(self, code: str) -> Outcome:
+        """The outcome called ``code``; ``ValueError`` naming the gate's outcomes otherwise."""
+        for outcome in self.outcomes:
+            if outcome.code == code:
+                return outcome
+        raise ValueError(f"gate {self.name!r} has no outcome {code!r}; it has {', '.join(o.code for o in self.outcomes)}")
+
+    def outcome_of(self, data: Mapping[str, Any]) -> str:
+        """The outcome code of an accepted input (its outcome field, or the gate's only outcome)."""
+        return str(data[self.outcome_field]) if self.outcome_field else self.outcomes[0].code
+
+
+def _literal_choices(model: type[pydantic.BaseModel], field: str) -> list[str] | None:
+    schema = model.model_json_schema()["properties"].get(field, {})
+    return schema.get("enum")
+
+
+GATES: dict[str, Gate] = {g.name: g for g in (
+    Gate(
+        name="revision", input=RevisionInput, decided_by=PROPOSERS, stage="needs_revision",
+        label="revideret indstillingsskema",
+        question="Indstillerne bedes indsende et revideret indstillingsskema, der opfylder grundpræmisserne "
+                 "(se de blokerende fund). Hele skemaet indsendes igen.",
+        outcomes=(Outcome("revised", "Revideret", "har indsendt en revideret indstilling",
+                          "Den reviderede indstilling bliver nu tjekket mod grundpræmisserne igen."),),
+        opening_mail="revision_request", attach_proposal=True,
+    ),
+    Gate(
+        name="database", input=DatabaseInput, decided_by="rkkp", stage="reference_group",
+        label="RKKP's udtalelse om den kliniske kvalitetsdatabase",
+        question="RKKP bedes udtale sig om databasegrundlaget: findes der, eller planlægges der, en klinisk "
+                 "kvalitetsdatabase på området, og hvordan koordineres den med DMPG'en? Udtalelsen indgår i "
+                 "styregruppens beslutningsgrundlag sammen med følgegruppens rådgivning.",
+        outcome_field="database_plan",
+        outcomes=(
+            Outcome("existing", "Der findes en database", "oplyser, at der findes en klinisk kvalitetsdatabase på området",
+                    "Udtalelsen indgår i indstillingen til DMPG-styregruppen."),
+            Outcome("planned", "Database planlagt", "oplyser, at en klinisk kvalitetsdatabase er planlagt",
+                    "Udtalelsen indgår i indstillingen til DMPG-styregruppen, og etableringen koordineres med RKKP."),
+            Outcome("none", "Ingen database", "oplyser, at der ikke er en klinisk kvalitetsdatabase på området",
+                    "Udtalelsen indgår i indstillingen til DMPG-styregruppen."),
+            Outcome("not_relevant", "Ikke relevant", "vurderer, at en klinisk kvalitetsdatabase ikke er relevant for emnet",
+                    "Udtalelsen indgår i indstillingen til DMPG-styregruppen."),
+        ),
+        opening_mail="database_request", attach_proposal=True,
+    ),
+    Gate(
+        name="advice", input=AdviceInput, decided_by="reference_group", stage="reference_group",
+        label="følgegruppens rådgivning",
+        question="Følgegruppen bedes give sin rådgivning om indstillingen: støtter, støtter med ændringer eller "
+                 "støtter ikke, med et kort resumé.",
+        outcome_field="recommendation",
+        outcomes=(
+            Outcome("support", "Støtter", "støtter indstillingen", "Indstillingen går nu videre til DMPG-styregruppen."),
+            Outcome("support_with_changes", "Støtter med ændringer", "støtter indstillingen med ændringer",
+                    "Indstillingen går nu videre til DMPG-styregruppen sammen med følgegruppens bemærkninger."),
+            Outcome("not_support", "Støtter ikke", "støtter ikke indstillingen",
+                    "Indstillingen går videre til DMPG-styregruppen sammen med følgegruppens rådgivning."),
+        ),
+        opening_documents=("hearing_letter",), opening_mail="hearing", attach_proposal=True,
+    ),
+    Gate(
+        name="steering", input=SteeringInput, decided_by="steering_group", stage="steering",
+        label="styregruppens beslutning",
+        question="DMPG-styregruppen beslutter på sit møde: godkend, afvis, send tilbage til revision eller "
+                 "udskyd til næste møde.",
+        outcome_field="decision",
+        outcomes=(
+            Outcome("approve", "Godkendt", "har godkendt indstillingen",
+                    "Indstillingen går nu videre til psykiatridirektørkredsen."),
+            Outcome("reject", "Afvist", "har afvist indstillingen", "Sagen er hermed afsluttet."),
+            Outcome("revise", "Sendt tilbage til revision", "har sendt indstillingen tilbage til revision",
+                    "Indstillerne modtager en særskilt anmodning om revision, og den reviderede indstilling "
+                    "forelægges styregruppen igen."),
+            Outcome("defer", "Udsat til et senere møde", "har udsat beslutningen til et senere møde",
+                    "Indstillingen behandles igen på et senere styregruppemøde."),
+        ),
+        opening_documents=("steering_memo",), opening_mail="steering_memo", decision_document="steering_minutes",
+    ),
+    Gate(
+        name="approval", input=ApprovalInput, decided_by="director_circle", stage="director_approval",
+        label="psykiatridirektørkredsens godkendelse",
+        question="Psykiatridirektørkredsen godkender eller afviser oprettelsen af gruppen.",
+        outcome_field="decision",
+        outcomes=(
+            Outcome("approve", "Godkendt", "har godkendt oprettelsen af gruppen",
+                    "De faglige selskaber og organisationer bliver nu bedt om at udpege medlemmer."),
+            Outcome("reject", "Afvist", "har afvist oprettelsen af gruppen", "Sagen er hermed afsluttet."),
+        ),
+        opening_documents=("director_memo",), opening_mail="director_memo", decision_document="director_letter",
+    ),
+    Gate(
+        name="appointments", input=AppointmentsInput, decided_by="secretariat", stage="appointments",
+        label="udpegning af medlemmer og formandskab",
+        question="Sekretariatet registrerer de udpegede medlemmer, de to formænd (blandt de udpegede) og den "
+                 "sundhedsfaglige direktør samt datoen for kickoff-mødet.",
+        outcomes=(Outcome("appointed", "Udpeget", "har registreret de udpegede medlemmer og formandskabet",
+                          "Gruppen er nu etableret, og medlemmerne indkaldes til kickoff-møde."),),
+        completeness=check_appointments,
+    ),
+)}
+
+
+def gate(name: str) -> Gate:
+    """The gate called ``name``; ``ValueError`` naming the gates otherwise."""
+    try:
+        return GATES[name]
+    except KeyError:
+        raise ValueError(f"unknown gate {name!r}; the gates are {', '.join(GATES)}") from None
+
+
+# --- who may record --------------------------------------------------------------------------------
+
+
+def _norm(email: object) -> str:
+    return str(email).strip().lower()
+
+
+def allowed_recorders(g: Gate, roster: Roster, proposers: Iterable[str] = ()) -> list[tuple[str, str]]:
+    """Everyone who may record ``g`` as ``(name, email)``, secretariat first, each e-mail once."""
+    people = [(p.name, str(p.email)) for p in roster.people("secretariat")]
+    if g.decided_by == PROPOSERS:
+        people += [(email, email) for email in proposers if email]
+    elif g.decided_by != "secretariat":
+        people += [(p.name, str(p.email)) for p in roster.people(g.decided_by)]
+    seen: dict[str, tuple[str, str]] = {}
+    for name, email in people:
+        seen.setdefault(_norm(email), (name, email))
+    return list(seen.values())
+
+
+def waiting_on(g: Gate, roster: Roster, proposers: Iterable[str] = ()) -> list[str]:
+    """The e-mails ``g`` waits on: its deciders (the proposers, or the body's members)."""
+    if g.decided_by == PROPOSERS:
+        return [email for email in proposers if email]
+    return [str(p.email) for p in roster.people(g.decided_by)]
+
+
+def may_record(g: Gate, email: str, roster: Roster, proposers: Iterable[str] = ()) -> tuple[bool, str]:
+    """Whether ``email`` may record ``g``, and why (Danish; a refusal names who may)."""
+    who = _norm(email)
+    proposers = sorted({_norm(p) for p in proposers if p})
+    what = f"'{g.name}' ({g.label})"
+    if who in roster.emails("secretariat"):
+        return True, f"{email} er med i sekretariatet, som må registrere alle gates"
+    if g.decided_by == PROPOSERS and who in proposers:
+        return True, f"{email} er indstiller på forslaget og må registrere {what}"
+    if g.decided_by in BODIES and g.decided_by != "secretariat" and who in roster.emails(g.decided_by):
+        return True, f"{email} er medlem af {g.decider}, som må registrere {what}"
+    allowed = [f"sekretariatet ({', '.join(sorted(roster.emails('secretariat')))})"]
+    if g.decided_by == PROPOSERS:
+        allowed.append(f"forslagets indstillere ({', '.join(proposers) or 'ingen angivet'})")
+    elif g.decided_by != "secretariat":
+        members = ", ".join(sorted(roster.emails(g.decided_by))) or "ingen på rosteren"
+        allowed.append(f"medlemmerne af {g.decider} ({members})")
+    return False, f"{email} må ikke registrere {what}; det må kun {' og '.join(allowed)}"
+
+
+# --- judging an answer -----------------------------------------------------------------------------
+
+Refusal = Literal["invalid", "not_allowed", "incomplete"]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What :func:`judge` decided. Accepted: ``data`` (the input as JSON) and ``outcome``. Refused:
+    ``refusal`` says why in one word, ``reason`` in a sentence, ``problems`` lists ``(field path,
+    what was expected)`` of an invalid input and ``findings`` the check of an incomplete one."""
+
+    accepted: bool
+    by: str
+    data: dict[str, Any] | None = None
+    outcome: str | None = None
+    refusal: Refusal | None = None
+    reason: str = ""
+    problems: tuple[tuple[str, str], ...] = ()
+    findings: tuple[Finding, ...] = ()
+
+
+def judge(g: Gate, payload: Mapping[str, Any], *, roster: Roster, proposers: Sequence[str] = ()) -> Verdict:
+    """Whether an answer to ``g`` stands: valid for the gate's input, recorded by someone allowed,
+    and complete (``g.completeness``). Pure: the caller writes the verdict to the ledger."""
+    by = str(payload.get("recorded_by") or "")
+    try:
+        accepted = g.input.model_validate(dict(payload))
+    except pydantic.ValidationError as exc:
+        problems = tuple(describe_validation_error(exc, model=g.input))
+        reason = "; ".join(f"{path}: {message}" if path else message for path, message in problems)
+        return Verdict(False, by, refusal="invalid", reason=reason, problems=problems)
+    allowed, why = may_record(g, by, roster, proposers)
+    if not allowed:
+        return Verdict(False, by, refusal="not_allowed", reason=why)
+    if g.completeness is not None:
+        findings = tuple(g.completeness(accepted))
+        if blockers := blocking(findings):
+            reason = "; ".join(f"{f.code}: {f.message}" for f in blockers)
+            return Verdict(False, by, refusal="incomplete", reason=reason, findings=findings)
+    data = accepted.model_dump(mode="json")
+    return Verdict(True, by, data=data, outcome=g.outcome_of(data))

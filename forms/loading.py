@@ -200,15 +200,12 @@ def format_path(loc: tuple[int | str, ...]) -> str:
     return out
 
 
-def describe_validation_error(
-    exc: ValidationError, model: type[BaseModel] | None = None
-) -> list[tuple[str, str]]:
+def describe_validation_error(exc: ValidationError, model: type[BaseModel]) -> list[tuple[str, str]]:
     """Every error of ``exc`` as ``(field path, plain message)``, in the order pydantic found them.
 
     ``model`` (the validated class) lets the messages suggest the right name for an unknown field and
-    show a required field's Danish title; without it the class is looked up by ``exc.title``.
+    show a required field's Danish title.
     """
-    model = model or _model_named(exc.title)
     problems: list[tuple[str, str]] = []
     for err in exc.errors(include_url=False):
         loc = tuple(err.get("loc", ()))
@@ -381,16 +378,3 @@ def _field_names(model: type[BaseModel] | None, loc: tuple[int | str, ...]) -> l
     if isinstance(tp, type) and issubclass(tp, BaseModel):
         return list(tp.model_fields)
     return []
-
-
-def _model_named(title: str) -> type[BaseModel] | None:
-    """The loaded model class called ``title`` (pydantic keeps only the name on the error), if unique."""
-    found: list[type[BaseModel]] = []
-    todo: list[type] = [BaseModel]
-    while todo:
-        cls = todo.pop()
-        for sub in cls.__subclasses__():
-            todo.append(sub)
-            if sub.__name__ == title and sub not in found:
-                found.append(sub)
-    return found[0] if len(found) == 1 else None

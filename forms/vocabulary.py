@@ -1,4 +1,8 @@
-"""Controlled vocabularies of the form (contract: DESIGN.md), with the Danish labels users see."""
+"""The domain's controlled vocabularies (contract: DESIGN.md) with the Danish labels people read.
+
+Codes stay English in data, files and JSON; every Danish label of a code is written here once
+(outcomes of a gate are part of the gate's declaration in ``forms.gates``).
+"""
 
 from __future__ import annotations
 
@@ -75,3 +79,44 @@ def normalise_represents(value: object) -> object:
 
 Region = Annotated[RegionCode, BeforeValidator(normalise_region)]
 RepresentsCode = Annotated[Represents, BeforeValidator(normalise_represents)]
+
+
+def label(labels: dict[str, str], code: object) -> str:
+    """The Danish label of ``code``; the code itself when unknown (a new code never breaks a text), "" for None."""
+    if code is None:
+        return ""
+    return labels.get(str(code), str(code))
+
+
+# --- the lifecycle ---------------------------------------------------------------------------------
+
+Stage = Literal[
+    "submitted", "needs_revision", "reference_group", "steering",
+    "director_approval", "appointments", "established", "rejected",
+]
+STAGE_LABELS: dict[str, str] = {
+    "submitted": "Indsendt",
+    "needs_revision": "Afventer revision",
+    "reference_group": "I høring hos følgegruppen og RKKP",
+    "steering": "Hos DMPG-styregruppen",
+    "director_approval": "Hos psykiatridirektørkredsen",
+    "appointments": "Udpegning af medlemmer",
+    "established": "Etableret",
+    "rejected": "Afvist",
+}
+STAGES: tuple[str, ...] = tuple(STAGE_LABELS)
+FINAL_STAGES: tuple[str, ...] = ("established", "rejected")
+
+SEVERITY_LABELS: dict[str, str] = {"block": "Blokerende", "warn": "Advarsel", "info": "Til orientering"}
+
+# The roster's bodies (keys of roster.yaml besides ``organisations``): the Danish name in a sentence
+# ("sendt til følgegruppen") and as a heading. The secretariat may record every gate; each other
+# body records the gates declared for it in ``forms.gates``.
+BODY_LABELS: dict[str, str] = {
+    "secretariat": "DMPG-sekretariatet",
+    "reference_group": "følgegruppen",
+    "steering_group": "DMPG-styregruppen",
+    "director_circle": "psykiatridirektørkredsen",
+    "rkkp": "RKKP",
+}
+BODIES: tuple[str, ...] = tuple(BODY_LABELS)

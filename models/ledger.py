@@ -27,9 +27,13 @@ from sqlmodel import Session, col, delete, select
 from core.errors import UserError
 from core.text import slugify
 from models.db import session_scope
+from forms.findings import Finding
+from forms.vocabulary import BODIES, FINAL_STAGES, STAGES
 from models.tables import (
     Decision,
     Document,
+    JournalEntry,
+    LedgerMeta,
     Notification,
     Organisation,
     Proposal,
@@ -38,7 +42,7 @@ from models.tables import (
     StageEvent,
     utcnow,
 )
-from models.vocabulary import STAGES, EventKind
+from models.vocabulary import EventKind
 
 if TYPE_CHECKING:
     from forms.proposal import ProposalForm
@@ -70,9 +74,6 @@ def insert_once(session: Session, row: Any) -> bool:
     return True
 
 
-_insert_once = insert_once  # the name other modules started with
-
-
 # --- proposals ------------------------------------------------------------------------------------
 
 
@@ -101,7 +102,7 @@ def create_proposal(
                 stage="submitted",
                 form=form.model_dump(mode="json"),
             )
-            if _insert_once(s, proposal):
+            if insert_once(s, proposal):
                 break
         else:
             raise UserError(f"could not allocate a proposal id for {year}: too many at once, try again")
@@ -121,7 +122,7 @@ def delete_proposal(proposal_id: str, *, session: Session | None = None) -> bool
             return False
         if s.exec(select(RegistryGroup.id).where(RegistryGroup.proposal_id == proposal_id)).first() is not None:
             raise UserError(f"{proposal_id} established a group in the registry and cannot be deleted")
-        for table in (StageEvent, Decision, Document, Notification):
+        for table in (StageEvent, Decision, Document, Notification, JournalEntry):
             s.exec(delete(table).where(table.proposal_id == proposal_id))
         s.delete(proposal)
         s.flush()
@@ -139,6 +140,13 @@ def get_proposal(proposal_id: str, *, session: Session | None = None) -> Proposa
     """The proposal; ``UserError`` 'no proposal DMPG-... (see dmpg status/pending)' when unknown."""
     with _session(session) as s:
         return _load(s, proposal_id)
+
+
+def current_form(proposal_id: str, *, session: Session | None = None) -> ProposalForm:
+    """The proposal's current form (the latest revision), validated."""
+    from forms.proposal import ProposalForm
+
+    return ProposalForm.model_validate(get_proposal(proposal_id, session=session).form)
 
 
 def list_proposals(stage: str | None = None, *, session: Session | None = None) -> list[Proposal]:
@@ -177,7 +185,7 @@ def set_stage(
     with _session(session) as s:
         proposal = _load(s, proposal_id)
         row = _event_row(proposal_id, key=key, kind=EventKind.STAGE_ENTERED, stage=stage, by=by, detail=detail)
-        if not _insert_once(s, row):
+        if not insert_once(s, row):
             return False
         proposal.stage = stage
         proposal.updated_at = utcnow()
@@ -223,7 +231,7 @@ def record_event(
         _load(s, proposal_id)
         if s.exec(select(StageEvent.id).where(StageEvent.key == key)).first() is not None:
             return False
-        return _insert_once(s, _event_row(proposal_id, key=key, kind=kind, stage=stage, gate=gate,
+        return insert_once(s, _event_row(proposal_id, key=key, kind=kind, stage=stage, gate=gate,
                                           round=round, by=by, detail=detail))
 
 
@@ -234,6 +242,46 @@ def events(proposal_id: str, *, session: Session | None = None) -> list[StageEve
         return list(s.exec(query.order_by(StageEvent.at, StageEvent.id)).all())
 
 
+def event(proposal_id: str, key: str, *, session: Session | None = None) -> StageEvent | None:
+    """The audit event with ``key``, or None."""
+    with _session(session) as s:
+        return s.exec(select(StageEvent).where(StageEvent.key == key)).first()
+
+
+def recorded_findings(proposal_id: str, round: int | None = None, *, session: Session | None = None) -> list[Finding]:  # noqa: A002
+    """The premise findings recorded for ``round`` of the premise check (default: the latest round).
+
+    What a document or a page shows is what was recorded then: the registry may grow meanwhile, and
+    a recorded verdict never changes after the fact."""
+    with _session(session) as s:
+        query = select(StageEvent).where(StageEvent.proposal_id == proposal_id,
+                                         StageEvent.kind == EventKind.PREMISES_CHECKED)
+        if round is not None:
+            query = query.where(StageEvent.round == round)
+        row = s.exec(query.order_by(col(StageEvent.round).desc(), col(StageEvent.id).desc())).first()
+    return [Finding(**f) for f in row.detail["findings"]] if row else []
+
+
+def gate_events(proposal_id: str | None, kinds: tuple[str, ...], *,
+                session: Session | None = None) -> tuple[dict[str, Proposal], list[StageEvent]]:
+    """The proposals still under way (one, or all) by id, and their events of ``kinds`` oldest first:
+    what ``dmpg.gates_open`` folds into the gates that wait."""
+    with _session(session) as s:
+        query = select(Proposal).where(col(Proposal.stage).not_in(FINAL_STAGES))
+        if proposal_id:
+            query = query.where(Proposal.id == proposal_id)
+        proposals = {p.id: p for p in s.exec(query).all()}
+        if not proposals:
+            return {}, []
+        rows = s.exec(
+            select(StageEvent)
+            .where(col(StageEvent.proposal_id).in_(list(proposals)))
+            .where(col(StageEvent.kind).in_(kinds))
+            .order_by(StageEvent.at, StageEvent.id)
+        ).all()
+        return proposals, list(rows)
+
+
 def record_decision(
     proposal_id: str,
     gate: str,
@@ -242,28 +290,38 @@ def record_decision(
     payload: dict[str, Any],
     recorded_by: str,
     *,
+    channel: str = "prefect-ui",
+    identity: str = "secretariat",
+    detail: dict[str, Any] | None = None,
     session: Session | None = None,
-) -> Decision:
-    """Store a gate's accepted input once per (proposal, gate, round); a repeat returns the row that
-    is already there (the first decision stands)."""
+) -> tuple[Decision, bool]:
+    """Store a gate's accepted input once per (proposal, gate, round), with how it was recorded.
 
-    def existing(s: Session) -> Decision | None:
-        query = select(Decision).where(
-            Decision.proposal_id == proposal_id, Decision.gate == gate, Decision.round == round
-        )
-        return s.exec(query).first()
-
+    Returns ``(row, created)``: when a decision for that round exists already (a replay, or another
+    person's decision that came first), that row and False — the first decision stands."""
     with _session(session) as s:
         _load(s, proposal_id)
-        if (found := existing(s)) is not None:
-            return found
+        if (found := _decision(s, proposal_id, gate, round)) is not None:
+            return found, False
         row = Decision(proposal_id=proposal_id, gate=gate, round=round, outcome=outcome,
-                       payload=_jsonable(payload), recorded_by=recorded_by)
-        if _insert_once(s, row):
-            return row
-        found = existing(s)
+                       payload=_jsonable(payload), recorded_by=recorded_by, channel=channel,
+                       identity=identity, detail=dict(detail or {}))
+        if insert_once(s, row):
+            return row, True
+        found = _decision(s, proposal_id, gate, round)
         assert found is not None  # the unique constraint refused it, so it exists
-        return found
+        return found, False
+
+
+def _decision(s: Session, proposal_id: str, gate: str, round: int) -> Decision | None:  # noqa: A002
+    query = select(Decision).where(Decision.proposal_id == proposal_id, Decision.gate == gate, Decision.round == round)
+    return s.exec(query).first()
+
+
+def decision(proposal_id: str, gate: str, round: int, *, session: Session | None = None) -> Decision | None:  # noqa: A002
+    """The decision of (proposal, gate, round), or None while the gate round is undecided."""
+    with _session(session) as s:
+        return _decision(s, proposal_id, gate, round)
 
 
 def decisions(proposal_id: str, *, session: Session | None = None) -> list[Decision]:
@@ -300,7 +358,7 @@ def record_document(
             latest = _latest_version(s, proposal_id, kind, round, recipient)
             row = Document(proposal_id=proposal_id, kind=kind, round=round, recipient=recipient,
                            version=latest + 1, path=str(path), sha256=sha256)
-            if _insert_once(s, row):
+            if insert_once(s, row):
                 return row
         raise UserError(f"could not record document {kind} for {proposal_id}: too many writers at once")
 
@@ -383,26 +441,68 @@ def add_registry_group(
     with _session(session) as s:
         if s.exec(select(RegistryGroup.id).where(RegistryGroup.name == name)).first() is not None:
             return False
-        return _insert_once(s, RegistryGroup(name=name, icd_codes=icd_codes, dmpg_since=dmpg_since,
+        return insert_once(s, RegistryGroup(name=name, icd_codes=icd_codes, dmpg_since=dmpg_since,
                                              database_since=database_since, note=note, proposal_id=proposal_id))
 
 
 # --- roster ---------------------------------------------------------------------------------------
 
+_ROSTER_SHA = "roster_sha256"
+_roster_cache: dict[str, Roster] = {}  # the roster built from the rows, by the file sha they came from
+
+
+def roster(path: str | Path | None = None) -> Roster:
+    """The roster in force, as the ledger holds it; the file (``settings.roster`` by default) is its source.
+
+    The one roster truth for permissions, mail, documents and reminders. When the file changed since
+    the ledger last took it (its sha256), the ledger's people and organisations are replaced first,
+    in one transaction; an invalid file raises ``InputError`` with its field paths and changes nothing."""
+    import hashlib
+
+    from core.settings import get_settings
+    from forms.roster import load_roster
+
+    path = Path(path) if path is not None else get_settings().roster
+    try:
+        sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        sha = ""  # load_roster says what is wrong with the path
+    with session_scope() as s:
+        meta = s.get(LedgerMeta, _ROSTER_SHA)
+        if meta is not None and meta.value == sha and (cached := _roster_cache.get(sha)) is not None:
+            return cached
+        if meta is None or meta.value != sha:
+            sync_roster(load_roster(path), session=s)
+            s.merge(LedgerMeta(key=_ROSTER_SHA, value=sha))
+            s.flush()
+        held = _roster_from_rows(s)
+    _roster_cache.clear()
+    _roster_cache[sha] = held
+    return held
+
+
+def _roster_from_rows(s: Session) -> Roster:
+    from forms.roster import Roster
+
+    people = s.exec(select(RosterPerson).order_by(RosterPerson.id)).all()
+    organisations = s.exec(select(Organisation).order_by(Organisation.code)).all()
+    return Roster.model_validate({
+        **{body: [{"name": p.name, "email": p.email} for p in people if p.body == body] for body in BODIES},
+        "organisations": {o.code: {"name": o.name, "email": o.email} for o in organisations},
+    })
+
 
 def sync_roster(roster: Roster, *, session: Session | None = None) -> tuple[int, int]:
-    """Make the ledger's roster exactly the file's: people per body and organisations are replaced in
+    """Make the ledger's roster exactly ``roster``: people per body and organisations are replaced in
     one transaction (nobody ever sees a half-loaded roster). Returns (people, organisations)."""
-    from forms.roster import BODIES
-
     people: dict[tuple[str, str], RosterPerson] = {}
     for body in BODIES:
-        for person in getattr(roster, body):
-            email = str(_field(person, "email")).strip().lower()
+        for person in roster.people(body):
+            email = str(person.email).strip().lower()
             # A person listed twice in one body is one seat (the unique key is body + email).
-            people.setdefault((body, email), RosterPerson(body=body, name=_field(person, "name"), email=email))
+            people.setdefault((body, email), RosterPerson(body=body, name=person.name, email=email))
     organisations = [
-        Organisation(code=code, name=_field(org, "name"), email=str(_field(org, "email")).strip().lower())
+        Organisation(code=code, name=org.name, email=str(org.email).strip().lower())
         for code, org in roster.organisations.items()
     ]
     with _session(session) as s:
@@ -413,30 +513,19 @@ def sync_roster(roster: Roster, *, session: Session | None = None) -> tuple[int,
     return len(people), len(organisations)
 
 
-def _field(item: Any, name: str) -> Any:
-    """A roster entry's field, whether the entry is a model/dataclass or a plain mapping."""
-    return item[name] if isinstance(item, dict) else getattr(item, name)
+# --- the lifecycle's journal ------------------------------------------------------------------------
+
+NOT_DONE = object()  # what journal_result returns for a step not done yet (None is a valid result)
 
 
-def load_roster_into_ledger(path: str | Path | None = None, *, session: Session | None = None) -> tuple[int, int]:
-    """Read the roster file (default ``settings.roster``; its errors are ``InputError``s) and sync it."""
-    from core.settings import get_settings
-    from forms.roster import load_roster
-
-    roster = load_roster(Path(path) if path is not None else get_settings().roster)
-    return sync_roster(roster, session=session)
-
-
-def roster_people(body: str | None = None, *, session: Session | None = None) -> list[RosterPerson]:
-    """Roster people (of one body, e.g. ``steering_group``), in the file's order."""
+def journal_result(key: str, *, session: Session | None = None) -> Any:
+    """The recorded result of the step ``key``, or :data:`NOT_DONE`."""
     with _session(session) as s:
-        query = select(RosterPerson).order_by(RosterPerson.id)
-        if body is not None:
-            query = query.where(RosterPerson.body == body)
-        return list(s.exec(query).all())
+        row = s.exec(select(JournalEntry).where(JournalEntry.key == key)).first()
+    return NOT_DONE if row is None else row.result
 
 
-def organisation(code: str, *, session: Session | None = None) -> Organisation | None:
-    """The contact of a represented body (``represents`` code, e.g. ``DPS``), or None."""
+def record_journal(proposal_id: str, key: str, result: Any, *, session: Session | None = None) -> None:
+    """Record that step ``key`` finished with ``result`` (JSON); a second record of the key is a no-op."""
     with _session(session) as s:
-        return s.get(Organisation, code)
+        insert_once(s, JournalEntry(proposal_id=proposal_id, key=key, result=_jsonable(result)))

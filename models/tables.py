@@ -73,7 +73,12 @@ class StageEvent(SQLModel, table=True):
 
 
 class Decision(SQLModel, table=True):
-    """An accepted gate input; one per (proposal, gate, round)."""
+    """An accepted gate input; one per (proposal, gate, round): the first one recorded stands.
+
+    ``recorded_by`` is the person the decision is theirs; ``channel`` how it reached the ledger
+    (``mail-link``, ``prefect-ui``, ``cli``) and ``identity`` how that person was established
+    (``link`` — possession of a single-use link mailed to them; ``secretariat`` — entered by the
+    secretariat on their behalf). ``detail`` holds the channel's particulars (link, meeting …)."""
 
     __tablename__ = "decisions"
     __table_args__ = (UniqueConstraint("proposal_id", "gate", "round", name="uq_decision_gate_round"),)
@@ -85,6 +90,9 @@ class Decision(SQLModel, table=True):
     outcome: str = Field(max_length=48)
     payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     recorded_by: str = Field(max_length=320)
+    channel: str = Field(default="prefect-ui", max_length=16)
+    identity: str = Field(default="secretariat", max_length=16)
+    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
@@ -164,3 +172,26 @@ class RegistryGroup(SQLModel, table=True):
     dmpg_since: date
     note: str | None = None
     proposal_id: str | None = Field(default=None, foreign_key="proposals.id", max_length=32)
+
+
+class JournalEntry(SQLModel, table=True):
+    """What the lifecycle flow has done, step by step (like Temporal's history): a resumed run
+    re-executes from the top and takes each finished step's result from here instead of doing it
+    (or asking Prefect) again, so a resume costs the same at round 10 as at round 1."""
+
+    __tablename__ = "journal"
+
+    id: int | None = Field(default=None, primary_key=True)
+    proposal_id: str = Field(foreign_key="proposals.id", index=True, max_length=32)
+    key: str = Field(unique=True, max_length=255)
+    result: Any = Field(default=None, sa_column=Column(JSON, nullable=True))
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class LedgerMeta(SQLModel, table=True):
+    """Small facts about the ledger itself, e.g. the sha256 of the roster file it holds."""
+
+    __tablename__ = "ledger_meta"
+
+    key: str = Field(primary_key=True, max_length=64)
+    value: str

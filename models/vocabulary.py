@@ -1,35 +1,43 @@
-"""Stages and audit-event kinds (contract: DESIGN.md stages; event kinds shared by flow, CLI and mail).
+"""The audit trail's event kinds (shared by flow, CLI, mail and the UI), with their Danish labels.
 
-A gate is *open* (waiting) when it has a ``gate_opened`` event and no ``decision_recorded`` or
+A gate round is *open* (waiting) when it has a ``gate_opened`` event and no ``decision_recorded`` or
 ``gate_expired`` event for the same (proposal, gate, round). ``pending`` and the reminders read this.
 """
 
 from __future__ import annotations
 
-STAGES: tuple[str, ...] = (
-    "submitted", "needs_revision", "reference_group", "steering",
-    "director_approval", "appointments", "established", "rejected",
-)
-FINAL_STAGES: tuple[str, ...] = ("established", "rejected")
-
-# Which stage each gate waits in.
-GATE_STAGE: dict[str, str] = {
-    "revision": "needs_revision",
-    "advice": "reference_group",
-    "steering": "steering",
-    "approval": "director_approval",
-    "appointments": "appointments",
-}
-
 
 class EventKind:
     SUBMITTED = "submitted"                  # the form entered (detail: source)
-    PREMISES_CHECKED = "premises_checked"    # detail: {"submittable", "findings": [...]} per round
+    PREMISES_CHECKED = "premises_checked"    # round; detail: {"submittable", "findings": [...]}
     STAGE_ENTERED = "stage_entered"          # stage
-    GATE_OPENED = "gate_opened"              # gate, round; detail: {"waiting_on": [emails], "key"}
-    INPUT_REFUSED = "input_refused"          # gate, round, by; detail: {"reason"} (not allowed per roster)
-    INPUT_INVALID = "input_invalid"          # gate, round, by; detail: {"problems": [[path, message]]}
-    DECISION_RECORDED = "decision_recorded"  # gate, round, by; detail: {"outcome", ...}
+    GATE_OPENED = "gate_opened"              # gate, round; detail: {"waiting_on": [emails], "key", "attempt"}
+    INPUT_REFUSED = "input_refused"          # gate, round, by; detail: {"reason", "channel"} (not allowed)
+    INPUT_INVALID = "input_invalid"          # gate, round, by; detail: {"reason", "problems" or "findings"}
+    DECISION_RECORDED = "decision_recorded"  # gate, round, by; detail: {"outcome", "channel", "identity"}
     GATE_EXPIRED = "gate_expired"            # gate, round (the gate's timeout passed)
     ESTABLISHED = "established"              # the group entered the registry
-    REJECTED = "rejected"                    # detail: {"gate", "rationale"}
+    REJECTED = "rejected"                    # gate, round; detail: {"rationale"}
+
+
+EVENT_LABELS: dict[str, str] = {
+    EventKind.SUBMITTED: "Indsendt",
+    EventKind.PREMISES_CHECKED: "Grundpræmisser tjekket",
+    EventKind.STAGE_ENTERED: "Nyt stadie",
+    EventKind.GATE_OPENED: "Afventer beslutning",
+    EventKind.INPUT_REFUSED: "Svar afvist (ikke berettiget)",
+    EventKind.INPUT_INVALID: "Svar afvist (ugyldigt)",
+    EventKind.DECISION_RECORDED: "Beslutning registreret",
+    EventKind.GATE_EXPIRED: "Fristen udløb",
+    EventKind.ESTABLISHED: "Gruppen er etableret",
+    EventKind.REJECTED: "Afvist",
+}
+
+# How a decision reached the ledger, and how the person behind it was established (DESIGN.md
+# "Who decided, and how").
+CHANNELS: tuple[str, ...] = ("mail-link", "prefect-ui", "cli")
+CHANNEL_LABELS: dict[str, str] = {
+    "mail-link": "via personligt link i e-mail",
+    "prefect-ui": "i Prefect UI af sekretariatet",
+    "cli": "på kommandolinjen af sekretariatet",
+}

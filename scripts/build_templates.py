@@ -131,6 +131,19 @@ def advice_section(doc, level: int = 1):
     tag(doc, "{%p endif %}")
 
 
+def database_section(doc, level: int = 1):
+    heading(doc, "RKKP's udtalelse om den kliniske kvalitetsdatabase", level)
+    tag(doc, "{%p if answers.database %}")
+    kv_table(doc, [
+        ("Databasegrundlag", "{{ answers.database.label }}"),
+        ("Forventet opstart", "{{ answers.database.expected_start|danish_date }}"),
+        ("Udtalelse", "{{ answers.database.statement }}"),
+    ])
+    tag(doc, "{%p else %}")
+    para(doc, "RKKP's udtalelse foreligger ikke.", italic=True)
+    tag(doc, "{%p endif %}")
+
+
 def members_table(doc):
     loop_table(doc, ["Navn", "Repræsenterer", "Region", "E-mail"], "for m in members",
                ["{{ m.name }}{% if m.chair %} (formand){% endif %}", "{{ m.represents }}", "{{ m.region }}", "{{ m.email }}"],
@@ -206,7 +219,8 @@ def build_steering_memo():
     heading(doc, "Indstilling")
     para(doc, "DMPG-sekretariatet indstiller, at styregruppen drøfter og træffer beslutning om etablering af "
               "en ny DMPG for »{{ title }}« på baggrund af indstillingsskemaet, vurderingen af "
-              "grundpræmisserne og følgegruppens rådgivning. Styregruppen kan godkende forslaget og sende det "
+              "grundpræmisserne, følgegruppens rådgivning og RKKP's udtalelse om den kliniske kvalitetsdatabase. "
+              "Styregruppen kan godkende forslaget og sende det "
               "videre til psykiatridirektørkredsen, afvise det, sende det tilbage til revision eller udsætte "
               "sagen til et senere møde.")
     proposal_summary(doc)
@@ -217,6 +231,7 @@ def build_steering_memo():
                ["{{ s.represents }}", "{{ s.count }}", "{{ s.description }}"], [6.4, 3.0, 7.0])
     findings_section(doc)
     advice_section(doc)
+    database_section(doc)
     tag(doc, "{%p if previous_rounds %}")
     heading(doc, "Tidligere behandling i styregruppen")
     bullets(doc, "for r in previous_rounds", "Runde {{ r.round }}, {{ r.meeting_date|danish_date }}: {{ r.decision }}. {{ r.rationale }}")
@@ -253,6 +268,7 @@ def build_director_memo():
     heading(doc, "Foreslåede retningslinjer", 2)
     bullets(doc, "for g in form.guidelines", "{{ g.title }}")
     advice_section(doc)
+    database_section(doc)
     findings_section(doc)
     heading(doc, "Ved godkendelse")
     para(doc, "Sekretariatet anmoder de faglige selskaber og organisationer om at udpege medlemmer, "

@@ -1,35 +1,55 @@
-"""Prefect tasks of the lifecycle: thin wrappers of ``dmpg.steps`` (plain, idempotent functions).
+"""Prefect tasks of the lifecycle: thin wrappers of plain, idempotent functions (``dmpg.steps``,
+``dmpg.gatekeeper``), each journaled in the ledger.
 
-Results persist and are cached on (inputs, flow run): the re-execution after each resume skips
-finished steps without calling them. ``TASK_SOURCE`` is deliberately not part of the cache key — a
-deploy during a months-long wait must not redo work. The ledger keys are the real exactly-once
-guarantee when a cache entry is missing (a crashed runner, lost result storage).
+A resumed flow run re-executes from the top. Each step's result is in the ledger's journal once it
+has run, so a replayed step returns that result without running — and without a Prefect task run
+or result-cache lookup: replay costs the same at round 10 of a gate as at round 1. The ledger's own
+keys (events, documents, outbox rows) remain the exactly-once guarantee when a step ran but its
+journal entry was never written (a crash in between): running it again changes nothing.
 
-After each step the proposal's markdown artifact (key ``dmpg-<year>-<n>``) is updated, so the
-Prefect UI tells the proposal's story without the CLI.
+After each step that ran, the proposal's markdown artifact (key ``dmpg-<year>-<n>``) is updated, so
+the Prefect UI tells the proposal's story without the CLI.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Callable
 from functools import wraps
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 from prefect import task
 from prefect.artifacts import create_markdown_artifact
-from prefect.cache_policies import INPUTS, RUN_ID
+from prefect.cache_policies import NO_CACHE
 
-from dmpg import narrative, steps
+from dmpg import gatekeeper, narrative, steps
+from dmpg.gatekeeper import Answer
+from models import ledger
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _step(name: str) -> Callable[[F], F]:
-    """A lifecycle task: cached per flow run and inputs, retried, and publishing the summary after."""
+def journal_key(name: str, proposal_id: str, args: tuple[Any, ...]) -> str:
+    """``DMPG-2026-001:open-gate:steering:2:1:steering-r2-a1``; mappings (a form, an answer) by digest."""
+    parts = [str(a) if isinstance(a, (str, int)) else _digest(a) for a in args]
+    return ":".join([proposal_id, name, *parts])[:255]
+
+
+def _digest(value: Any) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def _step(name: str, *, encode: Callable[[Any], Any] = lambda r: r,
+          decode: Callable[[Any], Any] = lambda r: r) -> Callable[[F], F]:
+    """A journaled lifecycle task (see the module docstring); ``encode``/``decode`` turn its result into
+    JSON for the journal and back."""
 
     def decorate(fn: F) -> F:
-        @wraps(fn)
-        def run_and_publish(proposal_id: str, *args: Any, **kwargs: Any) -> Any:
-            result = fn(proposal_id, *args, **kwargs)
+        @task(name=name, cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10])
+        def run(proposal_id: str, key: str, *args: Any) -> Any:
+            result = fn(proposal_id, *args)
+            ledger.record_journal(proposal_id, key, encode(result))
             create_markdown_artifact(
                 key=proposal_id.lower(),
                 markdown=narrative.summary_markdown(proposal_id),
@@ -37,16 +57,28 @@ def _step(name: str) -> Callable[[F], F]:
             )
             return result
 
-        return task(name=name, cache_policy=INPUTS + RUN_ID, persist_result=True, retries=2,
-                    retry_delay_seconds=[2, 10])(run_and_publish)  # type: ignore[return-value]
+        @wraps(fn)
+        def call(proposal_id: str, *args: Any) -> Any:
+            key = journal_key(name, proposal_id, args)
+            done = ledger.journal_result(key)
+            if done is not ledger.NOT_DONE:
+                return decode(done)
+            return run(proposal_id, key, *args)
+
+        return call  # type: ignore[return-value]
 
     return decorate
 
 
+def _take_answer(proposal_id: str, gate: str, round: int, attempt: int, payload: dict[str, Any]) -> Answer:  # noqa: A002
+    """An answer the flow received from Prefect's resume (the Prefect UI, or a channel's wake-up)."""
+    return gatekeeper.take_answer(proposal_id, gate, round, payload, ref=f"a{attempt}", channel="prefect-ui")
+
+
 check_submission = _step("check-submission")(steps.check_submission)
-open_gate = _step("open-gate")(steps.open_gate)
-judge_input = _step("judge-input")(steps.judge_input)
-announce_decision = _step("announce-decision")(steps.announce_decision)
+open_gate = _step("open-gate")(gatekeeper.open_gate)
+take_answer = _step("take-answer", encode=Answer.to_json, decode=Answer.from_json)(_take_answer)
+announce_decision = _step("announce-decision")(gatekeeper.announce_decision)
 request_appointments = _step("request-appointments")(steps.request_appointments)
 establish_group = _step("establish-group")(steps.establish_group)
 finish_rejected = _step("finish-rejected")(steps.finish_rejected)

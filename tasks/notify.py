@@ -1,4 +1,4 @@
-"""Prefect tasks for notifications: thin wrappers of ``dmpg.mail`` (plain functions, keyed in the ledger).
+"""Prefect tasks of the reminders flow: thin wrappers of ``dmpg.mail`` (plain functions, keyed in the ledger).
 
 No result caching (``cache_policy=NONE``): the outbox key is the exactly-once guarantee, and a
 re-executed task must still deliver what an earlier run left pending.
@@ -6,32 +6,13 @@ re-executed task must still deliver what an earlier run left pending.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from prefect import task
 from prefect.cache_policies import NONE
 
 from dmpg.mail import outbox, reminders
-from dmpg.mail.recipients import Recipient
-
-
-@task(name="notify", task_run_name="notify-{kind}-{round}", cache_policy=NONE)
-def notify(
-    proposal_id: str | None,
-    kind: str,
-    round: int,  # noqa: A002 - the domain's word
-    *,
-    context: Mapping[str, Any],
-    attachments: list[Path | str] | tuple = (),
-    recipients: list[Recipient | Mapping[str, Any]],
-    scope: str | None = None,
-) -> dict[str, Any]:
-    """Write the outbox rows, then deliver what is due. A mail server outage does not fail the task:
-    the rows stay pending (with ``last_error``) and a later delivery sends them."""
-    return outbox.notify(proposal_id, kind, round, recipients, context, attachments, scope=scope)
 
 
 @task(name="deliver-outbox", cache_policy=NONE)

@@ -38,9 +38,16 @@ def _propose(p: argparse.ArgumentParser) -> None:
     _json_flag(p)
 
 
+def _gate_names() -> list[str]:
+    # The gates are declared in forms.gates (pydantic models): imported only when `decide` is parsed.
+    from forms.gates import GATES
+
+    return list(GATES)
+
+
 def _decide(p: argparse.ArgumentParser) -> None:
     p.add_argument("proposal", help="proposal id, e.g. DMPG-2026-001")
-    p.add_argument("gate", choices=["revision", "advice", "steering", "approval", "appointments"])
+    p.add_argument("gate", choices=_gate_names(), help="the gate that waits, e.g. steering")
     p.add_argument("--input", required=True, metavar="FILE", help="the decision as YAML or JSON")
     p.add_argument("--by", required=True, metavar="EMAIL", help="who records it (must be on the roster)")
     p.add_argument("--wait", action="store_true", help="return when the proposal waits at its next gate (or ends)")
@@ -83,7 +90,9 @@ COMMANDS: dict[str, tuple[str, str, Adder | None]] = {
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser. Only ``command`` (the first argument) gets its arguments: a command's choices may
+    import what they list, and no other command (nor ``dmpg --help``) pays for that."""
     parser = argparse.ArgumentParser(
         prog="dmpg",
         description="DMPG proposal engine: from indstillingsskema to established group, on Prefect.",
@@ -91,13 +100,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (_module, help_text, adder) in COMMANDS.items():
         p = sub.add_parser(name, help=help_text, description=help_text)
-        if adder:
+        if adder and name == command:
             adder(p)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(next((a for a in argv if not a.startswith("-")), None)).parse_args(argv)
     module_name, _, _ = COMMANDS[args.command]
     try:
         module = importlib.import_module(f"dmpg.cli.{module_name}")

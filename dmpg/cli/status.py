@@ -26,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
         "flow_run_id": proposal.flow_run_id,
         "url": get_settings().flow_run_url(proposal.flow_run_id) if proposal.flow_run_id else None,
         "events": [{"at": e.at, "kind": e.kind, "gate": e.gate, "round": e.round, "stage": e.stage, "by": e.by,
-                    "detail": e.detail} for e in ledger.events(proposal.id)],
+                    "channel": e.detail.get("channel"), "detail": e.detail} for e in ledger.events(proposal.id)],
         "documents": [{"kind": d.kind, "round": d.round, "recipient": d.recipient, "version": d.version,
                        "path": d.path, "sha256": d.sha256} for d in ledger.documents(proposal.id)],
         "notifications": [{"to": n.recipient, "kind": n.kind, "subject": n.subject, "status": n.status,
@@ -40,9 +40,9 @@ def run(args: argparse.Namespace) -> int:
     if data["url"]:
         print(f"Prefect UI: {data['url']}")
     print("\nTimeline")
-    print_table(["AT (UTC)", "EVENT", "GATE", "BY", "NOTE"],
+    print_table(["AT (UTC)", "EVENT", "GATE", "BY", "CHANNEL", "NOTE"],
                 [[f"{e['at']:%Y-%m-%d %H:%M:%S}", e["kind"] if e["kind"] != "stage_entered" else f"stage → {e['stage']}",
-                  f"{e['gate']} r{e['round']}" if e["gate"] else "", e["by"] or "",
+                  f"{e['gate']} r{e['round']}" if e["gate"] else "", e["by"] or "", e["channel"] or "",
                   e["detail"].get("outcome") or e["detail"].get("reason", "")[:60]] for e in data["events"]])
     if data["documents"]:
         print("\nDocuments")

@@ -3,12 +3,15 @@
 Two layers, so templates are testable with plain data:
 
 - :func:`compose_context` (pure): ``kind`` + :class:`Sources` (plain data: the form, findings,
-  decisions, roster, organisations) -> the template context. No database, no I/O.
-- :func:`build_context` reads the :class:`Sources` of a proposal from the ledger (``models.ledger``)
-  and the premise check (``forms.premises``), then composes.
+  decisions, roster) -> the template context. No database, no I/O.
+- :func:`build_context` reads the :class:`Sources` of a proposal from the ledger (``models.ledger``):
+  the findings recorded for the document's round (never re-checked against today's registry), the
+  decisions, and the roster in force.
 
 Every context carries the common keys ``proposal_id``, ``document_title``, ``version``, ``date``,
-``title``, ``round``, ``secretariat`` and ``form``; the keys per kind are listed in templates/README.md.
+``title``, ``round``, ``secretariat``, ``form`` and ``answers`` (every gate's latest decision, so a
+new gate's answer reaches the templates without code here); the keys per kind are listed in
+templates/README.md.
 Every key a template uses is always present (``None``/``""``/``[]`` when there is nothing), because
 rendering is strict about missing variables.
 """
@@ -19,12 +22,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from dmpg.documents import labels as L
-from core.text import danish_number, join_danish
+from core.text import capitalise, danish_number, join_danish
 from dmpg.documents.naming import kind as get_kind
+from forms.gates import GATES
 from forms.proposal import ProposalForm
-
-DEFAULT_SECRETARIAT = {"name": "DMPG-sekretariatet", "email": "dmpg-sekretariatet@example.dk"}
+from forms.vocabulary import (
+    DATABASE_STATUS_LABELS,
+    REGION_NAMES,
+    REPRESENTS_LABELS,
+    SEVERITY_LABELS,
+    TOPIC_KIND_LABELS,
+    label,
+)
 
 
 @dataclass
@@ -36,8 +45,7 @@ class Sources:
     form: dict[str, Any]
     findings: list[dict[str, Any]] = field(default_factory=list)   # {code, severity, message, items}
     decisions: list[dict[str, Any]] = field(default_factory=list)  # {gate, round, outcome, payload, recorded_by, at}
-    organisations: dict[str, dict[str, str]] = field(default_factory=dict)  # code -> {name, email}
-    roster: dict[str, list[dict[str, str]]] = field(default_factory=dict)   # body -> [{name, email}]
+    roster: dict[str, Any] = field(default_factory=dict)  # roster.yaml's shape: bodies' people, organisations
     today: date = field(default_factory=date.today)
 
 
@@ -66,13 +74,13 @@ def form_view(form: ProposalForm) -> dict[str, Any]:
             volume_text += f" (kilde: {volume.source})"
     database = ""
     if db and db.status:
-        database = L.label(L.DATABASE_STATUS, db.status) + (f": {db.name}" if db.name else "")
+        database = label(DATABASE_STATUS_LABELS, db.status) + (f": {db.name}" if db.name else "")
     proposers = [
-        {"name": p.name or "", "email": p.email or "", "organisation": p.organisation or "", "region": L.region_name(p.region)}
+        {"name": p.name or "", "email": p.email or "", "organisation": p.organisation or "", "region": label(REGION_NAMES, p.region)}
         for p in form.proposers
     ]
     seats = [
-        {"represents": L.represents_label(s.represents), "code": s.represents, "count": s.count, "description": s.description or ""}
+        {"represents": label(REPRESENTS_LABELS, s.represents), "code": s.represents, "count": s.count, "description": s.description or ""}
         for s in (comp.seats if comp else [])
     ]
     director = comp.director if comp else None
@@ -82,7 +90,7 @@ def form_view(form: ProposalForm) -> dict[str, Any]:
         "proposers": proposers,
         "proposer_names": join_danish([p["name"] for p in proposers]) or "de indstillende",
         "topic": {
-            "kind": L.label(L.TOPIC_KIND, topic.kind) if topic else "",
+            "kind": label(TOPIC_KIND_LABELS, topic.kind) if topic else "",
             "description": (topic.description or "") if topic else "",
             "icd_codes": ", ".join(topic.icd_codes) if topic else "",
             "severity": (topic.severity or "") if topic else "",
@@ -107,9 +115,9 @@ def findings_view(findings: list[dict[str, Any]]) -> tuple[list[dict[str, str]],
     rows = [
         {
             "code": f.get("code", ""),
-            "severity": L.label(L.SEVERITY, f.get("severity")),
+            "severity": label(SEVERITY_LABELS, f.get("severity")),
             "message": f.get("message", ""),
-            "affected": ", ".join(L.represents_label(i) if i in L.REPRESENTS_LABELS else str(i) for i in (f.get("items") or [])),
+            "affected": ", ".join(label(REPRESENTS_LABELS, i) for i in (f.get("items") or [])),
         }
         for f in findings
     ]
@@ -128,21 +136,30 @@ def _decision(src: Sources, gate: str, round: int | None = None, outcome: str | 
     return max(found, key=lambda d: d["round"]) if found else None
 
 
+def answer_view(d: dict[str, Any]) -> dict[str, Any]:
+    """A decision as a template shows it: the gate's own fields (``answers.database.statement`` is RKKP's
+    text), plus ``outcome`` (code), ``label`` ("Godkendt"), ``sentence`` ("Følgegruppen støtter
+    indstillingen"), ``next_step``, ``round`` and ``recorded_by``."""
+    g = GATES[d["gate"]]
+    outcome = g.outcome(d["outcome"])
+    fields = {name: d["payload"].get(name) for name in g.input.model_fields}
+    return {"round": d["round"], "outcome": outcome.code, "label": outcome.label,
+            "sentence": f"{capitalise(g.decider)} {outcome.statement}", "next_step": outcome.next_step,
+            **fields, "recorded_by": d.get("recorded_by", "")}
+
+
+def answers_view(src: Sources) -> dict[str, dict[str, Any] | None]:
+    """Every gate's latest decision as :func:`answer_view`, None for a gate not decided (yet)."""
+    return {name: (answer_view(d) if (d := _decision(src, name)) else None) for name in GATES}
+
+
 def _advice(src: Sources) -> dict | None:
     d = _decision(src, "advice")
     if not d:
         return None
-    p = d["payload"]
-    return {"recommendation": L.label(L.ADVICE, p.get("recommendation")), "summary": p.get("summary", ""),
-            "meeting_date": p.get("meeting_date"), "recorded_by": d.get("recorded_by", "")}
-
-
-_NEXT_STEP = {
-    "approve": "Forslaget indstilles til psykiatridirektørkredsens godkendelse.",
-    "reject": "Forslaget afvises; de indstillende orienteres af sekretariatet.",
-    "revise": "Indstillingsskemaet sendes tilbage til de indstillende til revision og forelægges igen.",
-    "defer": "Sagen genoptages på et senere møde i styregruppen.",
-}
+    view = answer_view(d)
+    return {"recommendation": view["sentence"], "summary": view["summary"], "meeting_date": view["meeting_date"],
+            "recorded_by": view["recorded_by"]}
 
 
 def _appointed(src: Sources) -> dict[str, Any]:
@@ -151,8 +168,8 @@ def _appointed(src: Sources) -> dict[str, Any]:
     p = d["payload"] if d else {}
     chairs = {c.lower() for c in p.get("chairs", [])}
     members = [
-        {"name": m.get("name", ""), "email": m.get("email", ""), "represents": L.represents_label(m.get("represents")),
-         "region": L.region_name(m.get("region")), "chair": m.get("email", "").lower() in chairs}
+        {"name": m.get("name", ""), "email": m.get("email", ""), "represents": label(REPRESENTS_LABELS, m.get("represents")),
+         "region": label(REGION_NAMES, m.get("region")), "chair": m.get("email", "").lower() in chairs}
         for m in p.get("members", [])
     ]
     chair_rows = [{"name": m["name"], "email": m["email"]} for m in members if m["chair"]]
@@ -162,7 +179,8 @@ def _appointed(src: Sources) -> dict[str, Any]:
             "kickoff_date": p.get("kickoff_date")}
 
 
-def _database_coordination(status: str) -> str:
+def _database_coordination(status: str | None) -> str:
+    """How the group works with the clinical quality database, by RKKP's plan (or the form's status)."""
     return {
         "existing": "Der findes en klinisk kvalitetsdatabase på området. Gruppen koordinerer sit arbejde med "
                     "databasens styregruppe i RKKP, og formandskabet vælges primært blandt dens medlemmer.",
@@ -170,7 +188,9 @@ def _database_coordination(status: str) -> str:
                    "retningslinjer og indikatorer udvikles i sammenhæng.",
         "none": "Der er endnu ingen klinisk kvalitetsdatabase på området. Gruppen vurderer sammen med RKKP, "
                 "om og hvordan indsatsen kan monitoreres.",
-    }.get(status, "Status for en klinisk kvalitetsdatabase er ikke oplyst; afklares med RKKP.")
+        "not_relevant": "RKKP vurderer, at en klinisk kvalitetsdatabase ikke er relevant for emnet. Gruppen "
+                        "aftaler med RKKP, hvordan indsatsen i stedet følges.",
+    }.get(status or "", "Status for en klinisk kvalitetsdatabase er ikke oplyst; afklares med RKKP.")
 
 
 # ---------------------------------------------------------------- composing
@@ -184,7 +204,8 @@ def compose_context(kind_name: str, src: Sources, round: int = 1, recipient: str
     k = get_kind(kind_name)
     form = ProposalForm.model_validate(src.form)
     findings, findings_summary = findings_view(src.findings)
-    secretariat = (src.roster.get("secretariat") or [DEFAULT_SECRETARIAT])[0]
+    secretariat = src.roster["secretariat"][0]
+    answers = answers_view(src)
     ctx: dict[str, Any] = {
         "proposal_id": src.proposal_id,
         "document_title": k.title,
@@ -192,93 +213,73 @@ def compose_context(kind_name: str, src: Sources, round: int = 1, recipient: str
         "date": src.today,
         "title": src.title or form.title,
         "round": round,
-        "secretariat": {"name": secretariat.get("name", ""), "email": secretariat.get("email", "")},
+        "secretariat": {"name": secretariat["name"], "email": secretariat["email"]},
         "form": form_view(form),
         "findings": findings,
         "findings_summary": findings_summary,
         "submittable": not any(f.get("severity") == "block" for f in src.findings),
+        "answers": answers,
     }
     if kind_name in ("steering_memo", "director_memo"):
         ctx["advice"] = _advice(src)
     if kind_name == "steering_memo":
         ctx["previous_rounds"] = [
-            {"round": d["round"], "decision": L.label(L.STEERING, d["outcome"]),
-             "meeting_date": d["payload"].get("meeting_date"), "rationale": d["payload"].get("rationale", "")}
+            {**answer_view(d), "decision": answer_view(d)["label"]}
             for d in sorted(src.decisions, key=lambda d: d["round"]) if d["gate"] == "steering" and d["round"] < round
         ]
     if kind_name == "steering_minutes":
-        d = _decision(src, "steering", round) or {"outcome": "", "payload": {}, "recorded_by": ""}
-        ctx["decision"] = {"outcome": d["outcome"], "label": L.label(L.STEERING, d["outcome"]),
-                           "meeting_date": d["payload"].get("meeting_date"), "rationale": d["payload"].get("rationale", ""),
-                           "recorded_by": d.get("recorded_by", ""), "next_step": _NEXT_STEP.get(d["outcome"], "")}
-        ctx["steering_group"] = [{"name": p.get("name", ""), "email": p.get("email", "")} for p in src.roster.get("steering_group", [])]
+        d = _decision(src, "steering", round)
+        view = answer_view(d) if d else {"outcome": "", "label": "", "meeting_date": None, "rationale": "",
+                                         "recorded_by": "", "next_step": ""}
+        ctx["decision"] = {key: view[key] for key in ("outcome", "label", "meeting_date", "rationale",
+                                                       "recorded_by", "next_step")}
+        ctx["steering_group"] = [{"name": p["name"], "email": p["email"]} for p in src.roster.get("steering_group", [])]
     if kind_name == "director_memo":
         d = _decision(src, "steering", outcome="approve") or {"payload": {}}
         ctx["steering"] = {"meeting_date": d["payload"].get("meeting_date"), "rationale": d["payload"].get("rationale", "")}
     if kind_name == "director_letter":
-        d = _decision(src, "approval") or {"outcome": "", "payload": {}}
-        ctx["decision"] = {"approved": d["outcome"] == "approve", "label": L.label(L.APPROVAL, d["outcome"]),
-                           "meeting_date": d["payload"].get("meeting_date"), "rationale": d["payload"].get("rationale", "")}
+        d = _decision(src, "approval")
+        view = answer_view(d) if d else {"outcome": "", "label": "", "meeting_date": None, "rationale": ""}
+        ctx["decision"] = {"approved": view["outcome"] == "approve", "label": view["label"],
+                           "meeting_date": view["meeting_date"], "rationale": view["rationale"]}
     if kind_name in ("terms_of_reference", "kickoff_invitation"):
         ctx.update(_appointed(src))
         approval = _decision(src, "approval", outcome="approve")
         ctx["approved_on"] = approval["payload"].get("meeting_date") if approval else None
-        ctx["database_coordination"] = _database_coordination(ctx["form"]["topic"]["database_status"])
+        plan = answers["database"]["database_plan"] if answers.get("database") else None
+        ctx["database_coordination"] = _database_coordination(plan or ctx["form"]["topic"]["database_status"])
     if kind_name == "appointment_request":
         code = recipient
-        org = src.organisations.get(code) or {"name": L.represents_label(code), "email": ""}
+        org = src.roster.get("organisations", {}).get(code) or {"name": label(REPRESENTS_LABELS, code), "email": ""}
         seats = [s for s in ctx["form"]["seats"] if s["code"] == code]
-        ctx["organisation"] = {"code": code, "name": org.get("name", ""), "email": org.get("email", ""),
-                               "represents": L.represents_label(code)}
+        ctx["organisation"] = {"code": code, "name": org["name"], "email": org["email"],
+                               "represents": label(REPRESENTS_LABELS, code)}
         ctx["seats"] = sum(s["count"] for s in seats) or 1
         ctx["seat_description"] = "; ".join(s["description"] for s in seats if s["description"])
     return ctx
 
 
-def appointment_recipients(form: dict[str, Any] | ProposalForm, organisations: dict[str, Any]) -> list[str]:
-    """The organisations that get an appointment request: each ``represents`` code among the seats, once,
-    in seat order; ``other`` only when the roster has an organisation for it."""
-    form = form if isinstance(form, ProposalForm) else ProposalForm.model_validate(form)
-    codes: list[str] = []
-    for seat in form.composition.seats if form.composition else []:
-        if seat.represents in codes or (seat.represents == "other" and "other" not in organisations):
-            continue
-        codes.append(seat.represents)
-    return codes
-
-
 # ---------------------------------------------------------------- from the ledger
 
 
-def load_sources(proposal_id: str) -> Sources:
-    """Read a proposal's :class:`Sources` from the ledger (``models.ledger``) and the premise check."""
-    from forms.premises import check_premises
+def load_sources(proposal_id: str, findings_round: int | None = None) -> Sources:
+    """A proposal's :class:`Sources` from the ledger: the premise findings recorded for
+    ``findings_round`` (default: the latest round), its decisions and the roster in force."""
     from models import ledger
 
     proposal = ledger.get_proposal(proposal_id)
-    form = ProposalForm.model_validate(proposal.form)
-    findings = [
-        {"code": f.code, "severity": f.severity, "message": f.message, "items": list(f.items or [])}
-        for f in check_premises(form, ledger.list_registry())
-    ]
+    findings = [f.to_dict() for f in ledger.recorded_findings(proposal_id, findings_round)]
     decisions = [
         {"gate": d.gate, "round": d.round, "outcome": d.outcome, "payload": dict(d.payload or {}),
          "recorded_by": d.recorded_by, "at": d.at}
         for d in ledger.decisions(proposal_id)
     ]
-    organisations = {}
-    for code in {s.get("represents") for s in (proposal.form.get("composition") or {}).get("seats", [])} - {None}:
-        org = ledger.organisation(code)
-        if org is not None:
-            organisations[code] = {"name": org.name, "email": org.email}
-    roster = {
-        body: [{"name": p.name, "email": p.email} for p in ledger.roster_people(body)]
-        for body in ("secretariat", "steering_group")
-    }
     return Sources(proposal_id=proposal_id, title=proposal.title, form=proposal.form, findings=findings,
-                   decisions=decisions, organisations=organisations, roster=roster)
+                   decisions=decisions, roster=ledger.roster().model_dump(mode="json"))
 
 
 def build_context(kind: str, proposal_id: str, round: int = 1, recipient: str = "") -> dict[str, Any]:
     """The context of document ``kind`` for ``proposal_id`` read from the ledger (see module docstring)."""
-    return compose_context(kind, load_sources(proposal_id), round=round, recipient=recipient)
+    # The indstillingsskema of revision round N shows the findings of premise check N.
+    findings_round = round if kind == "proposal" else None
+    return compose_context(kind, load_sources(proposal_id, findings_round), round=round, recipient=recipient)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterable
 
-from dmpg.documents.labels import represents_label
+from forms.vocabulary import REPRESENTS_LABELS, label
 from dmpg.documents.naming import KINDS
 
 ROUNDED = {"proposal", "steering_memo", "steering_minutes"}
@@ -20,7 +20,7 @@ def _line(row: Any) -> str:
     k = KINDS.get(row.kind)
     title = k.title if k else row.kind
     if row.recipient:
-        title += f" — {represents_label(row.recipient)}"
+        title += f" — {label(REPRESENTS_LABELS, row.recipient)}"
     if row.kind in ROUNDED:
         title += f", runde {row.round}"
     uri = Path(row.path).resolve().as_uri()

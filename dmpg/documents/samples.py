@@ -10,7 +10,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from dmpg.documents.context import Sources, appointment_recipients, compose_context
+from dmpg.documents.context import Sources, compose_context
 from dmpg.documents.naming import KINDS, document_filename
 from core.settings import PROJECT_ROOT
 
@@ -34,6 +34,7 @@ SAMPLE_ROSTER: dict = {
         for code, r in (("hovedstaden", "Hovedstaden"), ("sjaelland", "Sjælland"), ("syddanmark", "Syddanmark"),
                         ("midtjylland", "Midtjylland"), ("nordjylland", "Nordjylland"))
     ] + [{"name": "RKKP", "email": "styregruppe.rkkp@example.dk"}],
+    "rkkp": [{"name": "RKKP, databaseenheden", "email": "rkkp.databaser@example.dk"}],
     "director_circle": [{"name": "Psykiatridirektør, Region Midtjylland", "email": "direktoer.midtjylland@example.dk"}],
     "organisations": {
         "DPS": {"name": "Dansk Psykiatrisk Selskab", "email": "dps@example.dk"},
@@ -53,8 +54,6 @@ def sample_sources(proposal_id: str = "DMPG-2026-001") -> Sources:
     """The Angst og OCD example after every gate: advice, a deferred and an approving steering round,
     the directors' approval and the appointments."""
     form = _load_example()
-    roster = SAMPLE_ROSTER
-    organisations = roster["organisations"]
     members = [
         {"name": "Anne Holm", "email": "anne.holm@example.dk", "represents": "DPS", "region": "midtjylland"},
         {"name": "Bjarne Lund", "email": "bjarne.lund@example.dk", "represents": "DPS", "region": "hovedstaden"},
@@ -68,6 +67,10 @@ def sample_sources(proposal_id: str = "DMPG-2026-001") -> Sources:
         {"name": "Jens Fog", "email": "jens.fog@example.dk", "represents": "hospital_management", "region": "syddanmark"},
     ]
     decisions = [
+        {"gate": "database", "round": 1, "outcome": "planned", "recorded_by": "rkkp.databaser@example.dk",
+         "payload": {"database_plan": "planned", "expected_start": "2027-09-01",
+                     "statement": "RKKP planlægger en database for angst og OCD med opstart i efteråret 2027; "
+                                  "indikatorerne udvikles sammen med DMPG'en."}},
         {"gate": "advice", "round": 1, "outcome": "support_with_changes", "recorded_by": "foelgegruppe.regioner@example.dk",
          "payload": {"recommendation": "support_with_changes", "meeting_date": "2026-12-01",
                      "summary": "Følgegruppen støtter forslaget og anbefaler, at praktiserende psykologer får en "
@@ -81,7 +84,7 @@ def sample_sources(proposal_id: str = "DMPG-2026-001") -> Sources:
         {"gate": "approval", "round": 1, "outcome": "approve", "recorded_by": "direktoer.midtjylland@example.dk",
          "payload": {"decision": "approve", "meeting_date": "2027-02-11",
                      "rationale": "Psykiatridirektørkredsen tilslutter sig styregruppens indstilling."}},
-        {"gate": "appointments", "round": 1, "outcome": "accepted", "recorded_by": "sekretariat@example.dk",
+        {"gate": "appointments", "round": 1, "outcome": "appointed", "recorded_by": "sekretariat@example.dk",
          "payload": {"members": members, "chairs": ["anne.holm@example.dk", "cecilie.dahl@example.dk"],
                      "director": {"name": "Lise Kjær", "email": "lise.kjaer@example.dk"}, "kickoff_date": "2027-04-08"}},
     ]
@@ -91,8 +94,7 @@ def sample_sources(proposal_id: str = "DMPG-2026-001") -> Sources:
     ]
     return Sources(
         proposal_id=proposal_id, title=form["title"], form=form, findings=findings, decisions=decisions,
-        organisations=organisations,
-        roster={body: roster.get(body, []) for body in ("secretariat", "steering_group")},
+        roster=SAMPLE_ROSTER,
         today=date(2027, 2, 15),
     )
 
@@ -101,7 +103,12 @@ def sample_jobs(src: Sources) -> list[tuple[str, int, str]]:
     """(kind, round, recipient) of the full document set of the sample."""
     jobs = [("proposal", 1, ""), ("hearing_letter", 1, ""), ("steering_memo", 1, ""), ("steering_minutes", 1, ""),
             ("steering_memo", 2, ""), ("steering_minutes", 2, ""), ("director_memo", 1, ""), ("director_letter", 1, "")]
-    jobs += [("appointment_request", 1, code) for code in appointment_recipients(src.form, src.organisations)]
+    from dmpg.mail.recipients import organisation_contacts
+    from forms.proposal import ProposalForm
+    from forms.roster import Roster
+
+    contacts = organisation_contacts(ProposalForm.model_validate(src.form), Roster.model_validate(src.roster))
+    jobs += [("appointment_request", 1, code) for contact in contacts for code in contact.organisations]
     jobs += [("terms_of_reference", 1, ""), ("kickoff_invitation", 1, "")]
     return jobs
 

@@ -5,16 +5,10 @@ digest (reminders), and the local mail sink the demo stack runs (sink).
 Everything here is plain Python without Prefect; ``tasks/notify.py`` and ``flows/reminders.py`` wrap it.
 """
 
+from forms.gates import GATES
+
 # Stable names of the mail kinds; each has templates/mail/<kind>.subject.j2, .txt.j2 and .html.j2.
-KINDS: tuple[str, ...] = (
-    "receipt",
-    "revision_request",
-    "hearing",
-    "steering_memo",
-    "director_memo",
-    "decision",
-    "appointment_request",
-    "kickoff",
-    "reminder",
-    "digest",
-)
+# The mails that open a gate are declared with the gate (forms.gates); these are the others.
+STEP_KINDS: tuple[str, ...] = ("receipt", "decision", "appointment_request", "kickoff", "reminder", "digest")
+GATE_KINDS: tuple[str, ...] = tuple(g.opening_mail for g in GATES.values() if g.opening_mail)
+KINDS: tuple[str, ...] = STEP_KINDS + GATE_KINDS

@@ -23,84 +23,37 @@ from typing import Any
 
 from core.errors import UserError
 from core.text import capitalise, danish_date
-from dmpg.mail import KINDS
-from forms.gates import GATE_BODIES as GATE_BODY_OF
-from forms.roster import BODY_LABELS, GATE_LABELS
+from dmpg.mail import GATE_KINDS, KINDS
+from forms.gates import GATES
+from forms.vocabulary import BODY_LABELS, SEVERITY_LABELS
 
-# Keys each kind's templates need besides the common ones (see the module docstring).
+# Keys each kind's templates need besides the common ones (see the module docstring); a gate's
+# opening mail needs what every gate mail has.
 REQUIRED_CONTEXT: dict[str, tuple[str, ...]] = {
     "receipt": ("title",),
-    "revision_request": ("title", "url"),
-    "hearing": ("title", "url"),
-    "steering_memo": ("title", "url"),
-    "director_memo": ("title", "url"),
     "decision": ("title", "gate", "outcome"),
     "appointment_request": ("title", "organisations"),
     "kickoff": ("title", "kickoff_date", "chairs", "director"),
     "reminder": ("title", "gate", "waiting_since", "days_waiting", "url"),
     "digest": ("gates", "undelivered", "week"),
+    **{kind: ("title", "url") for kind in GATE_KINDS},
 }
 
-# Danish wording shared by templates (as globals), so each phrase is written once.
-# What each gate waits for, and who decides there (the roster module's Danish labels, reused).
-GATE_ASKS: dict[str, str] = GATE_LABELS
-GATE_BODIES: dict[str, str] = {
-    gate: BODY_LABELS[body] if body else {"revision": "indstillerne", "appointments": "sekretariatet"}[gate]
-    for gate, body in GATE_BODY_OF.items()
-}
-OUTCOMES: dict[str, dict[str, str]] = {
-    "revision": {"revised": "har indsendt en revideret indstilling"},
-    "advice": {
-        "support": "støtter indstillingen",
-        "support_with_changes": "støtter indstillingen med ændringer",
-        "not_support": "støtter ikke indstillingen",
-    },
-    "steering": {
-        "approve": "har godkendt indstillingen",
-        "reject": "har afvist indstillingen",
-        "revise": "har sendt indstillingen tilbage til revision",
-        "defer": "har udskudt beslutningen til et senere møde",
-    },
-    "approval": {
-        "approve": "har godkendt oprettelsen af gruppen",
-        "reject": "har afvist oprettelsen af gruppen",
-    },
-    "appointments": {"appointed": "har registreret de udpegede medlemmer og formandskabet"},
-}
-# What happens after each outcome (decision mails).
-NEXT_STEPS: dict[str, dict[str, str]] = {
-    "revision": {"revised": "Den reviderede indstilling bliver nu tjekket mod grundpræmisserne igen."},
-    "advice": {
-        "support": "Indstillingen går nu videre til DMPG-styregruppen.",
-        "support_with_changes": "Indstillingen går nu videre til DMPG-styregruppen sammen med følgegruppens bemærkninger.",
-        "not_support": "Indstillingen går videre til DMPG-styregruppen sammen med følgegruppens rådgivning.",
-    },
-    "steering": {
-        "approve": "Indstillingen går nu videre til psykiatridirektørkredsen.",
-        "reject": "Sagen er hermed afsluttet.",
-        "revise": "Indstillerne modtager en særskilt anmodning om revision.",
-        "defer": "Indstillingen behandles igen på et senere styregruppemøde.",
-    },
-    "approval": {
-        "approve": "De faglige selskaber og organisationer bliver nu bedt om at udpege medlemmer.",
-        "reject": "Sagen er hermed afsluttet.",
-    },
-    "appointments": {"appointed": "Gruppen er nu etableret, og medlemmerne indkaldes til kickoff-møde."},
-}
-SEVERITY_LABELS: dict[str, str] = {"block": "Skal rettes", "warn": "Bør overvejes", "info": "Til orientering"}
+# Danish wording the templates share (as globals), derived from the gates' declarations: what each
+# gate waits for, who decides it, what each outcome means and what happens next.
+GATE_ASKS: dict[str, str] = {g.name: g.label for g in GATES.values()}
+GATE_BODIES: dict[str, str] = {g.name: g.decider for g in GATES.values()}
+OUTCOMES: dict[str, dict[str, str]] = {g.name: {o.code: o.statement for o in g.outcomes} for g in GATES.values()}
+NEXT_STEPS: dict[str, dict[str, str]] = {g.name: {o.code: o.next_step for o in g.outcomes} for g in GATES.values()}
 ROLE_LABELS: dict[str, str] = {
+    **BODY_LABELS,
     "proposer": "indstiller",
-    "secretariat": "DMPG-sekretariatet",
-    "reference_group": "følgegruppen",
-    "steering_group": "DMPG-styregruppen",
-    "director_circle": "psykiatridirektørkredsen",
     "organisation": "organisationens kontaktperson",
     "chair": "formand",
     "director": "sundhedsfaglig direktør",
     "member": "medlem",
     "waiting": "modtager",
 }
-
 
 
 @dataclass(frozen=True)

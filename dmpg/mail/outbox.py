@@ -80,7 +80,7 @@ def enqueue(
     ``recipient`` and ``attachments`` (ASCII file names) are added here. Raises ``UserError`` for a
     missing attachment file or an incomplete context, before anything is written."""
     from models.db import session_scope
-    from models.ledger import _insert_once
+    from models.ledger import insert_once
     from models.tables import Notification
     from sqlmodel import col, select
 
@@ -114,7 +114,7 @@ def enqueue(
     keys = [row.key for row in rows]
     with session_scope() as session:
         for row in rows:
-            _insert_once(session, row)
+            insert_once(session, row)
         stored = {n.key: n for n in session.exec(select(Notification).where(col(Notification.key).in_(keys))).all()}
     return [stored[k] for k in keys if k in stored]
 
@@ -275,31 +275,3 @@ def undelivered_count() -> int:
     with session_scope() as session:
         query = select(func.count()).select_from(Notification).where(Notification.status != SENT)
         return session.exec(query).one()
-
-
-def notify(
-    proposal_id: str | None,
-    kind: str,
-    round: int,  # noqa: A002
-    recipients: Iterable[Recipient | Mapping[str, Any]],
-    context: Mapping[str, Any],
-    attachments: Iterable[Path | str] = (),
-    *,
-    scope: str | None = None,
-) -> dict[str, Any]:
-    """Enqueue, then deliver whatever is due (every proposal's rows: any activity flushes a backlog).
-
-    The plain function behind the ``notify`` task and the one the lifecycle's steps call. Enqueue
-    errors (a bad context, a missing attachment) raise; delivery never does: what could not be sent
-    stays ``pending`` for the next delivery (the reminders flow, the next step, ``dmpg outbox retry``).
-    Returns ``{"queued": [keys], "sent": [...], "retrying": [...], "failed": [...], "errors": {...},
-    "still_pending": n}``."""
-    import logging
-
-    rows = enqueue(proposal_id, kind, round, recipients, context, attachments, scope=scope)
-    try:
-        report = deliver_pending().as_dict()
-    except Exception as exc:  # noqa: BLE001 - a delivery problem must never fail the step that decided to send
-        logging.getLogger(__name__).warning("mail delivery postponed: %s", exc)
-        report = DeliveryReport(errors={"*": str(exc)}).as_dict()
-    return {"queued": [row.key for row in rows], **report}

@@ -1,11 +1,9 @@
-"""Who gets which mail (issue 5, point 1). Pure: the roster, the form and the appointments decide.
+"""Who gets which mail. Pure: the roster, the form, the gates and the appointments decide.
 
 | kind | recipients |
 | --- | --- |
-| receipt, revision_request, decision | the form's proposers (with an e-mail) and the secretariat |
-| hearing | the reference group |
-| steering_memo | the steering group |
-| director_memo | the director circle |
+| receipt, decision | the form's proposers (with an e-mail) and the secretariat |
+| a gate's opening mail (``forms.gates``: hearing, database_request, steering_memo, ...) | whoever decides the gate: its body's members; for the proposers' gate (revision_request) the proposers and the secretariat |
 | appointment_request | the contact of each organisation with seats on the form (``other`` has none) |
 | kickoff | the two chairs, the director and every appointed member |
 | reminder | whoever the gate waits on (``waiting_on``), named from the roster where known |
@@ -23,17 +21,14 @@ from typing import TYPE_CHECKING, Any
 
 from core.errors import UserError
 from dmpg.mail import KINDS
+from forms.gates import GATES, PROPOSERS, Gate
+from forms.vocabulary import BODIES
 
 if TYPE_CHECKING:
     from forms.proposal import ProposalForm
     from forms.roster import Roster
 
-_BODY_OF_KIND = {
-    "hearing": "reference_group",
-    "steering_memo": "steering_group",
-    "director_memo": "director_circle",
-    "digest": "secretariat",
-}
+_GATE_OF_MAIL = {g.opening_mail: g for g in GATES.values() if g.opening_mail}
 
 
 @dataclass(frozen=True)
@@ -129,12 +124,13 @@ def recipients_for(
     what a kind needs is missing, or for an unknown kind."""
     if kind not in KINDS:
         raise UserError(f"unknown mail kind {kind!r}; expected one of: {', '.join(KINDS)}")
-    secretariat = _people(roster.secretariat, "secretariat")
-    if kind in ("receipt", "revision_request", "decision"):
+    secretariat = _people(roster.people("secretariat"), "secretariat")
+    if kind in ("receipt", "decision"):
         found = proposers(form) + secretariat
-    elif kind in _BODY_OF_KIND:
-        body = _BODY_OF_KIND[kind]
-        found = _people(getattr(roster, body), body)
+    elif kind in _GATE_OF_MAIL:
+        found = gate_recipients(_GATE_OF_MAIL[kind], form, roster)
+    elif kind == "digest":
+        found = secretariat
     elif kind == "appointment_request":
         found = organisation_contacts(form, roster)
     elif kind == "kickoff":
@@ -148,13 +144,18 @@ def recipients_for(
     return dedupe(found)
 
 
+def gate_recipients(g: Gate, form: ProposalForm, roster: Roster) -> list[Recipient]:
+    """Who a gate's opening mail goes to: its deciders (the proposers, then the secretariat to keep it
+    informed; or the members of the deciding body)."""
+    if g.decided_by == PROPOSERS:
+        return dedupe(proposers(form) + _people(roster.people("secretariat"), "secretariat"))
+    return dedupe(_people(roster.people(g.decided_by), g.decided_by))
+
+
 def _named(emails: Iterable[str], form: ProposalForm, roster: Roster) -> list[Recipient]:
     """Reminder recipients: names and roles from the roster or the proposers where the e-mail is known."""
     known: dict[str, Recipient] = {}
-    for r in proposers(form) + [
-        p for body in ("secretariat", "reference_group", "steering_group", "director_circle")
-        for p in _people(getattr(roster, body), body)
-    ]:
+    for r in proposers(form) + [p for body in BODIES for p in _people(roster.people(body), body)]:
         known.setdefault(r.email.lower(), r)
     out = []
     for email in emails:

@@ -54,10 +54,9 @@ def _now(now: datetime | None) -> datetime:
 
 
 def _roster() -> Roster:
-    from core.settings import get_settings
-    from forms.roster import load_roster
+    from models.ledger import roster
 
-    return load_roster(get_settings().roster)
+    return roster()
 
 
 def _gate_url(flow_run_id: str | None) -> str:

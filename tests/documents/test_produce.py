@@ -15,18 +15,20 @@ from tests.documents.conftest import docx_text
 
 
 @pytest.fixture
-def proposal(dmpg_home, tmp_path):
+def proposal(dmpg_home, tmp_path, monkeypatch):
     """The sample proposal in a fresh ledger, with the sample roster and every gate's decision recorded."""
     import yaml
 
+    from core.settings import get_settings
     from forms.proposal import ProposalForm
     from models import ledger
     from models.db import dispose_engines, ensure_schema
 
     roster = tmp_path / "roster.yaml"
     roster.write_text(yaml.safe_dump(SAMPLE_ROSTER, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setenv("DMPG_ROSTER", str(roster))
+    get_settings.cache_clear()
     ensure_schema()
-    ledger.load_roster_into_ledger(roster)
     src = sample_sources()
     pid = ledger.create_proposal(ProposalForm.model_validate(src.form), year=2026).id
     for d in src.decisions:
@@ -88,16 +90,6 @@ def test_a_missing_or_altered_file_or_force_gives_a_new_version(proposal):
     assert (v3.version, v4.version) == (3, 4)
     assert [r.version for r in ledger.documents(proposal, latest_only=False) if r.kind == "hearing_letter"] == [1, 2, 3, 4]
     assert ledger.find_document(proposal, "hearing_letter", 1).sha256 == _sha(v4.path)
-
-
-def test_the_prefect_task_wraps_produce_document_without_a_source_cache(proposal):
-    from prefect.cache_policies import NO_CACHE
-
-    from tasks.documents import render_document
-
-    assert render_document.cache_policy is NO_CACHE and render_document.retries == 2
-    ref = render_document.fn(proposal, "director_letter")
-    assert ref == produce_document(proposal, "director_letter")
 
 
 def test_documents_are_listed_as_markdown_links(proposal):

@@ -173,12 +173,12 @@ def test_format_path():
 
 
 def test_describe_validation_error_for_gate_inputs():
-    """The CLI's `decide` reuses this for gate inputs; the model is found from the error's title."""
+    """Every channel's gate judgement reuses this for gate inputs."""
     with pytest.raises(ValidationError) as info:
         SteeringInput.model_validate(
             {"decision": "approved", "meeting_date": "2026-03-01", "recorded_by": "a@b.dk", "rationaal": "x"}
         )
-    found = dict(describe_validation_error(info.value))
+    found = dict(describe_validation_error(info.value, SteeringInput))
     assert found["decision"] == (
         "expected one of approve, reject, revise, defer; got the text 'approved' (did you mean 'approve'?)"
     )

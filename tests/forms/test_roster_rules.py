@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from core.errors import InputError
-from forms.roster import Roster, load_roster, may_record
+from forms.gates import GATES, may_record as may_record_gate
+from forms.roster import Roster, load_roster
 
 ROSTER = """
 secretariat:
@@ -20,6 +21,10 @@ organisations:
   DPS: {name: Dansk Psykiatrisk Selskab, email: dps@example.dk}
   dsam: {name: Dansk Selskab for Almen Medicin, email: dsam@example.dk}
 """
+
+
+def may_record(roster, gate, email, proposers=()):
+    return may_record_gate(GATES[gate], email, roster, proposers)
 
 
 @pytest.fixture
@@ -75,7 +80,7 @@ def test_roster_file_problems(tmp_path, write):
 
 
 def test_secretariat_may_record_every_gate(roster):
-    for gate in ("revision", "advice", "steering", "approval", "appointments"):
+    for gate in GATES:
         assert may_record(roster, gate, "SEKRETARIAT@example.dk")[0]
 
 
@@ -100,7 +105,7 @@ def test_refusal_names_who_may(roster):
     assert not ok
     assert reason == (
         "ukendt@example.dk må ikke registrere 'steering' (styregruppens beslutning); det må kun "
-        "sekretariatet (sekretariat@example.dk) og DMPG-styregruppens medlemmer (styregruppe.rkkp@example.dk)"
+        "sekretariatet (sekretariat@example.dk) og medlemmerne af DMPG-styregruppen (styregruppe.rkkp@example.dk)"
     )
 
 
@@ -112,7 +117,15 @@ def test_proposers_may_record_the_revision_and_nothing_else(roster):
     assert not ok and "forslagets indstillere (forslag@example.dk)" in reason
 
 
-def test_unknown_gate(roster):
-    assert may_record(roster, "kickoff", "sekretariat@example.dk") == (
-        False, "ukendt gate 'kickoff'; gyldige gates: revision, advice, steering, approval, appointments"
-    )
+def test_unknown_gate():
+    with pytest.raises(ValueError, match="unknown gate 'kickoff'; the gates are revision, database, advice"):
+        from forms.gates import gate
+
+        gate("kickoff")
+
+
+def test_rkkp_records_the_database_gate_and_nothing_else(write):
+    roster = load_roster(write("r.yaml", ROSTER + "rkkp:\n  - {name: RKKP, email: rkkp@example.dk}\n"))
+    assert may_record(roster, "database", "rkkp@example.dk")[0]
+    assert not may_record(roster, "steering", "rkkp@example.dk")[0]
+    assert not may_record(roster, "database", "foelgegruppe@example.dk")[0]

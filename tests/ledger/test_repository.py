@@ -124,11 +124,14 @@ def test_a_replayed_stage_change_does_not_move_the_stage_back(ledger, form):
 
 def test_record_decision_is_once_per_gate_round_and_the_first_stands(ledger, form):
     pid = repo.create_proposal(form, year=2026).id
-    first = repo.record_decision(pid, "steering", 1, "defer", {"meeting_date": date(2026, 3, 5)}, "a@x.dk")
-    again = repo.record_decision(pid, "steering", 1, "approve", {}, "b@x.dk")
-    next_round = repo.record_decision(pid, "steering", 2, "approve", {}, "b@x.dk")
-    assert again.id == first.id and again.outcome == "defer"
+    first, created = repo.record_decision(pid, "steering", 1, "defer", {"meeting_date": date(2026, 3, 5)}, "a@x.dk",
+                                          channel="cli")
+    again, again_created = repo.record_decision(pid, "steering", 1, "approve", {}, "b@x.dk")
+    repo.record_decision(pid, "steering", 2, "approve", {}, "b@x.dk")
+    assert created and not again_created
+    assert again.id == first.id and again.outcome == "defer" and again.channel == "cli"
     assert first.payload == {"meeting_date": "2026-03-05"}
+    assert repo.decision(pid, "steering", 1).recorded_by == "a@x.dk" and repo.decision(pid, "steering", 3) is None
     assert [(d.round, d.outcome) for d in repo.decisions(pid)] == [(1, "defer"), (2, "approve")]
 
 

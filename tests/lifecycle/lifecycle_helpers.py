@@ -18,6 +18,7 @@ SECRETARIAT = "sekretariat@example.dk"
 REFERENCE = "foelgegruppe.regioner@example.dk"
 STEERING = "styregruppe.midtjylland@example.dk"
 DIRECTOR = "direktoer.syddanmark@example.dk"
+RKKP = "rkkp.databaser@example.dk"
 
 
 def example_form(name: str = "angst-og-ocd") -> dict[str, Any]:
@@ -71,32 +72,35 @@ class Driver:
     def wait_for_gate(self, proposal: str, gate: str, round: int | None = None, timeout: float = 90):
         """Until the ledger has the gate open *and* Prefect shows the run suspended on its key."""
         from dmpg.gates_open import open_gates
-        from dmpg.prefect_api import prefect_client
+        from dmpg.prefect_api import PrefectAPI
 
         deadline = time.monotonic() + timeout
         last = None
-        while time.monotonic() < deadline:
-            for g in open_gates(proposal):
-                if g.gate == gate and (round is None or g.round == round):
-                    with prefect_client() as client:
-                        state = client.read_flow_run(g.flow_run_id).state
-                    last = state
-                    if state.is_paused() and state.state_details.pause_key == g.key:
-                        return g
-            time.sleep(0.2)
+        with PrefectAPI() as api:
+            while time.monotonic() < deadline:
+                for g in open_gates(proposal):
+                    if g.gate == gate and (round is None or g.round == round):
+                        last = api.run_state(g.flow_run_id)
+                        if last.paused and last.pause_key == g.key:
+                            return g
+                time.sleep(0.2)
         raise AssertionError(f"{proposal} never waited at {gate} r{round} (last Prefect state {last}); "
                              f"stage {self.stage(proposal)}; open {open_gates(proposal)}")
 
     def resume(self, proposal: str, gate: str, payload: dict[str, Any], round: int | None = None):
         """Answer a gate exactly like the UI's Resume button."""
-        from dmpg.prefect_api import prefect_client
+        from dmpg.prefect_api import PrefectAPI
 
         g = self.wait_for_gate(proposal, gate, round)
         payload = json.loads(json.dumps(payload, default=str))  # dates as the UI sends them
-        with prefect_client() as client:
-            result = client.resume_flow_run(g.flow_run_id, run_input=payload)
-        assert result.status.value == "ACCEPT", result
+        with PrefectAPI() as api:
+            assert api.resume(g.flow_run_id, payload) == "ACCEPT"
         return g
+
+    def hearing(self, proposal: str, **advice: Any) -> None:
+        """The reference group advises and RKKP states its plan (through the UI path, advice first)."""
+        self.resume(proposal, "advice", decision("advice", REFERENCE, **advice))
+        self.resume(proposal, "database", decision("database", RKKP))
 
     def wait_for_stage(self, proposal: str, stage: str, timeout: float = 90) -> None:
         deadline = time.monotonic() + timeout
@@ -107,18 +111,30 @@ class Driver:
         raise AssertionError(f"{proposal} never reached {stage}; it is {self.stage(proposal)}")
 
     def wait_for_final_run(self, proposal: str, timeout: float = 60):
-        from dmpg.prefect_api import prefect_client
+        from dmpg.prefect_api import PrefectAPI
         from models import ledger
 
         run_id = ledger.get_proposal(proposal).flow_run_id
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with prefect_client() as client:
-                state = client.read_flow_run(run_id).state
-            if state.is_final():
-                return state
-            time.sleep(0.2)
+        with PrefectAPI() as api:
+            while time.monotonic() < deadline:
+                state = api.run_state(run_id)
+                if state.final:
+                    return state
+                time.sleep(0.2)
         raise AssertionError(f"the flow run of {proposal} did not finish")
+
+    def wait_for_mail(self, proposal: str, timeout: float = 60) -> None:
+        """Until the outbox deliverer has sent every mail of the proposal (steps only queue them)."""
+        from dmpg.mail.outbox import list_notifications
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            left = [n.key for n in list_notifications(proposal) if n.status != "sent"]
+            if not left:
+                return
+            time.sleep(0.2)
+        raise AssertionError(f"mail of {proposal} not delivered: {left}")
 
     @staticmethod
     def stage(proposal: str) -> str:
@@ -128,6 +144,9 @@ class Driver:
 
 
 def decision(kind: str, recorded_by: str, **extra: Any) -> dict[str, Any]:
+    if kind == "database":
+        return {"database_plan": "planned", "expected_start": "2027-09-01", "recorded_by": recorded_by,
+                "statement": "RKKP planlægger en database; indikatorer & mål <udvikles> sammen med gruppen."} | extra
     base = {"meeting_date": "2027-01-14", "recorded_by": recorded_by}
     if kind == "advice":
         base |= {"recommendation": "support", "summary": "Følgegruppen støtter; husk pårørende & børn <under 18>."}

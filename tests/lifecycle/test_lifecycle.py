@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from lifecycle_helpers import (
-    DIRECTOR, REFERENCE, SECRETARIAT, STEERING, appointments_input, decision, example_form, fixed_form,
+    DIRECTOR, REFERENCE, RKKP, SECRETARIAT, STEERING, appointments_input, decision, example_form, fixed_form,
 )
 
 pytestmark = pytest.mark.prefect
@@ -48,16 +48,17 @@ def test_whole_lifecycle_to_established(driver):
     form = example_form("angst-og-ocd")
     proposal = driver.propose(form)
 
-    driver.resume(proposal, "advice", decision("advice", REFERENCE))
+    driver.hearing(proposal)
     driver.resume(proposal, "steering", decision("steering", STEERING), round=1)
     driver.resume(proposal, "approval", decision("approval", DIRECTOR))
     driver.resume(proposal, "appointments", appointments_input(form))
     driver.wait_for_stage(proposal, "established")
-    assert driver.wait_for_final_run(proposal).is_completed()
+    assert driver.wait_for_final_run(proposal).type == "COMPLETED"
 
     outcomes = [(d.gate, d.round, d.outcome, d.recorded_by) for d in ledger.decisions(proposal)]
     assert outcomes == [
         ("advice", 1, "support", REFERENCE),
+        ("database", 1, "planned", RKKP),
         ("steering", 1, "approve", STEERING),
         ("approval", 1, "approve", DIRECTOR),
         ("appointments", 1, "appointed", SECRETARIAT),
@@ -79,6 +80,7 @@ def test_whole_lifecycle_to_established(driver):
         assert hashlib.sha256(Path(d.path).read_bytes()).hexdigest() == d.sha256
 
     # The mails as delivered by real SMTP to the session's sink: one file per recipient.
+    driver.wait_for_mail(proposal)
     _assert_mails(driver.stack.home / "mail", proposal, form)
 
     # The status JSON contract.
@@ -141,13 +143,13 @@ def test_flawed_form_is_revised_then_steering_defers_revises_and_rejects(driver)
     driver.wait_for_gate(proposal, "advice")
     assert ledger.get_proposal(proposal).form["topic"]["target_group"]["primary_sector"] is True
 
-    driver.resume(proposal, "advice", decision("advice", REFERENCE, recommendation="support_with_changes"))
+    driver.hearing(proposal, recommendation="support_with_changes")
     driver.resume(proposal, "steering", decision("steering", STEERING, decision="defer"), round=1)
     driver.resume(proposal, "steering", decision("steering", STEERING, decision="revise"), round=2)
     driver.resume(proposal, "revision", fixed_form() | {"recorded_by": SECRETARIAT}, round=2)
     driver.resume(proposal, "steering", decision("steering", STEERING, decision="reject"), round=3)
     driver.wait_for_stage(proposal, "rejected")
-    assert driver.wait_for_final_run(proposal).is_completed()
+    assert driver.wait_for_final_run(proposal).type == "COMPLETED"
 
     steering = [(d.round, d.outcome) for d in ledger.decisions(proposal) if d.gate == "steering"]
     assert steering == [(1, "defer"), (2, "revise"), (3, "reject")]
@@ -160,7 +162,7 @@ def test_flawed_form_is_revised_then_steering_defers_revises_and_rejects(driver)
 
 def test_directors_reject(driver):
     proposal = driver.propose(example_form() | {"title": "PTSD"})
-    driver.resume(proposal, "advice", decision("advice", REFERENCE))
+    driver.hearing(proposal)
     driver.resume(proposal, "steering", decision("steering", STEERING))
     driver.resume(proposal, "approval", decision("approval", DIRECTOR, decision="reject"))
     driver.wait_for_stage(proposal, "rejected")
@@ -205,7 +207,7 @@ def test_refused_and_invalid_answers_leave_the_gate_pending(driver):
     assert code == 1 and "not waiting at 'steering'" in err
 
     # The flow run never failed; a valid answer moves on.
-    driver.resume(proposal, "advice", decision("advice", REFERENCE))
+    driver.hearing(proposal)
     driver.wait_for_gate(proposal, "steering")
     assert [g.gate for g in open_gates(proposal)] == ["steering"]
     _assert_exactly_once(proposal)
@@ -214,7 +216,7 @@ def test_refused_and_invalid_answers_leave_the_gate_pending(driver):
 def test_incomplete_appointments_are_sent_back_for_correction(driver):
     form = example_form() | {"title": "Prædiagnostisk indsats"}
     proposal = driver.propose(form)
-    driver.resume(proposal, "advice", decision("advice", REFERENCE))
+    driver.hearing(proposal)
     driver.resume(proposal, "steering", decision("steering", STEERING))
     driver.resume(proposal, "approval", decision("approval", DIRECTOR))
     incomplete = appointments_input(form)
@@ -230,8 +232,8 @@ def test_incomplete_appointments_are_sent_back_for_correction(driver):
 
 
 def test_two_decisions_racing_for_one_gate_exactly_one_wins(driver):
-    from dmpg.decisions import submit_decision
     from core.errors import UserError
+    from dmpg.decisions import record_decision
     from models import ledger
 
     proposal = driver.propose(example_form() | {"title": "Hurtig opstart i børne- og ungdomspsykiatrien"})
@@ -243,7 +245,7 @@ def test_two_decisions_racing_for_one_gate_exactly_one_wins(driver):
         payload = decision("advice", REFERENCE, recommendation=recommendation)
         barrier.wait()
         try:
-            submit_decision(proposal, "advice", payload, REFERENCE)
+            record_decision(proposal, "advice", payload)
             results.append("accepted")
         except UserError as exc:
             results.append(str(exc))
@@ -254,7 +256,8 @@ def test_two_decisions_racing_for_one_gate_exactly_one_wins(driver):
     for t in threads:
         t.join()
     assert sorted(results)[0] == "accepted", results
-    assert "was recorded first" in sorted(results)[1] or "not waiting at 'advice'" in sorted(results)[1], results
+    assert "was recorded first" in sorted(results)[1], results
+    driver.resume(proposal, "database", decision("database", RKKP))
     driver.wait_for_gate(proposal, "steering")
     assert len([d for d in ledger.decisions(proposal) if d.gate == "advice"]) == 1
 
@@ -271,23 +274,57 @@ def test_pending_lists_waiting_proposals_with_the_contract_fields(driver):
 
 
 def test_a_gate_that_expires_is_recorded_once_and_no_longer_pending(driver):
+    from prefect import get_client
     from prefect.states import Failed
 
     from dmpg.gates_open import open_gates
-    from dmpg.prefect_api import prefect_client
     from tasks.notify import record_expired_gates
 
     proposal = driver.propose(example_form() | {"title": "Spiseforstyrrelser hos børn"})
     gate = driver.wait_for_gate(proposal, "advice")
     # What Prefect's pause-expiry service does when DMPG_GATE_TIMEOUT_DAYS have passed.
-    with prefect_client() as client:
+    with get_client(sync_client=True) as client:
         client.set_flow_run_state(gate.flow_run_id, Failed(message="The flow was paused and never resumed."),
                                   force=True)
 
-    assert f"{proposal}:advice:1" in record_expired_gates.fn()
+    assert {f"{proposal}:advice:1", f"{proposal}:database:1"} <= set(record_expired_gates.fn())
     assert record_expired_gates.fn() == []  # once
     expired = [e for e in _events(proposal) if e.kind == "gate_expired"]
-    assert len(expired) == 1 and expired[0].detail["message"] == "The flow was paused and never resumed."
+    assert len(expired) == 2 and {e.detail["message"] for e in expired} == {"The flow was paused and never resumed."}
     assert open_gates(proposal) == []
     code, out, _ = driver.cli("pending", "--json")
     assert proposal not in out
+
+
+def test_rkkp_may_answer_before_the_reference_group_and_the_memo_shows_both(driver):
+    """The hearing asks both at once: RKKP's statement recorded from the command line while the run
+    waits for the reference group is taken up without another suspension."""
+    from tests.documents.conftest import docx_text
+    from models import ledger
+
+    proposal = driver.propose(example_form() | {"title": "Angst og OCD hos unge"})
+    driver.wait_for_gate(proposal, "advice")
+    code, out, _ = driver.cli("pending", "--json")
+    assert {r["gate"] for r in json.loads(out) if r["proposal"] == proposal} == {"advice", "database"}
+
+    statement = driver.tmp_path / "database.yaml"
+    statement.write_text(yaml.safe_dump(decision("database", RKKP)), encoding="utf-8")
+    code, out, err = driver.cli("decide", proposal, "database", "--input", str(statement), "--by", RKKP)
+    assert code == 0, err
+    assert "takes it up when it reaches this gate" in out
+    recorded = ledger.decision(proposal, "database", 1)
+    assert (recorded.recorded_by, recorded.channel, recorded.identity) == (RKKP, "cli", "secretariat")
+
+    driver.resume(proposal, "advice", decision("advice", REFERENCE))
+    driver.wait_for_gate(proposal, "steering")
+    memo = next(d for d in ledger.documents(proposal) if d.kind == "steering_memo")
+    text = docx_text(memo.path)
+    assert "RKKP's udtalelse om den kliniske kvalitetsdatabase" in text
+    assert "Database planlagt" in text and "indikatorer & mål <udvikles> sammen med gruppen" in text
+    assert "1. september 2027" in text
+    opened = [e.detail["key"] for e in _events(proposal) if e.kind == "gate_opened" and e.gate == "database"]
+    assert opened == ["database-r1-a1"]  # asked once, never suspended at
+    code, out, _ = driver.cli("status", proposal, "--json")
+    events = json.loads(out)["events"]
+    assert any(e["kind"] == "decision_recorded" and e["gate"] == "database" and e["channel"] == "cli" for e in events)
+    _assert_exactly_once(proposal)

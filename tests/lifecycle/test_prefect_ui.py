@@ -82,7 +82,7 @@ def test_a_waiting_proposal_is_decided_in_the_prefect_ui(driver, browser_page, t
     assert "'recorded_by' is a required property" in dialog.inner_text()
     assert ledger.get_proposal(proposal).stage == "reference_group"
 
-    # Filled in and submitted: the proposal moves on to the steering group.
+    # Filled in and submitted: the proposal moves on to RKKP's statement, then the steering group.
     dialog.locator(".p-select button").first.press("ArrowDown")
     page.locator(".p-select-option__text", has_text="support_with_changes").click()
     areas = dialog.locator("textarea")
@@ -93,7 +93,7 @@ def test_a_waiting_proposal_is_decided_in_the_prefect_ui(driver, browser_page, t
     page.get_by_role("button", name="Apply").click()
     dialog.get_by_role("button", name="Submit").click()
 
-    driver.wait_for_gate(proposal, "steering")
+    driver.wait_for_gate(proposal, "database")
     advice = next(d for d in ledger.decisions(proposal) if d.gate == "advice")
     assert advice.outcome == "support_with_changes" and advice.recorded_by == REFERENCE
     assert advice.payload["summary"] == "Følgegruppen støtter & ønsker <børn og unge> med."

@@ -57,6 +57,7 @@ ROSTER = {
     "director_circle": [
         {"name": "Psykiatridirektør, Region Nordjylland", "email": "direktoer.nordjylland@example.dk"},
     ],
+    "rkkp": [{"name": "RKKP, databaseenheden", "email": "rkkp.databaser@example.dk"}],
     "organisations": {
         code: {"name": name, "email": f"{code.lower()}@example.dk"}
         for code, name in {

@@ -1,5 +1,5 @@
-"""A runner killed (SIGKILL) in the middle of sending a step's mails, then the step replayed, as a
-resumed flow run does: every recipient still gets exactly one message."""
+"""A deliverer killed (SIGKILL) in the middle of sending a step's mails, then the step replayed, as a
+resumed flow run does, and delivery taken up again: every recipient still gets exactly one message."""
 
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ import sys
 import textwrap
 from datetime import datetime, timedelta, timezone
 
-from dmpg.mail.outbox import deliver_pending, list_notifications, notify
+from dmpg.mail.outbox import deliver_pending, enqueue, list_notifications
 from tests.mail.conftest import PROJECT, read_eml
 
 PEOPLE = [{"name": f"Medlem {i} Ærøskøbing", "email": f"medlem{i}@example.dk", "role": "member"} for i in range(12)]
 CONTEXT = {"title": "Angst og OCD", "url": "http://127.0.0.1:4200/runs/flow-run/x"}
 
-# The child runs the step; on its 6th send it is killed before it reaches the server (rows 1-5 sent,
-# row 6 claimed, rows 7-12 written but pending) - a real SIGKILL, no clean-up code runs.
+# The child delivers the step's mails; on its 6th send it is killed before it reaches the server (rows
+# 1-5 sent, row 6 claimed, rows 7-12 still pending) - a real SIGKILL, no clean-up code runs.
 CHILD = textwrap.dedent(
     """
     import os, signal, sys
@@ -31,13 +31,14 @@ CHILD = textwrap.dedent(
             os.kill(os.getpid(), signal.SIGKILL)
         return real_send(row)
     outbox._send = dying_send
-    outbox.notify(sys.argv[1], "hearing", 1, {people}, {context})
+    outbox.deliver_pending()
     """
 )
 
 
 def test_killed_mid_step_then_replayed_sends_each_mail_exactly_once(sink, proposal):
-    code = CHILD.format(people=repr(PEOPLE), context=repr(CONTEXT))
+    enqueue(proposal, "hearing", 1, PEOPLE, CONTEXT | {"gate": "advice"})  # the step
+    code = CHILD.format()
     child = subprocess.run([sys.executable, "-c", code, proposal], cwd=PROJECT, env=os.environ.copy(),
                            capture_output=True, text=True, timeout=120)
     assert child.returncode == -signal.SIGKILL, child.stderr
@@ -45,7 +46,7 @@ def test_killed_mid_step_then_replayed_sends_each_mail_exactly_once(sink, propos
     statuses = [n.status for n in list_notifications()]
     assert statuses.count("sent") == 5 and statuses.count("sending") == 1 and statuses.count("pending") == 6
 
-    notify(proposal, "hearing", 1, PEOPLE, CONTEXT)  # the resumed run replays the step
+    enqueue(proposal, "hearing", 1, PEOPLE, CONTEXT | {"gate": "advice"})  # the resumed run replays the step
     lease_over = datetime.now(timezone.utc) + timedelta(minutes=10)
     deliver_pending(now=lease_over)  # the next scheduled delivery after the dead runner's lease
 

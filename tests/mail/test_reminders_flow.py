@@ -1,8 +1,10 @@
-"""The dmpg-reminders flow on the real local stack (Prefect server + mail sink): it sends what an
-outage held back and reminds whoever a gate has waited on too long, and a second run sends nothing new."""
+"""The dmpg-reminders flow on the real local stack (Prefect server, outbox deliverer, mail sink): it
+reminds whoever a gate has waited on too long, a second run sends nothing new, and what was queued
+is delivered (by the flow's own delivery or the deliverer, whichever comes first: never both)."""
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -32,10 +34,13 @@ def test_reminders_flow_delivers_the_backlog_and_reminds_once(local_stack, examp
     enqueue(pid, "receipt", 1, [{"name": "Indstiller", "email": "forslag.angst@example.dk"}], {"title": form.title})
 
     first = send_reminders()
-    assert first["backlog_sent"] >= 1 and first["reminders_queued"] >= 1
+    assert first["reminders_queued"] >= 1
     second = send_reminders()
     assert second["reminders_queued"] == first["reminders_queued"]  # the same keys: nothing new is sent
 
+    deadline = time.monotonic() + 30
+    while any(n.status != "sent" for n in list_notifications(pid)) and time.monotonic() < deadline:
+        time.sleep(0.2)
     mine = [n for n in list_notifications(pid)]
     assert {(n.kind, n.recipient, n.status) for n in mine} == {
         ("receipt", "forslag.angst@example.dk", "sent"), ("reminder", "styregruppe.rkkp@example.dk", "sent")}

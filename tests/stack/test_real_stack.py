@@ -105,7 +105,7 @@ SEEN: dict = {}
 
 def test_session_stack_points_this_process_at_itself(local_stack):
     from core.settings import get_settings
-    from dmpg.stack import api_url
+    from dmpg.prefect_api import api_url
 
     SEEN["stack"] = local_stack
     assert api_healthy(local_stack.api_url)

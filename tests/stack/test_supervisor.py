@@ -15,7 +15,8 @@ import pytest
 
 from dmpg.cli import main
 from core.settings import Settings
-from dmpg.stack import Child, LocalStack, StackError, api_url
+from dmpg.prefect_api import api_url
+from dmpg.stack import Child, LocalStack, StackError
 from dmpg.stack_net import free_port, port_free, tcp_answers
 from dmpg.stack_procs import pid_alive
 

@@ -1,0 +1,42 @@
+"""The two side effects every lifecycle step has, each exactly once: a Word document rendered and
+recorded, and a mail queued in the outbox (one message per recipient).
+
+Both are keyed in the ledger (document: proposal, kind, round, recipient; mail: proposal, kind,
+scope, round, recipient), so a step that runs again — a resumed flow re-executes from the top, a
+task is retried — finds what it did and does nothing twice. Delivery is the outbox's job: a mail is
+queued here and sent by the outbox deliverer, never inside the step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from core.settings import get_settings
+from models import ledger
+
+
+def document(proposal_id: str, kind: str, round: int = 1, recipient: str = "") -> str:  # noqa: A002
+    """Render document ``kind`` once (the ledger remembers it); its path."""
+    from dmpg.documents.produce import produce_document
+
+    return str(produce_document(proposal_id, kind, round=round, recipient=recipient).path)
+
+
+def latest_document(proposal_id: str, kind: str) -> str | None:
+    """The path of the newest document of ``kind`` (any round), or None."""
+    rows = [d for d in ledger.documents(proposal_id) if d.kind == kind]
+    return max(rows, key=lambda d: (d.round, d.version)).path if rows else None
+
+
+def mail(proposal_id: str, kind: str, round: int, recipients: Iterable[Any], *,  # noqa: A002
+         context: Mapping[str, Any], attachments: Iterable[str] = (), scope: str | None = None) -> None:
+    """Queue ``kind`` for each recipient once, with the proposal's title and link added to ``context``."""
+    from dmpg.mail.outbox import enqueue
+
+    proposal = ledger.get_proposal(proposal_id)
+    base: dict[str, Any] = {"title": proposal.title, "round": round}
+    if proposal.flow_run_id:
+        base["url"] = get_settings().flow_run_url(proposal.flow_run_id)
+    enqueue(proposal_id, kind, round, list(recipients), {**base, **context}, [a for a in attachments if a],
+            scope=scope)

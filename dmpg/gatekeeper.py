@@ -1,0 +1,196 @@
+"""The ledger side of every gate: opening it, and taking an answer to it — for every channel alike.
+
+An answer reaches a gate through one of three channels (DESIGN.md "Who decided, and how"): the
+Prefect UI's Resume form (the flow takes it after the resume), the command line, or a decision
+page. All of them go through :func:`take_answer`: one set of rules (``forms.gates.judge``), one
+refusal writer, one key scheme (:func:`answer_key`). The ledger is where a decision happens: the
+first decision recorded for a gate round stands, and the flow (resumed, or reaching the gate later)
+takes the decision it finds there. Prefect's resume only wakes the flow.
+
+Plain Python, no Prefect: the flow calls these through ``tasks.lifecycle``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from dmpg import effects
+from dmpg.mail.recipients import gate_recipients, recipients_for
+from forms.gates import Gate, gate as gate_named, judge, waiting_on
+from models import ledger
+from models.vocabulary import EventKind
+
+
+def gate_key(gate: str, round: int, attempt: int) -> str:  # noqa: A002
+    """The suspension key of a gate's attempt: ``steering-r2-a1``. The round changes when a gate is
+    held again (defer, revise); the attempt when an answer was refused and the gate waits again."""
+    return f"{gate}-r{round}-a{attempt}"
+
+
+def answer_key(proposal_id: str, gate: str, round: int, ref: str) -> str:  # noqa: A002
+    """The audit key of one answer: ``ref`` is ``a<attempt>`` for an answer the flow took from Prefect,
+    or the channel's own unique reference (``cli-…``, ``link-…``) for one recorded outside the flow."""
+    return f"{proposal_id}:answer:{gate}:r{round}:{ref}"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What became of an answer. ``accepted``: the gate round is decided and ``decision`` is the
+    decision in force (this answer's, or — ``superseded`` — one recorded before it). Refused:
+    ``refusal`` (``invalid``, ``not_allowed``, ``incomplete``) and ``reason``, and nothing decided."""
+
+    accepted: bool
+    decision: dict[str, Any] | None = None
+    outcome: str | None = None
+    superseded: bool = False
+    refusal: str | None = None
+    reason: str = ""
+    problems: list[list[str]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Answer:
+        return cls(**data)
+
+
+# --- who, and what is open ------------------------------------------------------------------------
+
+
+def proposers(proposal_id: str) -> list[str]:
+    """The e-mails of the proposers named on the proposal's current form."""
+    form = ledger.get_proposal(proposal_id).form
+    return [str(p["email"]) for p in form.get("proposers") or [] if p.get("email")]
+
+
+def gate_waiting_on(proposal_id: str, gate: str) -> list[str]:
+    """Who ``gate`` waits on for this proposal, from the roster in force."""
+    return waiting_on(gate_named(gate), ledger.roster(), proposers(proposal_id))
+
+
+def next_attempt(proposal_id: str, gate: str, round: int) -> int:  # noqa: A002
+    """The attempt the flow waits at: one after the last of its own attempts that was refused."""
+    refused = [e.detail.get("attempt") for e in ledger.events(proposal_id)
+               if e.gate == gate and e.round == round
+               and e.kind in (EventKind.INPUT_REFUSED, EventKind.INPUT_INVALID)]
+    return max([a for a in refused if isinstance(a, int)], default=0) + 1
+
+
+# --- opening a gate --------------------------------------------------------------------------------
+
+
+def open_gate(proposal_id: str, gate: str, round: int, attempt: int, key: str) -> str:  # noqa: A002
+    """Open round ``round`` of ``gate`` (attempt 1) or re-open it after a refused answer: the stage,
+    the gate's documents and its mail to whoever it waits on (first attempt only), and the
+    ``gate_opened`` event. Returns the Danish description shown above the Resume form."""
+    from dmpg import narrative
+
+    g = gate_named(gate)
+    ledger.set_stage(proposal_id, g.stage, key=f"{proposal_id}:stage:{g.stage}:{round}")  # the hearing's two gates: one stage
+    people = gate_waiting_on(proposal_id, gate)
+    if attempt == 1:
+        attachments = [effects.document(proposal_id, kind, round) for kind in g.opening_documents]
+        if g.attach_proposal:
+            attachments.append(effects.latest_document(proposal_id, "proposal"))
+        if g.opening_mail:
+            recipients = gate_recipients(g, ledger.current_form(proposal_id), ledger.roster())
+            effects.mail(proposal_id, g.opening_mail, round, recipients, attachments=attachments,
+                         context={"gate": gate, **_opening_context(proposal_id, g)})
+    ledger.record_event(
+        proposal_id, key=f"{proposal_id}:{EventKind.GATE_OPENED}:{key}", kind=EventKind.GATE_OPENED,
+        stage=g.stage, gate=gate, round=round, detail={"key": key, "attempt": attempt, "waiting_on": people},
+    )
+    return narrative.gate_description(proposal_id, gate, round)
+
+
+def _opening_context(proposal_id: str, g: Gate) -> dict[str, Any]:
+    """What only a revision request says: the blocking findings, or the steering group's reasons."""
+    if g.name != "revision":
+        return {}
+    context: dict[str, Any] = {"findings": [f.to_dict() for f in ledger.recorded_findings(proposal_id)]}
+    sent_back = [d for d in ledger.decisions(proposal_id) if d.gate == "steering" and d.outcome == "revise"]
+    if sent_back:
+        context["rationale"] = sent_back[-1].payload.get("rationale", "")
+    return context
+
+
+def announce_decision(proposal_id: str, gate: str, round: int) -> None:  # noqa: A002
+    """The gate's decision document (e.g. the beslutningsreferat) and the decision mail to the
+    proposers and the secretariat."""
+    g = gate_named(gate)
+    decided = ledger.decision(proposal_id, gate, round)
+    attachments = [effects.document(proposal_id, g.decision_document, round)] if g.decision_document else []
+    recipients = recipients_for("decision", form=ledger.current_form(proposal_id), roster=ledger.roster())
+    effects.mail(proposal_id, "decision", round, recipients, attachments=attachments, scope=gate,
+                 context={"gate": gate, "outcome": decided.outcome, "decision": decided.payload})
+
+
+# --- taking an answer -----------------------------------------------------------------------------
+
+
+def take_answer(proposal_id: str, gate: str, round: int, payload: dict[str, Any], *,  # noqa: A002
+                ref: str, channel: str, identity: str = "secretariat",
+                detail: dict[str, Any] | None = None) -> Answer:
+    """Judge ``payload`` as an answer to ``gate`` round ``round`` and write the verdict, once per ``ref``.
+
+    - Replaying a ``ref`` already judged gives the same answer without writing anything.
+    - When the round is decided already, the decision in force is returned (``superseded`` when this
+      payload is a different answer: it is audited as refused, and nothing changes).
+    - A refused answer is written to the audit trail (``input_invalid`` or ``input_refused``).
+    - An accepted one becomes the round's decision, with its channel and how the person was
+      established, plus a ``decision_recorded`` event.
+    """
+    g = gate_named(gate)
+    key = answer_key(proposal_id, gate, round, ref)
+    attempt = int(ref[1:]) if ref[:1] == "a" and ref[1:].isdigit() else None
+    earlier = ledger.event(proposal_id, key)
+    decided = ledger.decision(proposal_id, gate, round)
+    if earlier is not None and earlier.kind != EventKind.DECISION_RECORDED:
+        return _replayed_refusal(earlier)
+    if decided is not None:
+        if earlier is None and not _same_answer(g, payload, decided.payload):
+            _refuse(proposal_id, g, round, key, attempt, str(payload.get("recorded_by") or ""), channel,
+                    "not_allowed", "en anden beslutning var allerede registreret for denne runde")
+        return Answer(True, decided.payload, decided.outcome, superseded=not _same_answer(g, payload, decided.payload))
+
+    verdict = judge(g, payload, roster=ledger.roster(), proposers=proposers(proposal_id))
+    if not verdict.accepted:
+        problems = [list(p) for p in verdict.problems]
+        extra = {"problems": problems} if problems else {"findings": [f.to_dict() for f in verdict.findings]}
+        _refuse(proposal_id, g, round, key, attempt, verdict.by, channel, verdict.refusal, verdict.reason, extra)
+        return Answer(False, refusal=verdict.refusal, reason=verdict.reason, problems=problems)
+
+    row, created = ledger.record_decision(proposal_id, gate, round, verdict.outcome, verdict.data, verdict.by,
+                                          channel=channel, identity=identity, detail=detail)
+    if created:
+        ledger.record_event(
+            proposal_id, key=key, kind=EventKind.DECISION_RECORDED, gate=gate, round=round, by=verdict.by,
+            detail={"outcome": verdict.outcome, "channel": channel, "identity": identity,
+                    **({"attempt": attempt} if attempt else {})},
+        )
+    return Answer(True, row.payload, row.outcome, superseded=not created)
+
+
+def _same_answer(g: Gate, payload: dict[str, Any], decided: dict[str, Any]) -> bool:
+    """Whether ``payload`` is the decided answer itself (the flow woken with the input a channel recorded)."""
+    try:
+        return g.input.model_validate(dict(payload)).model_dump(mode="json") == decided
+    except Exception:  # noqa: BLE001 - an invalid payload is certainly not the decided one
+        return False
+
+
+def _refuse(proposal_id: str, g: Gate, round: int, key: str, attempt: int | None, by: str,  # noqa: A002
+            channel: str, refusal: str | None, reason: str, extra: dict[str, Any] | None = None) -> None:
+    kind = EventKind.INPUT_REFUSED if refusal == "not_allowed" else EventKind.INPUT_INVALID
+    ledger.record_event(
+        proposal_id, key=key, kind=kind, gate=g.name, round=round, by=by or None,
+        detail={"reason": reason, "refusal": refusal, "channel": channel,
+                **({"attempt": attempt} if attempt else {}), **(extra or {})},
+    )
+
+
+def _replayed_refusal(event) -> Answer:
+    return Answer(False, refusal=event.detail.get("refusal"), reason=event.detail.get("reason", ""),
+                  problems=event.detail.get("problems", []))

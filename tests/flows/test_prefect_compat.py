@@ -1,0 +1,25 @@
+"""The one Prefect internal we lean on (the runner's warm start) and the deployments, declared once."""
+
+from __future__ import annotations
+
+
+def test_the_warm_start_assumption_holds_for_the_installed_prefect():
+    import prefect
+
+    from flows.prefect_compat import check
+
+    problems = check()
+    assert not problems, (
+        f"Prefect {prefect.__version__}: the warm start's assumption no longer holds ({'; '.join(problems)}). "
+        "The runner falls back to Prefect's default (slower resumes); revisit flows/prefect_compat.py."
+    )
+
+
+def test_the_local_runner_serves_exactly_the_deployments_of_prefect_yaml():
+    from flows.serve import deployments
+
+    declared = {d.name: d for d in deployments()}
+    assert set(declared) == {"dmpg-proposal", "dmpg-reminders"}
+    assert declared["dmpg-proposal"].load_flow().name == "dmpg-proposal"
+    assert declared["dmpg-reminders"].load_flow().name == "dmpg-reminders"
+    assert declared["dmpg-reminders"].crons == (("0 7 * * *", "Europe/Copenhagen"),)
