@@ -26,6 +26,7 @@ deleted at the end anyway, and this keeps a test session's hundreds of small tra
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pwd
 import re
@@ -138,7 +139,6 @@ class PostgresCluster:
         self._account = account
         self._superuser_password = secrets.token_urlsafe(18)
         self._app_password = secrets.token_urlsafe(18)
-        self._running = False
 
     # ---- lifecycle -------------------------------------------------------------------------------
 
@@ -165,7 +165,8 @@ class PostgresCluster:
             cluster._start()
             cluster._create_app_role()
         except BaseException:
-            cluster.stop()
+            with contextlib.suppress(RuntimeError):  # the first failure is the one to report
+                cluster.stop()
             raise
         return cluster
 
@@ -237,15 +238,15 @@ class PostgresCluster:
                 if attempt == 2 or "already in use" not in self._log_tail():
                     raise
                 continue
-            self._running = True
             return
 
     def stop(self) -> None:
         """Stop the server (open connections are ended) and delete the cluster's directory."""
         try:
-            if self._running:
+            # postmaster.pid exists from the server's start until it has stopped (also when a start
+            # timed out half-way): never delete the files under a running server.
+            if (self.data / "postmaster.pid").exists():
                 self._run_server_program(["pg_ctl", "stop", "--pgdata", str(self.data), "--mode", "fast", "--wait"])
-                self._running = False
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
 
