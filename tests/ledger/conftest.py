@@ -5,8 +5,12 @@ cluster (production). A test about one backend only says so with ``ledger_helper
 from __future__ import annotations
 
 import itertools
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from support.postgres import Database, PostgresCluster
 
 _database_numbers = itertools.count(1)
 
@@ -15,17 +19,17 @@ class PostgresLedgers:
     """Ledger databases in the session's PostgreSQL cluster for one test: ``create()`` a new empty
     one, ``use(db)`` to point ``DMPG_DATABASE_URL`` at it (also for the test's child processes)."""
 
-    def __init__(self, cluster, monkeypatch) -> None:  # noqa: ANN001 - a PostgresCluster, pytest's monkeypatch
+    def __init__(self, cluster: PostgresCluster, monkeypatch: pytest.MonkeyPatch) -> None:
         self.cluster = cluster
         self._monkeypatch = monkeypatch
-        self._created = []
+        self._created: list[Database] = []
 
-    def create(self):  # noqa: ANN201 - support.postgres.Database
+    def create(self) -> Database:
         db = self.cluster.create_database(f"ledger_{next(_database_numbers)}")
         self._created.append(db)
         return db
 
-    def use(self, db) -> str:  # noqa: ANN001
+    def use(self, db: Database) -> str:
         from core.settings import get_settings
         from models.db import dispose_engines
 
