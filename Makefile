@@ -16,13 +16,23 @@ $(STAMP): requirements.lock pyproject.toml
 	uv pip install --quiet --python $(PY) --no-deps -e .
 	@touch $(STAMP)
 
-# Debian packages for the browser test (chromium) and document previews (LibreOffice).
-# Never downloads a browser of its own: Playwright drives Debian's /usr/bin/chromium.
+# Debian packages the tests need, installed with apt-get when missing (as root or with sudo):
+# chromium for the browser test (Playwright drives Debian's /usr/bin/chromium; no browser is
+# downloaded), and PostgreSQL for the production database path (a throwaway cluster per test run;
+# pg_trgm is in postgresql-contrib). Debian keeps initdb/pg_ctl in /usr/lib/postgresql/<ver>/bin.
+# Where nothing can be installed, the tests that need a missing part skip with the reason (under
+# CI=true the PostgreSQL tests fail instead).
 system-deps:
-	@if [ ! -x /usr/bin/chromium ]; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  elif command -v sudo >/dev/null 2>&1; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "chromium not installable here (not root, no sudo): the browser test will be skipped"; fi; \
+	@pkgs=; \
+	[ -x /usr/bin/chromium ] || pkgs="$$pkgs chromium"; \
+	if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 && ! { command -v initdb && command -v pg_ctl; } >/dev/null 2>&1; then \
+	  pkgs="$$pkgs postgresql postgresql-contrib"; \
+	fi; \
+	if [ -n "$$pkgs" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null 2>&1; then SUDO=sudo; \
+	  else echo "not installable here (not root, no sudo):$$pkgs; the tests that need them will be skipped"; exit 0; fi; \
+	  echo "installing Debian packages:$$pkgs"; \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq$$pkgs >/dev/null; \
 	fi
 
 # `make demo DEMO_ARGS=--keep-running` leaves the stack up to browse the Prefect UI.

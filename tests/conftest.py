@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -35,12 +36,40 @@ def examples() -> Path:
     return EXAMPLES
 
 
+# ---- PostgreSQL (session) ----
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no"}
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A throwaway PostgreSQL cluster for this test session (``support.postgres.PostgresCluster``:
+    ``create_database(name, extensions=())``, ``drop_database``, ``dump``, ``restore``), started on
+    first use, stopped and deleted at the end. Where PostgreSQL cannot run, the tests that need it
+    skip with the reason; under CI they fail with it instead, so the production database path is
+    never dropped from a CI run without anyone noticing."""
+    from support.postgres import PostgresCluster, PostgresUnavailable
+
+    try:
+        cluster = PostgresCluster.create()
+    except PostgresUnavailable as exc:
+        reason = str(exc)
+    else:
+        with cluster:
+            yield cluster
+        return
+    if _in_ci():
+        pytest.fail(f"PostgreSQL is required under CI: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
 # ---- local stack (session) ----
 # One real local stack (Prefect server + UI, flow runner, mail sink) for the whole test run, started
 # on first use by a test marked `@pytest.mark.prefect` that asks for `local_stack`. While it runs, the
 # process environment points at it (DMPG_HOME, ports, PREFECT_API_URL, PREFECT_HOME ...); every other
 # test sees the environment as it was before (see `_hide_local_stack_env`).
-import os  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 
 _STACK_SAVED_ENV: dict[str, str | None] | None = None  # the environment before the session stack

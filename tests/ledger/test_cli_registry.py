@@ -1,4 +1,4 @@
-"""`dmpg registry` through the real CLI entry point, on a fresh home."""
+"""`dmpg registry` through the real CLI entry point, on a fresh home (and a fresh ledger of each backend)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 from dmpg.cli import main
 
 
-def test_registry_json_lists_the_seven_groups(dmpg_home, capsys):
+def test_registry_json_lists_the_seven_groups(ledger_url, capsys):
     assert main(["registry", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert [r["name"] for r in rows] == [
@@ -31,7 +31,7 @@ def test_registry_table_is_danish_and_readable(dmpg_home, capsys):
     assert "7 etablerede DMPG'er." in out
 
 
-def test_a_group_established_by_a_proposal_shows_its_proposal(dmpg_home, capsys):
+def test_a_group_established_by_a_proposal_shows_its_proposal(ledger_url, capsys):
     from datetime import date
 
     from forms.proposal import ProposalForm

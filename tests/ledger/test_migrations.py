@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import inspect, text
 
-from ledger_helpers import run_python as _python
+from ledger_helpers import run_python as _python, sqlite_only
 
 LEDGER_TABLES = {
     "proposals", "stage_events", "decisions", "documents", "notifications",
@@ -30,7 +30,7 @@ def test_new_empty_database_upgrades_to_head(dmpg_home):
     assert LEDGER_TABLES <= _tables(engine)
 
 
-def test_database_at_0001_upgrades_to_head_and_gets_the_seed(dmpg_home):
+def test_database_at_0001_upgrades_to_head_and_gets_the_seed(ledger_url):
     from models.db import HEAD, current_revision, ensure_schema, get_engine, upgrade
 
     engine = get_engine()
@@ -110,7 +110,7 @@ def test_a_ledger_from_a_newer_dmpg_is_refused_clearly(ledger):
         ensure_schema()
 
 
-def test_processes_starting_at_once_on_a_new_ledger_all_succeed(dmpg_home):
+def test_processes_starting_at_once_on_a_new_ledger_all_succeed(ledger_url, dmpg_home):
     """The CLI, the runner and flow-run processes may all be the first to touch a fresh home."""
     from models.ledger import list_registry
 
@@ -121,6 +121,7 @@ def test_processes_starting_at_once_on_a_new_ledger_all_succeed(dmpg_home):
     assert len(list_registry()) == 7
 
 
+@sqlite_only
 def test_a_ledger_at_head_is_checked_without_alembic_or_sqlalchemy(ledger, dmpg_home):
     """What keeps `dmpg check` fast: at head, ensure_schema is one stdlib sqlite3 query."""
     code = (

@@ -64,7 +64,7 @@ def test_concurrent_proposals_get_distinct_ids(ledger, form):
 
 
 def test_concurrent_proposals_from_several_processes_get_distinct_ids(ledger, dmpg_home):
-    """The CLI and flow-run processes write the same SQLite ledger at the same time."""
+    """The CLI and flow-run processes write the same ledger at the same time."""
     from ledger_helpers import run_python
 
     code = (
