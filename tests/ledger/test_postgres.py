@@ -22,7 +22,7 @@ def _snapshot(pid: str) -> dict:
         "decisions": [(d.gate, d.round, d.outcome, d.payload, d.recorded_by) for d in repo.decisions(pid)],
         "documents": [(d.kind, d.version, d.path, d.sha256) for d in repo.documents(pid, latest_only=False)],
         "registry": [(g.name, g.icd_codes, g.proposal_id) for g in repo.registry_groups()],
-        "organisations": repo.organisation("DPS").model_dump(),
+        "roster": repo.roster().model_dump(),
     }
 
 
@@ -35,7 +35,7 @@ def test_a_pg_dump_of_the_ledger_restores_into_an_empty_database(postgres_ledger
     repo.record_decision(pid, "advice", 1, "support", {"meeting_date": date(2026, 5, 1)}, "a@x.dk")
     repo.record_document(pid, "kvittering", 1, "", "/d/kvittering.docx", "a" * 64)
     repo.add_registry_group("Angst og OCD", ["F40", "F41", "F42"], date(2027, 3, 1), proposal_id=pid)
-    repo.load_roster_into_ledger()
+    repo.roster()
     before = _snapshot(pid)
 
     backup = postgres_ledgers.cluster.dump(source, tmp_path / "ledger.dump")
