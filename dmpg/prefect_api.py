@@ -139,6 +139,10 @@ class PrefectAPI:
         result = self._request("POST", f"/flow_runs/{flow_run_id}/resume", json={"run_input": run_input})
         return str(result.get("status", "")).upper()
 
+    def flow_runs(self, filters: dict[str, Any], limit: int = 200) -> list[dict[str, Any]]:
+        """Flow runs matching Prefect's filter body (``{"flow_runs": {...}, "deployments": {...}}``)."""
+        return self._request("POST", "/flow_runs/filter", json={**filters, "limit": limit})
+
     def deployment_id(self, name: str = LIFECYCLE_DEPLOYMENT) -> str:
         try:
             return self._request("GET", f"/deployments/name/{name}")["id"]

@@ -101,7 +101,8 @@ def local_stack(tmp_path_factory):
     while smtp_port == prefect_port:
         smtp_port = free_port()
     stack = LocalStack(Settings(home=home, prefect_port=prefect_port, smtp_port=smtp_port, smtp_host="127.0.0.1"))
-    env = stack.client_env()
+    # The scheduler service passes every 5 s instead of 60, so a test sees it schedule within the session.
+    env = {**stack.client_env(), "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "5"}
     saved = {key: os.environ.get(key) for key in [*env, "DMPG_DATABASE_URL"]}
     os.environ.update(env)
     os.environ.pop("DMPG_DATABASE_URL", None)  # the ledger lives under the session's DMPG_HOME

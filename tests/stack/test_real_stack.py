@@ -128,3 +128,22 @@ def test_unit_tests_do_not_see_the_session_stack(dmpg_home):
     assert get_settings().home == dmpg_home
     assert get_settings().prefect_port != int(stack.api_url.rsplit(":", 1)[1].split("/")[0])
     assert os.environ.get("PREFECT_API_URL") != stack.api_url
+
+
+def test_the_server_schedules_the_reminders_and_logs_no_traceback(local_stack):
+    """sqlalchemy 2.1 made Prefect 3.8.8's scheduler fail every minute, so no schedule ever fired:
+    the reminders deployment must get scheduled runs, and the server log stay free of tracebacks."""
+    import time
+
+    from dmpg.prefect_api import PrefectAPI
+
+    with PrefectAPI() as api:
+        deployment = api.deployment_id("dmpg-reminders/dmpg-reminders")
+        deadline, scheduled = time.monotonic() + 90, []
+        while not scheduled and time.monotonic() < deadline:
+            scheduled = api.flow_runs({"deployments": {"id": {"any_": [deployment]}},
+                                       "flow_runs": {"state": {"type": {"any_": ["SCHEDULED"]}}}}, limit=5)
+            time.sleep(1)
+    assert scheduled, "the Prefect scheduler never scheduled the dmpg-reminders deployment"
+    log = (local_stack.home / "run" / "server.log").read_text(encoding="utf-8", errors="replace")
+    assert "Traceback" not in log and "Can't evaluate bulk DML" not in log, log[-3000:]
