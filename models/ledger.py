@@ -31,6 +31,7 @@ from forms.findings import Finding
 from forms.vocabulary import BODIES, FINAL_STAGES, STAGES
 from models.tables import (
     Decision,
+    DecisionLink,
     Document,
     JournalEntry,
     LedgerMeta,
@@ -122,7 +123,7 @@ def delete_proposal(proposal_id: str, *, session: Session | None = None) -> bool
             return False
         if s.exec(select(RegistryGroup.id).where(RegistryGroup.proposal_id == proposal_id)).first() is not None:
             raise UserError(f"{proposal_id} established a group in the registry and cannot be deleted")
-        for table in (StageEvent, Decision, Document, Notification, JournalEntry):
+        for table in (StageEvent, Decision, Document, Notification, JournalEntry, DecisionLink):
             s.exec(delete(table).where(table.proposal_id == proposal_id))
         s.delete(proposal)
         s.flush()

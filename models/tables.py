@@ -195,3 +195,23 @@ class LedgerMeta(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=64)
     value: str
+
+
+class DecisionLink(SQLModel, table=True):
+    """A signed link that lets one person decide one thing from their mail (DESIGN.md "Who decided, and
+    how"): a gate round of a proposal (``purpose`` ``gate``) or the approval of a meeting's minutes
+    (``minutes``). The token in the mail is signed (``dmpg.links``) and names this row; the row makes it
+    single use (``used_at``) and lets it die with the gate (``expires_at``, or the round no longer open)."""
+
+    __tablename__ = "decision_links"
+
+    id: str = Field(primary_key=True, max_length=32)
+    purpose: str = Field(default="gate", max_length=16)
+    proposal_id: str | None = Field(default=None, foreign_key="proposals.id", index=True, max_length=32)
+    gate: str | None = Field(default=None, max_length=32)
+    round: int | None = None
+    meeting_id: str | None = Field(default=None, index=True, max_length=64)
+    recipient: str = Field(max_length=320)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
