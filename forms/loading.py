@@ -243,18 +243,23 @@ def _check_yaml_events(events: Iterator[Any], source: str) -> None:
     """Count depth and values on the parser's events, before anything is composed, and stop at the
     first excess: libyaml's composer recurses in C (a 60 kB file of '[' crashes the process), and an
     alias (``*name``) repeats its anchor's whole value (the 'billion laughs' pattern). A recursive
-    alias (a value containing itself) is refused too."""
+    alias (a value containing itself) is refused too. Only the first document is counted: the
+    loader refuses a second one."""
     import yaml
 
     values = 0  # scalars, keys and collections, each alias counting as the value it repeats
     open_collections: list[tuple[str | None, int]] = []  # (anchor, values before it) per open collection
     sizes: dict[str, int] = {}  # anchor -> how many values it stands for
+    aliased = False
     for event in events:
+        if isinstance(event, yaml.DocumentEndEvent):
+            return
         if isinstance(event, yaml.AliasEvent):
             if any(anchor == event.anchor for anchor, _ in open_collections):
                 raise InputError(source, [("", f"YAML error at {_mark(event.start_mark)}: the alias "
                                                f"*{event.anchor} is inside the value it repeats")])
             values += sizes.get(event.anchor, 1)  # an unknown anchor: the composer names it
+            aliased = True
         elif isinstance(event, yaml.ScalarEvent):
             values += 1
             if event.anchor:
@@ -269,7 +274,7 @@ def _check_yaml_events(events: Iterator[Any], source: str) -> None:
             if anchor:
                 sizes[anchor] = values - before + 1
         if values > MAX_VALUES:
-            how = " (counting each value an alias such as *name repeats)"
+            how = " (counting each value an alias such as *name repeats)" if aliased else ""
             raise InputError(source, [("", f"YAML error at {_mark(event.start_mark)}: {_too_many_values(how)}")])
 
 
