@@ -54,6 +54,8 @@ MAX_CELLS = 2_000
 MAX_SPAN = 63  # columns one cell may span: Word's own limit of columns in a table
 MAX_MERGED = 50  # cells continuing a vertical merge: python-docx walks up the rows for each
 UNREADABLE = "kan ikke læses som et Word-dokument (.docx)"
+NOT_A_FORM = ("dokumentet ligner ikke et indstillingsskema: ingen af skemaets felter blev fundet (hent et tomt "
+              "skema med 'dmpg form blank SKEMA.docx')")
 
 # ---------------------------------------------------------------- the layout, from the model
 
@@ -246,8 +248,8 @@ def read_form_docx(path: str | Path) -> ProposalForm:
     """
     source = str(path)
     doc = _open_docx(read_bounded(path, MAX_DOCX_BYTES, what="Word forms (.docx)"), source)
-    _check_tables(doc, source)
     try:
+        _check_tables(doc, source)
         data, problems, where = _read_tables(doc, source)
     except InputError:
         raise
@@ -281,7 +283,9 @@ def _check_tables(doc, source: str) -> None:  # noqa: ANN001 - docx.document.Doc
     """Refuse a document whose tables python-docx could not walk in bounded time and memory.
     Counted with XPath in lxml, so that no python-docx object is made for a hostile element."""
     body = doc.element.body
-    limits = [  # (what, XPath counting the excess, limit, how many the form has)
+    if body is None:
+        raise InputError(source, [("", NOT_A_FORM)])
+    limits = [  # (what, an XPath counting it, the limit, how many the form has)
         ("tabeller", "count(.//w:tbl)", MAX_TABLES, 8),
         ("tabelceller", "count(.//w:tc)", MAX_CELLS, 110),
         ("lodret flettede celler", "count(.//w:tcPr/w:vMerge[not(@w:val='restart')])", MAX_MERGED, 0),
@@ -362,8 +366,7 @@ def _read_tables(doc, source: str) -> tuple[dict[str, Any], list[tuple[str, str]
             except ValueError as exc:
                 problems.append((name, str(exc)))
     if not found:
-        raise InputError(source, [("", "dokumentet ligner ikke et indstillingsskema: ingen af skemaets felter blev "
-                                       "fundet (hent et tomt skema med 'dmpg form blank SKEMA.docx')")])
+        raise InputError(source, [("", NOT_A_FORM)])
     return data, problems, where
 
 

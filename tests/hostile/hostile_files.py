@@ -235,6 +235,8 @@ CASES: list[Case] = [
     Case("bell and backspace in a value", "form.yaml", text('title: A\nproposers: [{name: "x\\a\\b\\b"}]\n'), "proposers[0].name: contains the control character U+0007"),
     # Word forms
     Case("not a ZIP archive", "form.docx", text("hej med dig"), "not a ZIP archive"),
+    Case("an empty .docx", "form.docx", raw(b""), "not a ZIP archive"),
+    Case("half a Word form", "form.docx", lambda path: path.write_bytes(form_docx()[: len(form_docx()) // 2]), "not a ZIP archive"),
     Case("a PDF renamed", "form.docx", raw(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"), "not a ZIP archive"),
     Case("zip bomb (declared 60 MB)", "form.docx", docx(extra={"word/media/zeros.bin": b"\0" * 60_000_000}), "would unpack to 60.9 MB"),
     Case("zip bomb (packed 1000:1)", "form.docx", docx(extra={"word/media/zeros.bin": b"\0" * 5_000_000}), "is packed"),
@@ -253,6 +255,8 @@ CASES: list[Case] = [
     Case("an XML part in UTF-16", "form.docx", docx(extra={"word/x.xml": '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x><x/>'.encode("utf-16")}),
          "another encoding than UTF-8"),
     Case("a ZIP that is not a Word document", "form.docx", raw(b"PK\x05\x06" + b"\0" * 18), "kan ikke læses som et Word-dokument"),
+    Case("a document without a body", "form.docx", document(lambda doc: doc.split("<w:body>")[0] + "</w:document>"),
+         "dokumentet ligner ikke et indstillingsskema"),
     Case("malformed XML", "form.docx", document(lambda doc: doc.replace("</w:body>", "<w:p>", 1)), "kan ikke læses som et Word-dokument"),
     Case("cell spanning a billion columns", "form.docx", document(lambda doc: doc.replace("<w:tcPr>", '<w:tcPr><w:gridSpan w:val="1000000000"/>', 1)),
          "spænder over '1000000000' kolonner"),
