@@ -190,6 +190,9 @@ CASES: list[Case] = [
     Case("dangling symlink", "form.yaml", symlink("/nonexistent/form.yaml"), "symbolic link to a file that does not exist"),
     Case("symlink loop", "form.yaml", lambda path: path.symlink_to(path), "cannot read the file"),
     Case("missing file", "form.yaml", lambda path: None, "no such file"),
+    Case("escape sequences in the file name", "\x1b[2J\x1b]0;pwned\x07.yaml", text("title: A\x00\n"),
+         "\\u001b[2J\\u001b]0;pwned\\u0007.yaml: 1 problem(s)"),
+    Case("symlink to /proc/self/environ", "form.yaml", symlink("/proc/self/environ"), "control character U+0000"),
     # a system file behind a form's name: refused without showing a line of it
     Case("symlink to /etc/passwd as YAML", "form.yaml", symlink(PASSWD), "got plain text", secret=PASSWD),
     Case("symlink to /etc/passwd as JSON", "form.json", symlink(PASSWD), "JSON syntax error", secret=PASSWD, decision=True),
@@ -232,6 +235,7 @@ CASES: list[Case] = [
     Case("one-character CSI (U+009B)", "form.yaml", title("Angst\\x9b2J"), "control character U+009B"),
     Case("JSON escape \\u001b in the title", "form.json", text('{"title": "A\\u001b[31mB"}'), "title: contains the control character U+001B"),
     Case("escape in a field name", "form.yaml", text(f'"ti{ESC}[8mtle": A\n'), "control character U+001B", decision=True),
+    Case("a lone surrogate in JSON", "form.json", text('{"title": "A\\ud800B"}'), "title: Input should be a valid string"),
     Case("bell and backspace in a value", "form.yaml", text('title: A\nproposers: [{name: "x\\a\\b\\b"}]\n'), "proposers[0].name: contains the control character U+0007"),
     # Word forms
     Case("not a ZIP archive", "form.docx", text("hej med dig"), "not a ZIP archive"),
@@ -252,6 +256,8 @@ CASES: list[Case] = [
          "declares a DTD", secret=PASSWD),
     Case("DTD in another part", "form.docx", docx(replace={"word/styles.xml": lambda xml: xml.replace("?>", "?><!DOCTYPE x>", 1)}),
          "the part 'word/styles.xml' declares a DTD"),
+    Case("escape sequence in a part name", "form.docx", docx(extra={"\x1b[31mword/x.xml": b"<!DOCTYPE x><x/>"}),
+         "the part '\\x1b[31mword/x.xml' declares a DTD"),
     Case("an XML part in UTF-16", "form.docx", docx(extra={"word/x.xml": '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x><x/>'.encode("utf-16")}),
          "another encoding than UTF-8"),
     Case("a ZIP that is not a Word document", "form.docx", raw(b"PK\x05\x06" + b"\0" * 18), "kan ikke læses som et Word-dokument"),
