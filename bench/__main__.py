@@ -31,6 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     failed = 0
     for title, module, args in [
         ("CLI start-up", "bench.startup", []),
+        ("Hostile input files", "bench.hostile", []),
         ("Document rendering vs the python-docx floor", "bench.render", []),
         ("Lifecycle on the local stack", "bench.lifecycle", argv),
     ]:
