@@ -95,12 +95,16 @@ class Settings(BaseSettings):
         """The UI address put in links (mails, documents): ``DMPG_UI_URL``, else the local UI."""
         return (self.ui_url or self.local_ui_url).rstrip("/")
 
+    @property
+    def api_auth_file(self) -> Path:
+        """Where ``dmpg up`` keeps the local Prefect API's auth string (mode 0600)."""
+        return self.run_dir / "api-auth"
+
     def local_api_auth_string(self) -> str | None:
         """The auth string ``dmpg up`` generated for the local Prefect API, if there is one."""
-        try:
-            return (self.run_dir / "api-auth").read_text(encoding="utf-8").strip() or None
-        except OSError:
-            return None
+        from core.secrets import read
+
+        return read(self.api_auth_file)
 
     def flow_run_url(self, flow_run_id: str) -> str:
         """Link to a flow run in the Prefect UI (where a waiting gate's Resume form is)."""

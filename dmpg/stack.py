@@ -24,6 +24,7 @@ import json
 import math
 import os
 import re
+import secrets
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -33,10 +34,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from subprocess import Popen
 
-from dmpg import stack_net as net
-from dmpg import stack_procs as procs
 from core.errors import UserError
 from core.settings import PROJECT_ROOT, Settings, get_settings
+from dmpg import stack_net as net
+from dmpg import stack_procs as procs
 
 SERVER, SINK, RUNNER, DELIVERER = "server", "sink", "runner", "deliverer"
 STATE_FILE = "stack.json"
@@ -211,11 +212,22 @@ class LocalStack:
 
     # ---- environment -----------------------------------------------------------------------------
 
+    @property
+    def auth_string(self) -> str:
+        """The local Prefect API's auth string (``user:password``), made once per DMPG_HOME."""
+        from core.secrets import read_or_create
+
+        return read_or_create(self.settings.api_auth_file, lambda: f"dmpg:{secrets.token_urlsafe(24)}")
+
     def client_env(self) -> dict[str, str]:
         """What a process talking to this stack needs (the test process, the CLI, flow runs)."""
         s = self.settings
         prefect_home = (self.home / "prefect").resolve()
         return {
+            # The API is never open: every client sends the stack's auth string, and with the server's
+            # CSRF protection on, a CSRF token with every change (Prefect's client fetches it).
+            "PREFECT_API_AUTH_STRING": self.auth_string,
+            "PREFECT_CLIENT_CSRF_SUPPORT_ENABLED": "true",
             "DMPG_HOME": str(self.home),
             "DMPG_PREFECT_PORT": str(s.prefect_port),
             "DMPG_SMTP_PORT": str(s.smtp_port),
@@ -238,6 +250,11 @@ class LocalStack:
             **self.client_env(),
             "PREFECT_SERVER_API_HOST": net.LOOPBACK,
             "PREFECT_SERVER_API_PORT": str(self.settings.prefect_port),
+            # Locked: credentials on every call (the UI asks for them once per browser), CORS only for
+            # the UI's own origin (a page elsewhere can read nothing), CSRF tokens on every change.
+            "PREFECT_SERVER_API_AUTH_STRING": self.auth_string,
+            "PREFECT_SERVER_API_CORS_ALLOWED_ORIGINS": self.ui_url,
+            "PREFECT_SERVER_CSRF_PROTECTION_ENABLED": "true",
             # The UI in the browser calls this; on a non-default port it must be said explicitly.
             "PREFECT_SERVER_UI_API_URL": self.api_url,
             "PREFECT_SERVER_DATABASE_CONNECTION_URL": f"sqlite+aiosqlite:///{prefect_home / 'prefect.db'}",

@@ -319,6 +319,16 @@ def _decision(s: Session, proposal_id: str, gate: str, round: int) -> Decision |
     return s.exec(query).first()
 
 
+def latest_decision(proposal_id: str, gate: str, *, session: Session | None = None) -> Decision | None:
+    """The decision of the gate's latest round, when that round is decided (None while it waits or
+    before it ever opened)."""
+    with _session(session) as s:
+        opened = s.exec(select(func.max(StageEvent.round)).where(
+            StageEvent.proposal_id == proposal_id, StageEvent.gate == gate,
+            StageEvent.kind == EventKind.GATE_OPENED)).one()
+        return _decision(s, proposal_id, gate, opened) if opened else None
+
+
 def decision(proposal_id: str, gate: str, round: int, *, session: Session | None = None) -> Decision | None:  # noqa: A002
     """The decision of (proposal, gate, round), or None while the gate round is undecided."""
     with _session(session) as s:

@@ -41,6 +41,15 @@ def browser_page(tmp_path):
         browser.close()
 
 
+def login(page, stack) -> None:
+    """The locked UI asks for the API's auth string once per browser, as `dmpg up` prints it."""
+    page.goto(stack.ui_url, wait_until="networkidle")
+    page.get_by_text("Login").first.wait_for()
+    page.locator("input").first.fill(stack.stack.auth_string)
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: "login" not in url)
+
+
 def _shot(page, tmp_path: Path, name: str) -> None:
     path = tmp_path / name
     page.screenshot(path=str(path))
@@ -58,6 +67,7 @@ def test_a_waiting_proposal_is_decided_in_the_prefect_ui(driver, browser_page, t
     url = f"{driver.stack.ui_url}/runs/flow-run/{gate.flow_run_id}"
 
     # The waiting proposal appears among the runs, suspended, named after the proposal.
+    login(page, driver.stack)
     page.goto(f"{driver.stack.ui_url}/runs", wait_until="networkidle")
     page.get_by_text(f"{proposal}-angst-og-ocd").first.wait_for()
     page.goto(url, wait_until="networkidle")
