@@ -95,9 +95,14 @@ def test_a_waiting_proposal_is_decided_in_the_prefect_ui(driver, browser_page, t
     # Filled in and submitted: the proposal moves on to RKKP's statement, then the steering group.
     dialog.locator(".p-select button").first.press("ArrowDown")
     page.locator(".p-select-option__text", has_text="support_with_changes").click()
-    areas = dialog.locator("textarea")
-    areas.nth(0).fill("Følgegruppen støtter & ønsker <børn og unge> med.")
-    areas.nth(1).fill(REFERENCE)
+    dialog.locator("textarea").first.fill("Følgegruppen støtter & ønsker <børn og unge> med.")
+    # «Registreret af» offers only the people allowed at this gate: the secretariat and the reference group.
+    dialog.locator(".p-select button").nth(1).press("ArrowDown")
+    page.locator(".p-select-option__text", has_text=REFERENCE).wait_for()
+    options = page.locator(".p-select-option__text").all_inner_texts()
+    assert REFERENCE in options and "sekretariat@example.dk" in options
+    assert "styregruppe.hovedstaden@example.dk" not in options
+    page.locator(".p-select-option__text", has_text=REFERENCE).click()
     dialog.locator("button", has_text="Select date").click()
     page.get_by_role("button", name="14", exact=True).first.click()
     page.get_by_role("button", name="Apply").click()
