@@ -83,13 +83,15 @@ def require_waiting(proposal_id: str, gate: str) -> OpenGate:
 
 
 def record_decision(proposal_id: str, gate: str, payload: dict[str, Any], *, channel: str = "cli",
-                    identity: str = "secretariat", detail: dict[str, Any] | None = None) -> Recorded:
+                    identity: str = "secretariat", detail: dict[str, Any] | None = None,
+                    ref: str | None = None) -> Recorded:
     """Judge ``payload`` (``recorded_by`` included) as the decision of the open round of ``gate``;
-    when it stands, wake the flow. Raises ``UserError`` when refused (see the module docstring)."""
+    when it stands, wake the flow. Raises ``UserError`` when refused (see the module docstring).
+    ``ref`` names this answer in the audit trail (default: unique); the same ``ref`` twice is one answer."""
     from dmpg.gatekeeper import take_answer
 
     waiting = require_waiting(proposal_id, gate)
-    ref = f"{channel}-{uuid.uuid4().hex[:12]}"
+    ref = ref or f"{channel}-{uuid.uuid4().hex[:12]}"
     answer = take_answer(proposal_id, gate, waiting.round, payload, ref=ref, channel=channel, identity=identity,
                          detail=detail)
     by = payload.get("recorded_by")

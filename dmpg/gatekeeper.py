@@ -98,7 +98,7 @@ def open_gate(proposal_id: str, gate: str, round: int, attempt: int, key: str) -
         if g.opening_mail:
             recipients = gate_recipients(g, ledger.current_form(proposal_id), ledger.roster())
             effects.mail(proposal_id, g.opening_mail, round, recipients, attachments=attachments,
-                         context={"gate": gate, **_opening_context(proposal_id, g)})
+                         context={"gate": gate, **_opening_context(proposal_id, g)}, decides=(gate, round))
     ledger.record_event(
         proposal_id, key=f"{proposal_id}:{EventKind.GATE_OPENED}:{key}", kind=EventKind.GATE_OPENED,
         stage=g.stage, gate=gate, round=round, detail={"key": key, "attempt": attempt, "waiting_on": people},

@@ -39,7 +39,7 @@ from core.settings import PROJECT_ROOT, Settings, get_settings
 from dmpg import stack_net as net
 from dmpg import stack_procs as procs
 
-SERVER, SINK, RUNNER, DELIVERER = "server", "sink", "runner", "deliverer"
+SERVER, SINK, RUNNER, DELIVERER, WEB = "server", "sink", "runner", "deliverer", "web"
 STATE_FILE = "stack.json"
 DEFAULT_TIMEOUT = 180.0  # server 10-20 s and runner ~10 s here, more on a busy machine
 # Prefect's serve() prints the first; a custom runner may print the second once it polls.
@@ -160,6 +160,15 @@ def default_children(settings: Settings) -> list[Child]:
             needs=(SERVER,),
         ),
         Child(
+            name=WEB,
+            title="decision page",
+            argv=(py, "-m", "dmpg.web"),
+            ready=lambda _log, _offset: net.tcp_answers(settings.web_port, settings.web_host),
+            port=settings.web_port,
+            port_setting="DMPG_WEB_PORT",
+            module="dmpg.web",
+        ),
+        Child(
             name=DELIVERER,
             title="outbox deliverer",
             argv=(py, "-m", "dmpg.mail.deliverer"),
@@ -232,6 +241,8 @@ class LocalStack:
             "DMPG_PREFECT_PORT": str(s.prefect_port),
             "DMPG_SMTP_PORT": str(s.smtp_port),
             "DMPG_SMTP_HOST": s.smtp_host,
+            "DMPG_WEB_PORT": str(s.web_port),
+            **({"DMPG_PUBLIC_URL": s.public_url} if s.public_url else {}),
             "PREFECT_HOME": str(prefect_home),
             "PREFECT_API_URL": self.api_url,
             "PREFECT_UI_URL": s.prefect_ui_url,

@@ -24,7 +24,7 @@ import difflib
 import json
 import re
 import types
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -35,6 +35,7 @@ from pydantic.fields import FieldInfo
 
 from core.errors import InputError
 from core.files import MAX_TEXT_BYTES, read_bounded
+from core.text import one_line
 from forms.proposal import ProposalForm
 from forms.vocabulary import REGION_NAMES
 
@@ -534,3 +535,21 @@ def _field_names(model: type[BaseModel] | None, loc: tuple[int | str, ...]) -> l
     if isinstance(tp, type) and issubclass(tp, BaseModel):
         return list(tp.model_fields)
     return []
+
+
+def danish_message(err: Mapping[str, Any]) -> str:
+    """One pydantic error in Danish, for people who fill in a form (the Word form, the decision page)."""
+    kind, value, ctx = err.get("type", ""), err.get("input"), err.get("ctx") or {}
+    shown = f"'{one_line(value, 60)}'"
+    if kind in ("missing", "string_too_short", "too_short"):
+        return "skal udfyldes"
+    if kind == "literal_error":
+        allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        return f"forventede en af: {', '.join(allowed)}; fik {shown}"
+    if kind == "value_error" and "email" in str(err.get("msg", "")).lower():
+        return f"forventede en e-mailadresse som navn@example.dk, fik {shown}"
+    if kind == "greater_than_equal":
+        return f"skal være mindst {ctx.get('ge')}, fik {value}"
+    if kind.startswith("date"):
+        return f"forventede en dato som ÅÅÅÅ-MM-DD (fx 2027-03-11), fik {shown}"
+    return f"{err.get('msg', 'ugyldig værdi')} (fik {shown})"

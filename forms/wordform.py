@@ -37,7 +37,7 @@ from pydantic import BaseModel, ValidationError
 from core.errors import InputError
 from core.files import MAX_DOCX_BYTES, check_docx, read_bounded
 from core.text import danish_number, one_line, parse_danish_date
-from forms.loading import CONTROL_IN_TEXT, MAX_NUMBER_DIGITS
+from forms.loading import CONTROL_IN_TEXT, MAX_NUMBER_DIGITS, danish_message
 from forms.proposal import ProposalForm
 from forms.vocabulary import DATABASE_STATUS_LABELS, REPRESENTS_LABELS, TOPIC_KIND_LABELS
 
@@ -258,7 +258,7 @@ def read_form_docx(path: str | Path) -> ProposalForm:
     try:
         form = ProposalForm.model_validate(data)
     except ValidationError as exc:
-        problems += [(_name_of(tuple(e["loc"]), where), _danish_message(e)) for e in exc.errors(include_url=False)]
+        problems += [(_name_of(tuple(e["loc"]), where), danish_message(e)) for e in exc.errors(include_url=False)]
         form = None
     if problems:
         raise InputError(source, problems)
@@ -382,17 +382,3 @@ def _name_of(loc: tuple, where: dict[tuple, str]) -> str:
     if loc == ("title",):
         return _join(GENERAL_SECTION, ProposalForm.model_fields["title"].title)
     return ".".join(str(p) for p in loc)
-
-
-def _danish_message(err: dict) -> str:
-    kind, value, ctx = err.get("type", ""), err.get("input"), err.get("ctx") or {}
-    if kind in ("missing", "string_too_short"):
-        return "skal udfyldes"
-    if kind == "literal_error":
-        allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
-        return f"forventede en af: {', '.join(allowed)}; fik {_quoted(value)}"
-    if kind == "value_error" and "email" in str(err.get("msg", "")).lower():
-        return f"forventede en e-mailadresse som navn@example.dk, fik {_quoted(value)}"
-    if kind == "greater_than_equal":
-        return f"skal være mindst {ctx.get('ge')}, fik {value}"
-    return f"{err.get('msg', 'ugyldig værdi')} (fik {_quoted(value)})"
