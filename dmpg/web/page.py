@@ -127,6 +127,7 @@ def payload_from_form(gate: Gate, form: dict[str, str], recipient: str) -> dict[
 
 def build_page(row: Any) -> Page:
     """The page of a verified gate link (``models.tables.DecisionLink``)."""
+    from dmpg.documents.naming import document_title
     from dmpg.gates_open import open_gates
     from dmpg.links import document_url
 
@@ -145,7 +146,7 @@ def build_page(row: Any) -> Page:
          "when": danish_date(d.payload.get("meeting_date") or d.at), "how": CHANNEL_LABELS.get(d.channel, d.channel)}
         for d in ledger.decisions(row.proposal_id)
     ]
-    documents = [{"title": _document_title(d), "url": document_url(d.id, d.proposal_id)}
+    documents = [{"title": document_title(d), "url": document_url(d.id, d.proposal_id)}
                  for d in ledger.documents(row.proposal_id)]
     findings = [{"severity": SEVERITY_LABELS[f.severity], "level": f.severity, "message": f.message,
                  "items": ", ".join(label(REPRESENTS_LABELS, i) for i in f.items)}
@@ -158,15 +159,6 @@ def build_page(row: Any) -> Page:
         fields=form_fields(gate), upload=UPLOAD_GATES.get(gate.name),
         secretariat=", ".join(sorted(roster.emails("secretariat"))),
     )
-
-
-def _document_title(row: Any) -> str:
-    from dmpg.documents.naming import KINDS
-
-    title = KINDS[row.kind].title if row.kind in KINDS else row.kind
-    if row.recipient:
-        title += f" — {label(REPRESENTS_LABELS, row.recipient)}"
-    return f"{title}, runde {row.round}" if row.kind in ("proposal", "steering_memo", "steering_minutes") else title
 
 
 def _summary(form: dict[str, Any]) -> list[tuple[str, str]]:

@@ -200,3 +200,84 @@ def test_two_posts_at_once_record_one_decision(waiting):
     assert sorted(statuses) == [303, 303]  # each is shown the outcome
     assert len([d for d in ledger.decisions(waiting) if d.gate == "steering"]) == 1
     assert sum(e.kind == "decision_recorded" for e in ledger.events(waiting)) == 1
+
+
+@pytest.fixture
+def revising(dmpg_home, examples):
+    """A proposal whose form misses basic premises, waiting at the revision gate for its proposers."""
+    from dmpg.gatekeeper import open_gate
+    from dmpg.steps import check_submission
+    from forms.loading import load_form
+    from models import ledger
+    from models.db import dispose_engines
+
+    form = load_form(examples / "personlighedsforstyrrelser.yaml")
+    pid = ledger.create_proposal(form).id
+    assert not check_submission(pid, form.model_dump(mode="json"), 1)
+    open_gate(pid, "revision", 1, 1, "revision-r1-a1")
+    yield pid
+    dispose_engines()
+
+
+def _revision_link(pid: str) -> str:
+    from dmpg.links import gate_link
+
+    return _path(gate_link(pid, "revision", 1, "noegleperson.pf@example.dk"))
+
+
+def _upload(client, link: str, name: str, content: bytes):
+    csrf = _csrf(client.get(link).text)
+    return client.post(link, data={"csrf": csrf}, files={"fil": (name, content)}, follow_redirects=False)
+
+
+def test_the_revised_word_form_is_uploaded_and_recorded(revising, client, tmp_path, examples):
+    from dmpg.documents.wordform import write_filled_form
+    from forms.loading import load_form
+    from models import ledger
+
+    link = _revision_link(revising)
+    page = client.get(link).text
+    assert 'enctype="multipart/form-data"' in page and 'accept=".docx"' in page
+    assert "Revideret indstillingsskema" in page and "Blokerende" in page  # what must be fixed
+
+    fixed = load_form(examples / "personlighedsforstyrrelser-revideret.yaml")
+    path = write_filled_form(fixed, tmp_path / "revideret.docx")
+    answer = _upload(client, link, "revideret indstillingsskema.docx", path.read_bytes())
+    assert answer.status_code == 303
+    decided = ledger.decision(revising, "revision", 1)
+    assert decided.channel == "mail-link" and decided.recorded_by == "noegleperson.pf@example.dk"
+    assert decided.payload["topic"]["target_group"]["primary_sector"] is True
+
+
+@pytest.mark.parametrize("case", ["errors", "not_word", "too_large", "zip_bomb"])
+def test_a_bad_upload_is_refused_in_danish_and_the_link_still_works(revising, client, tmp_path, examples, case):
+    import io
+    import zipfile
+
+    from docx import Document
+
+    from dmpg.documents.wordform import write_filled_form
+    from forms.loading import load_form
+    from models import ledger
+
+    link = _revision_link(revising)
+    if case == "errors":
+        path = write_filled_form(load_form(examples / "angst-og-ocd.yaml"), tmp_path / "f.docx")
+        doc = Document(str(path))
+        table = next(t for t in doc.tables if t.rows[0].cells[0].paragraphs[0].text == "Repræsenterer")
+        table.rows[2].cells[1].paragraphs[0].text = "to"
+        doc.save(str(path))
+        content, name, status, says = path.read_bytes(), "f.docx", 422, "Antal pladser"
+    elif case == "not_word":
+        content, name, status, says = b"title: x\n", "skema.txt", 422, "forventede en fil af typen .docx"
+    elif case == "too_large":
+        content, name, status, says = b"0" * 11_000_000, "stor.docx", 413, "For stor fil"
+    else:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr("word/document.xml", b"<a/>" + b" " * 200_000_000)
+        content, name, status, says = buffer.getvalue(), "bombe.docx", 422, "Beslutningen er ikke registreret"
+    answer = _upload(client, link, name, content)
+    assert answer.status_code == status and says in answer.text, answer.text[-2500:]
+    assert ledger.decision(revising, "revision", 1) is None
+    assert client.get(link).status_code == 200  # nothing used up: the proposers can try again
