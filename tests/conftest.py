@@ -154,3 +154,11 @@ def _hide_local_stack_env(request, monkeypatch):
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
+
+
+@pytest.fixture
+def driver(local_stack, tmp_path):
+    """Proposals through the lifecycle on the session's local stack (see ``support.lifecycle``)."""
+    from support.lifecycle import Driver
+
+    return Driver(local_stack, tmp_path)

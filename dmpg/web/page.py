@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from core.text import capitalise, danish_date, one_line
+from core.text import capitalise, danish_date, one_line, parse_danish_date
 from forms.gates import GATES, Gate
 from forms.vocabulary import (
     DATABASE_STATUS_LABELS,
@@ -112,16 +112,27 @@ def payload_from_form(gate: Gate, form: dict[str, str], recipient: str) -> dict[
 
     fields = form_fields(gate)
     payload: dict[str, Any] = {}
+    problems: list[tuple[str, str]] = []
     for f in fields:
-        if value := (form.get(f.name) or "").strip():  # a blank field is a missing one: "skal udfyldes"
-            payload[f.name] = value
+        value = (form.get(f.name) or "").strip()
+        if not value:  # a blank field is a missing one: "skal udfyldes"
+            continue
+        if f.kind == "date":
+            try:
+                value = parse_danish_date(value).isoformat()
+            except ValueError:
+                problems.append((f.label, f"forventede en dato som dd.mm.åååå (fx 14.01.2027), fik '{value[:40]}'"))
+                continue
+        payload[f.name] = value
     payload["recorded_by"] = recipient
     try:
         gate.input.model_validate(payload)
     except pydantic.ValidationError as exc:
         labels = {f.name: f.label for f in fields}
-        raise InputError("", [(labels.get(str(e["loc"][0]), str(e["loc"][0])) if e["loc"] else "",
-                               danish_message(e)) for e in exc.errors(include_url=False)]) from None
+        problems += [(labels.get(str(e["loc"][0]), str(e["loc"][0])) if e["loc"] else "", danish_message(e))
+                     for e in exc.errors(include_url=False) if labels.get(str(e["loc"][0])) not in {p for p, _ in problems}]
+    if problems:
+        raise InputError("", problems)
     return payload
 
 

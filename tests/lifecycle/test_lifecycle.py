@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from lifecycle_helpers import (
+from support.lifecycle import (
     DIRECTOR, REFERENCE, RKKP, SECRETARIAT, STEERING, appointments_input, decision, example_form, fixed_form,
 )
 

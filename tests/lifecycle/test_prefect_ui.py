@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from lifecycle_helpers import REFERENCE, example_form
+from support.lifecycle import REFERENCE, example_form
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -58,7 +58,7 @@ def _csrf(html: str) -> str:
 
 
 def _decision(**fields) -> dict:
-    return {"decision": "approve", "meeting_date": "2027-03-11", "rationale": "Stort behov på tværs af sektorer."} | fields
+    return {"decision": "approve", "meeting_date": "11.03.2027", "rationale": "Stort behov på tværs af sektorer."} | fields
 
 
 def _refusals(pid: str) -> list:
@@ -149,7 +149,7 @@ def test_bad_links_are_refused_in_danish_and_record_nothing(waiting, client, cas
             for row in s.query(DecisionLink).all():
                 row.expires_at = datetime.now(timezone.utc) - timedelta(days=1)
     elif case == "closed":
-        record_decision(waiting, "steering", _decision(recorded_by=OTHER))
+        record_decision(waiting, "steering", _decision(recorded_by=OTHER, meeting_date="2027-03-11"))
     elif case == "foreign_key":  # signed by another installation's key
         monkeypatch.setenv("DMPG_LINK_KEYS", '["en-anden-regions-noegle"]')
         get_settings.cache_clear()
