@@ -38,7 +38,9 @@ def gate_description(proposal_id: str, gate: str, round: int) -> str:  # noqa: A
     lines += _documents_section(proposal_id)
     lines += [
         "### Sådan registreres beslutningen",
-        "Udfyld formularen herunder og tryk *Resume*, eller brug kommandolinjen:",
+        f"{g.decider.capitalize() if g.decider.islower() else g.decider} beslutter selv via det personlige link i "
+        "deres e-mail. Sekretariatet kan registrere beslutningen på deres vegne: udfyld formularen herunder og "
+        "tryk *Resume*, eller brug kommandolinjen:",
         f"`dmpg decide {proposal_id} {gate} --input beslutning.yaml --by din@email.dk`",
         "",
         "*Feltet «Registreret af» er den person, beslutningen registreres for: sekretariatet eller "

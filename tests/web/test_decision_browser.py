@@ -48,7 +48,7 @@ def phone(tmp_path):
 
 def _shot(page, tmp_path: Path, name: str) -> None:
     path = tmp_path / name
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path))  # what the phone shows
     if target := os.environ.get("DMPG_SCREENSHOT_DIR"):
         Path(target).mkdir(parents=True, exist_ok=True)
         shutil.copy(path, Path(target) / name)
