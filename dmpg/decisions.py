@@ -100,8 +100,10 @@ def record_decision(proposal_id: str, gate: str, payload: dict[str, Any], *, cha
             lines = "\n".join(f"  - {path}: {message}" if path else f"  - {message}" for path, message in answer.problems)
             raise UserError(f"the input for '{gate}' is invalid; nothing was recorded:\n{lines}", exit_code=2)
         if answer.refusal == "not_allowed":
-            raise UserError(f"{by} may not record '{gate}' for {proposal_id}: {answer.reason}", exit_code=1)
-        raise UserError(f"the {gate} input is not complete, nothing was recorded: {answer.reason}", exit_code=1)
+            raise UserError(f"{by} may not record '{gate}' for {proposal_id}; only these may: "
+                            f"{', '.join(_allowed(proposal_id, gate))}", exit_code=1)
+        raise UserError(f"the '{gate}' input is not complete, nothing was recorded; blocking findings: "
+                        f"{', '.join(answer.problems_codes)}", exit_code=1)
     if answer.superseded:
         raise UserError(f"another decision for {proposal_id} '{gate}' (round {waiting.round}) was recorded first; "
                         f"see 'dmpg status {proposal_id}'", exit_code=1)
@@ -119,11 +121,18 @@ def resume_through_prefect(proposal_id: str, gate: str, payload: dict[str, Any],
     if waiting is None:
         raise UserError(f"{proposal_id} has ended; no gate is waiting", exit_code=1)
     with PrefectAPI() as api:
-        status = api.resume(waiting.flow_run_id, payload)
+        status = api.resume(waiting.flow_run_id, _form_values(waiting, payload))
     if status != "ACCEPT":
         raise UserError(f"Prefect did not take the input for {proposal_id} '{gate}' ({status})", exit_code=1)
     return Recorded(proposal_id, gate, waiting.round, waiting.key, waiting.flow_run_id,
                     _url(waiting.flow_run_id), woken=True)
+
+
+def _allowed(proposal_id: str, gate: str) -> list[str]:
+    from dmpg.gatekeeper import proposers
+    from forms.gates import allowed_recorders, gate as gate_named
+
+    return [email for _, email in allowed_recorders(gate_named(gate), ledger.roster(), proposers(proposal_id))]
 
 
 def wake(waiting: OpenGate, decision: dict[str, Any]) -> bool:
@@ -135,9 +144,20 @@ def wake(waiting: OpenGate, decision: dict[str, Any]) -> bool:
     if not waiting.flow_run_id:
         return False
     try:
-        return resume_if_waiting(waiting.flow_run_id, f"{waiting.gate}-r{waiting.round}-", decision)
+        return resume_if_waiting(waiting.flow_run_id, f"{waiting.gate}-r{waiting.round}-",
+                                 _form_values(waiting, decision))
     except PrefectUnavailable:
         return False
+
+
+def _form_values(waiting: OpenGate, payload: dict[str, Any]) -> dict[str, Any]:
+    """``payload`` as the gate's Resume form takes it (``forms.resume_form``)."""
+    from dmpg.gatekeeper import proposers
+    from forms.gates import allowed_recorders, gate as gate_named
+    from forms.resume_form import to_form_values
+
+    g = gate_named(waiting.gate)
+    return to_form_values(g, payload, allowed_recorders(g, ledger.roster(), proposers(waiting.proposal)))
 
 
 def wait_until_moved_on(recorded: Recorded, timeout: float = 120.0) -> OpenGate | None:

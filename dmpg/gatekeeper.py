@@ -47,6 +47,13 @@ class Answer:
     refusal: str | None = None
     reason: str = ""
     problems: list[list[str]] = field(default_factory=list)
+    findings: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def problems_codes(self) -> list[str]:
+        """The blocking findings of an incomplete answer, as ``code (items)``."""
+        return [f"{f['code']}" + (f" ({', '.join(f['items'])})" if f.get("items") else "")
+                for f in self.findings if f.get("severity") == "block"]
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -163,7 +170,8 @@ def take_answer(proposal_id: str, gate: str, round: int, payload: dict[str, Any]
         problems = [list(p) for p in verdict.problems]
         extra = {"problems": problems} if problems else {"findings": [f.to_dict() for f in verdict.findings]}
         _refuse(proposal_id, g, round, key, attempt, verdict.by, channel, verdict.refusal, verdict.reason, extra)
-        return Answer(False, refusal=verdict.refusal, reason=verdict.reason, problems=problems)
+        return Answer(False, refusal=verdict.refusal, reason=verdict.reason, problems=problems,
+                      findings=[f.to_dict() for f in verdict.findings])
 
     row, created = ledger.record_decision(proposal_id, gate, round, verdict.outcome, verdict.data, verdict.by,
                                           channel=channel, identity=identity, detail=detail)
@@ -196,4 +204,4 @@ def _refuse(proposal_id: str, g: Gate, round: int, key: str, attempt: int | None
 
 def _replayed_refusal(event) -> Answer:
     return Answer(False, refusal=event.detail.get("refusal"), reason=event.detail.get("reason", ""),
-                  problems=event.detail.get("problems", []))
+                  problems=event.detail.get("problems", []), findings=event.detail.get("findings", []))

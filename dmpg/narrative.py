@@ -30,6 +30,8 @@ def gate_description(proposal_id: str, gate: str, round: int) -> str:  # noqa: A
         f"**Hvad skal besluttes?** {g.question}",
         "",
     ]
+    if gate == "revision":
+        lines += [_upload_line(proposal_id, round), ""]
     if refusal := _last_refusal(proposal_id, gate, round):
         lines += [f"> ⚠️ Et tidligere svar blev ikke godkendt: {lit(refusal)}. Indsend venligst igen.", ""]
     lines += _summary(proposal.form)
@@ -128,6 +130,17 @@ def _documents_section(proposal_id: str) -> list[str]:
     from dmpg.documents.links import documents_markdown
 
     return [documents_markdown(proposal_id).replace("**Dokumenter**", "### Dokumenter", 1), ""]
+
+
+def _upload_line(proposal_id: str, round: int) -> str:  # noqa: A002
+    """Where the revised Word form is uploaded: the decision page, through the secretariat's own link
+    (the Resume form below only says who records it)."""
+    from dmpg.links import gate_link
+
+    secretariat = ledger.roster().people("secretariat")[0]
+    url = gate_link(proposal_id, "revision", round, str(secretariat.email))
+    return (f"**Det reviderede indstillingsskema (Word) uploades på beslutningssiden:** [Åbn upload-siden]({url}). "
+            "Indstillerne har fået deres eget link i e-mailen.")
 
 
 def _last_refusal(proposal_id: str, gate: str, round: int) -> str | None:  # noqa: A002

@@ -11,7 +11,7 @@ the run never fails.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 import pydantic
 from prefect import suspend_flow_run
@@ -21,7 +21,9 @@ from prefect.states import Suspended
 from core.settings import get_settings
 from dmpg.gatekeeper import gate_key, next_attempt
 from forms.gates import gate as gate_named
+from forms.resume_form import form_model, from_form_values
 from models import ledger
+from tasks.board import show_waiting
 from tasks.lifecycle import open_gate, take_answer
 
 
@@ -47,6 +49,7 @@ def _decided(proposal_id: str, gate: str, round: int) -> dict[str, Any]:  # noqa
         attempt = next_attempt(proposal_id, gate, round)
         key = gate_key(gate, round, attempt)
         form = open_gate(proposal_id, gate, round, attempt, key)
+        show_waiting(proposal_id)
         answer = take_answer(proposal_id, gate, round, attempt, _suspend(gate, key, form))
         if answer.accepted:
             return answer.decision
@@ -54,27 +57,18 @@ def _decided(proposal_id: str, gate: str, round: int) -> dict[str, Any]:  # noqa
 
 
 def _suspend(gate: str, key: str, form: dict[str, Any]) -> dict[str, Any]:
-    """Suspend under ``key`` until resumed with input; on the replay after the resume, that input.
-
-    The Resume form's ``recorded_by`` is a choice among the people allowed at this gate: an ``enum``
-    in the input's JSON schema, so the Prefect server itself refuses anyone else (and its UI never
-    reports a refused answer as resumed)."""
-    model = _with_recorders(gate_named(gate).input, [email for _, email in form["recorders"]])
+    """Suspend under ``key`` until resumed with input; on the replay after the resume, that input as
+    the gate's input (``forms.resume_form``: the Resume form speaks Danish and offers only the people
+    allowed at the gate, so the Prefect server itself refuses anyone else)."""
+    g = gate_named(gate)
+    model = form_model(g, [tuple(person) for person in form["recorders"]])
     run_input = RunInput.subclass_from_base_model_type(model).with_initial_data(description=form["description"])
     timeout = get_settings().gate_timeout_days * 86400
     try:
-        return suspend_flow_run(wait_for_input=run_input, key=key, timeout=timeout).model_dump(mode="json")
+        received = suspend_flow_run(wait_for_input=run_input, key=key, timeout=timeout).model_dump(mode="json")
     except pydantic.ValidationError:
-        # The server checks only the JSON schema; the model's own validators (e-mail addresses, …) run
-        # here. The raw input then goes to the gatekeeper, which names every problem in the audit trail.
+        # The server checks only the JSON schema; the model's own validators run here. The raw input
+        # then goes to the gatekeeper, which names every problem in the audit trail.
         keyset = keyset_from_paused_state(Suspended(pause_key=key))
-        return read_flow_run_input(keyset["response"]) or {}
-
-
-def _with_recorders(model: type[pydantic.BaseModel], emails: list[str]) -> type[pydantic.BaseModel]:
-    """``model`` whose ``recorded_by`` may only be one of ``emails``."""
-    field = model.model_fields["recorded_by"]
-    return pydantic.create_model(
-        model.__name__, __base__=model,
-        recorded_by=(Literal[tuple(emails)], pydantic.Field(title=field.title, description=field.description)),
-    )
+        received = read_flow_run_input(keyset["response"]) or {}
+    return from_form_values(g, received)

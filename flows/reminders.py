@@ -5,7 +5,7 @@
    outage, without a person doing anything.
 2. Remind whoever an open gate has waited on for ``remind_after_days`` or more (once per interval).
 3. On ``digest_weekday``, the secretariat's weekly digest of everything pending (once per ISO week).
-4. Deliver what 2 and 3 queued.
+4. Deliver what 2 and 3 queued, and bring the Prefect UI's table of everything waiting up to date.
 
 Every step is keyed in the ledger, so running it twice, or more often than daily, sends nothing twice.
 Imports stay lean: the runner starts a fresh process per run.
@@ -18,7 +18,7 @@ from typing import Any
 
 from prefect import flow
 
-from tasks.notify import deliver_outbox, queue_digest, queue_reminders, record_expired_gates
+from tasks.notify import deliver_outbox, publish_board, queue_digest, queue_reminders, record_expired_gates
 
 FLOW_NAME = "dmpg-reminders"  # its schedule is declared with its deployment in prefect.yaml
 
@@ -31,6 +31,7 @@ def send_reminders(now: datetime | None = None) -> dict[str, Any]:
     reminded = queue_reminders(now)
     digest = queue_digest(now)
     delivered = deliver_outbox(now=now)
+    publish_board()
     summary = {
         "gates_expired": len(expired),
         "backlog_sent": len(backlog["sent"]),

@@ -38,6 +38,7 @@ EVENT_LABELS: dict[str, str] = {
 # How a decision reached the ledger, and how the person behind it was established (DESIGN.md
 # "Who decided, and how").
 CHANNELS: tuple[str, ...] = ("mail-link", "prefect-ui", "cli")
+CHANNEL_SHORT: dict[str, str] = {"mail-link": "link i e-mail", "prefect-ui": "Prefect UI", "cli": "kommandolinje"}
 CHANNEL_LABELS: dict[str, str] = {
     "mail-link": "via personligt link i e-mail",
     "prefect-ui": "i Prefect UI af sekretariatet",

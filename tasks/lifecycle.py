@@ -7,8 +7,8 @@ or result-cache lookup: replay costs the same at round 10 of a gate as at round 
 keys (events, documents, outbox rows) remain the exactly-once guarantee when a step ran but its
 journal entry was never written (a crash in between): running it again changes nothing.
 
-After each step that ran, the proposal's markdown artifact (key ``dmpg-<year>-<n>``) is updated, so
-the Prefect UI tells the proposal's story without the CLI.
+After each step that ran, the proposal's one markdown artifact and the table of everything waiting
+are brought up to date in place (``tasks.board``), so the Prefect UI tells the story without the CLI.
 """
 
 from __future__ import annotations
@@ -20,12 +20,12 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from prefect import task
-from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from dmpg import gatekeeper, narrative, steps
+from dmpg import gatekeeper, steps
 from dmpg.gatekeeper import Answer
 from models import ledger
+from tasks.board import publish_story, publish_waiting, show_finished
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -41,20 +41,19 @@ def _digest(value: Any) -> str:
 
 
 def _step(name: str, *, encode: Callable[[Any], Any] = lambda r: r,
-          decode: Callable[[Any], Any] = lambda r: r) -> Callable[[F], F]:
+          decode: Callable[[Any], Any] = lambda r: r, then: Callable[[str], None] | None = None) -> Callable[[F], F]:
     """A journaled lifecycle task (see the module docstring); ``encode``/``decode`` turn its result into
-    JSON for the journal and back."""
+    JSON for the journal and back; ``then(proposal_id)`` runs after the step (the run's final name)."""
 
     def decorate(fn: F) -> F:
         @task(name=name, cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10])
         def run(proposal_id: str, key: str, *args: Any) -> Any:
             result = fn(proposal_id, *args)
             ledger.record_journal(proposal_id, key, encode(result))
-            create_markdown_artifact(
-                key=proposal_id.lower(),
-                markdown=narrative.summary_markdown(proposal_id),
-                description=f"{proposal_id}: forløb, fund, beslutninger og dokumenter",
-            )
+            publish_story(proposal_id)
+            publish_waiting()
+            if then is not None:
+                then(proposal_id)
             return result
 
         @wraps(fn)
@@ -80,5 +79,5 @@ open_gate = _step("open-gate")(gatekeeper.open_gate)
 take_answer = _step("take-answer", encode=Answer.to_json, decode=Answer.from_json)(_take_answer)
 announce_decision = _step("announce-decision")(gatekeeper.announce_decision)
 request_appointments = _step("request-appointments")(steps.request_appointments)
-establish_group = _step("establish-group")(steps.establish_group)
-finish_rejected = _step("finish-rejected")(steps.finish_rejected)
+establish_group = _step("establish-group", then=show_finished)(steps.establish_group)
+finish_rejected = _step("finish-rejected", then=show_finished)(steps.finish_rejected)

@@ -46,3 +46,11 @@ def record_expired_gates() -> list[str]:
             return None if state is None else expiry.RunState(state.is_final(), state.name or "", state.message or "")
 
         return expiry.record_expired_gates(state_of)
+
+
+@task(name="publish-waiting", cache_policy=NONE)
+def publish_board() -> None:
+    """The table of everything that waits, brought up to date (``tasks.board.publish_waiting``)."""
+    from tasks.board import publish_waiting
+
+    publish_waiting()

@@ -1,4 +1,5 @@
-"""``dmpg pending [--json]``: every proposal waiting at a gate, since when and on whom."""
+"""``dmpg pending [--json]``: every proposal waiting at a gate, since when and on whom (a Danish
+table for the secretariat; ``--json`` keeps the codes)."""
 
 from __future__ import annotations
 
@@ -29,11 +30,14 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(rows)
     elif not rows:
-        print("No proposal is waiting at a gate.")
+        print("Ingen forslag afventer en beslutning.")
     else:
+        from forms.gates import GATES
+
         print_table(
-            ["PROPOSAL", "TITLE", "GATE", "ROUND", "WAITING SINCE (UTC)", "WAITING ON"],
-            [[r["proposal"], r["title"], r["gate"], r["round"], r["waiting_since"][:16].replace("T", " "),
+            ["FORSLAG", "TITEL", "AFVENTER", "HOS", "RUNDE", "SIDEN (UTC)", "VENTER PÅ"],
+            [[r["proposal"], r["title"], GATES[r["gate"]].label, GATES[r["gate"]].decider, r["round"],
+              r["waiting_since"][:16].replace("T", " "),
               ", ".join(r["waiting_on"][:2]) + (f" +{len(r['waiting_on']) - 2}" if len(r["waiting_on"]) > 2 else "")]
              for r in rows],
         )

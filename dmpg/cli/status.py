@@ -1,4 +1,8 @@
-"""``dmpg status PROPOSAL [--json]``: stage, timeline (audit trail), documents and notifications."""
+"""``dmpg status PROPOSAL [--json]``: stage, timeline (audit trail), documents and notifications.
+
+The table speaks Danish to the secretariat (stages, events, gates, outcomes, channels by their Danish
+labels); ``--json`` keeps the codes (contract: DESIGN.md).
+"""
 
 from __future__ import annotations
 
@@ -35,20 +39,45 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(data)
         return 0
+    print_danish(proposal, waiting, data)
+    return 0
+
+
+def print_danish(proposal, waiting, data: dict) -> None:  # noqa: ANN001 - ledger rows
+    from core.text import one_line
+    from dmpg.documents.naming import document_title
+    from forms.gates import GATES
+    from forms.vocabulary import STAGE_LABELS, label
+    from models import ledger
+    from models.vocabulary import CHANNEL_SHORT, EVENT_LABELS, EventKind
+
+    def gate(code: str | None, round_: int | None) -> str:
+        return f"{GATES[code].label}, runde {round_}" if code in GATES else ""
+
+    def note(e: dict) -> str:
+        outcome = e["detail"].get("outcome")
+        if outcome and e["gate"] in GATES:
+            return GATES[e["gate"]].outcome(outcome).label
+        return one_line(e["detail"].get("reason", ""), 60)
+
     print(f"{proposal.id} · {proposal.title}")
-    print(f"Stage: {proposal.stage}" + "".join(f" — waiting at {g.gate} (round {g.round})" for g in waiting))
+    print(f"Stadie: {label(STAGE_LABELS, proposal.stage)}"
+          + "".join(f" — afventer {gate(g.gate, g.round)} (siden {g.waiting_since:%d.%m.%Y})" for g in waiting))
     if data["url"]:
         print(f"Prefect UI: {data['url']}")
-    print("\nTimeline")
-    print_table(["AT (UTC)", "EVENT", "GATE", "BY", "CHANNEL", "NOTE"],
-                [[f"{e['at']:%Y-%m-%d %H:%M:%S}", e["kind"] if e["kind"] != "stage_entered" else f"stage → {e['stage']}",
-                  f"{e['gate']} r{e['round']}" if e["gate"] else "", e["by"] or "", e["channel"] or "",
-                  e["detail"].get("outcome") or e["detail"].get("reason", "")[:60]] for e in data["events"]])
+    print("\nForløb")
+    print_table(["TIDSPUNKT (UTC)", "HÆNDELSE", "GATE", "AF", "KANAL", "BEMÆRKNING"],
+                [[f"{e['at']:%Y-%m-%d %H:%M:%S}",
+                  label(EVENT_LABELS, e["kind"]) if e["kind"] != EventKind.STAGE_ENTERED
+                  else f"Stadie → {label(STAGE_LABELS, e['stage'])}",
+                  gate(e["gate"], e["round"]), e["by"] or "", label(CHANNEL_SHORT, e["channel"]), note(e)]
+                 for e in data["events"]])
     if data["documents"]:
-        print("\nDocuments")
-        print_table(["KIND", "ROUND", "FOR", "PATH"],
-                    [[d["kind"], d["round"], d["recipient"], d["path"]] for d in data["documents"]])
+        print("\nDokumenter")
+        print_table(["DOKUMENT", "VERSION", "FIL"],
+                    [[document_title(d), d.version, d.path] for d in ledger.documents(proposal.id)])
     if data["notifications"]:
-        print("\nNotifications")
-        print_table(["TO", "SUBJECT", "STATUS"], [[n["to"], n["subject"], n["status"]] for n in data["notifications"]])
-    return 0
+        print("\nE-mails")
+        states = {"sent": "sendt", "pending": "venter", "sending": "sendes", "failed": "fejlet"}
+        print_table(["TIL", "EMNE", "STATUS"],
+                    [[n["to"], n["subject"], states.get(n["status"], n["status"])] for n in data["notifications"]])

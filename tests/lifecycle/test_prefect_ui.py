@@ -66,13 +66,13 @@ def test_a_waiting_proposal_is_decided_in_the_prefect_ui(driver, browser_page, t
     gate = driver.wait_for_gate(proposal, "advice")
     url = f"{driver.stack.ui_url}/runs/flow-run/{gate.flow_run_id}"
 
-    # The waiting proposal appears among the runs, suspended, named after the proposal.
+    # The waiting proposal appears among the runs, suspended, named after the proposal and what it waits for.
     login(page, driver.stack)
     page.goto(f"{driver.stack.ui_url}/runs", wait_until="networkidle")
-    page.get_by_text(f"{proposal}-angst-og-ocd").first.wait_for()
+    waiting_name = f"{proposal} · Angst og OCD — venter på følgegruppen og RKKP"
+    page.get_by_text(waiting_name).first.wait_for()
     page.goto(url, wait_until="networkidle")
     page.get_by_text("Suspended").first.wait_for()
-    assert page.get_by_text(f"{proposal}-angst-og-ocd").count() >= 1
     _shot(page, tmp_path, "ui-waiting-run.png")
 
     # The Resume form: the gate's description (the proposal's summary) and the Danish fields.
@@ -93,23 +93,69 @@ def test_a_waiting_proposal_is_decided_in_the_prefect_ui(driver, browser_page, t
     assert ledger.get_proposal(proposal).stage == "reference_group"
 
     # Filled in and submitted: the proposal moves on to RKKP's statement, then the steering group.
+    # The choices are Danish (with the code), the date is typed the Danish way.
     dialog.locator(".p-select button").first.press("ArrowDown")
-    page.locator(".p-select-option__text", has_text="support_with_changes").click()
+    choices = page.locator(".p-select-option__text").all_inner_texts()
+    assert {"Støtter (support)", "Støtter med ændringer (support_with_changes)", "Støtter ikke (not_support)"} <= set(choices)
+    page.locator(".p-select-option__text", has_text="Støtter med ændringer").click()
     dialog.locator("textarea").first.fill("Følgegruppen støtter & ønsker <børn og unge> med.")
-    # «Registreret af» offers only the people allowed at this gate: the secretariat and the reference group.
+    dialog.get_by_role("textbox").last.fill("14.01.2027")  # Mødedato (dd.mm.åååå)
+    # «Registreret af» offers only the people allowed at this gate, by name: the secretariat and the reference group.
     dialog.locator(".p-select button").nth(1).press("ArrowDown")
     page.locator(".p-select-option__text", has_text=REFERENCE).wait_for()
     options = page.locator(".p-select-option__text").all_inner_texts()
-    assert REFERENCE in options and "sekretariat@example.dk" in options
-    assert "styregruppe.hovedstaden@example.dk" not in options
+    assert f"Følgegruppen, Danske Regioner <{REFERENCE}>" in options
+    assert "DMPG-sekretariatet <sekretariat@example.dk>" in options
+    assert not any("styregruppe.hovedstaden@example.dk" in o for o in options)
     page.locator(".p-select-option__text", has_text=REFERENCE).click()
-    dialog.locator("button", has_text="Select date").click()
-    page.get_by_role("button", name="14", exact=True).first.click()
-    page.get_by_role("button", name="Apply").click()
     dialog.get_by_role("button", name="Submit").click()
 
     driver.wait_for_gate(proposal, "database")
     advice = next(d for d in ledger.decisions(proposal) if d.gate == "advice")
     assert advice.outcome == "support_with_changes" and advice.recorded_by == REFERENCE
     assert advice.payload["summary"] == "Følgegruppen støtter & ønsker <børn og unge> med."
-    assert advice.payload["meeting_date"].endswith("-14")
+    assert advice.payload["meeting_date"] == "2027-01-14"
+
+
+def test_the_runs_list_is_the_secretariats_board(driver, browser_page, tmp_path):
+    """Three proposals waiting at different gates: the runs list names each one's gate and body, and the
+    one link of the README lists every waiting proposal, however long it has waited."""
+
+    page = browser_page
+    hearing = driver.propose(example_form() | {"title": "Tvangslidelser hos børn"})
+    revising = driver.propose(example_form("personlighedsforstyrrelser") | {"title": "PTSD efter flugt"})
+    steering = driver.propose(example_form() | {"title": "Spiseforstyrrelser hos voksne"})
+    driver.hearing(steering)
+    driver.wait_for_gate(steering, "steering")
+    driver.wait_for_gate(hearing, "advice")
+    driver.wait_for_gate(revising, "revision")
+
+    login(page, driver.stack)
+    page.goto(f"{driver.stack.ui_url}/runs?type=span&seconds=-315360000&state=Suspended", wait_until="networkidle")
+    for name in (f"{hearing} · Tvangslidelser hos børn — venter på følgegruppen og RKKP",
+                 f"{revising} · PTSD efter flugt — venter på indstillerne",
+                 f"{steering} · Spiseforstyrrelser hos voksne — venter på DMPG-styregruppen"):
+        page.get_by_text(name).first.wait_for()
+    for tag in ("venter på følgegruppen", "venter på RKKP", "venter på indstillerne", "venter på DMPG-styregruppen"):
+        assert page.get_by_text(tag, exact=True).count() >= 1, tag
+    _shot(page, tmp_path, "ui-board.png")
+
+    # The steering gate's Resume form offers the steering group's Danish choices.
+    page.get_by_text(f"{steering} · Spiseforstyrrelser hos voksne").first.click()
+    page.get_by_role("button", name="Resume").click()
+    dialog = page.get_by_role("dialog")
+    dialog.locator(".p-select button").first.press("ArrowDown")
+    choices = page.locator(".p-select-option__text").all_inner_texts()
+    assert {"Godkendt (approve)", "Afvist (reject)", "Sendt tilbage til revision (revise)",
+            "Udsat til et senere møde (defer)"} <= set(choices)
+    page.keyboard.press("Escape")
+
+    # The revision gate's form points to the decision page's upload; it asks only who records.
+    page.goto(f"{driver.stack.ui_url}/runs/flow-run/{driver.wait_for_gate(revising, 'revision').flow_run_id}",
+              wait_until="networkidle")
+    page.get_by_role("button", name="Resume").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_text("uploades på beslutningssiden").wait_for()
+    assert dialog.get_by_role("link", name="Åbn upload-siden").get_attribute("href").startswith(
+        f"http://127.0.0.1:{driver.stack.stack.settings.web_port}/beslut/")
+    assert "Property is type" not in dialog.inner_text() and "Registreret af" in dialog.inner_text()

@@ -69,7 +69,7 @@ class Driver:
         assert code == 0, err
         return json.loads(out)["proposal"]
 
-    def wait_for_gate(self, proposal: str, gate: str, round: int | None = None, timeout: float = 90):
+    def wait_for_gate(self, proposal: str, gate: str, round: int | None = None, timeout: float = 240):
         """Until the ledger has the gate open *and* Prefect shows the run suspended on its key."""
         from dmpg.gates_open import open_gates
         from dmpg.prefect_api import PrefectAPI
@@ -88,21 +88,32 @@ class Driver:
                              f"stage {self.stage(proposal)}; open {open_gates(proposal)}")
 
     def resume(self, proposal: str, gate: str, payload: dict[str, Any], round: int | None = None):
-        """Answer a gate exactly like the UI's Resume button."""
+        """Answer a gate exactly like the UI's Resume button: the gate's input as its Danish Resume form
+        takes it (``forms.resume_form``)."""
         from dmpg.prefect_api import PrefectAPI
 
         g = self.wait_for_gate(proposal, gate, round)
-        payload = json.loads(json.dumps(payload, default=str))  # dates as the UI sends them
         with PrefectAPI() as api:
-            assert api.resume(g.flow_run_id, payload) == "ACCEPT"
+            assert api.resume(g.flow_run_id, self.form_values(proposal, gate, payload)) == "ACCEPT"
         return g
+
+    @staticmethod
+    def form_values(proposal: str, gate: str, payload: dict[str, Any]) -> dict[str, Any]:
+        from dmpg.gatekeeper import proposers
+        from forms.gates import GATES, allowed_recorders
+        from forms.resume_form import to_form_values
+        from models import ledger
+
+        payload = json.loads(json.dumps(payload, default=str))  # dates as JSON carries them
+        people = allowed_recorders(GATES[gate], ledger.roster(), proposers(proposal))
+        return to_form_values(GATES[gate], payload, people)
 
     def hearing(self, proposal: str, **advice: Any) -> None:
         """The reference group advises and RKKP states its plan (through the UI path, advice first)."""
         self.resume(proposal, "advice", decision("advice", REFERENCE, **advice))
         self.resume(proposal, "database", decision("database", RKKP))
 
-    def wait_for_stage(self, proposal: str, stage: str, timeout: float = 90) -> None:
+    def wait_for_stage(self, proposal: str, stage: str, timeout: float = 240) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.stage(proposal) == stage:

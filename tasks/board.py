@@ -1,0 +1,93 @@
+"""The Prefect UI as the secretariat's board: what each proposal waits for, in Prefect's own views.
+
+- :func:`show_waiting` names and tags the current flow run after the gates it waits at — the runs
+  list then reads "DMPG-2026-001 · Angst og OCD — venter på følgegruppen og RKKP (siden 30.11.2026)"
+  with a tag per body it waits on — right before the run suspends; :func:`show_finished` at the end.
+- :func:`publish_story` keeps one markdown artifact per proposal (key ``dmpg-2026-001``) current,
+  updated in place, so the run's Artifacts tab holds one card, never a pile of versions.
+- :func:`publish_waiting` keeps one table artifact of everything that waits (key ``dmpg-ventende``),
+  not tied to any run: the Artifacts page shows the secretariat's whole board.
+
+All through Prefect's public client API; the ledger says what waits (``dmpg.gates_open``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from prefect import get_client
+from prefect.artifacts import create_markdown_artifact
+from prefect.client.schemas.actions import ArtifactCreate, ArtifactUpdate
+from prefect.client.schemas.filters import (
+    ArtifactCollectionFilter,
+    ArtifactCollectionFilterKey,
+    ArtifactFilter,
+    ArtifactFilterFlowRunId,
+    ArtifactFilterKey,
+)
+from prefect.runtime import flow_run
+
+from core.text import join_danish
+from dmpg import narrative
+from dmpg.gates_open import open_gates
+from forms.gates import GATES
+from forms.vocabulary import STAGE_LABELS, label
+from models import ledger
+
+WAITING_KEY = "dmpg-ventende"
+
+
+def show_waiting(proposal_id: str) -> None:
+    """Name and tag the current flow run after what the proposal waits for (see the module docstring)."""
+    gates = open_gates(proposal_id)
+    if not gates or not flow_run.id:
+        return
+    deciders = list(dict.fromkeys(GATES[g.gate].decider for g in gates))
+    since = min(g.waiting_since for g in gates)
+    _rename(proposal_id, f"venter på {join_danish(deciders)} (siden {since:%d.%m.%Y})",
+            [f"venter på {d}" for d in deciders])
+
+
+def show_finished(proposal_id: str) -> None:
+    """Name and tag the current flow run after the proposal's final stage."""
+    stage = label(STAGE_LABELS, ledger.get_proposal(proposal_id).stage).lower()
+    _rename(proposal_id, stage, [stage])
+
+
+def _rename(proposal_id: str, what: str, tags: list[str]) -> None:
+    title = ledger.get_proposal(proposal_id).title
+    name = f"{proposal_id} · {title} — {what}"
+    with get_client(sync_client=True) as client:
+        client.update_flow_run(flow_run.id, name=name[:200], tags=["dmpg", proposal_id, *tags])
+
+
+def publish_story(proposal_id: str) -> None:
+    """The proposal's story (``dmpg.narrative.summary_markdown``) in its one artifact of this run."""
+    key = proposal_id.lower()
+    markdown = narrative.summary_markdown(proposal_id)
+    description = f"{proposal_id}: forløb, fund, beslutninger og dokumenter"
+    with get_client(sync_client=True) as client:
+        mine = client.read_artifacts(artifact_filter=ArtifactFilter(
+            key=ArtifactFilterKey(any_=[key]), flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run.id])), limit=1)
+        if mine:
+            client.update_artifact(mine[0].id, ArtifactUpdate(data=markdown, description=description))
+            return
+    create_markdown_artifact(key=key, markdown=markdown, description=description)
+
+
+def publish_waiting() -> None:
+    """Everything that waits, as one table artifact kept current (see the module docstring)."""
+    now = datetime.now(timezone.utc)
+    rows = [
+        {"Forslag": g.proposal, "Titel": g.title, "Afventer": GATES[g.gate].label, "Hos": GATES[g.gate].decider,
+         "Runde": g.round, "Siden": f"{g.waiting_since:%d.%m.%Y}", "Dage": (now - g.waiting_since).days}
+        for g in open_gates()
+    ]
+    description = f"Det venter på beslutning: {len(rows)} punkt(er), opdateret {now:%d.%m.%Y %H:%M} (UTC)"
+    with get_client(sync_client=True) as client:
+        latest = client.read_latest_artifacts(
+            artifact_filter=ArtifactCollectionFilter(key=ArtifactCollectionFilterKey(any_=[WAITING_KEY])), limit=1)
+        if latest:
+            client.update_artifact(latest[0].latest_id, ArtifactUpdate(data=rows, description=description))
+        else:
+            client.create_artifact(ArtifactCreate(key=WAITING_KEY, type="table", data=rows, description=description))
