@@ -61,9 +61,9 @@ def fold_events(events: Iterable[Any], proposals: Mapping[str, Any] | None = Non
 
 def open_gates(proposal_id: str | None = None) -> list[OpenGate]:
     """Every open gate round in the ledger (of one proposal, or of all that are not final), oldest first."""
-    from models import ledger
+    from models.quick import gate_events
 
-    proposals, events = ledger.gate_events(proposal_id, kinds=(EventKind.GATE_OPENED, *_CLOSING))
+    proposals, events = gate_events(proposal_id, kinds=(EventKind.GATE_OPENED, *_CLOSING))
     return fold_events(events, proposals)
 
 

@@ -263,26 +263,6 @@ def recorded_findings(proposal_id: str, round: int | None = None, *, session: Se
     return [Finding(**f) for f in row.detail["findings"]] if row else []
 
 
-def gate_events(proposal_id: str | None, kinds: tuple[str, ...], *,
-                session: Session | None = None) -> tuple[dict[str, Proposal], list[StageEvent]]:
-    """The proposals still under way (one, or all) by id, and their events of ``kinds`` oldest first:
-    what ``dmpg.gates_open`` folds into the gates that wait."""
-    with _session(session) as s:
-        query = select(Proposal).where(col(Proposal.stage).not_in(FINAL_STAGES))
-        if proposal_id:
-            query = query.where(Proposal.id == proposal_id)
-        proposals = {p.id: p for p in s.exec(query).all()}
-        if not proposals:
-            return {}, []
-        rows = s.exec(
-            select(StageEvent)
-            .where(col(StageEvent.proposal_id).in_(list(proposals)))
-            .where(col(StageEvent.kind).in_(kinds))
-            .order_by(StageEvent.at, StageEvent.id)
-        ).all()
-        return proposals, list(rows)
-
-
 def record_decision(
     proposal_id: str,
     gate: str,

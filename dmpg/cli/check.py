@@ -5,19 +5,14 @@ as ``InputError`` listing every problem; ``dmpg.cli`` prints it). ``--json`` pri
 ``{"title", "submittable", "findings": [{"code", "severity", "message", "items"}]}``.
 
 Must answer within 1 s, so it avoids SQLAlchemy: the established groups for the overlap check are
-read from the SQLite ledger with the standard library (see :func:`read_registry_sqlite`).
+read from the ledger with the database's own driver (``models.quick``).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import re
-import sqlite3
 import sys
 import textwrap
-from datetime import date
-from pathlib import Path
 
 from core.errors import printable
 from dmpg.cli._output import print_json, print_text
@@ -66,57 +61,15 @@ def render_text(title: str, findings: list[Finding], width: int = 100) -> str:
 
 def load_registry() -> list[RegistryEntry]:
     """The established groups: from the ledger when it has them, else the seed groups of seed 001."""
-    from core.settings import get_settings
+    from datetime import date
 
-    url = get_settings().ledger_url
-    path = sqlite_path(url)
+    from models.quick import registry
+
     try:
-        if path is not None:
-            groups = read_registry_sqlite(path)
-        else:  # PostgreSQL etc.: go through the ledger module (slower start, but the only way)
-            from models.ledger import list_registry
-
-            groups = list_registry()
+        groups = [RegistryEntry(name=g["name"], icd_codes=g["icd_codes"], database_since=g["database_since"],
+                                dmpg_since=date.fromisoformat(str(g["dmpg_since"])[:10]), note=g["note"])
+                  for g in registry()]
     except Exception as exc:  # noqa: BLE001 - the overlap check is advice; a ledger problem must not stop check
         print(f"dmpg check: could not read the registry from the ledger ({exc}); using the seed groups", file=sys.stderr)
         return list(SEED_GROUPS)
     return groups or list(SEED_GROUPS)
-
-
-def sqlite_path(url: str) -> Path | None:
-    """The file of a ``sqlite:///path`` URL; None for other databases and in-memory SQLite."""
-    match = re.match(r"^sqlite(\+\w+)?:///([^?]+)", url)
-    if not match or match.group(2) == ":memory:":
-        return None
-    return Path(match.group(2))
-
-
-def read_registry_sqlite(path: Path) -> list[RegistryEntry]:
-    """Rows of the ledger's ``registry`` table (``models.tables.RegistryGroup``), read-only, in
-    the order of ``models.ledger.list_registry`` (DMPG start, then id).
-
-    Returns [] when the ledger or the table does not exist yet. Never creates or changes the file.
-    """
-    if not path.is_file():
-        return []
-    con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        rows = con.execute(
-            "SELECT name, icd_codes, database_since, dmpg_since, note FROM registry ORDER BY dmpg_since, id"
-        ).fetchall()
-    except sqlite3.OperationalError as exc:
-        if "no such table" in str(exc):
-            return []
-        raise
-    finally:
-        con.close()
-    return [
-        RegistryEntry(
-            name=name,
-            icd_codes=list(json.loads(codes) if isinstance(codes, str) else codes or []),
-            database_since=database_since,
-            dmpg_since=date.fromisoformat(str(since)[:10]),
-            note=note,
-        )
-        for name, codes, database_since, since, note in rows
-    ]

@@ -12,43 +12,43 @@ from dmpg.cli._output import print_json, print_table
 
 
 def run(args: argparse.Namespace) -> int:
-    from dmpg.gates_open import open_gates
-    from dmpg.mail.outbox import list_notifications
+    # The ledger's quick reads (plain SQL on the driver): status answers without importing SQLAlchemy.
     from core.settings import get_settings
-    from models import ledger
-    from models.db import ensure_schema
+    from dmpg.gates_open import open_gates
+    from models.quick import proposal_status
 
-    ensure_schema()
-    proposal = ledger.get_proposal(args.proposal)
-    waiting = open_gates(proposal.id)
+    found = proposal_status(args.proposal)
+    proposal = found["proposal"]
+    waiting = open_gates(proposal["id"])
     data = {
-        "proposal": proposal.id,
-        "title": proposal.title,
-        "stage": proposal.stage,
+        "proposal": proposal["id"],
+        "title": proposal["title"],
+        "stage": proposal["stage"],
         "waiting_at": [{"gate": g.gate, "round": g.round, "since": g.waiting_since, "waiting_on": g.waiting_on}
                        for g in waiting],
-        "flow_run_id": proposal.flow_run_id,
-        "url": get_settings().flow_run_url(proposal.flow_run_id) if proposal.flow_run_id else None,
-        "events": [{"at": e.at, "kind": e.kind, "gate": e.gate, "round": e.round, "stage": e.stage, "by": e.by,
-                    "channel": e.detail.get("channel"), "detail": e.detail} for e in ledger.events(proposal.id)],
-        "documents": [{"kind": d.kind, "round": d.round, "recipient": d.recipient, "version": d.version,
-                       "path": d.path, "sha256": d.sha256} for d in ledger.documents(proposal.id)],
-        "notifications": [{"to": n.recipient, "kind": n.kind, "subject": n.subject, "status": n.status,
-                           "attempts": n.attempts} for n in list_notifications(proposal.id)],
+        "flow_run_id": proposal["flow_run_id"],
+        "url": get_settings().flow_run_url(proposal["flow_run_id"]) if proposal["flow_run_id"] else None,
+        "events": [{"at": e["at"], "kind": e["kind"], "gate": e["gate"], "round": e["round"], "stage": e["stage"],
+                    "by": e["by"], "channel": e["detail"].get("channel"), "detail": e["detail"]} for e in found["events"]],
+        "documents": [{"kind": d["kind"], "round": d["round"], "recipient": d["recipient"], "version": d["version"],
+                       "path": d["path"], "sha256": d["sha256"]} for d in found["documents"]],
+        "notifications": [{"to": n["recipient"], "kind": n["kind"], "subject": n["subject"], "status": n["status"],
+                           "attempts": n["attempts"]} for n in found["notifications"]],
     }
     if args.json:
         print_json(data)
         return 0
-    print_danish(proposal, waiting, data)
+    print_danish(data, waiting)
     return 0
 
 
-def print_danish(proposal, waiting, data: dict) -> None:  # noqa: ANN001 - ledger rows
+def print_danish(data: dict, waiting: list) -> None:
+    from types import SimpleNamespace
+
     from core.text import one_line
     from dmpg.documents.naming import document_title
     from forms.gates import GATES
     from forms.vocabulary import STAGE_LABELS, label
-    from models import ledger
     from models.vocabulary import CHANNEL_SHORT, EVENT_LABELS, EventKind
 
     def gate(code: str | None, round_: int | None) -> str:
@@ -60,8 +60,8 @@ def print_danish(proposal, waiting, data: dict) -> None:  # noqa: ANN001 - ledge
             return GATES[e["gate"]].outcome(outcome).label
         return one_line(e["detail"].get("reason", ""), 60)
 
-    print(f"{proposal.id} · {proposal.title}")
-    print(f"Stadie: {label(STAGE_LABELS, proposal.stage)}"
+    print(f"{data['proposal']} · {data['title']}")
+    print(f"Stadie: {label(STAGE_LABELS, data['stage'])}"
           + "".join(f" — afventer {gate(g.gate, g.round)} (siden {g.waiting_since:%d.%m.%Y})" for g in waiting))
     if data["url"]:
         print(f"Prefect UI: {data['url']}")
@@ -75,7 +75,7 @@ def print_danish(proposal, waiting, data: dict) -> None:  # noqa: ANN001 - ledge
     if data["documents"]:
         print("\nDokumenter")
         print_table(["DOKUMENT", "VERSION", "FIL"],
-                    [[document_title(d), d.version, d.path] for d in ledger.documents(proposal.id)])
+                    [[document_title(SimpleNamespace(**d)), d["version"], d["path"]] for d in data["documents"]])
     if data["notifications"]:
         print("\nE-mails")
         states = {"sent": "sendt", "pending": "venter", "sending": "sendes", "failed": "fejlet"}

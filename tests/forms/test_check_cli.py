@@ -12,7 +12,8 @@ import pytest
 
 
 from dmpg.cli import main
-from dmpg.cli.check import load_registry, read_registry_sqlite, sqlite_path
+from dmpg.cli.check import load_registry
+from models.quick import sqlite_path
 from forms.registry import SEED_GROUPS
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -96,8 +97,7 @@ def test_overlap_with_a_group_in_the_ledger(dmpg_home, examples, capsys):
 
     try:
         add_registry_group("Angst og OCD", ["F40", "F41", "F42"], date(2027, 3, 1), proposal_id=None)
-        ledger = sqlite_path(f"sqlite:///{dmpg_home / 'ledger.db'}")
-        assert read_registry_sqlite(ledger) == list_registry()  # same rows, same order as the ledger's reader
+        assert load_registry() == list_registry()  # same rows, same order as the ledger's reader
         code, out, _ = run_check(capsys, examples / "angst-og-ocd.yaml", "--json")
     finally:
         dispose_engines()

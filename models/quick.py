@@ -1,0 +1,136 @@
+"""Reads that must answer in a blink (``dmpg pending``, ``dmpg status``, ``dmpg check``'s registry, and
+which gates wait, which the flow asks at every gate): plain SQL on the database's own DB-API driver —
+``sqlite3`` for the default SQLite ledger, ``psycopg`` for PostgreSQL — so they import neither
+SQLAlchemy nor the models (that alone takes longer than the answer).
+
+The same door as ``models.ledger``, for reading only: the tables are ``models.tables``'s; timestamps
+come back as aware UTC datetimes and JSON columns as Python values, as the ledger gives them. A
+SQLite ledger that does not exist yet reads as empty (and is not created).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from core.errors import UserError
+
+FINAL_STAGES = ("established", "rejected")  # forms.vocabulary's; the CLI's fast path must not import pydantic
+_SQLITE_URL = re.compile(r"^sqlite(\+\w+)?:///([^?]+)$")
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of a ``sqlite:///path`` URL; None for other databases and in-memory SQLite."""
+    match = _SQLITE_URL.match(url)
+    return None if not match or match.group(2) == ":memory:" else Path(match.group(2))
+
+
+@contextmanager
+def _connect(url: str | None = None) -> Iterator[Any]:
+    """A read-only DB-API connection to the ledger, or None when a SQLite ledger does not exist yet."""
+    from core.settings import get_settings
+
+    url = url or get_settings().ledger_url
+    if (path := sqlite_path(url)) is not None:
+        if not path.is_file():
+            yield None
+            return
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+        try:
+            yield con
+        finally:
+            con.close()
+        return
+    try:
+        import psycopg
+    except ImportError:
+        raise UserError(f"the ledger database driver for {url.split(':', 1)[0]} is not installed") from None
+    dsn = re.sub(r"^postgresql\+\w+://", "postgresql://", url)
+    try:
+        with psycopg.connect(dsn) as con:
+            yield con
+    except psycopg.OperationalError as exc:
+        from models.db import mask_url
+
+        raise UserError(f"cannot open the ledger database {mask_url(url)}: {str(exc).strip().splitlines()[0]}") from None
+
+
+def _rows(con: Any, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    if con is None:
+        return []
+    if not isinstance(con, sqlite3.Connection):
+        sql = sql.replace("?", "%s")
+    try:
+        cursor = con.execute(sql, tuple(params))
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):
+            return []  # a ledger file older than its schema: nothing to read yet
+        raise
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def _utc(value: Any) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value.replace(tzinfo=timezone.utc) if value is not None and value.tzinfo is None else value
+    return datetime.fromisoformat(str(value)).replace(tzinfo=timezone.utc)
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _events(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**r, "at": _utc(r["at"]), "detail": _json(r["detail"]) or {}} for r in rows]
+
+
+# --- queries ---------------------------------------------------------------------------------------
+
+
+def gate_events(proposal_id: str | None, kinds: Sequence[str]) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]:
+    """The proposals still under way (one, or all) by id, and their events of ``kinds``, oldest first."""
+    where = f"stage NOT IN ({', '.join('?' * len(FINAL_STAGES))})" + (" AND id = ?" if proposal_id else "")
+    with _connect() as con:
+        proposals = {p["id"]: p for p in _rows(
+            con, f"SELECT id, title, stage, flow_run_id FROM proposals WHERE {where}",
+            [*FINAL_STAGES, *([proposal_id] if proposal_id else [])])}
+        if not proposals:
+            return {}, []
+        ids = list(proposals)
+        events = _rows(con, f"SELECT proposal_id, kind, gate, round, at, detail FROM stage_events "
+                            f"WHERE kind IN ({', '.join('?' * len(kinds))}) "
+                            f"AND proposal_id IN ({', '.join('?' * len(ids))}) ORDER BY at, id", [*kinds, *ids])
+    return proposals, _events(events)
+
+
+def proposal_status(proposal_id: str) -> dict[str, Any]:
+    """What ``dmpg status`` shows: the proposal, its audit trail, the latest version of each document,
+    and its notifications. ``UserError`` for an unknown proposal."""
+    with _connect() as con:
+        found = _rows(con, "SELECT id, title, stage, flow_run_id FROM proposals WHERE id = ?", [proposal_id])
+        if not found:
+            raise UserError(f"no proposal {proposal_id} (see dmpg status/pending)")
+        events = _rows(con, "SELECT at, kind, gate, round, stage, by, detail FROM stage_events "
+                            "WHERE proposal_id = ? ORDER BY at, id", [proposal_id])
+        documents = _rows(con, "SELECT d.id, d.proposal_id, d.kind, d.round, d.recipient, d.version, d.path, d.sha256 "
+                               "FROM documents d WHERE d.proposal_id = ? AND d.version = (SELECT MAX(version) "
+                               "FROM documents e WHERE e.proposal_id = d.proposal_id AND e.kind = d.kind "
+                               "AND e.round = d.round AND e.recipient = d.recipient) ORDER BY d.created_at, d.id",
+                          [proposal_id])
+        notifications = _rows(con, "SELECT recipient, kind, subject, status, attempts FROM notifications "
+                                   "WHERE proposal_id = ? ORDER BY created_at, id", [proposal_id])
+    return {"proposal": found[0], "events": _events(events), "documents": documents, "notifications": notifications}
+
+
+def registry() -> list[dict[str, Any]]:
+    """The registry's rows (name, icd_codes, database_since, dmpg_since, note, proposal_id) by DMPG start."""
+    with _connect() as con:
+        rows = _rows(con, "SELECT name, icd_codes, database_since, dmpg_since, note, proposal_id FROM registry "
+                          "ORDER BY dmpg_since, id")
+    return [{**r, "icd_codes": list(_json(r["icd_codes"]) or [])} for r in rows]
