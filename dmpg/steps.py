@@ -48,11 +48,10 @@ def check_submission(proposal_id: str, form: dict[str, Any], round: int) -> bool
 def request_appointments(proposal_id: str) -> None:
     """One udpegningsanmodning per organisation with seats on the form, each mailed to its contact
     naming the organisation as the roster does and how many members it appoints."""
-    form = ledger.current_form(proposal_id)
+    from dmpg.documents.context import organisation_seats
+
+    seats = organisation_seats(ledger.current_form(proposal_id))
     organisations = ledger.roster().organisations
-    seats: dict[str, int] = {}
-    for seat in form.composition.seats if form.composition else []:
-        seats[seat.represents] = seats.get(seat.represents, 0) + seat.count
     for recipient in _recipients("appointment_request", proposal_id):
         letters = [effects.document(proposal_id, "appointment_request", 1, recipient=code)
                    for code in recipient.organisations]

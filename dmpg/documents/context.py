@@ -100,6 +100,7 @@ def form_view(form: ProposalForm) -> dict[str, Any]:
         for s in (comp.seats if comp else [])
     ]
     director = comp.director if comp else None
+
     def given(text: str | None) -> str:
         return text.strip() if text and text.strip() else NOT_GIVEN
 
@@ -234,6 +235,14 @@ def _database_coordination(status: str | None) -> str:
         "not_relevant": "RKKP vurderer, at en klinisk kvalitetsdatabase ikke er relevant for emnet. Gruppen "
                         "aftaler med RKKP, hvordan indsatsen i stedet følges.",
     }.get(status or "", "Status for en klinisk kvalitetsdatabase er ikke oplyst; afklares med RKKP.")
+
+
+def organisation_seats(form: ProposalForm) -> dict[str, int]:
+    """How many members each represented body appoints (its seats on the form, added up)."""
+    seats: dict[str, int] = {}
+    for seat in form.composition.seats if form.composition else []:
+        seats[seat.represents] = seats.get(seat.represents, 0) + seat.count
+    return seats
 
 
 def summary_lines(src: Sources) -> list[str]:
@@ -403,9 +412,9 @@ def compose_context(kind_name: str, src: Sources, round: int = 1, recipient: str
         code = recipient
         org = src.roster.get("organisations", {}).get(code) or {"name": label(REPRESENTS_LABELS, code), "email": ""}
         seats = [s for s in ctx["form"]["seats"] if s["code"] == code]
-        ctx["organisation"] = {"code": code, "name": org["name"], "email": org["email"] or "",
+        ctx["organisation"] = {"code": code, "name": org["name"], "email": org["email"],
                                "represents": label(REPRESENTS_LABELS, code)}
-        ctx["seats"] = sum(s["count"] for s in seats) or 1
+        ctx["seats"] = organisation_seats(form).get(code) or 1
         ctx["seat_description"] = "; ".join(s["description"] for s in seats if s["description"])
     return ctx
 
@@ -416,13 +425,12 @@ def compose_context(kind_name: str, src: Sources, round: int = 1, recipient: str
 def load_sources(proposal_id: str, findings_round: int | None = None) -> Sources:
     """A proposal's :class:`Sources` from the ledger: the premise findings recorded for
     ``findings_round`` (default: the latest round), its decisions and the roster in force."""
+    from core.settings import get_settings
     from models import ledger
+    from models.vocabulary import EventKind
 
     proposal = ledger.get_proposal(proposal_id)
     findings = [f.to_dict() for f in ledger.recorded_findings(proposal_id, findings_round)]
-    from core.settings import get_settings
-    from models.vocabulary import EventKind
-
     decisions = [
         {"gate": d.gate, "round": d.round, "outcome": d.outcome, "payload": dict(d.payload or {}),
          "recorded_by": d.recorded_by, "at": d.at}

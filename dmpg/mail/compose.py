@@ -130,9 +130,8 @@ def normalise(kind: str, context: Mapping[str, Any]) -> dict[str, Any]:
     - ``kickoff``: ``chairs`` may be names or ``{name, email}`` dicts, ``director`` a name or a dict.
     """
     from dmpg.documents.context import reader_items, reader_message
-    from forms.vocabulary import REPRESENTS_LABELS
-
     from dmpg.mail.recipients import salutation
+    from forms.vocabulary import REPRESENTS_LABELS
 
     ctx = dict(context)
     if isinstance(ctx.get("recipient"), Mapping) and "salutation" not in ctx["recipient"]:
