@@ -55,6 +55,9 @@ class Settings(BaseSettings):
         default_factory=list, description="Extra apprise targets for the secretariat (e.g. a Teams channel)."
     )
     remind_after_days: int = 14
+    # Hearing letters, RKKP's request and appointment requests ask for an answer within this many days
+    # of being sent; the date is printed in the letter and the mail ("Svarfrist").
+    reply_days: int = Field(21, ge=1, description="Days a recipient has to answer a hearing or a request.")
     # Outbox delivery (dmpg/mail/outbox.py): retries with exponential backoff, then status 'failed'.
     mail_from_name: str = "DMPG-sekretariatet"
     mail_max_attempts: int = Field(30, ge=1, description="Sends tried before a notification is 'failed'.")

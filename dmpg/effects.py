@@ -31,13 +31,17 @@ def latest_document(proposal_id: str, kind: str) -> str | None:
 def mail(proposal_id: str, kind: str, round: int, recipients: Iterable[Any], *,  # noqa: A002
          context: Mapping[str, Any], attachments: Iterable[str] = (), scope: str | None = None,
          decides: tuple[str, int] | None = None) -> None:
-    """Queue ``kind`` for each recipient once, with the proposal's title added to ``context`` and each
-    recipient's own link (``dmpg.links.personal_urls``: a decision link when the mail asks them to
-    decide ``decides``, a gate and its round)."""
+    """Queue ``kind`` for each recipient once, with the proposal's title added to ``context``, what
+    every mail of the proposal says (its summary, and for a request the reply deadline, the deciding
+    meeting and the previous round: ``dmpg.documents.context.mail_facts``) and each recipient's own
+    link (``dmpg.links.personal_urls``: a decision link when the mail asks them to decide ``decides``,
+    a gate and its round)."""
+    from dmpg.documents.context import case_context
     from dmpg.links import personal_urls
     from dmpg.mail.outbox import enqueue
 
     proposal = ledger.get_proposal(proposal_id)
-    base: dict[str, Any] = {"title": proposal.title, "round": round}
+    base: dict[str, Any] = {"title": proposal.title, "round": round,
+                            **case_context(proposal_id, kind, round, context.get("gate"))}
     enqueue(proposal_id, kind, round, list(recipients), {**base, **context}, [a for a in attachments if a],
             scope=scope, personal=personal_urls(proposal_id, decides))

@@ -116,7 +116,11 @@ def open_gate(proposal_id: str, gate: str, round: int, attempt: int, key: str) -
 
 
 def _opening_context(proposal_id: str, g: Gate) -> dict[str, Any]:
-    """What only a revision request says: the blocking findings, or the steering group's reasons."""
+    """What only one gate's mail says: the steering memo names the reference group's advice; the
+    revision request the blocking findings, or the steering group's reasons."""
+    if g.name == "steering":
+        advice = ledger.decision(proposal_id, "advice", 1)
+        return {"advice": advice.outcome} if advice else {}
     if g.name != "revision":
         return {}
     context: dict[str, Any] = {"findings": [f.to_dict() for f in ledger.recorded_findings(proposal_id)]}

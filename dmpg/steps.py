@@ -38,18 +38,27 @@ def check_submission(proposal_id: str, form: dict[str, Any], round: int) -> bool
     findings = ledger.recorded_findings(proposal_id, round)
     ok = submittable(findings)
     attachment = effects.document(proposal_id, "proposal", round)
+    # A form revised after the hearing (the steering group sent it back) goes back to the steering group.
+    heard = ledger.decision(proposal_id, "advice", 1) is not None
     effects.mail(proposal_id, "receipt", round, _recipients("receipt", proposal_id), attachments=[attachment],
-                 context={"submittable": ok, "findings": [f.to_dict() for f in findings]})
+                 context={"submittable": ok, "findings": [f.to_dict() for f in findings], "heard": heard})
     return ok
 
 
 def request_appointments(proposal_id: str) -> None:
-    """One udpegningsanmodning per organisation with seats on the form, each mailed to its contact."""
+    """One udpegningsanmodning per organisation with seats on the form, each mailed to its contact
+    naming the organisation as the roster does and how many members it appoints."""
+    from dmpg.documents.context import organisation_seats
+
+    seats = organisation_seats(ledger.current_form(proposal_id))
+    organisations = ledger.roster().organisations
     for recipient in _recipients("appointment_request", proposal_id):
         letters = [effects.document(proposal_id, "appointment_request", 1, recipient=code)
                    for code in recipient.organisations]
+        named = [{"code": code, "name": organisations[code].name, "seats": seats.get(code)}
+                 for code in recipient.organisations]
         effects.mail(proposal_id, "appointment_request", 1, [recipient], attachments=letters,
-                     context={"organisations": list(recipient.organisations)})
+                     context={"organisations": named})
 
 
 def establish_group(proposal_id: str, appointments: dict[str, Any]) -> str:

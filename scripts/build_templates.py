@@ -24,8 +24,9 @@ from dmpg.documents import docxstyle as house  # noqa: E402
 from dmpg.documents.naming import KINDS  # noqa: E402
 
 
-def new_document(kind_name: str):
-    doc = house.new_document("{{ proposal_id }} · {{ document_title }} · Version {{ version }}")
+def new_document(kind_name: str, version: str = "{{ version }}"):
+    """A house-style document; ``version`` is the header's version number (a template expression)."""
+    doc = house.new_document("{{ proposal_id }} · {{ document_title }} · Version " + version)
     house.title_block(doc, "{{ document_title }}", "{{ title }}", "{{ date|danish_date }}")
     doc.core_properties.title = KINDS[kind_name].title
     return doc
@@ -85,9 +86,26 @@ def loop_table(doc, headers: list[str], loop: str, cells: list[str], widths: lis
 
 
 def signature(doc, closing: str = "Med venlig hilsen"):
+    """Closing, the secretariat's person (when the roster names one) and the unit with its address."""
     para(doc, closing)
-    para(doc, "{{ secretariat.name }}", bold_lead="")
+    tag(doc, "{%p if secretariat.signer %}")
+    para(doc, "{{ secretariat.signer }}")
+    tag(doc, "{%p endif %}")
     para(doc, "DMPG-sekretariatet, RKKP · {{ secretariat.email }}")
+
+
+def when_known(doc, text: str, condition: str = "meeting_date"):
+    """A paragraph shown only when ``condition`` has a value (e.g. a meeting date not yet planned)."""
+    tag(doc, "{%p if " + condition + " %}")
+    para(doc, text)
+    tag(doc, "{%p endif %}")
+
+
+def previous_treatment(doc):
+    """A gate held again says so first: what the previous round decided, and why."""
+    tag(doc, "{%p if previous %}")
+    para(doc, "{{ previous.sentence }} Begrundelse: {{ previous.rationale }}", bold_lead="Genoptaget sag: ")
+    tag(doc, "{%p endif %}")
 
 
 # ---------------------------------------------------------------- shared sections
@@ -154,9 +172,15 @@ def members_table(doc):
 
 
 def build_proposal():
-    doc = new_document("proposal")
-    para(doc, "Revision {{ round }}. Indstillingsskemaet er gengivet, som det blev modtaget; sekretariatets "
-              "vurdering af grundpræmisserne følger som bilag.", italic=True)
+    # The form's version is its revision round: the header and the text below say the same number.
+    doc = new_document("proposal", version="{{ round }}")
+    tag(doc, "{%p if round > 1 %}")
+    para(doc, "Version {{ round }}: det reviderede indstillingsskema, gengivet som indstillerne indsendte det; "
+              "sekretariatets vurdering af grundpræmisserne følger som bilag.", italic=True)
+    tag(doc, "{%p else %}")
+    para(doc, "Version 1: indstillingsskemaet, gengivet som det blev modtaget; sekretariatets vurdering af "
+              "grundpræmisserne følger som bilag.", italic=True)
+    tag(doc, "{%p endif %}")
     heading(doc, "Indstillere")
     loop_table(doc, ["Navn", "E-mail", "Organisation", "Region"], "for p in form.proposers",
                ["{{ p.name }}", "{{ p.email }}", "{{ p.organisation }}", "{{ p.region }}"], [4.2, 4.4, 4.6, 3.2])
@@ -196,7 +220,7 @@ def build_proposal():
 def build_hearing_letter():
     doc = new_document("hearing_letter")
     para(doc, "Til følgegruppen for Danske Multidisciplinære Psykiatri Grupper")
-    para(doc, "Kære følgegruppe,")
+    para(doc, "Kære medlemmer af følgegruppen,")
     para(doc, "DMPG-sekretariatet har modtaget et indstillingsskema med forslag om en ny DMPG for "
               "»{{ title }}«, indstillet af {{ form.proposer_names }}. Forslaget er vurderet i forhold til "
               "grundpræmisserne for etablering af DMPG'er, og vi beder hermed om følgegruppens rådgivning, "
@@ -204,6 +228,8 @@ def build_hearing_letter():
     para(doc, "Vi beder særligt om følgegruppens vurdering af emnets relevans, af målgruppen på tværs af "
               "sektorer og af den foreslåede sammensætning af deltagerkredsen. Rådgivningen registreres som "
               "en anbefaling (støtter, støtter med ændringer eller støtter ikke) med en kort begrundelse.")
+    para(doc, "Vi beder om følgegruppens rådgivning senest {{ deadline|danish_date }}.", bold_lead="Svarfrist: ")
+    when_known(doc, "Sagen behandles på følgegruppens møde {{ meeting_date|danish_date(weekday=True) }}.")
     proposal_summary(doc)
     heading(doc, "Foreslåede retningslinjer")
     bullets(doc, "for g in form.guidelines", "{{ g.title }}")
@@ -216,6 +242,8 @@ def build_hearing_letter():
 def build_steering_memo():
     doc = new_document("steering_memo")
     para(doc, "Til DMPG-styregruppen · Styregruppebehandling, runde {{ round }}", italic=True)
+    when_known(doc, "Behandles på styregruppens møde {{ meeting_date|danish_date(weekday=True) }}.")
+    previous_treatment(doc)
     heading(doc, "Indstilling")
     para(doc, "DMPG-sekretariatet indstiller, at styregruppen drøfter og træffer beslutning om etablering af "
               "en ny DMPG for »{{ title }}« på baggrund af indstillingsskemaet, vurderingen af "
@@ -246,6 +274,7 @@ def build_steering_minutes():
         ("Punkt", "Forslag om ny DMPG: {{ title }} ({{ proposal_id }}), runde {{ round }}"),
         ("Referent", "{{ decision.recorded_by }}"),
     ])
+    previous_treatment(doc)
     heading(doc, "Styregruppens medlemmer")
     bullets(doc, "for m in steering_group", "{{ m.name }}")
     heading(doc, "Beslutning")
@@ -260,6 +289,7 @@ def build_steering_minutes():
 def build_director_memo():
     doc = new_document("director_memo")
     para(doc, "Til psykiatridirektørkredsen", italic=True)
+    when_known(doc, "Behandles på psykiatridirektørkredsens møde {{ meeting_date|danish_date(weekday=True) }}.")
     heading(doc, "Indstilling")
     para(doc, "DMPG-styregruppen godkendte {{ steering.meeting_date|danish_date }} forslaget om en ny DMPG for "
               "»{{ title }}« og indstiller, at psykiatridirektørkredsen godkender etableringen.")
@@ -334,12 +364,11 @@ def build_terms_of_reference():
 
 def build_appointment_request():
     doc = new_document("appointment_request")
-    para(doc, "Til {{ organisation.name }} ({{ organisation.email }})")
-    para(doc, "Kære {{ organisation.name }},")
+    # Addressed to the organisation (the roster's contact is the organisation's), so no "Kære" line.
+    para(doc, "Til {{ organisation.name }}")
     para(doc, "Psykiatridirektørkredsen har godkendt etableringen af en ny Dansk Multidisciplinær Psykiatri "
               "Gruppe (DMPG) for »{{ title }}«. På vegne af DMPG-styregruppen beder vi jer udpege "
-              "{{ seats }} {{ 'medlem' if seats == 1 else 'medlemmer' }} til gruppen som "
-              "{{ organisation.represents }}.")
+              "{{ seats }} {{ 'medlem' if seats == 1 else 'medlemmer' }} til gruppen.")
     tag(doc, "{%p if seat_description %}")
     para(doc, "{{ seat_description }}", bold_lead="Om pladsen: ")
     tag(doc, "{%p endif %}")
@@ -348,7 +377,8 @@ def build_appointment_request():
               "vælges blandt de udpegede medlemmer.")
     heading(doc, "Foreslåede retningslinjer")
     bullets(doc, "for g in form.guidelines", "{{ g.title }}")
-    para(doc, "Send venligst navn, e-mail og region for de udpegede til sekretariatet.")
+    para(doc, "Send venligst navn, e-mail og region for de udpegede til sekretariatet "
+              "({{ secretariat.email }}) senest {{ deadline|danish_date }}.", bold_lead="Svarfrist: ")
     signature(doc)
     return doc
 

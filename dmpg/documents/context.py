@@ -14,15 +14,22 @@ new gate's answer reaches the templates without code here); the keys per kind ar
 templates/README.md.
 Every key a template uses is always present (``None``/``""``/``[]`` when there is nothing), because
 rendering is strict about missing variables.
+
+What a proposal's letters and mails say alike is written here once and used by both: the two-line
+summary of the proposal (:func:`summary_lines`), the reply deadline (:func:`reply_deadline`), the
+meeting that will decide a gate round when known (``Sources.meeting_dates``, see
+:func:`meeting_dates`) and what the previous round of a gate decided (:func:`previous_round`).
+:func:`mail_facts` hands them to the mails (``dmpg.effects.mail`` and the reminders).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from core.text import capitalise, danish_number, join_danish
+from core.text import as_date, capitalise, danish_date, danish_number, join_danish
 from dmpg.documents.naming import kind as get_kind
 from forms.gates import GATES
 from forms.proposal import ProposalForm
@@ -47,6 +54,15 @@ class Sources:
     decisions: list[dict[str, Any]] = field(default_factory=list)  # {gate, round, outcome, payload, recorded_by, at}
     roster: dict[str, Any] = field(default_factory=dict)  # roster.yaml's shape: bodies' people, organisations
     today: date = field(default_factory=date.today)
+    stages: dict[str, date] = field(default_factory=dict)  # the day the proposal first entered each stage
+    meeting_dates: dict[tuple[str, int], date] = field(default_factory=dict)  # (gate, round) -> its meeting
+    reply_days: int = 21  # settings.reply_days: how long a hearing or a request gives to answer
+
+
+# Gates whose request asks for an answer by a date, and the stage whose first day starts the count
+# (``None``: counted from the approval that sends the request, see :func:`reply_deadline`).
+REPLY_GATES: dict[str, str | None] = {"advice": "reference_group", "database": "reference_group", "appointments": None}
+NOT_GIVEN = "Ikke oplyst"  # what a letter shows for a field the proposers left empty
 
 
 # ---------------------------------------------------------------- pieces
@@ -84,6 +100,10 @@ def form_view(form: ProposalForm) -> dict[str, Any]:
         for s in (comp.seats if comp else [])
     ]
     director = comp.director if comp else None
+
+    def given(text: str | None) -> str:
+        return text.strip() if text and text.strip() else NOT_GIVEN
+
     return {
         "title": form.title,
         "submitted_on": form.submitted_on,
@@ -91,33 +111,57 @@ def form_view(form: ProposalForm) -> dict[str, Any]:
         "proposer_names": join_danish([p["name"] for p in proposers]) or "de indstillende",
         "topic": {
             "kind": label(TOPIC_KIND_LABELS, topic.kind) if topic else "",
-            "description": (topic.description or "") if topic else "",
-            "icd_codes": ", ".join(topic.icd_codes) if topic else "",
-            "severity": (topic.severity or "") if topic else "",
-            "volume": volume_text,
-            "target_summary": ("Omfatter " + join_danish(target_parts)) if target_parts else "Ikke oplyst",
-            "target_justification": (tg.justification or "") if tg else "",
-            "database": database or "Ikke oplyst",
+            "description": given(topic.description if topic else None),
+            "icd_codes": given(", ".join(topic.icd_codes) if topic else None),
+            "severity": given(topic.severity if topic else None),
+            "volume": given(volume_text),
+            "target_summary": ("Omfatter " + join_danish(target_parts)) if target_parts else NOT_GIVEN,
+            "target_justification": given(tg.justification if tg else None),
+            "database": database or NOT_GIVEN,
             "database_status": (db.status or "") if db else "",
         },
-        "guidelines": [{"title": g.title, "rationale": g.rationale or ""} for g in (tasks.guidelines if tasks else [])],
-        "monitoring": (tasks.monitoring or "") if tasks else "",
-        "research": (tasks.research or "") if tasks else "",
-        "education": (tasks.education or "") if tasks else "",
+        "guidelines": [{"title": g.title, "rationale": given(g.rationale)} for g in (tasks.guidelines if tasks else [])],
+        "monitoring": given(tasks.monitoring if tasks else None),
+        "research": given(tasks.research if tasks else None),
+        "education": given(tasks.education if tasks else None),
         "seats": seats,
         "seat_total": sum(s["count"] for s in seats),
         "director": f"{director.name} ({director.email})" if director else "ikke foreslået",
     }
 
 
+# A finding's message names the form's fields for `dmpg check` ("(felt topic.description)",
+# "(topic.target_group.primary_sector)"); a letter says the same in words only.
+_FIELD_REFERENCE = re.compile(r"\s*\((?:felt [\w.\[\]]+|[a-z_]+(?:\[\d+\])?(?:\.[a-z_]+(?:\[\d+\])?)+(?::[^)]*)?)\)")
+_REPRESENTS_CODE = re.compile(r"(?<!\()\b(" + "|".join(sorted(REPRESENTS_LABELS, key=len, reverse=True)) + r")\b(?!\))")
+
+
+def reader_message(message: str) -> str:
+    """A premise finding's message as a letter says it: without the form's field paths, and with
+    each represented body's Danish name instead of its code ("relatives" -> "pårørenderepræsentanter",
+    "DSAM" -> "Dansk Selskab for Almen Medicin (DSAM)")."""
+    def named(m: re.Match) -> str:
+        code = m.group(1)
+        name = REPRESENTS_LABELS[code]
+        return name if code.isupper() else name[:1].lower() + name[1:]
+
+    return _REPRESENTS_CODE.sub(named, _FIELD_REFERENCE.sub("", message))
+
+
+def reader_items(items: list[str] | None) -> list[str]:
+    """A finding's items as a reader knows them: bodies by their Danish names, group names as they are;
+    field paths (``topic.severity``) are left out, the message says them in words."""
+    return [label(REPRESENTS_LABELS, i) for i in items or [] if not re.search(r"[.\[]", str(i))]
+
+
 def findings_view(findings: list[dict[str, Any]]) -> tuple[list[dict[str, str]], str]:
-    """Findings as table rows (Danish severity, items joined) and a one-sentence summary."""
+    """Findings as table rows (Danish severity, the message in words, items joined) and a one-sentence summary."""
     rows = [
         {
             "code": f.get("code", ""),
             "severity": label(SEVERITY_LABELS, f.get("severity")),
-            "message": f.get("message", ""),
-            "affected": ", ".join(label(REPRESENTS_LABELS, i) for i in (f.get("items") or [])),
+            "message": reader_message(f.get("message", "")),
+            "affected": ", ".join(reader_items(f.get("items"))),
         }
         for f in findings
     ]
@@ -193,6 +237,110 @@ def _database_coordination(status: str | None) -> str:
     }.get(status or "", "Status for en klinisk kvalitetsdatabase er ikke oplyst; afklares med RKKP.")
 
 
+def organisation_seats(form: ProposalForm) -> dict[str, int]:
+    """How many members each represented body appoints (its seats on the form, added up)."""
+    seats: dict[str, int] = {}
+    for seat in form.composition.seats if form.composition else []:
+        seats[seat.represents] = seats.get(seat.represents, 0) + seat.count
+    return seats
+
+
+def summary_lines(src: Sources) -> list[str]:
+    """The proposal in two lines, as every mail of it opens: what is proposed (title and case), then
+    the topic's kind, ICD-10 codes and yearly volume as far as the form gives them (one line when it
+    gives none). The same form gives the same lines in every mail."""
+    form = ProposalForm.model_validate(src.form)
+    lines = [f"Forslag om ny DMPG: {src.title or form.title} (sag {src.proposal_id})"]
+    topic = form.topic
+    facts = []
+    if topic and topic.kind:
+        kind = label(TOPIC_KIND_LABELS, topic.kind)
+        facts.append(kind + (f" (ICD-10: {', '.join(topic.icd_codes)})" if topic.icd_codes else ""))
+    elif topic and topic.icd_codes:
+        facts.append(f"ICD-10: {', '.join(topic.icd_codes)}")
+    if topic and topic.volume and topic.volume.patients_per_year is not None:
+        facts.append(f"ca. {danish_number(topic.volume.patients_per_year)} patienter pr. år")
+    if facts:
+        lines.append(" · ".join(facts))
+    return lines
+
+
+def reply_deadline(src: Sources, gate: str | None) -> date | None:
+    """The last day to answer the request of ``gate`` (:data:`REPLY_GATES`), ``src.reply_days`` after it
+    was sent: the hearing (``advice``, ``database``) from the day the proposal went to the reference
+    group, the appointment requests from the day the directors approved. Counted from the ledger, so
+    the letter, its mail and a later reminder give the same date; ``None`` for any other gate."""
+    if gate not in REPLY_GATES:
+        return None
+    stage = REPLY_GATES[gate]
+    if stage is not None:
+        sent = src.stages.get(stage)
+    else:
+        approval = _decision(src, "approval", outcome="approve")
+        sent = local_day(approval["at"]) if approval and approval.get("at") else None
+    return (sent or src.today) + timedelta(days=src.reply_days)
+
+
+def local_day(moment: datetime | date | str) -> date:
+    """The Danish calendar day of a moment the ledger stored in UTC (a letter's dates are Danish)."""
+    if isinstance(moment, datetime):
+        from zoneinfo import ZoneInfo
+
+        aware = moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("UTC"))
+        return aware.astimezone(ZoneInfo("Europe/Copenhagen")).date()
+    return as_date(moment)
+
+
+def previous_round(src: Sources, gate: str, round: int) -> dict[str, Any] | None:  # noqa: A002
+    """What the round before ``round`` of ``gate`` decided, when there was one (a steering round after
+    a deferral or a revision): ``round``, ``outcome``, ``label``, ``meeting_date``, ``rationale`` and
+    ``sentence`` ("På mødet 3. december 2026 blev indstillingen udsat til et senere møde.")."""
+    d = _decision(src, gate, round - 1) if round > 1 else None
+    if d is None:
+        return None
+    view = answer_view(d)
+    what = view["label"][:1].lower() + view["label"][1:]
+    held = danish_date(view.get("meeting_date"))
+    sentence = f"På mødet {held} blev indstillingen {what}." if held else f"Indstillingen blev {what}."
+    return {"round": view["round"], "outcome": view["outcome"], "label": view["label"],
+            "meeting_date": view.get("meeting_date"), "rationale": view.get("rationale") or "", "sentence": sentence}
+
+
+def person(src: Sources, email: str | None) -> str:
+    """Someone on the roster as a reader knows them: "RKKP (styregruppe.rkkp@example.dk)"; the bare
+    e-mail when the roster does not list it."""
+    if not email:
+        return ""
+    for body, people in src.roster.items():
+        if body != "organisations":
+            for p in people:
+                if str(p.get("email", "")).strip().lower() == email.strip().lower():
+                    return f"{p['name']} ({p['email']})"
+    return email
+
+
+# Mail kinds that ask for something: they state the reply deadline and the deciding meeting when known.
+_ASKING_MAILS = {"reminder", "appointment_request"}
+
+
+def mail_facts(src: Sources, kind: str, round: int = 1, gate: str | None = None) -> dict[str, Any]:  # noqa: A002
+    """What every mail of the proposal says besides its own text (pure): ``summary`` (two lines,
+    :func:`summary_lines`); for a mail that asks for something (a gate's opening mail, a reminder,
+    an appointment request) ``deadline`` (:func:`reply_deadline`) and ``meeting_date`` (the meeting
+    that decides the gate round, when known); and ``previous`` (:func:`previous_round`) for a gate held
+    again. Absent values are ``None``."""
+    from dmpg.mail import GATE_KINDS
+
+    gate = gate or ("appointments" if kind == "appointment_request" else None)
+    asks = kind in GATE_KINDS or kind in _ASKING_MAILS
+    return {
+        "summary": summary_lines(src),
+        "deadline": reply_deadline(src, gate) if asks else None,
+        "meeting_date": src.meeting_dates.get((gate, round)) if asks and gate else None,
+        "previous": previous_round(src, gate, round) if asks and gate else None,
+    }
+
+
 # ---------------------------------------------------------------- composing
 
 
@@ -201,10 +349,15 @@ def compose_context(kind_name: str, src: Sources, round: int = 1, recipient: str
 
     ``version`` is set to 1 here; :func:`dmpg.documents.produce.produce_document` sets the real one.
     """
+    from dmpg.mail.recipients import is_person_name
+
     k = get_kind(kind_name)
     form = ProposalForm.model_validate(src.form)
     findings, findings_summary = findings_view(src.findings)
     secretariat = src.roster["secretariat"][0]
+    # The signature names the secretariat's person; a roster entry that is the unit itself
+    # ("DMPG-sekretariatet") is already the signature's unit line, so it is not repeated.
+    signer = secretariat["name"] if is_person_name(secretariat["name"]) else ""
     answers = answers_view(src)
     ctx: dict[str, Any] = {
         "proposal_id": src.proposal_id,
@@ -213,7 +366,7 @@ def compose_context(kind_name: str, src: Sources, round: int = 1, recipient: str
         "date": src.today,
         "title": src.title or form.title,
         "round": round,
-        "secretariat": {"name": secretariat["name"], "email": secretariat["email"]},
+        "secretariat": {"name": secretariat["name"], "email": secretariat["email"], "signer": signer},
         "form": form_view(form),
         "findings": findings,
         "findings_summary": findings_summary,
@@ -222,6 +375,11 @@ def compose_context(kind_name: str, src: Sources, round: int = 1, recipient: str
     }
     if kind_name in ("steering_memo", "director_memo"):
         ctx["advice"] = _advice(src)
+    if kind_name in ("hearing_letter", "steering_memo", "director_memo"):
+        gate = {"hearing_letter": "advice", "steering_memo": "steering", "director_memo": "approval"}[kind_name]
+        ctx["meeting_date"] = src.meeting_dates.get((gate, round))
+    if kind_name in ("steering_memo", "steering_minutes"):
+        ctx["previous"] = previous_round(src, "steering", round)
     if kind_name == "steering_memo":
         ctx["previous_rounds"] = [
             {**answer_view(d), "decision": answer_view(d)["label"]}
@@ -231,12 +389,14 @@ def compose_context(kind_name: str, src: Sources, round: int = 1, recipient: str
         d = _decision(src, "steering", round)
         view = answer_view(d) if d else {"outcome": "", "label": "", "meeting_date": None, "rationale": "",
                                          "recorded_by": "", "next_step": ""}
-        ctx["decision"] = {key: view[key] for key in ("outcome", "label", "meeting_date", "rationale",
-                                                       "recorded_by", "next_step")}
+        ctx["decision"] = {key: view[key] for key in ("outcome", "label", "meeting_date", "rationale", "next_step")}
+        ctx["decision"]["recorded_by"] = person(src, view["recorded_by"])
         ctx["steering_group"] = [{"name": p["name"], "email": p["email"]} for p in src.roster.get("steering_group", [])]
     if kind_name == "director_memo":
         d = _decision(src, "steering", outcome="approve") or {"payload": {}}
         ctx["steering"] = {"meeting_date": d["payload"].get("meeting_date"), "rationale": d["payload"].get("rationale", "")}
+    if kind_name in ("hearing_letter", "appointment_request"):
+        ctx["deadline"] = reply_deadline(src, "advice" if kind_name == "hearing_letter" else "appointments")
     if kind_name == "director_letter":
         d = _decision(src, "approval")
         view = answer_view(d) if d else {"outcome": "", "label": "", "meeting_date": None, "rationale": ""}
@@ -254,7 +414,7 @@ def compose_context(kind_name: str, src: Sources, round: int = 1, recipient: str
         seats = [s for s in ctx["form"]["seats"] if s["code"] == code]
         ctx["organisation"] = {"code": code, "name": org["name"], "email": org["email"],
                                "represents": label(REPRESENTS_LABELS, code)}
-        ctx["seats"] = sum(s["count"] for s in seats) or 1
+        ctx["seats"] = organisation_seats(form).get(code) or 1
         ctx["seat_description"] = "; ".join(s["description"] for s in seats if s["description"])
     return ctx
 
@@ -265,7 +425,9 @@ def compose_context(kind_name: str, src: Sources, round: int = 1, recipient: str
 def load_sources(proposal_id: str, findings_round: int | None = None) -> Sources:
     """A proposal's :class:`Sources` from the ledger: the premise findings recorded for
     ``findings_round`` (default: the latest round), its decisions and the roster in force."""
+    from core.settings import get_settings
     from models import ledger
+    from models.vocabulary import EventKind
 
     proposal = ledger.get_proposal(proposal_id)
     findings = [f.to_dict() for f in ledger.recorded_findings(proposal_id, findings_round)]
@@ -274,8 +436,27 @@ def load_sources(proposal_id: str, findings_round: int | None = None) -> Sources
          "recorded_by": d.recorded_by, "at": d.at}
         for d in ledger.decisions(proposal_id)
     ]
+    stages: dict[str, date] = {}
+    for e in ledger.events(proposal_id):  # oldest first: the first entry into a stage counts
+        if e.kind == EventKind.STAGE_ENTERED and e.stage:
+            stages.setdefault(e.stage, local_day(e.at))
     return Sources(proposal_id=proposal_id, title=proposal.title, form=proposal.form, findings=findings,
-                   decisions=decisions, roster=ledger.roster().model_dump(mode="json"))
+                   decisions=decisions, roster=ledger.roster().model_dump(mode="json"), stages=stages,
+                   meeting_dates=meeting_dates(proposal_id), reply_days=get_settings().reply_days)
+
+
+def meeting_dates(proposal_id: str) -> dict[tuple[str, int], date]:
+    """The date of the meeting that decides (or decided) each gate round of the proposal, where known.
+
+    The hook for meetings in the ledger: return ``{(gate, round): meeting date}`` for the rounds on a
+    meeting's agenda, and every letter and mail that asks for that round names the meeting
+    (``meeting_date``). Until then no meeting is known and nothing is said about one."""
+    return {}
+
+
+def case_context(proposal_id: str, kind: str, round: int = 1, gate: str | None = None) -> dict[str, Any]:  # noqa: A002
+    """:func:`mail_facts` for a mail of ``proposal_id`` read from the ledger."""
+    return mail_facts(load_sources(proposal_id), kind, round, gate)
 
 
 def build_context(kind: str, proposal_id: str, round: int = 1, recipient: str = "") -> dict[str, Any]:

@@ -6,9 +6,14 @@ internals), with HTML autoescaping for ``.html.j2`` and ``StrictUndefined`` (a m
 error, never a silently empty sentence). Optional values are tested in templates with ``is defined``.
 
 Contract of the context (``render(kind, context)``): every kind needs ``proposal_id`` and ``title``
-(except ``digest``), ``recipient`` ({name, email, role}) and ``attachments`` (file names); the keys in
-``REQUIRED_CONTEXT`` per kind; optional everywhere: ``deadline`` (date), ``url`` (the gate in the
-Prefect UI), ``round``. ``outbox.enqueue`` fills in proposal_id, recipient, attachments and round.
+(except ``digest``), ``recipient`` ({name, email, role}; ``salutation`` is added: "Kære Anne Holm" or
+"Til Dansk Psykiatrisk Selskab", see ``dmpg.mail.recipients.salutation``) and ``attachments`` (file
+names); the keys in ``REQUIRED_CONTEXT`` per kind; optional everywhere: ``summary`` (the proposal in
+two lines, which the mail opens with), ``deadline`` (the reply deadline, a date), ``meeting_date``
+(the meeting that will decide, a date), ``previous`` (what the previous round of the gate decided),
+``url`` (the recipient's link), ``round``. ``outbox.enqueue`` fills in proposal_id, recipient,
+attachments and round; ``dmpg.effects.mail`` adds summary, deadline, meeting_date and previous
+(``dmpg.documents.context.mail_facts``).
 """
 
 from __future__ import annotations
@@ -114,19 +119,33 @@ def _name(item: Any) -> str:
 def normalise(kind: str, context: Mapping[str, Any]) -> dict[str, Any]:
     """Accept the shapes callers naturally have, so templates see one shape:
 
-    - ``decision``: ``rationale``/``meeting_date`` default to those of ``decision`` (the gate input's
-      dump); the advice gate's ``summary`` serves as its rationale.
+    - every kind: ``recipient.salutation`` from the recipient's name and role, unless given.
+    - ``decision``: ``rationale`` and ``decided_on`` (the meeting that decided) default to those of
+      ``decision`` (the gate input's dump: its ``meeting_date``); a ``meeting_date`` given with a
+      decision is that meeting too. The advice gate's ``summary`` serves as its rationale.
+    - ``findings``: each finding's ``message`` and ``items`` as a reader knows them (no field paths,
+      Danish names instead of codes: ``dmpg.documents.context.reader_message``).
     - ``appointment_request``: ``organisations`` may be ``represents`` codes or dicts; each becomes
       ``{"code", "name", "seats"}`` (name from the Danish labels, seats None when unknown).
     - ``kickoff``: ``chairs`` may be names or ``{name, email}`` dicts, ``director`` a name or a dict.
     """
+    from dmpg.documents.context import reader_items, reader_message
+    from dmpg.mail.recipients import salutation
     from forms.vocabulary import REPRESENTS_LABELS
 
     ctx = dict(context)
-    if kind == "decision" and isinstance(ctx.get("decision"), Mapping):
-        decided = ctx["decision"]
+    if isinstance(ctx.get("recipient"), Mapping) and "salutation" not in ctx["recipient"]:
+        person = ctx["recipient"]
+        ctx["recipient"] = {**person, "salutation": salutation(str(person.get("name") or person.get("email") or ""),
+                                                               str(person.get("role") or ""))}
+    if kind == "decision":
+        # The layout's meeting_date is a meeting still to come; a decision names the one that decided.
+        decided = ctx["decision"] if isinstance(ctx.get("decision"), Mapping) else {}
+        ctx.setdefault("decided_on", ctx.pop("meeting_date", None) or decided.get("meeting_date"))
         ctx.setdefault("rationale", decided.get("rationale") or decided.get("summary"))
-        ctx.setdefault("meeting_date", decided.get("meeting_date"))
+    if isinstance(ctx.get("findings"), list):
+        ctx["findings"] = [{**f, "message": reader_message(str(f.get("message", ""))), "items": reader_items(f.get("items"))}
+                           if isinstance(f, Mapping) else f for f in ctx["findings"]]
     if kind == "appointment_request":
         ctx["organisations"] = [
             {"code": o.get("code"), "name": o.get("name") or REPRESENTS_LABELS.get(o.get("code"), o.get("code")),

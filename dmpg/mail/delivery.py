@@ -8,6 +8,18 @@ Contracts:
   fans out to cc/bcc copies, and gets ``from=`` (apprise silently refuses without it).
 - ``send_channel(url, subject, text)`` posts to one non-mail apprise target (e.g. a Teams channel).
 - Attachments reach the recipient with ASCII file names (``æ``->``ae``), as apprise requires.
+- Every e-mail may carry a ``Reply-To`` (apprise's ``reply=``: the secretariat, so an answer reaches a
+  person) and extra headers (apprise's ``+Name=value``). The mails of one proposal carry
+  :func:`thread_headers`, so mail programs show them as one thread.
+
+Threading. Apprise gives every message a fresh ``Message-ID`` of its own making and adds it after our
+headers, so a ``Message-ID`` of ours would make a second one (an invalid message). The mails of a
+proposal therefore refer to one stable thread root instead, derived from the proposal id and the
+sender's domain (:func:`thread_root`, ``<dmpg-2026-001.dmpg@example.dk>``): ``In-Reply-To`` and
+``References`` name it on every mail, which is how Thunderbird, Apple Mail and other RFC 5322 readers
+thread; Outlook groups by ``Thread-Index`` (the same 22-byte conversation header on every mail of the
+proposal: a GUID derived from the proposal id) and ``Thread-Topic``. All of it is a function of the
+outbox row's proposal id, so a message sent again after a failure carries the same thread headers.
 
 Apprise facts this module is shaped by: a fresh ``Apprise`` object per message (an instance waits
 between sends, ``request_rate_per_sec``); ``notify()`` returns one bool, so one target per call is how
@@ -58,8 +70,41 @@ def describe(url: str) -> str:
     return f"{parts.scheme}://{host}{f':{parts.port}' if parts.port else ''}"
 
 
-def mail_urls(to: str, key: str | None = None) -> list[str]:
-    """The apprise URLs that send one e-mail to ``to``, in the order to try them.
+def thread_root(proposal_id: str) -> str:
+    """The id every mail of ``proposal_id`` refers to: ``<dmpg-2026-001.dmpg@example.dk>`` (the domain
+    of ``DMPG_MAIL_FROM``)."""
+    domain = get_settings().mail_from.rsplit("@", 1)[-1].strip() or "localhost"
+    return f"<{ascii_name(proposal_id, 'dmpg').lower()}.dmpg@{domain}>"
+
+
+def thread_index(proposal_id: str) -> str:
+    """Outlook's conversation header for ``proposal_id`` ([MS-OXOMSG] 2.2.1.3: 0x01, the 5 high bytes
+    of a FILETIME, a GUID), base64. The time is the 1 January of the proposal's year and the GUID a
+    UUID5 of the proposal id, so every mail of the proposal carries the same value."""
+    import base64
+    import uuid
+    from datetime import datetime, timezone
+
+    year = int(m.group(1)) if (m := re.match(r"DMPG-(\d{4})-", proposal_id)) else 2000
+    epoch = datetime(1601, 1, 1, tzinfo=timezone.utc)
+    filetime = int((datetime(year, 1, 1, tzinfo=timezone.utc) - epoch).total_seconds()) * 10_000_000
+    guid = uuid.uuid5(uuid.NAMESPACE_URL, f"dmpg:{proposal_id}")
+    return base64.b64encode(b"\x01" + (filetime >> 24).to_bytes(5, "big") + guid.bytes).decode("ascii")
+
+
+def thread_headers(proposal_id: str | None) -> dict[str, str]:
+    """The headers that thread the mails of ``proposal_id`` (see the module docstring); none without one."""
+    if not proposal_id:
+        return {}
+    root = thread_root(proposal_id)
+    return {"In-Reply-To": root, "References": root, "Thread-Topic": proposal_id,
+            "Thread-Index": thread_index(proposal_id)}
+
+
+def mail_urls(to: str, key: str | None = None, *, headers: dict[str, str] | None = None,
+              reply_to: str | None = None) -> list[str]:
+    """The apprise URLs that send one e-mail to ``to``, in the order to try them, with ``reply_to``
+    as its ``Reply-To`` and ``headers`` added to the message.
 
     Raises ``UserError`` naming ``DMPG_APPRISE_URLS`` if one of them is not a mail URL."""
     settings = get_settings()
@@ -77,6 +122,10 @@ def mail_urls(to: str, key: str | None = None) -> list[str]:
         query.setdefault("name", settings.mail_from_name)
         query["to"] = to
         query["format"] = "html"
+        if reply_to:
+            query["reply"] = reply_to
+        for name, value in (headers or {}).items():
+            query[f"+{name}"] = " ".join(value.split())  # one line: a header value never breaks the header block
         if key:
             query["+X-DMPG-Key"] = key  # apprise turns '+Name=value' into a header: lets a reader trace the row
         out.append(urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query, quote_via=quote), "")))
@@ -116,8 +165,10 @@ def _notify(url: str, *, title: str, body: str, body_format: str, attach=None) -
     return SendResult(False, f"{describe(url)}: {reason}"[:1000])
 
 
-def send_email(to: str, subject: str, html: str, attachments: list[str], key: str | None = None) -> SendResult:
-    """Send one HTML e-mail (apprise adds the text alternative) to ``to`` via the first transport that works."""
+def send_email(to: str, subject: str, html: str, attachments: list[str], key: str | None = None, *,
+               headers: dict[str, str] | None = None, reply_to: str | None = None) -> SendResult:
+    """Send one HTML e-mail (apprise adds the text alternative) to ``to`` via the first transport that
+    works, with ``reply_to`` and ``headers`` (see :func:`mail_urls`)."""
     import apprise
 
     try:
@@ -125,7 +176,7 @@ def send_email(to: str, subject: str, html: str, attachments: list[str], key: st
     except FileNotFoundError as exc:
         return SendResult(False, str(exc))
     errors = []
-    for url in mail_urls(to, key):
+    for url in mail_urls(to, key, headers=headers, reply_to=reply_to):
         result = _notify(url, title=subject, body=html, body_format=apprise.NotifyFormat.HTML, attach=attach)
         if result.ok:
             return result

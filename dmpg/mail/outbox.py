@@ -15,6 +15,9 @@ Contracts:
   marked sent (milliseconds): that message could go out a second time after the lease.
 - Secretariat-bound messages also go to each ``settings.secretariat_apprise_urls`` target (a row per
   target, recipient ``channel:<hash>``, plain-text body).
+- Every e-mail is sent with ``Reply-To`` the secretariat (the first on the roster in force), and the
+  mails of a proposal with its thread headers (``delivery.thread_headers``, a function of the row's
+  proposal id: a message tried again carries the same ones).
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from core.errors import UserError
 from dmpg.mail.compose import render
 from core.text import ascii_name
-from dmpg.mail.delivery import channel_id, channel_url, send_channel, send_email
+from dmpg.mail.delivery import channel_id, channel_url, send_channel, send_email, thread_headers
 from dmpg.mail.recipients import Recipient
 from core.settings import get_settings
 
@@ -180,7 +183,20 @@ def _send(row: Notification):
 
             return SendResult(False, f"{row.recipient} is no longer in DMPG_SECRETARIAT_APPRISE_URLS")
         return send_channel(url, row.subject, row.body_text)
-    return send_email(row.recipient, row.subject, row.body_html, list(row.attachments), key=row.key)
+    return send_email(row.recipient, row.subject, row.body_html, list(row.attachments), key=row.key,
+                      headers=thread_headers(row.proposal_id), reply_to=reply_address())
+
+
+def reply_address() -> str | None:
+    """Where answers to our mails go: the first secretariat e-mail on the roster in force. None when the
+    roster cannot be read (the mail still goes out; the roster's own checks report the problem)."""
+    from models.ledger import roster
+
+    try:
+        people = roster().people("secretariat")
+    except (UserError, OSError):
+        return None
+    return str(people[0].email) if people else None
 
 
 def deliver_pending(

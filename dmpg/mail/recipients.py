@@ -11,10 +11,17 @@
 
 The result is de-duplicated by lower-cased e-mail, first occurrence winning (so a proposer who is
 also on the secretariat is one recipient, with role ``proposer``); one recipient is one message.
+
+How a mail or letter opens (:func:`salutation`): a person is greeted "Kære <navn>"; an organisation,
+a body or a function is addressed "Til <navn>". Appointed people (chairs, the director, members)
+are persons; an organisation's contact is the organisation. Everyone else is judged by the name
+(:func:`is_person_name`): the roster writes a function as "Følgegruppen, Danske Regioner" or
+"Lægefaglig direktør, Region Hovedstaden", which is not a person's name.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -44,6 +51,46 @@ class Recipient:
 
     def as_context(self) -> dict[str, Any]:
         return {"name": self.name, "email": self.email, "role": self.role, "organisations": list(self.organisations)}
+
+
+# Roles whose names are always a person's (typed into the appointments by the secretariat), and the
+# role whose name is always an organisation's (the roster's contact of a represented body).
+PERSON_ROLES = frozenset({"chair", "director", "member"})
+ORGANISATION_ROLES = frozenset({"organisation"})
+# Marks of a name that is not a person's: punctuation people's names do not have, and words that end
+# the names of institutions ("Danske Regioner", "Bedre Psykiatri", "Dansk Psykologforening").
+_NOT_A_PERSON = re.compile(r"[,()/&@:;\d]")
+_INSTITUTION_ENDINGS = (
+    "region", "regioner", "regionen", "selskab", "forening", "danmark", "psykiatri", "psykiatrien", "styrelse",
+    "styrelsen", "gruppe", "gruppen", "kreds", "kredsen", "sekretariat", "sekretariatet", "enhed", "enheden",
+    "center", "centret", "hospital", "ledelse", "ledelser", "råd", "rådet", "udvalg", "udvalget",
+)
+
+
+def is_person_name(name: str) -> bool:
+    """Whether ``name`` reads as a person's name: two or more words, each capitalised and none an
+    abbreviation in capitals (RKKP, DSAM), no comma, parenthesis, slash, digit or ``@``, and no word
+    ending like an institution's ("Danske Regioner", "Dansk Selskab for Almen Medicin" are not)."""
+    words = name.split()
+    if len(words) < 2 or _NOT_A_PERSON.search(name):
+        return False
+    for word in words:
+        if not word[:1].isupper() or (len(word) > 1 and word.replace("-", "").isupper()):
+            return False
+        if word.lower().rsplit("-", 1)[-1].endswith(_INSTITUTION_ENDINGS):
+            return False
+    return True
+
+
+def salutation(name: str, role: str = "") -> str:
+    """How a mail or letter to ``name`` opens: "Kære Anne Holm" for a person, "Til Dansk Selskab for
+    Almen Medicin" for an organisation, a body or a function (see the module docstring)."""
+    name = " ".join(name.split())
+    if role in ORGANISATION_ROLES:
+        return f"Til {name}"
+    if role in PERSON_ROLES or is_person_name(name):
+        return f"Kære {name}"
+    return f"Til {name}"
 
 
 def _get(item: Any, name: str) -> Any:

@@ -69,6 +69,7 @@ def _gate_url(flow_run_id: str | None) -> str:
 def queue_reminders(now: datetime | None = None, roster: Roster | None = None) -> list[Notification]:
     """Enqueue the reminders due at ``now`` (see the module docstring); returns their outbox rows."""
     from core.settings import get_settings
+    from dmpg.documents.context import case_context
     from dmpg.links import personal_urls
     from dmpg.mail.outbox import enqueue
     from dmpg.mail.recipients import recipients_for
@@ -87,6 +88,7 @@ def queue_reminders(now: datetime | None = None, roster: Roster | None = None) -
         form = ProposalForm.model_validate(proposal.form)
         recipients = recipients_for("reminder", form=form, roster=roster, waiting_on=gate.waiting_on)
         context = {
+            **case_context(gate.proposal, "reminder", gate.round, gate.gate),
             "title": proposal.title, "gate": gate.gate, "waiting_since": gate.waiting_since,
             "days_waiting": days_waiting(gate.waiting_since, now),
         }

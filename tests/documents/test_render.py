@@ -92,7 +92,7 @@ def test_hearing_letter_reads_like_a_letter(tmp_path):
     out = tmp_path / "h.docx"
     render_template("hearing_letter.docx", compose_context("hearing_letter", sample_sources()), out)
     text = docx_text(out)
-    assert "Kære følgegruppe," in text
+    assert "Kære medlemmer af følgegruppen," in text
     assert "Danske Regioner · DMPG-sekretariatet · RKKP" in text
     assert "Eksponeringsbaseret kognitiv adfærdsterapi ved OCD hos børn og unge" in text
     assert "Med venlig hilsen" in text
@@ -115,7 +115,7 @@ def test_appointment_request_names_the_organisation_and_its_seats(tmp_path):
     out = tmp_path / "a.docx"
     render_template("appointment_request.docx", compose_context("appointment_request", sample_sources(), recipient="DPS"), out)
     text = docx_text(out)
-    assert "Kære Dansk Psykiatrisk Selskab," in text
+    assert "Til Dansk Psykiatrisk Selskab\n" in text and "Kære" not in text  # an organisation: no "Kære"
     assert "udpege 2 medlemmer" in text
 
 

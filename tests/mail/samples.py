@@ -17,7 +17,7 @@ CONTEXTS: dict[str, dict] = {
     "database_request": {"url": URL, "deadline": date(2026, 12, 15)},
     "steering_memo": {"url": URL, "advice": "support_with_changes"},
     "director_memo": {"url": URL},
-    "decision": {"gate": "steering", "outcome": "approve", "meeting_date": date(2026, 12, 3),
+    "decision": {"gate": "steering", "outcome": "approve", "decided_on": date(2026, 12, 3),
                  "rationale": "Stort behov på tværs af sektorer; børneområdet prioriteres.", "url": URL},
     "appointment_request": {"organisations": [{"code": "DPS", "name": "Dansk Psykiatrisk Selskab", "seats": 2}],
                             "deadline": date(2027, 1, 15), "url": URL},

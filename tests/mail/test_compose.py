@@ -51,7 +51,7 @@ def test_deadline_and_decision_details_are_spelled_out_in_danish():
     assert "på mødet 3. december 2026" in mail.text
     assert "Begrundelse: Stort behov på tværs af sektorer" in mail.text
     assert "Indstillingen går nu videre til psykiatridirektørkredsen." in mail.text
-    assert "Frist: 24. december 2026" in mail.text
+    assert "Svarfrist: 24. december 2026" in mail.text
 
 
 def test_html_escapes_what_people_typed_but_text_keeps_it():
@@ -102,14 +102,14 @@ def test_danish_dates():
 
 def test_the_shapes_the_lifecycle_has_are_accepted():
     """Gate inputs as dumped, organisation codes, chairs and director as {name, email}."""
-    ctx = {k: v for k, v in context("decision").items() if k not in ("rationale", "meeting_date")}
+    ctx = {k: v for k, v in context("decision").items() if k not in ("rationale", "decided_on")}
     decision = render("decision", ctx | {"gate": "advice", "outcome": "support_with_changes", "decision": {
         "summary": "Støtter; tilføj PTSD-perspektiv.", "meeting_date": "2026-11-20"}})
     assert "på mødet 20. november 2026: Følgegruppen støtter indstillingen med ændringer." in decision.text
     assert "Begrundelse: Støtter; tilføj PTSD-perspektiv." in decision.text
 
     request = render("appointment_request", context("appointment_request", organisations=["patients", "relatives"]))
-    assert "(Patientrepræsentanter, Pårørenderepræsentanter)" in request.subject
+    assert request.subject.endswith("anmodning om udpegning af medlemmer – Patientrepræsentanter, Pårørenderepræsentanter")
     assert "- Patientrepræsentanter\n" in request.text
 
     kickoff = render("kickoff", context("kickoff", chairs=[{"name": "Anne Holm", "email": "a@x.dk"},
