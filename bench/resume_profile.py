@@ -127,10 +127,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {k:<58} {statistics.median(m.get(k, 0.0) for m in measured[-3:]):7.3f} s")
         if spy and (Path(tmp) / "spy.txt").exists():
             _hottest(Path(tmp) / "spy.txt")
+            import shutil
+
+            shutil.copy(Path(tmp) / "spy.txt", Path(tempfile.gettempdir()) / "dmpg-resume-spy.txt")
     return 0
 
 
-def _hottest(raw: Path, top: int = 25) -> None:
+def _hottest(raw: Path, top: int = 40) -> None:
     """py-spy's collapsed stacks as the functions most often on the stack (inclusive), ours first."""
     inclusive: collections.Counter[str] = collections.Counter()
     total = 0
@@ -142,7 +145,8 @@ def _hottest(raw: Path, top: int = 25) -> None:
         for frame in dict.fromkeys(stack.split(";")):
             inclusive[frame.split(" (")[0] + " (" + frame.split(" (")[-1].split(":")[0].split("/")[-1]] += int(count)
     print(f"\npy-spy, the runner's processes during the measured decisions ({total} samples); frames by share:")
-    for frame, n in inclusive.most_common(top):
+    shown = [(f, n) for f, n in inclusive.most_common() if not f.startswith(("process ", " main(", "<module>"))]
+    for frame, n in shown[:top]:
         print(f"  {100 * n / total:5.1f}%  {frame}")
 
 

@@ -30,7 +30,7 @@ class Settings(BaseSettings):
     # Public address of the Prefect UI in links (mails, documents); default: the local stack's UI.
     ui_url: str | None = None
     # How often the local runner asks the server for work; Prefect's default is 10 s.
-    runner_poll_seconds: float = 0.5
+    runner_poll_seconds: float = 0.2
     # At most this many flow-run processes at once on the local runner (each is a Python process).
     runner_limit: int = Field(8, ge=1)
     # Fork runs from a preloaded server process (fast resumes); off = Prefect's default spawn.

@@ -1,13 +1,28 @@
-"""Preloaded by the runner's forkserver (see ``flows.serve``): heavy libraries every lifecycle step
-uses, imported and initialised once so each resumed run forks with them ready (apprise alone scans
-its 150+ plugins for 0.6–1 s on first use)."""
+"""Preloaded by the runner's forkserver (see ``flows.serve``): everything a lifecycle step imports,
+imported once, so each resumed run forks with it ready instead of importing it at its first step.
 
-import apprise
+A step renders Word documents (docxtpl), queues mail (Jinja2 templates), issues signed decision
+links (itsdangerous), writes the ledger (SQLAlchemy's SQLite dialect) and runs as a Prefect task
+(the task engine, artifacts). Mail is sent by the outbox deliverer, not here.
+"""
+
+import anyio._backends._asyncio  # noqa: F401 - Prefect's event loop threads load it on first use
 import docx  # noqa: F401
 import docxtpl  # noqa: F401
-import sqlalchemy  # noqa: F401
-from apprise.manager_plugins import NotificationManager
+import itsdangerous  # noqa: F401
+import jinja2.sandbox  # noqa: F401
+import prefect.artifacts  # noqa: F401
+import prefect.task_engine  # noqa: F401
+import rich._emoji_codes  # noqa: F401 - Prefect's console log handler, at the first log line
+import sqlalchemy.dialects.sqlite  # noqa: F401
 
+import dmpg.documents.produce  # noqa: F401
+import dmpg.documents.render  # noqa: F401
+import dmpg.effects  # noqa: F401
+import dmpg.links  # noqa: F401
+import dmpg.mail.outbox  # noqa: F401
 import models.ledger  # noqa: F401
+from flows.prefect_compat import quiet_suspension_observer
 
-NotificationManager().load_modules()
+# In the forkserver, so every run forked from it starts without the observer (see flows.prefect_compat).
+quiet_suspension_observer()

@@ -40,18 +40,21 @@ def _digest(value: Any) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
-def _step(name: str, *, encode: Callable[[Any], Any] = lambda r: r,
-          decode: Callable[[Any], Any] = lambda r: r, then: Callable[[str], None] | None = None) -> Callable[[F], F]:
+def _step(name: str, *, encode: Callable[[Any], Any] = lambda r: r, decode: Callable[[Any], Any] = lambda r: r,
+          board: bool = True, then: Callable[[str], None] | None = None) -> Callable[[F], F]:
     """A journaled lifecycle task (see the module docstring); ``encode``/``decode`` turn its result into
-    JSON for the journal and back; ``then(proposal_id)`` runs after the step (the run's final name)."""
+    JSON for the journal and back; ``board``: the step changes what the Prefect UI's board shows
+    (a step that is always followed by one that does, leaves it to that one); ``then(proposal_id)``
+    runs after the step (the run's final name)."""
 
     def decorate(fn: F) -> F:
         @task(name=name, cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10])
         def run(proposal_id: str, key: str, *args: Any) -> Any:
             result = fn(proposal_id, *args)
             ledger.record_journal(proposal_id, key, encode(result))
-            publish_story(proposal_id)
-            publish_waiting()
+            if board:
+                publish_story(proposal_id)
+                publish_waiting()
             if then is not None:
                 then(proposal_id)
             return result
@@ -76,8 +79,8 @@ def _take_answer(proposal_id: str, gate: str, round: int, attempt: int, payload:
 
 check_submission = _step("check-submission")(steps.check_submission)
 open_gate = _step("open-gate")(gatekeeper.open_gate)
-take_answer = _step("take-answer", encode=Answer.to_json, decode=Answer.from_json)(_take_answer)
-announce_decision = _step("announce-decision")(gatekeeper.announce_decision)
+take_answer = _step("take-answer", encode=Answer.to_json, decode=Answer.from_json, board=False)(_take_answer)
+announce_decision = _step("announce-decision", board=False)(gatekeeper.announce_decision)
 request_appointments = _step("request-appointments")(steps.request_appointments)
 establish_group = _step("establish-group", then=show_finished)(steps.establish_group)
 finish_rejected = _step("finish-rejected", then=show_finished)(steps.finish_rejected)

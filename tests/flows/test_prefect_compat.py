@@ -15,6 +15,18 @@ def test_the_warm_start_assumption_holds_for_the_installed_prefect():
     )
 
 
+def test_the_suspension_observer_assumption_holds_for_the_installed_prefect():
+    import prefect
+
+    from flows.prefect_compat import check_observer
+
+    problems = check_observer()
+    assert not problems, (
+        f"Prefect {prefect.__version__}: the suspension observer's assumption no longer holds "
+        f"({'; '.join(problems)}). Resumes keep Prefect's observer (slower); revisit flows/prefect_compat.py."
+    )
+
+
 def test_the_local_runner_serves_exactly_the_deployments_of_prefect_yaml():
     from flows.serve import deployments
 
