@@ -57,7 +57,7 @@ def print_danish(data: dict, waiting: list) -> None:
     def note(e: dict) -> str:
         outcome = e["detail"].get("outcome")
         if outcome and e["gate"] in GATES:
-            return GATES[e["gate"]].outcome(outcome).label
+            return next((o.label for o in GATES[e["gate"]].outcomes if o.code == outcome), outcome)
         return one_line(e["detail"].get("reason", ""), 60)
 
     print(f"{data['proposal']} · {data['title']}")
