@@ -79,13 +79,17 @@ def require_waiting(proposal_id: str, gate: str) -> OpenGate:
 
 
 def record_decision(proposal_id: str, gate: str, payload: dict[str, Any], *, channel: str = "cli",
-                    identity: str = "secretariat", detail: dict[str, Any] | None = None) -> Recorded:
+                    identity: str = "secretariat", detail: dict[str, Any] | None = None,
+                    ref: str | None = None) -> Recorded:
     """Judge ``payload`` (``recorded_by`` included) as the decision of the open round of ``gate``;
-    when it stands, wake the flow. Raises ``UserError`` when refused (see the module docstring)."""
+    when it stands, wake the flow. Raises ``UserError`` when refused (see the module docstring).
+
+    ``ref`` names this answer in the audit trail (default: unique per call). A caller that may run
+    again after a crash passes its own deterministic ref (``meeting-<id>``), so a replay writes nothing."""
     from dmpg.gatekeeper import take_answer
 
     waiting = require_waiting(proposal_id, gate)
-    ref = f"{channel}-{uuid.uuid4().hex[:12]}"
+    ref = ref or f"{channel}-{uuid.uuid4().hex[:12]}"
     answer = take_answer(proposal_id, gate, waiting.round, payload, ref=ref, channel=channel, identity=identity,
                          detail=detail)
     by = payload.get("recorded_by")
@@ -132,6 +136,14 @@ def wake(waiting: OpenGate, decision: dict[str, Any]) -> bool:
         return resume_if_waiting(waiting.flow_run_id, f"{waiting.gate}-r{waiting.round}-", decision)
     except PrefectUnavailable:
         return False
+
+
+def wake_round(proposal_id: str, gate: str, round: int, decision: dict[str, Any]) -> bool:  # noqa: A002
+    """Wake the proposal's flow run with a decision recorded earlier, if it still waits at that round
+    (a re-run after a crash between recording and waking). False when it has moved on already."""
+    flow_run_id = ledger.get_proposal(proposal_id).flow_run_id
+    waiting = OpenGate(proposal_id, "", gate, round, "", None, flow_run_id=flow_run_id)  # type: ignore[arg-type]
+    return wake(waiting, decision)
 
 
 def wait_until_moved_on(recorded: Recorded, timeout: float = 120.0) -> OpenGate | None:

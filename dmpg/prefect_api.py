@@ -15,11 +15,13 @@ import os
 import time
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from core.errors import UserError
 
 LIFECYCLE_DEPLOYMENT = "dmpg-proposal/dmpg-proposal"
+MEETING_PACK_DEPLOYMENT = "dmpg-meeting-pack/dmpg-meeting-pack"
 RETRY_STATUSES = (429, 502, 503)
 RETRY_WAITS = (0.05, 0.1, 0.2, 0.4, 0.8, 1.6, 2.0, 2.0, 2.0, 2.0)  # about 11 s in all
 
@@ -154,9 +156,20 @@ class PrefectAPI:
                 "stack with 'dmpg up' (or run workers for the deployments in prefect.yaml)", exit_code=3) from None
 
     def create_flow_run(self, deployment_id: str, *, parameters: dict[str, Any], name: str,
-                        tags: list[str]) -> dict[str, Any]:
-        return self._request("POST", f"/deployments/{deployment_id}/create_flow_run",
-                             json={"parameters": parameters, "name": name, "tags": tags})
+                        tags: list[str], scheduled_time: datetime | None = None,
+                        idempotency_key: str | None = None) -> dict[str, Any]:
+        """A flow run of the deployment: now, or ``Scheduled`` for ``scheduled_time`` (aware). With
+        ``idempotency_key`` the server returns the run made earlier with that key instead of a new one."""
+        body: dict[str, Any] = {"parameters": parameters, "name": name, "tags": tags}
+        if scheduled_time is not None:
+            body["state"] = {"type": "SCHEDULED", "name": "Scheduled",
+                             "state_details": {"scheduled_time": scheduled_time.isoformat()}}
+        if idempotency_key:
+            body["idempotency_key"] = idempotency_key
+        return self._request("POST", f"/deployments/{deployment_id}/create_flow_run", json=body)
+
+    def flow_run(self, flow_run_id: str) -> dict[str, Any]:
+        return self._request("GET", f"/flow_runs/{flow_run_id}")
 
 
 def _retry_after(response: Any) -> float | None:

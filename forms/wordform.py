@@ -218,12 +218,7 @@ def read_form_docx(path: str | Path) -> ProposalForm:
     "forventede et helt tal, fik 'to'")``. Empty fields and empty rows are simply absent.
     """
     source = str(path)
-    try:
-        from docx import Document
-
-        doc = Document(str(path))
-    except Exception as exc:  # noqa: BLE001 - any failure to open means "not a readable Word file"
-        raise InputError(source, [("", f"kan ikke læses som et Word-dokument (.docx): {exc}")]) from None
+    doc = open_docx(path)
 
     rows: dict[str, tuple[Section, Cell]] = {}
     lists: dict[tuple[str, ...], tuple[Section, ListTable]] = {}
@@ -293,6 +288,18 @@ def read_form_docx(path: str | Path) -> ProposalForm:
     if problems:
         raise InputError(source, problems)
     return form
+
+
+def open_docx(path: str | Path):  # noqa: ANN201 - docx.document.Document, imported lazily
+    """python-docx's document of a Word file someone filled in (the proposal form, a meeting's minutes
+    form): the one way such files are opened, so every limit on hostile files applies to all of them.
+    ``InputError`` (one file-level problem) when it is not a readable Word document."""
+    try:
+        from docx import Document
+
+        return Document(str(path))
+    except Exception as exc:  # noqa: BLE001 - any failure to open means "not a readable Word file"
+        raise InputError(str(path), [("", f"kan ikke læses som et Word-dokument (.docx): {exc}")]) from None
 
 
 def _join(section: str, label: str) -> str:

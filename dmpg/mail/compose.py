@@ -6,9 +6,9 @@ internals), with HTML autoescaping for ``.html.j2`` and ``StrictUndefined`` (a m
 error, never a silently empty sentence). Optional values are tested in templates with ``is defined``.
 
 Contract of the context (``render(kind, context)``): every kind needs ``proposal_id`` and ``title``
-(except ``digest``), ``recipient`` ({name, email, role}) and ``attachments`` (file names); the keys in
+(except ``digest`` and a meeting's mails, which need ``meeting``: ``{id, body, title, date}``), ``recipient`` ({name, email, role}) and ``attachments`` (file names); the keys in
 ``REQUIRED_CONTEXT`` per kind; optional everywhere: ``deadline`` (date), ``url`` (the gate in the
-Prefect UI), ``round``. ``outbox.enqueue`` fills in proposal_id, recipient, attachments and round.
+Prefect UI), ``round``, ``meeting`` (the meeting that decides the gate: the layout names its date). ``outbox.enqueue`` fills in proposal_id, recipient, attachments and round.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from typing import Any
 
 from core.errors import UserError
 from core.text import capitalise, danish_date
-from dmpg.mail import GATE_KINDS, KINDS
+from dmpg.mail import GATE_KINDS, KINDS, MEETING_KINDS
 from forms.gates import GATES
 from forms.vocabulary import BODY_LABELS, SEVERITY_LABELS
 
@@ -37,6 +37,9 @@ REQUIRED_CONTEXT: dict[str, tuple[str, ...]] = {
     "reminder": ("title", "gate", "waiting_since", "days_waiting", "url"),
     "digest": ("gates", "undelivered", "week"),
     **{kind: ("title", "url") for kind in GATE_KINDS},
+    "meeting_pack": ("meeting", "agenda"),
+    "meeting_minutes": ("meeting", "decisions"),
+    "minutes_approval": ("meeting", "decisions"),
 }
 
 # Danish wording the templates share (as globals), derived from the gates' declarations: what each
@@ -96,7 +99,7 @@ def check_context(kind: str, context: Mapping[str, Any]) -> None:
     if kind not in KINDS:
         raise UserError(f"unknown mail kind {kind!r}; expected one of: {', '.join(KINDS)}")
     missing = [key for key in (*REQUIRED_CONTEXT[kind], "recipient", "attachments") if key not in context]
-    if kind != "digest" and "proposal_id" not in context:
+    if kind not in ("digest", *MEETING_KINDS) and "proposal_id" not in context:
         missing.insert(0, "proposal_id")
     if missing:
         raise UserError(f"mail {kind!r}: the context lacks {', '.join(missing)}")
