@@ -314,7 +314,7 @@ def record_minutes(text: str, path: Path, by: str) -> MinutesResult:
             "source": str(path), "sha256": _sha256(Path(path)),
         }
         status = AWAITING_APPROVAL if get_settings().minutes_need_chair_approval else meeting.status
-        taken = ledger.update_meeting(meeting.id, only_if={"minutes": None}, minutes=minutes, minutes_by=by,
+        taken = ledger.update_meeting(meeting.id, only_if={"minutes_at": None}, minutes=minutes, minutes_by=by,
                                       minutes_at=datetime.now(timezone.utc), status=status)
         meeting = ledger.get_meeting(meeting.id)
         if not taken:
