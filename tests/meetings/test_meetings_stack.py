@@ -177,3 +177,82 @@ def _fill_minutes_form(path: Path, decisions: dict[str, tuple[str, str]]) -> Non
         if proposal in decisions:
             row.cells[3].text, row.cells[4].text = decisions[proposal]
     doc.save(str(path))
+
+
+KILL_AFTER = """
+import os, signal, sys
+import dmpg.decisions as decisions
+record, done = decisions.record_decision, []
+def record_then_die(*args, **kwargs):
+    result = record(*args, **kwargs)
+    done.append(result)
+    if len(done) == int(os.environ["KILL_AFTER"]):
+        os.kill(os.getpid(), signal.SIGKILL)  # the process dies mid-way, as a power cut would do it
+    return result
+decisions.record_decision = record_then_die
+from dmpg.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_minutes_of_a_process_killed_half_way_finish_on_a_rerun_with_nothing_twice(driver):
+    from models import ledger
+
+    proposals = at_steering(driver, ("Selvskade", "Autisme", "Søvn og psykiatri"))
+    day = soon(2)
+    mid = cli_json(driver, "meeting", "plan", "steering_group", day.isoformat(), *sum((["--proposal", p] for p in proposals), []))["meeting"]
+    minutes = minutes_file(driver.tmp_path, [
+        {"proposal": p, "decision": "approve", "rationale": f"Godkendt på mødet ({n})."} for n, p in enumerate(proposals)])
+    argv = ["meeting", "record", mid, "--minutes", str(minutes), "--by", SECRETARIAT]
+    killed = subprocess.run([sys.executable, "-c", KILL_AFTER, *argv], cwd=PROJECT, capture_output=True, text=True,
+                            env={**os.environ, "KILL_AFTER": "2"}, timeout=120)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert [p for p in proposals if ledger.decision(p, "steering", 1)] == proposals[:2]  # half-way
+    assert ledger.meeting_documents(mid, "meeting_minutes") == []
+    assert _meeting(mid).status != "minutes_recorded"
+
+    code, out, err = driver.cli(*argv)  # the secretariat runs it again
+    assert code == 0, err
+    for p in proposals:
+        driver.wait_for_gate(p, "approval")
+    assert _meeting(mid).status == "minutes_recorded"
+    assert len(ledger.meeting_documents(mid, "meeting_minutes")) == 1
+    code, _, _ = driver.cli(*argv)  # and once more: nothing happens twice
+    assert code == 0
+    for p in proposals:
+        _wait(lambda p=p: ledger.find_document(p, "director_memo", 1), f"the director memo of {p}")
+    assert_once(counts(proposals, [mid]))
+    events = [e for p in proposals for e in ledger.events(p) if e.kind == "decision_recorded" and e.gate == "steering"]
+    assert len(events) == 3 and {e.key.rsplit(":", 1)[1] for e in events} == {f"meeting-{mid}"}
+
+    # Different minutes for a meeting whose minutes are recorded are refused, naming when and by whom.
+    other = minutes_file(driver.tmp_path, [{"proposal": proposals[0], "decision": "reject", "rationale": "Nej."}],
+                         name="other.yaml")
+    code, _, err = driver.cli("meeting", "record", mid, "--minutes", str(other), "--by", SECRETARIAT)
+    assert code == 1 and "says something else; nothing was changed" in err
+
+
+def test_minutes_wait_for_the_chair_when_the_setting_asks_for_it(driver, monkeypatch):
+    from core.settings import get_settings
+    from dmpg.gates_open import open_gates
+    from dmpg.mail.outbox import list_notifications
+    from models import ledger
+
+    monkeypatch.setenv("DMPG_MINUTES_NEED_CHAIR_APPROVAL", "true")
+    get_settings.cache_clear()
+    [proposal] = at_steering(driver, ("Psykose hos unge",))
+    mid = cli_json(driver, "meeting", "plan", "steering_group", soon(1).isoformat(), "--proposal", proposal)["meeting"]
+    minutes = minutes_file(driver.tmp_path, [{"proposal": proposal, "decision": "approve", "rationale": "Enig."}])
+    result = cli_json(driver, "meeting", "record", mid, "--minutes", str(minutes), "--by", SECRETARIAT)
+    assert result["status"] == "awaiting_approval"
+    assert ledger.decision(proposal, "steering", 1) is None and open_gates(proposal)[0].gate == "steering"
+    chair = ledger.roster().people("steering_group")[0]
+    asked = [n for n in list_notifications() if n.kind == "minutes_approval" and mid in n.key]
+    assert [n.recipient for n in asked] == [str(chair.email)]
+
+    code, _, err = driver.cli("meeting", "approve", mid, "--by", "styregruppe.rkkp@example.dk")
+    assert code == 1 and f"only {chair.email} may approve" in err
+    result = cli_json(driver, "meeting", "approve", mid, "--by", str(chair.email))
+    assert result["status"] == "minutes_recorded"
+    driver.wait_for_gate(proposal, "approval")
+    assert _meeting(mid).approved_by == str(chair.email)
