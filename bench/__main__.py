@@ -33,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
         ("CLI start-up", "bench.startup", []),
         ("Document rendering vs the python-docx floor", "bench.render", []),
         ("Lifecycle on the local stack", "bench.lifecycle", argv),
+        ("Meetings on the local stack", "bench.meetings", []),
     ]:
         print(f"== {title}", flush=True)
         failed |= subprocess.run([sys.executable, "-m", module, *args], cwd=PROJECT).returncode

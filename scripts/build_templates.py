@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from dmpg.documents import docxstyle as house  # noqa: E402
-from dmpg.documents.naming import KINDS, MEETING_KINDS  # noqa: E402
+from dmpg.documents.naming import KINDS, MEETING_KINDS, kind  # noqa: E402
 
 
 def new_document(kind_name: str):
@@ -462,12 +462,8 @@ BUILDERS = {
 
 def main(out_dir: Path = ROOT / "templates") -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
-    for name, build in BUILDERS.items():
-        path = out_dir / KINDS[name].template
-        build().save(path)
-        print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
-    for name, build in MEETING_BUILDERS.items():
-        path = out_dir / MEETING_KINDS[name].template
+    for name, build in {**BUILDERS, **MEETING_BUILDERS}.items():
+        path = out_dir / kind(name).template
         build().save(path)
         print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
 
