@@ -80,12 +80,13 @@ def require_waiting(proposal_id: str, gate: str) -> OpenGate:
 
 def record_decision(proposal_id: str, gate: str, payload: dict[str, Any], *, channel: str = "cli",
                     identity: str = "secretariat", detail: dict[str, Any] | None = None,
-                    ref: str | None = None) -> Recorded:
+                    ref: str | None = None, wake_now: bool = True) -> Recorded:
     """Judge ``payload`` (``recorded_by`` included) as the decision of the open round of ``gate``;
     when it stands, wake the flow. Raises ``UserError`` when refused (see the module docstring).
 
     ``ref`` names this answer in the audit trail (default: unique per call). A caller that may run
-    again after a crash passes its own deterministic ref (``meeting-<id>``), so a replay writes nothing."""
+    again after a crash passes its own deterministic ref (``meeting-<id>``), so a replay writes nothing.
+    ``wake_now=False`` leaves waking to the caller (:func:`wake_rounds`, many flows at once)."""
     from dmpg.gatekeeper import take_answer
 
     waiting = require_waiting(proposal_id, gate)
@@ -103,8 +104,9 @@ def record_decision(proposal_id: str, gate: str, payload: dict[str, Any], *, cha
     if answer.superseded:
         raise UserError(f"another decision for {proposal_id} '{gate}' (round {waiting.round}) was recorded first; "
                         f"see 'dmpg status {proposal_id}'", exit_code=1)
+    woken = wake(waiting, answer.decision) if wake_now else False
     return Recorded(proposal_id, gate, waiting.round, waiting.key, waiting.flow_run_id,
-                    _url(waiting.flow_run_id), wake(waiting, answer.decision))
+                    _url(waiting.flow_run_id), woken)
 
 
 def resume_through_prefect(proposal_id: str, gate: str, payload: dict[str, Any], timeout: float = 120.0) -> Recorded:
@@ -138,12 +140,24 @@ def wake(waiting: OpenGate, decision: dict[str, Any]) -> bool:
         return False
 
 
-def wake_round(proposal_id: str, gate: str, round: int, decision: dict[str, Any]) -> bool:  # noqa: A002
-    """Wake the proposal's flow run with a decision recorded earlier, if it still waits at that round
-    (a re-run after a crash between recording and waking). False when it has moved on already."""
-    flow_run_id = ledger.get_proposal(proposal_id).flow_run_id
-    waiting = OpenGate(proposal_id, "", gate, round, "", None, flow_run_id=flow_run_id)  # type: ignore[arg-type]
-    return wake(waiting, decision)
+def wake_rounds(rounds: list[tuple[str, str, int, dict[str, Any]]]) -> list[bool]:
+    """Wake each ``(proposal, gate, round, decision)``'s flow run if it waits at that round, over one
+    connection and a few at a time (a meeting's decisions, recorded first). False for a run that has
+    moved on, waits elsewhere, or cannot be reached (recovery resumes it later)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from dmpg.prefect_api import PrefectAPI, PrefectUnavailable, resume_if_waiting
+
+    runs = [ledger.get_proposal(p).flow_run_id for p, _, _, _ in rounds]
+    try:
+        with PrefectAPI() as api, ThreadPoolExecutor(max_workers=4) as pool:
+            def one(i: int) -> bool:
+                proposal, gate, round_, decision = rounds[i]
+                return bool(runs[i]) and resume_if_waiting(runs[i], f"{gate}-r{round_}-", decision, api)
+
+            return list(pool.map(one, range(len(rounds))))
+    except PrefectUnavailable:
+        return [False] * len(rounds)
 
 
 def wait_until_moved_on(recorded: Recorded, timeout: float = 120.0) -> OpenGate | None:

@@ -364,26 +364,28 @@ def _require_same(meeting, data: object, path: Path) -> None:  # noqa: ANN001
 
 
 def apply_minutes(mid: str) -> MinutesResult:
-    """Let taken minutes take effect, each step once (module docstring, step 3). Safe to run again."""
-    from dmpg.decisions import record_decision, wake_round
+    """Let taken minutes take effect, each step once (module docstring, step 3). Safe to run again.
+    Every decision is recorded first, then the flows are woken together."""
+    from dmpg.decisions import record_decision, wake_rounds
 
     meeting = ledger.get_meeting(mid)
     result = MinutesResult(mid, MINUTES_RECORDED)
+    standing = []
     for d in meeting.minutes["decisions"]:
         decided = ledger.decision(d["proposal"], d["gate"], d["round"])
         try:
             if decided is None:
-                recorded = record_decision(d["proposal"], d["gate"], d["payload"], channel="cli",
-                                           ref=f"meeting-{mid}", detail={"meeting": mid})
-                woken = recorded.woken
-            elif (decided.detail or {}).get("meeting") == mid:
-                woken = wake_round(d["proposal"], d["gate"], d["round"], decided.payload)
-            else:
+                record_decision(d["proposal"], d["gate"], d["payload"], channel="cli", ref=f"meeting-{mid}",
+                                detail={"meeting": mid}, wake_now=False)
+            elif (decided.detail or {}).get("meeting") != mid:
                 raise UserError(f"another decision ('{decided.outcome}' by {decided.recorded_by}) was recorded first")
         except UserError as exc:
             result.not_recorded.append({"proposal": d["proposal"], "reason": str(exc)})
             continue
-        result.recorded.append({**_short(d), "woken": woken})
+        standing.append(d)
+    woken = wake_rounds([(d["proposal"], d["gate"], d["round"], ledger.decision(d["proposal"], d["gate"], d["round"]).payload)
+                         for d in standing])
+    result.recorded = [{**_short(d), "woken": w} for d, w in zip(standing, woken)]
     result.moved_to, result.left_waiting = _carry_over(meeting)
     announce_minutes(meeting)
     ledger.update_meeting(mid, status=MINUTES_RECORDED)

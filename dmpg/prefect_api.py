@@ -179,11 +179,14 @@ def _retry_after(response: Any) -> float | None:
         return None
 
 
-def resume_if_waiting(flow_run_id: str, key_prefix: str, run_input: dict[str, Any]) -> bool:
+def resume_if_waiting(flow_run_id: str, key_prefix: str, run_input: dict[str, Any],
+                      api: PrefectAPI | None = None) -> bool:
     """Resume the run with ``run_input`` when it is suspended at a key starting with ``key_prefix``;
-    True when this call resumed it."""
-    with PrefectAPI() as api:
-        state = api.run_state(flow_run_id)
-        if not (state.paused and (state.pause_key or "").startswith(key_prefix)):
-            return False
-        return api.resume(flow_run_id, run_input) == "ACCEPT"
+    True when this call resumed it. ``api``: a connection to reuse (many resumes in a row)."""
+    if api is None:
+        with PrefectAPI() as own:
+            return resume_if_waiting(flow_run_id, key_prefix, run_input, own)
+    state = api.run_state(flow_run_id)
+    if not (state.paused and (state.pause_key or "").startswith(key_prefix)):
+        return False
+    return api.resume(flow_run_id, run_input) == "ACCEPT"

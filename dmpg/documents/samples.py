@@ -148,8 +148,17 @@ MEETING_CANDIDATES: tuple[dict, ...] = (
 )
 
 
-def sample_meeting_sources(meeting_id: str = "styregruppen-2026-09-26"):
-    """A steering meeting weighing the four candidates above (each built from the example proposal)."""
+RKKP_STATEMENTS = {
+    "planned": "RKKP etablerer en klinisk kvalitetsdatabase på området samtidig med DMPG'en; indikatorerne "
+               "udvikles sammen med gruppen.",
+    "none": "Der er ingen klinisk kvalitetsdatabase på området, og ingen er planlagt; indsatsen kan delvist følges "
+            "i eksisterende registre.",
+}
+
+
+def sample_meeting_sources(meeting_id: str = "styregruppen-2024-09-26"):
+    """The steering meeting of 26 September 2024 weighing the four candidates above (each built from
+    the example proposal), for the document preview and the README's pictures."""
     from copy import deepcopy
 
     from dmpg.documents.context import MeetingSources
@@ -158,6 +167,7 @@ def sample_meeting_sources(meeting_id: str = "styregruppen-2026-09-26"):
     for n, c in enumerate(MEETING_CANDIDATES, start=1):
         src = deepcopy(sample_sources(f"DMPG-2026-{n:03d}"))
         src.title = src.form["title"] = c["title"]
+        src.today, src.form["submitted_on"] = date(2024, 9, 19), "2024-06-03"
         topic = src.form["topic"]
         topic.update(kind=c["kind"], icd_codes=c["icd"])
         topic["volume"]["patients_per_year"] = c["patients"]
@@ -166,9 +176,11 @@ def sample_meeting_sources(meeting_id: str = "styregruppen-2026-09-26"):
         recommendation, summary = c["advice"]
         src.decisions = [
             {**src.decisions[0], "outcome": c["database"][0],
-             "payload": {**src.decisions[0]["payload"], "database_plan": c["database"][0]}},
+             "payload": {**src.decisions[0]["payload"], "database_plan": c["database"][0], "expected_start": None,
+                         "statement": RKKP_STATEMENTS[c["database"][0]]}},
             {**src.decisions[1], "outcome": recommendation,
-             "payload": {**src.decisions[1]["payload"], "recommendation": recommendation, "summary": summary}},
+             "payload": {**src.decisions[1]["payload"], "recommendation": recommendation, "summary": summary,
+                         "meeting_date": "2024-09-05"}},
         ]
         if c["missing"]:
             src.findings = src.findings + [{"code": "composition.base_members", "severity": "block",
@@ -178,12 +190,12 @@ def sample_meeting_sources(meeting_id: str = "styregruppen-2026-09-26"):
                                             "message": "Overlap med DMPG Spiseforstyrrelser.", "items": ["Spiseforstyrrelser"]}]
         items.append(({"proposal": src.proposal_id, "gate": "steering", "round": 1, "source": "automatic"}, src))
     return MeetingSources(
-        meeting={"id": meeting_id, "body": "steering_group", "date": date(2026, 9, 26), "status": "planned",
+        meeting={"id": meeting_id, "body": "steering_group", "date": date(2024, 9, 26), "status": "planned",
                  "minutes_by": None, "approved_by": None},
         items=items, roster=SAMPLE_ROSTER,
-        workload={"appointments": [{"name": "ECT / Stimulationsbehandling"}], "director_approval": [],
-                  "recent": [{"name": "Spiseforstyrrelser"}, {"name": "Rusmidler og psykiatri"}]},
-        today=date(2026, 9, 19),
+        workload={"appointments": [], "director_approval": [],
+                  "recent": [{"name": "Bipolar"}, {"name": "Rusmidler og psykiatri"}]},
+        today=date(2024, 9, 19),
     )
 
 
