@@ -389,7 +389,23 @@ def apply_minutes(mid: str) -> MinutesResult:
     result.moved_to, result.left_waiting = _carry_over(meeting)
     announce_minutes(meeting)
     ledger.update_meeting(mid, status=MINUTES_RECORDED)
+    if not ledger.meeting_documents(mid, "meeting_pack"):
+        _cancel_pack(meeting)
     return result
+
+
+def _cancel_pack(meeting) -> None:  # noqa: ANN001
+    """The minutes came before the pack was due: its scheduled run is cancelled (it would do nothing)."""
+    from dmpg.prefect_api import PrefectAPI
+
+    if not meeting.pack_flow_run_id:
+        return
+    try:
+        with PrefectAPI() as api:
+            if api.run_state(meeting.pack_flow_run_id).type == "SCHEDULED":
+                api.cancel(meeting.pack_flow_run_id, "Referatet blev registreret, før mødematerialet skulle udsendes.")
+    except UserError:
+        pass  # best effort: the run finds the minutes recorded and sends nothing
 
 
 def _carry_over(meeting) -> tuple[dict[str, str], list[str]]:  # noqa: ANN001

@@ -168,6 +168,11 @@ class PrefectAPI:
             body["idempotency_key"] = idempotency_key
         return self._request("POST", f"/deployments/{deployment_id}/create_flow_run", json=body)
 
+    def cancel(self, flow_run_id: str, message: str) -> None:
+        """Cancel a flow run that has not started (a scheduled run no longer needed)."""
+        self._request("POST", f"/flow_runs/{flow_run_id}/set_state",
+                      json={"state": {"type": "CANCELLED", "name": "Cancelled", "message": message}, "force": True})
+
     def flow_run(self, flow_run_id: str) -> dict[str, Any]:
         return self._request("GET", f"/flow_runs/{flow_run_id}")
 

@@ -33,13 +33,23 @@ def _plan(args: argparse.Namespace) -> int:
     if args.json:
         print_json(data)
         return 0
-    what = "planned" if planned.created else ("updated" if planned.added else "already planned")
-    print(f"{data['meeting']}: {what}, {danish_date(planned.meeting.date, weekday=True)} ({data['status']})")
+    what = "planned" if planned.created else (f"{len(planned.added)} added to the agenda" if planned.added
+                                               else "already planned")
+    print(f"{data['meeting']}: {what} ({danish_date(planned.meeting.date, weekday=True)}, {data['status']})")
     _agenda(data["agenda"])
-    if data["pack_at"]:
-        print(f"The pack goes to the members at {data['pack_at'][:16].replace('T', ' ')} (flow run {data['meeting']} "
+    if planned.meeting.pack_at and data["status"] == "planned":
+        print(f"The pack goes to the members {_local(planned.meeting.pack_at)} (flow run {data['meeting']} "
               "in the Prefect UI).")
     return 0
+
+
+def _local(at) -> str:  # noqa: ANN001 - an aware datetime
+    """A moment as the secretariat reads it: Copenhagen time."""
+    from zoneinfo import ZoneInfo
+
+    from dmpg.meetings import PACK_TIMEZONE
+
+    return f"{at.astimezone(ZoneInfo(PACK_TIMEZONE)):%Y-%m-%d %H:%M} (Copenhagen time)"
 
 
 def _agenda(items: list[dict]) -> None:
@@ -75,8 +85,14 @@ def _show(args: argparse.Namespace) -> int:
         print_json(view)
         return 0
     print(f"{view['meeting']} · {view['body']} · {view['date']} · {view['status']}")
-    if view["pack_at"]:
-        print(f"Pack: {view['pack_at'][:16].replace('T', ' ')} UTC" + (f" · {view['pack_url']}" if view["pack_url"] else ""))
+    sent = any(d["kind"] == "meeting_pack" for d in view["documents"])
+    if view["status"] == "minutes_recorded" and not sent:
+        print("Pack: not sent (the minutes were recorded before it was due)")
+    elif view["pack_at"]:
+        from datetime import datetime
+
+        print(f"Pack: {'sent' if sent else 'goes out'} {_local(datetime.fromisoformat(view['pack_at']))}"
+              + (f" · {view['pack_url']}" if view["pack_url"] else ""))
     if view["minutes_by"]:
         print(f"Minutes: recorded by {view['minutes_by']} at {view['minutes_at'][:16].replace('T', ' ')} UTC"
               + (f", approved by {view['approved_by']}" if view["approved_by"] else ""))
