@@ -41,6 +41,7 @@ from core.errors import InputError, UserError
 from core.settings import get_settings
 from forms.meetings import (
     AWAITING_APPROVAL,
+    MEETING_BODIES,
     MINUTES_RECORDED,
     PACK_SENT,
     PLANNED,
@@ -54,6 +55,7 @@ from forms.meetings import (
     normalise_meeting_id,
     select_agenda,
 )
+from forms.gates import GATES
 from forms.vocabulary import FINAL_STAGES
 from models import ledger
 
@@ -306,7 +308,7 @@ def record_minutes(text: str, path: Path, by: str) -> MinutesResult:
         check = check_minutes(data, meeting=meeting.id, body=meeting.body, day=meeting.date, by=by,
                               states=item_states(meeting), roster=ledger.roster(), naming=naming, known=where_is)
         if check.problems:
-            raise InputError(str(path), [(f"{where}", message) for where, message in check.problems])
+            raise InputError(str(path), check.problems)
         minutes = {
             "decisions": [{"proposal": d.item.proposal, "gate": d.item.gate, "round": d.item.round,
                            "decision": d.outcome, "rationale": _reason(d), "payload": d.payload}
@@ -329,14 +331,8 @@ def record_minutes(text: str, path: Path, by: str) -> MinutesResult:
 
 
 def _reason(d) -> str:  # noqa: ANN001 - forms.meetings.Decided
-    g = meeting_gate_of(d.item.gate)
+    g = GATES[d.item.gate]
     return str(d.payload.get(g.reason_field) or "") if g.reason_field else ""
-
-
-def meeting_gate_of(gate: str):  # noqa: ANN201
-    from forms.gates import gate as gate_named
-
-    return gate_named(gate)
 
 
 def _short(d: dict[str, Any]) -> dict[str, Any]:
@@ -480,7 +476,7 @@ def approve_minutes(text: str, by: str) -> MinutesResult:
     meeting = get_meeting(text)
     _, chair = chair_of(meeting.body)
     if by.strip().lower() != chair.strip().lower():
-        raise UserError(f"{by} is not the chair of {meeting_title(meeting.body).split('s møde')[0]}; only "
+        raise UserError(f"{by} is not the chair of {MEETING_BODIES[meeting.body][1]}; only "
                         f"{chair} may approve the minutes of {meeting.id}", exit_code=1)
     if meeting.minutes is None:
         raise UserError(f"{meeting.id} has no minutes to approve; record them first (dmpg meeting record)",
