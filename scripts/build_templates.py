@@ -92,6 +92,24 @@ def loop_table(doc, headers: list[str], loop: str, cells: list[str], widths: lis
     return t
 
 
+def comparison_table(doc, rows: list[tuple[str, str]], columns: int = 4):
+    """Candidates side by side: a column for each of ``group[0]`` … ``group[columns-1]`` (the context
+    pads a group with empty candidates), a row per aspect, the candidates' titles in the header row.
+    ``value`` is written for ``c``: ``{{ c.topic }}`` becomes ``{{ group[0].topic }}`` in column 1."""
+    t = doc.add_table(rows=1 + len(rows), cols=1 + columns)
+    t.style = "Table Grid"
+    house.header_cell(t.rows[0].cells[0], "")
+    for i in range(columns):
+        house.header_cell(t.rows[0].cells[1 + i], f"{{{{ group[{i}].title }}}}")
+    for row, (label, value) in zip(t.rows[1:], rows):
+        house.label_cell(row.cells[0], label)
+        for i in range(columns):
+            house.run(row.cells[1 + i].paragraphs[0], value.replace("c.", f"group[{i}]."), size=Pt(9))
+    house.set_widths(t, [3.0] + [13.4 / columns] * columns)
+    doc.add_paragraph()
+    return t
+
+
 def signature(doc, closing: str = "Med venlig hilsen"):
     para(doc, closing)
     para(doc, "{{ secretariat.name }}", bold_lead="")
@@ -399,15 +417,16 @@ def build_meeting_pack():
     para(doc, "{{ meeting.question }}", bold_lead="Til beslutning: ")
     bullets(doc, "for c in choices", "{{ c.label }} ({{ c.code }})")
     heading(doc, "Forslagene side om side")
-    para(doc, "Emne, målgruppe og volumen:", bold_lead="")
-    loop_table(doc, ["Forslag", "Emne", "Målgruppe", "Primærsektor", "Børn / voksne", "Volumen"], "for c in candidates",
-               ["{{ c.title }} ({{ c.proposal_id }})", "{{ c.topic }}", "{{ c.target }}", "{{ c.primary_sector }}",
-                "{{ c.child_adult }}", "{{ c.volume }}"], [3.2, 2.6, 3.8, 2.0, 2.2, 2.6])
-    para(doc, "Grundlag, sammensætning og rådgivning:", bold_lead="")
-    loop_table(doc, ["Forslag", "Klinisk kvalitetsdatabase og RKKP", "Overlap med eksisterende DMPG'er",
-                     "Sammensætning", "Grundpræmisser", "Følgegruppen"], "for c in candidates",
-               ["{{ c.title }}", "{{ c.database }}. RKKP: {{ c.rkkp }}", "{{ c.overlap }}", "{{ c.composition }}",
-                "{{ c.findings }}", "{{ c.advice }}"], [2.4, 3.6, 2.4, 2.4, 2.2, 3.4])
+    tag(doc, "{%p for group in candidate_groups %}")
+    comparison_table(doc, [
+        ("Sag", "{{ c.proposal_id }}"), ("Emne", "{{ c.topic }}"), ("Målgruppe", "{{ c.target }}"),
+        ("Primær­sektor", "{{ c.primary_sector }}"),
+        ("Børn og voksne", "{{ c.child_adult }}"), ("Volumen", "{{ c.volume_short }}"),
+        ("Klinisk database", "{{ c.database }}"), ("RKKP's udtalelse", "{{ c.rkkp }}"),
+        ("Overlap med DMPG'er", "{{ c.overlap }}"), ("Sammensætning", "{{ c.composition }}"),
+        ("Grund­præmisser", "{{ c.findings }}"), ("Følgegruppen", "{{ c.advice }}"),
+    ])
+    tag(doc, "{%p endfor %}")
     heading(doc, "Grupper under etablering lige nu")
     para(doc, "Etablering af nye DMPG'er sker i tæt samarbejde med de kliniske kvalitetsdatabaser, og der er brug for "
               "opmærksomhed på klog brug af de involverede klinikeres tid. Sådan ser det ud i dag:")

@@ -328,6 +328,7 @@ def candidate_view(src: Sources) -> dict[str, Any]:
         "primary_sector": "Ja" if tg.get("primary_sector") else "Nej",
         "child_adult": capitalise(join_danish(ages)) if ages else "Ikke oplyst",
         "volume": form["topic"]["volume"] or "Ikke oplyst",
+        "volume_short": _volume_short(src.form),
         "database": form["topic"]["database"],
         "rkkp": f"{database['label']}: {database['statement']}" if database else "RKKP's udtalelse foreligger ikke",
         "overlap": ", ".join(overlap.get("items") or []) or overlap.get("message", "") if overlap else "Ingen",
@@ -337,6 +338,14 @@ def candidate_view(src: Sources) -> dict[str, Any]:
                      else "Ingen blokerende bemærkninger eller advarsler"),
         "advice": f"{advice['sentence']}: {advice['summary']}" if advice else "Følgegruppens rådgivning foreligger ikke",
     }
+
+
+def _volume_short(form: dict[str, Any]) -> str:
+    n = (((form.get("topic") or {}).get("volume")) or {}).get("patients_per_year")
+    return f"ca. {danish_number(n)} patienter pr. år" if n is not None else "Ikke oplyst"
+
+
+COMPARED_SIDE_BY_SIDE = 4  # candidates per comparison table (its columns): more would not fit the page's width
 
 
 def workload_view(workload: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
@@ -376,6 +385,10 @@ def compose_meeting_context(kind_name: str, src: MeetingSources) -> dict[str, An
     }
     if kind_name == "meeting_pack":
         ctx["candidates"] = [candidate_view(psrc) for _, psrc in src.items]
+        blank = dict.fromkeys(ctx["candidates"][0], "") if ctx["candidates"] else {}
+        ctx["candidate_groups"] = [
+            (ctx["candidates"][i:i + COMPARED_SIDE_BY_SIDE] + [blank] * COMPARED_SIDE_BY_SIDE)[:COMPARED_SIDE_BY_SIDE]
+            for i in range(0, len(ctx["candidates"]), COMPARED_SIDE_BY_SIDE)]
         ctx["workload"] = workload_view(src.workload)
         ctx["choices"] = [{"code": o.code, "label": o.label} for o in g.outcomes]
     if kind_name == "meeting_minutes":

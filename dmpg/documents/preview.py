@@ -22,7 +22,7 @@ from pathlib import Path
 from core.errors import UserError
 
 KEY_DOCUMENTS = ("proposal", "hearing-letter", "steering-minutes", "terms-of-reference", "kickoff-invitation", "form")
-PAGES = {"meeting-pack": 3}  # documents shown by their first pages (a picture each); the others by the first
+PAGES = {"meeting-pack": 2}  # documents shown by their first pages (a picture each); the others by the first
 _NAME = re.compile(r"^(?P<slot>.+)_v(?P<version>\d+)\.docx$")
 
 
