@@ -150,7 +150,7 @@ def wake_rounds(rounds: list[tuple[str, str, int, dict[str, Any]]]) -> list[bool
 
     runs = [ledger.get_proposal(p).flow_run_id for p, _, _, _ in rounds]
     try:
-        with PrefectAPI() as api, ThreadPoolExecutor(max_workers=10) as pool:
+        with PrefectAPI() as api, ThreadPoolExecutor(max_workers=4) as pool:
             def one(i: int) -> bool:
                 proposal, gate, round_, decision = rounds[i]
                 return bool(runs[i]) and resume_if_waiting(runs[i], f"{gate}-r{round_}-", decision, api)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import os
+import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -77,6 +78,7 @@ class PrefectAPI:
         self._http = httpx.Client(base_url=self.url, headers=headers, timeout=timeout, trust_env=False)
         self._csrf_client = str(uuid.uuid4())
         self._csrf_token: str | None = None
+        self._csrf_lock = threading.Lock()  # one token per connection, also when threads share it
 
     def __enter__(self) -> PrefectAPI:
         return self
@@ -114,10 +116,11 @@ class PrefectAPI:
         return response.json() if response.content else None
 
     def _csrf_headers(self) -> dict[str, str]:
-        if self._csrf_token is None:
-            response = self._http.get("/csrf-token", params={"client": self._csrf_client})
-            # 422 "CSRF protection is disabled": the server wants no token.
-            self._csrf_token = response.json()["token"] if response.status_code == 200 else False
+        with self._csrf_lock:
+            if self._csrf_token is None:
+                response = self._http.get("/csrf-token", params={"client": self._csrf_client})
+                # 422 "CSRF protection is disabled": the server wants no token.
+                self._csrf_token = response.json()["token"] if response.status_code == 200 else False
         if not self._csrf_token:
             return {}
         return {"Prefect-Csrf-Token": self._csrf_token, "Prefect-Csrf-Client": self._csrf_client}
