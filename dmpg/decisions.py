@@ -155,7 +155,9 @@ def wake_rounds(rounds: list[tuple[str, str, int, dict[str, Any]]]) -> list[bool
                 proposal, gate, round_, decision = rounds[i]
                 return bool(runs[i]) and resume_if_waiting(runs[i], f"{gate}-r{round_}-", decision, api)
 
-            return list(pool.map(one, range(len(rounds))))
+            woken = list(pool.map(one, range(len(rounds))))
+            # A run still suspended at its round after a refused resume (a busy server) gets one more try.
+            return [w or one(i) for i, w in enumerate(woken)]
     except PrefectUnavailable:
         return [False] * len(rounds)
 
