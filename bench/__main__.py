@@ -31,9 +31,11 @@ def main(argv: list[str] | None = None) -> int:
     failed = 0
     for title, module, args in [
         ("CLI start-up", "bench.startup", []),
+        ("Hostile input files", "bench.hostile", []),
         ("Document rendering vs the python-docx floor", "bench.render", []),
         ("Lifecycle on the local stack", "bench.lifecycle", argv),
         ("Meetings on the local stack", "bench.meetings", []),
+        ("The decision page on the local stack", "bench.decision_page", []),
     ]:
         print(f"== {title}", flush=True)
         failed |= subprocess.run([sys.executable, "-m", module, *args], cwd=PROJECT).returncode

@@ -1,7 +1,7 @@
 """Lifecycle figures on a real local stack (a temporary DMPG_HOME, free ports; stack start excluded):
 
 - decision → next gate: from the resume call until the next gate waits (suspended in Prefect), its
-  documents written and its mails delivered — median over the lifecycle's gates (target ≤ 3 s);
+  documents written and its mails in the outbox — median over the lifecycle's gates (target ≤ 3 s);
   then the same with Prefect's defaults (10 s polling, a freshly spawned process per run);
 - the whole lifecycle, propose to established with scripted decisions (target ≤ 25 s);
 - N proposals waiting at a gate at once (default 200): flow-run processes alive while they wait
@@ -53,7 +53,7 @@ def _stack(home: Path, **env: str):
     from dmpg.stack_net import free_port
 
     os.environ.update(env)
-    settings = Settings(home=home, prefect_port=free_port(), smtp_port=free_port())
+    settings = Settings(home=home, prefect_port=free_port(), smtp_port=free_port(), web_port=free_port())
     stack = LocalStack(settings)
     for key, value in stack.client_env().items():
         os.environ[key] = value

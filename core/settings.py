@@ -39,6 +39,15 @@ class Settings(BaseSettings):
     # Gates wait for months; what happens at expiry is recorded in the ledger.
     gate_timeout_days: int = 180
 
+    # The decision page (``dmpg.web``): people decide from a signed link in their mail.
+    web_host: str = "127.0.0.1"
+    web_port: int = 8030
+    # The page's address as people reach it (behind the region's reverse proxy): links in mails use it.
+    public_url: str | None = None
+    # Keys that sign decision links, newest first: the first signs, all are accepted (rotation). When
+    # none are set, a key is made once under DMPG_HOME/run/link-key, readable only by its owner.
+    link_keys: list[str] = Field(default_factory=list)
+
     # E-mail: apprise URLs. Empty means the local mail sink (plain SMTP on smtp_host:smtp_port).
     mail_from: str = "dmpg-sekretariatet@example.dk"
     apprise_urls: list[str] = Field(default_factory=list)
@@ -101,12 +110,27 @@ class Settings(BaseSettings):
         """The UI address put in links (mails, documents): ``DMPG_UI_URL``, else the local UI."""
         return (self.ui_url or self.local_ui_url).rstrip("/")
 
+    @property
+    def public_base_url(self) -> str:
+        """Where people reach the decision page: ``DMPG_PUBLIC_URL``, else the local page."""
+        return (self.public_url or f"http://{self.web_host}:{self.web_port}").rstrip("/")
+
+    def signing_keys(self) -> list[str]:
+        """The decision links' keys, the signing one first (``DMPG_LINK_KEYS``, else the local key file)."""
+        from core.secrets import read_or_create
+
+        return list(self.link_keys) or [read_or_create(self.run_dir / "link-key")]
+
+    @property
+    def api_auth_file(self) -> Path:
+        """Where ``dmpg up`` keeps the local Prefect API's auth string (mode 0600)."""
+        return self.run_dir / "api-auth"
+
     def local_api_auth_string(self) -> str | None:
         """The auth string ``dmpg up`` generated for the local Prefect API, if there is one."""
-        try:
-            return (self.run_dir / "api-auth").read_text(encoding="utf-8").strip() or None
-        except OSError:
-            return None
+        from core.secrets import read
+
+        return read(self.api_auth_file)
 
     def flow_run_url(self, flow_run_id: str) -> str:
         """Link to a flow run in the Prefect UI (where a waiting gate's Resume form is)."""

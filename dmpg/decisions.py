@@ -71,6 +71,10 @@ def require_waiting(proposal_id: str, gate: str) -> OpenGate:
             return g
     if proposal.stage in FINAL_STAGES:
         raise UserError(f"{proposal.id} is {proposal.stage}; no gate is waiting", exit_code=1)
+    if decided := ledger.latest_decision(proposal.id, gate):
+        raise UserError(f"the '{gate}' decision of {proposal.id} (round {decided.round}) was already recorded "
+                        f"({decided.outcome}, for {decided.recorded_by}); see 'dmpg status {proposal.id}'",
+                        exit_code=1)
     if waiting:
         at = ", ".join(f"'{g.gate}' (round {g.round})" for g in waiting)
         raise UserError(f"{proposal.id} is not waiting at '{gate}'; it waits at {at}", exit_code=1)

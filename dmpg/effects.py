@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from core.settings import get_settings
 from models import ledger
 
 
@@ -30,13 +29,15 @@ def latest_document(proposal_id: str, kind: str) -> str | None:
 
 
 def mail(proposal_id: str, kind: str, round: int, recipients: Iterable[Any], *,  # noqa: A002
-         context: Mapping[str, Any], attachments: Iterable[str] = (), scope: str | None = None) -> None:
-    """Queue ``kind`` for each recipient once, with the proposal's title and link added to ``context``."""
+         context: Mapping[str, Any], attachments: Iterable[str] = (), scope: str | None = None,
+         decides: tuple[str, int] | None = None) -> None:
+    """Queue ``kind`` for each recipient once, with the proposal's title added to ``context`` and each
+    recipient's own link (``dmpg.links.personal_urls``: a decision link when the mail asks them to
+    decide ``decides``, a gate and its round)."""
+    from dmpg.links import personal_urls
     from dmpg.mail.outbox import enqueue
 
     proposal = ledger.get_proposal(proposal_id)
     base: dict[str, Any] = {"title": proposal.title, "round": round}
-    if proposal.flow_run_id:
-        base["url"] = get_settings().flow_run_url(proposal.flow_run_id)
     enqueue(proposal_id, kind, round, list(recipients), {**base, **context}, [a for a in attachments if a],
-            scope=scope)
+            scope=scope, personal=personal_urls(proposal_id, decides))

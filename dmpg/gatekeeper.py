@@ -17,7 +17,7 @@ from typing import Any
 
 from dmpg import effects
 from dmpg.mail.recipients import gate_recipients, recipients_for
-from forms.gates import Gate, gate as gate_named, judge, waiting_on
+from forms.gates import Gate, allowed_recorders, gate as gate_named, judge, waiting_on
 from models import ledger
 from models.vocabulary import EventKind
 
@@ -81,10 +81,11 @@ def next_attempt(proposal_id: str, gate: str, round: int) -> int:  # noqa: A002
 # --- opening a gate --------------------------------------------------------------------------------
 
 
-def open_gate(proposal_id: str, gate: str, round: int, attempt: int, key: str) -> str:  # noqa: A002
+def open_gate(proposal_id: str, gate: str, round: int, attempt: int, key: str) -> dict[str, Any]:  # noqa: A002
     """Open round ``round`` of ``gate`` (attempt 1) or re-open it after a refused answer: the stage,
     the gate's documents and its mail to whoever it waits on (first attempt only), and the
-    ``gate_opened`` event. Returns the Danish description shown above the Resume form."""
+    ``gate_opened`` event. Returns what the Resume form shows: ``description`` (Danish markdown) and
+    ``recorders`` (``[name, email]`` of everyone who may record the gate, the only choices it offers)."""
     from dmpg import narrative
 
     g = gate_named(gate)
@@ -97,12 +98,15 @@ def open_gate(proposal_id: str, gate: str, round: int, attempt: int, key: str) -
         if g.opening_mail:
             recipients = gate_recipients(g, ledger.current_form(proposal_id), ledger.roster())
             effects.mail(proposal_id, g.opening_mail, round, recipients, attachments=attachments,
-                         context={"gate": gate, **_opening_context(proposal_id, g), **meeting_context_of(proposal_id, gate, round)})
+                         context={"gate": gate, **_opening_context(proposal_id, g),
+                                  **meeting_context_of(proposal_id, gate, round)}, decides=(gate, round))
     ledger.record_event(
         proposal_id, key=f"{proposal_id}:{EventKind.GATE_OPENED}:{key}", kind=EventKind.GATE_OPENED,
         stage=g.stage, gate=gate, round=round, detail={"key": key, "attempt": attempt, "waiting_on": people},
     )
-    return narrative.gate_description(proposal_id, gate, round)
+    recorders = allowed_recorders(g, ledger.roster(), proposers(proposal_id))
+    return {"description": narrative.gate_description(proposal_id, gate, round),
+            "recorders": [list(person) for person in recorders]}
 
 
 def meeting_context_of(proposal_id: str, gate: str, round: int) -> dict[str, Any]:  # noqa: A002

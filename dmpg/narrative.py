@@ -8,7 +8,7 @@ never put a link, an image or markup into the UI.
 
 from __future__ import annotations
 
-from core.text import danish_date, danish_number, markdown_literal as lit, one_line
+from core.text import capitalise, danish_date, danish_number, markdown_literal as lit, one_line
 from forms.findings import Finding
 from forms.gates import GATES, gate as gate_named
 from forms.vocabulary import REGION_NAMES, REPRESENTS_LABELS, SEVERITY_LABELS, STAGE_LABELS, label
@@ -40,7 +40,9 @@ def gate_description(proposal_id: str, gate: str, round: int) -> str:  # noqa: A
     lines += _documents_section(proposal_id)
     lines += [
         "### Sådan registreres beslutningen",
-        "Udfyld formularen herunder og tryk *Resume*, eller brug kommandolinjen:",
+        f"{capitalise(g.decider)} beslutter selv via det personlige link i "
+        "deres e-mail. Sekretariatet kan registrere beslutningen på deres vegne: udfyld formularen herunder og "
+        "tryk *Resume*, eller brug kommandolinjen:",
         f"`dmpg decide {proposal_id} {gate} --input beslutning.yaml --by din@email.dk`",
         "",
         "*Feltet «Registreret af» er den person, beslutningen registreres for: sekretariatet eller "
@@ -122,7 +124,7 @@ def _decisions_section(proposal_id: str) -> list[str]:
         text = d.payload.get("summary") or d.payload.get("rationale") or d.payload.get("statement") or ""
         meeting = f", møde {danish_date(d.payload['meeting_date'])}" if d.payload.get("meeting_date") else ""
         how = f" — registreret {CHANNEL_LABELS.get(d.channel, d.channel)} for {lit(d.recorded_by)}"
-        lines.append(f"- **{g.label[:1].upper() + g.label[1:]}** (runde {d.round}{meeting}): "
+        lines.append(f"- **{capitalise(g.label)}** (runde {d.round}{meeting}): "
                      f"{g.outcome(d.outcome).label}" + (f" — {lit(one_line(text))}" if text else "") + how)
     return lines + [""]
 

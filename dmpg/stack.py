@@ -24,6 +24,7 @@ import json
 import math
 import os
 import re
+import secrets
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -33,12 +34,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from subprocess import Popen
 
-from dmpg import stack_net as net
-from dmpg import stack_procs as procs
 from core.errors import UserError
 from core.settings import PROJECT_ROOT, Settings, get_settings
+from dmpg import stack_net as net
+from dmpg import stack_procs as procs
 
-SERVER, SINK, RUNNER, DELIVERER = "server", "sink", "runner", "deliverer"
+SERVER, SINK, RUNNER, DELIVERER, WEB = "server", "sink", "runner", "deliverer", "web"
 STATE_FILE = "stack.json"
 DEFAULT_TIMEOUT = 180.0  # server 10-20 s and runner ~10 s here, more on a busy machine
 # Prefect's serve() prints the first; a custom runner may print the second once it polls.
@@ -159,6 +160,15 @@ def default_children(settings: Settings) -> list[Child]:
             needs=(SERVER,),
         ),
         Child(
+            name=WEB,
+            title="decision page",
+            argv=(py, "-m", "dmpg.web"),
+            ready=lambda _log, _offset: net.tcp_answers(settings.web_port, settings.web_host),
+            port=settings.web_port,
+            port_setting="DMPG_WEB_PORT",
+            module="dmpg.web",
+        ),
+        Child(
             name=DELIVERER,
             title="outbox deliverer",
             argv=(py, "-m", "dmpg.mail.deliverer"),
@@ -211,15 +221,28 @@ class LocalStack:
 
     # ---- environment -----------------------------------------------------------------------------
 
+    @property
+    def auth_string(self) -> str:
+        """The local Prefect API's auth string (``user:password``), made once per DMPG_HOME."""
+        from core.secrets import read_or_create
+
+        return read_or_create(self.settings.api_auth_file, lambda: f"dmpg:{secrets.token_urlsafe(24)}")
+
     def client_env(self) -> dict[str, str]:
         """What a process talking to this stack needs (the test process, the CLI, flow runs)."""
         s = self.settings
         prefect_home = (self.home / "prefect").resolve()
         return {
+            # The API is never open: every client sends the stack's auth string, and with the server's
+            # CSRF protection on, a CSRF token with every change (Prefect's client fetches it).
+            "PREFECT_API_AUTH_STRING": self.auth_string,
+            "PREFECT_CLIENT_CSRF_SUPPORT_ENABLED": "true",
             "DMPG_HOME": str(self.home),
             "DMPG_PREFECT_PORT": str(s.prefect_port),
             "DMPG_SMTP_PORT": str(s.smtp_port),
             "DMPG_SMTP_HOST": s.smtp_host,
+            "DMPG_WEB_PORT": str(s.web_port),
+            **({"DMPG_PUBLIC_URL": s.public_url} if s.public_url else {}),
             "PREFECT_HOME": str(prefect_home),
             "PREFECT_API_URL": self.api_url,
             "PREFECT_UI_URL": s.prefect_ui_url,
@@ -238,6 +261,11 @@ class LocalStack:
             **self.client_env(),
             "PREFECT_SERVER_API_HOST": net.LOOPBACK,
             "PREFECT_SERVER_API_PORT": str(self.settings.prefect_port),
+            # Locked: credentials on every call (the UI asks for them once per browser), CORS only for
+            # the UI's own origin (a page elsewhere can read nothing), CSRF tokens on every change.
+            "PREFECT_SERVER_API_AUTH_STRING": self.auth_string,
+            "PREFECT_SERVER_API_CORS_ALLOWED_ORIGINS": self.ui_url,
+            "PREFECT_SERVER_CSRF_PROTECTION_ENABLED": "true",
             # The UI in the browser calls this; on a non-default port it must be said explicitly.
             "PREFECT_SERVER_UI_API_URL": self.api_url,
             "PREFECT_SERVER_DATABASE_CONNECTION_URL": f"sqlite+aiosqlite:///{prefect_home / 'prefect.db'}",

@@ -11,7 +11,7 @@ the run never fails.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import pydantic
 from prefect import suspend_flow_run
@@ -46,21 +46,35 @@ def _decided(proposal_id: str, gate: str, round: int) -> dict[str, Any]:  # noqa
     while (decided := ledger.decision(proposal_id, gate, round)) is None:
         attempt = next_attempt(proposal_id, gate, round)
         key = gate_key(gate, round, attempt)
-        description = open_gate(proposal_id, gate, round, attempt, key)
-        answer = take_answer(proposal_id, gate, round, attempt, _suspend(gate, key, description))
+        form = open_gate(proposal_id, gate, round, attempt, key)
+        answer = take_answer(proposal_id, gate, round, attempt, _suspend(gate, key, form))
         if answer.accepted:
             return answer.decision
     return decided.payload
 
 
-def _suspend(gate: str, key: str, description: str) -> dict[str, Any]:
-    """Suspend under ``key`` until resumed with input; on the replay after the resume, that input."""
-    form = RunInput.subclass_from_base_model_type(gate_named(gate).input).with_initial_data(description=description)
+def _suspend(gate: str, key: str, form: dict[str, Any]) -> dict[str, Any]:
+    """Suspend under ``key`` until resumed with input; on the replay after the resume, that input.
+
+    The Resume form's ``recorded_by`` is a choice among the people allowed at this gate: an ``enum``
+    in the input's JSON schema, so the Prefect server itself refuses anyone else (and its UI never
+    reports a refused answer as resumed)."""
+    model = _with_recorders(gate_named(gate).input, [email for _, email in form["recorders"]])
+    run_input = RunInput.subclass_from_base_model_type(model).with_initial_data(description=form["description"])
     timeout = get_settings().gate_timeout_days * 86400
     try:
-        return suspend_flow_run(wait_for_input=form, key=key, timeout=timeout).model_dump(mode="json")
+        return suspend_flow_run(wait_for_input=run_input, key=key, timeout=timeout).model_dump(mode="json")
     except pydantic.ValidationError:
         # The server checks only the JSON schema; the model's own validators (e-mail addresses, …) run
         # here. The raw input then goes to the gatekeeper, which names every problem in the audit trail.
         keyset = keyset_from_paused_state(Suspended(pause_key=key))
         return read_flow_run_input(keyset["response"]) or {}
+
+
+def _with_recorders(model: type[pydantic.BaseModel], emails: list[str]) -> type[pydantic.BaseModel]:
+    """``model`` whose ``recorded_by`` may only be one of ``emails``."""
+    field = model.model_fields["recorded_by"]
+    return pydantic.create_model(
+        model.__name__, __base__=model,
+        recorded_by=(Literal[tuple(emails)], pydantic.Field(title=field.title, description=field.description)),
+    )

@@ -5,9 +5,17 @@ Contract: every failure raises :class:`core.errors.InputError` listing EVERY pro
 (``proposers[0].region``, ``composition.seats[2].count``); file-level problems (missing file, YAML
 syntax with line and column, empty file, a list at the top) have an empty path. Nothing is written.
 
-The building blocks are reusable for other inputs (roster, gate decisions): :func:`read_data` reads
-a file, :func:`validate_model` validates it against any pydantic model, and
-:func:`describe_validation_error` turns a ``pydantic.ValidationError`` into the same plain problems.
+A file may be hostile, and reading it stays bounded: :func:`core.files.read_bounded` reads only
+regular files of at most ``MAX_TEXT_BYTES``; before YAML is composed its nesting depth and what its
+aliases expand to are counted on the parser's events (libyaml's composer recurses in C and crashes
+on deep nesting; aliases can expand a kilobyte into billions of values); JSON is held to the same
+depth and size; numbers have at most ``MAX_NUMBER_DIGITS`` digits; text holds no control characters.
+Messages name the problem and never quote a file that is not a form (a link to a system file).
+
+The building blocks are reusable for other inputs (roster, gate decisions, uploads):
+:func:`read_data` reads a file, :func:`parse_data` parses bytes already read, :func:`validate_model`
+validates the data against any pydantic model, and :func:`describe_validation_error` turns a
+``pydantic.ValidationError`` into the same plain problems.
 """
 
 from __future__ import annotations
@@ -16,7 +24,9 @@ import difflib
 import json
 import re
 import types
+from collections.abc import Iterator, Mapping
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
@@ -24,6 +34,8 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
 from core.errors import InputError
+from core.files import MAX_TEXT_BYTES, read_bounded
+from core.text import one_line
 from forms.proposal import ProposalForm
 from forms.vocabulary import REGION_NAMES
 
@@ -32,6 +44,16 @@ M = TypeVar("M", bound=BaseModel)
 FORM_SUFFIXES: tuple[str, ...] = (".yaml", ".yml", ".json", ".docx")
 DATA_SUFFIXES: tuple[str, ...] = (".yaml", ".yml", ".json")
 
+MAX_DEPTH = 20  # mappings and lists inside each other; a form nests 4 (composition.seats[0]), a roster 3
+MAX_VALUES = 20_000  # values and keys, aliases expanded; a form holds about 150, a roster a few hundred
+MAX_NUMBER_DIGITS = 100  # longer digit strings make int() slow (YAML's base 60) or refused by Python
+
+# Control characters are never text: they act on a terminal, and Word cannot hold most of them.
+# In a file, tab, line feed, carriage return and NEL (U+0085) are line layout, as in YAML; in a
+# value, a carriage return must end a line: alone it returns to the start of a terminal line.
+_CONTROL_IN_FILE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
+CONTROL_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
+
 
 # --- reading files -----------------------------------------------------------------------------
 
@@ -39,7 +61,7 @@ DATA_SUFFIXES: tuple[str, ...] = (".yaml", ".yml", ".json")
 def load_form(path: str | Path) -> ProposalForm:
     """Read and validate a proposal form from ``.yaml``/``.yml``/``.json`` or a filled Word form (``.docx``)."""
     path = Path(path)
-    _check_file(path, FORM_SUFFIXES)
+    _check_suffix(path, FORM_SUFFIXES)
     if path.suffix.lower() == ".docx":
         return _load_docx(path)
     return parse_form(read_data(path), str(path))
@@ -58,19 +80,65 @@ def read_data(path: str | Path, suffixes: tuple[str, ...] = DATA_SUFFIXES) -> ob
     overwritten.
     """
     path = Path(path)
-    _check_file(path, suffixes)
-    source = str(path)
+    _check_suffix(path, suffixes)
+    raw = read_bounded(path, MAX_TEXT_BYTES, what="YAML and JSON files")
+    return parse_data(raw, path.suffix, str(path))
+
+
+def parse_data(raw: bytes, suffix: str, source: str) -> object:
+    """The parsed content of ``raw``, YAML or JSON by ``suffix`` (``.json`` is JSON), as
+    :func:`read_data` returns it; ``source`` names the input in errors."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(source, [("", f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")]) from None
-    except OSError as exc:
-        raise InputError(source, [("", f"cannot read the file: {exc.strerror or exc}")]) from None
     if not text.strip():
         raise InputError(source, [("", "the file is empty; expected fields such as 'title: ...'")])
-    if path.suffix.lower() == ".json":
-        return _parse_json(text, source)
-    return _parse_yaml(text, source)
+    if control := _CONTROL_IN_FILE.search(text):
+        raise InputError(source, [("", f"{_position(text, control.start())}: the file contains "
+                                       f"{_control_character(control.group())}; YAML and JSON files are "
+                                       "plain text — is this the right file?")])
+    data = _parse_json(text, source) if suffix.lower() == ".json" else _parse_yaml(text, source)
+    check_values(data, source)
+    return data
+
+
+def check_values(data: object, source: str) -> None:
+    """Refuse (``InputError``) parsed data nested deeper than ``MAX_DEPTH``, holding more than
+    ``MAX_VALUES`` values, or with control characters in its text (each named by its field path)."""
+    for count, (loc, value) in enumerate(_values_with_locations(data), start=1):
+        if count > MAX_VALUES:
+            raise InputError(source, [("", _too_many_values())])
+        if isinstance(value, (dict, list)) and len(loc) >= MAX_DEPTH:
+            raise InputError(source, [(format_path(loc), _too_deep())])
+    problems = [
+        (format_path(loc), f"contains {_describe_control(control)}; remove it (forms hold plain text)")
+        for loc, value in _values_with_locations(data)
+        if isinstance(value, str) and (control := CONTROL_IN_TEXT.search(value))
+    ]
+    if problems:
+        raise InputError(source, problems)
+
+
+def _describe_control(control: re.Match[str]) -> str:
+    """A match of ``CONTROL_IN_TEXT`` in words: which character, where (1-based)."""
+    return f"{_control_character(control.group())} at character {control.start() + 1}"
+
+
+def _values_with_locations(data: object) -> Iterator[tuple[tuple[int | str, ...], object]]:
+    """Every value in ``data`` with its location, in document order, without recursion (mapping
+    keys count as values too, at the location of their value)."""
+    todo: list[tuple[tuple[int | str, ...], object]] = [((), data)]
+    while todo:
+        loc, value = todo.pop()
+        yield loc, value
+        if isinstance(value, dict):
+            children = [pair for key, item in value.items() for pair in (((*loc, key), key), ((*loc, key), item))]
+        elif isinstance(value, list):
+            children = [((*loc, index), item) for index, item in enumerate(value)]
+        else:
+            continue
+        todo += reversed(children)
 
 
 def validate_model(model: type[M], data: object, source: str) -> M:
@@ -79,24 +147,19 @@ def validate_model(model: type[M], data: object, source: str) -> M:
         raise InputError(source, [("", "the file is empty; expected fields such as 'title: ...'")])
     if not isinstance(data, dict):
         fields = ", ".join(list(model.model_fields)[:4])
-        raise InputError(
-            source, [("", f"expected a mapping of fields at the top level ({fields}, ...), got {_describe(data)}")]
-        )
+        # Never quote the text: a wrong file (a link to a system file) must not be shown.
+        got = "plain text (is this the right file?)" if isinstance(data, str) else _describe(data)
+        raise InputError(source, [("", f"expected a mapping of fields at the top level ({fields}, ...), got {got}")])
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         raise InputError(source, describe_validation_error(exc, model)) from None
 
 
-def _check_file(path: Path, suffixes: tuple[str, ...]) -> None:
-    source = str(path)
+def _check_suffix(path: Path, suffixes: tuple[str, ...]) -> None:
     if path.suffix.lower() not in suffixes:
         got = f"'{path.suffix}'" if path.suffix else "no extension"
-        raise InputError(source, [("", f"expected a file ending in {', '.join(suffixes)}; got {got}")])
-    if not path.exists():
-        raise InputError(source, [("", "no such file")])
-    if path.is_dir():
-        raise InputError(source, [("", "is a directory, not a file")])
+        raise InputError(str(path), [("", f"expected a file ending in {', '.join(suffixes)}; got {got}")])
 
 
 def _load_docx(path: Path) -> ProposalForm:
@@ -115,7 +178,8 @@ def _yaml_loader() -> type:
     base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
     class StrictLoader(base):  # type: ignore[misc, valid-type]
-        """Safe loading, dates as text, duplicate keys refused with their line."""
+        """Safe loading, dates as text, duplicate keys refused with their line, numbers of at most
+        ``MAX_NUMBER_DIGITS`` digits."""
 
         def construct_mapping(self, node, deep=False):  # noqa: ANN001 - PyYAML's signature
             if isinstance(node, yaml.MappingNode):
@@ -132,6 +196,12 @@ def _yaml_loader() -> type:
                 seen.add(key)
             return super().construct_mapping(node, deep=deep)
 
+        def construct_yaml_int(self, node):  # noqa: ANN001 - PyYAML's signature
+            if len(node.value) > MAX_NUMBER_DIGITS:
+                raise yaml.constructor.ConstructorError(None, None, _too_long_number(len(node.value)), node.start_mark)
+            return super().construct_yaml_int(node)
+
+    StrictLoader.add_constructor("tag:yaml.org,2002:int", StrictLoader.construct_yaml_int)
     timestamp = "tag:yaml.org,2002:timestamp"
     StrictLoader.yaml_implicit_resolvers = {
         first: [(tag, rx) for tag, rx in resolvers if tag != timestamp]
@@ -149,21 +219,64 @@ def _parse_yaml(text: str, source: str) -> object:
     global _LOADER
     _LOADER = _LOADER or _yaml_loader()
     try:
+        _check_yaml_events(yaml.parse(text, Loader=_LOADER), source)
         return yaml.load(text, Loader=_LOADER)  # noqa: S506 - _LOADER derives from SafeLoader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        where = f"{_mark(mark)}: " if mark else ""
         what = exc.problem or exc.context or "invalid YAML"
         context = ""
         if exc.context and exc.problem:
             start = exc.context_mark
             started = ""
             if start and start is not mark:
-                started = f" that starts at line {start.line + 1}, column {start.column + 1}"
+                started = f" that starts at {_mark(start)}"
             context = f" ({exc.context}{started})"
         raise InputError(source, [("", f"YAML syntax error at {where}{what}{context}")]) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (the file is already UTF-8)
+        character = f"U+{exc.character:04X}" if isinstance(exc.character, int) else "a character"
+        raise InputError(source, [("", f"YAML syntax error: {character} is not allowed in YAML ({exc.reason})")]) from None
     except yaml.YAMLError as exc:
         raise InputError(source, [("", f"YAML syntax error: {exc}")]) from None
+
+
+def _check_yaml_events(events: Iterator[Any], source: str) -> None:
+    """Count depth and values on the parser's events, before anything is composed, and stop at the
+    first excess: libyaml's composer recurses in C (a 60 kB file of '[' crashes the process), and an
+    alias (``*name``) repeats its anchor's whole value (the 'billion laughs' pattern). A recursive
+    alias (a value containing itself) is refused too. Only the first document is counted: the
+    loader refuses a second one."""
+    import yaml
+
+    values = 0  # scalars, keys and collections, each alias counting as the value it repeats
+    open_collections: list[tuple[str | None, int]] = []  # (anchor, values before it) per open collection
+    sizes: dict[str, int] = {}  # anchor -> how many values it stands for
+    aliased = False
+    for event in events:
+        if isinstance(event, yaml.DocumentEndEvent):
+            return
+        if isinstance(event, yaml.AliasEvent):
+            if any(anchor == event.anchor for anchor, _ in open_collections):
+                raise InputError(source, [("", f"YAML error at {_mark(event.start_mark)}: the alias "
+                                               f"*{event.anchor} is inside the value it repeats")])
+            values += sizes.get(event.anchor, 1)  # an unknown anchor: the composer names it
+            aliased = True
+        elif isinstance(event, yaml.ScalarEvent):
+            values += 1
+            if event.anchor:
+                sizes[event.anchor] = 1
+        elif isinstance(event, yaml.CollectionStartEvent):
+            values += 1
+            if len(open_collections) >= MAX_DEPTH:
+                raise InputError(source, [("", f"YAML error at {_mark(event.start_mark)}: {_too_deep()}")])
+            open_collections.append((event.anchor, values))
+        elif isinstance(event, yaml.CollectionEndEvent):
+            anchor, before = open_collections.pop()
+            if anchor:
+                sizes[anchor] = values - before + 1
+        if values > MAX_VALUES:
+            how = " (counting each value an alias such as *name repeats)" if aliased else ""
+            raise InputError(source, [("", f"YAML error at {_mark(event.start_mark)}: {_too_many_values(how)}")])
 
 
 def _parse_json(text: str, source: str) -> object:
@@ -175,13 +288,51 @@ def _parse_json(text: str, source: str) -> object:
             out[key] = value
         return out
 
+    def bounded_int(digits: str) -> int:
+        if len(digits) > MAX_NUMBER_DIGITS:
+            raise ValueError(_too_long_number(len(digits)))
+        return int(digits)
+
     try:
-        return json.loads(text, object_pairs_hook=refuse_duplicates)
+        return json.loads(text, object_pairs_hook=refuse_duplicates, parse_int=bounded_int)
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno}, column {exc.colno}"
         raise InputError(source, [("", f"JSON syntax error at {where}: {exc.msg}")]) from None
+    except RecursionError:  # the C decoder stops near 1000 levels: far beyond MAX_DEPTH
+        raise InputError(source, [("", _too_deep())]) from None
     except ValueError as exc:
         raise InputError(source, [("", f"JSON error: {exc}")]) from None
+
+
+# --- file-level messages ------------------------------------------------------------------------
+
+
+def _mark(mark: Any) -> str:
+    return f"line {mark.line + 1}, column {mark.column + 1}"
+
+
+def _position(text: str, index: int) -> str:
+    line = text.count("\n", 0, index) + 1
+    column = index - text.rfind("\n", 0, index)
+    return f"line {line}, column {column}"
+
+
+def _control_character(char: str) -> str:
+    if char == "\r":
+        return "a carriage return (U+000D) that does not end a line"
+    return f"the control character U+{ord(char):04X}"
+
+
+def _too_deep() -> str:
+    return f"nested more than {MAX_DEPTH} levels deep (a form nests 4) — is this the right file?"
+
+
+def _too_many_values(how: str = "") -> str:
+    return f"more than {MAX_VALUES:,} values{how}; a form holds a few hundred — is this the right file?"
+
+
+def _too_long_number(digits: int) -> str:
+    return f"a number of {digits:,} characters; numbers here have at most {MAX_NUMBER_DIGITS} digits"
 
 
 # --- explaining validation errors ---------------------------------------------------------------
@@ -348,6 +499,12 @@ def _unwrap(tp: Any) -> Any:
 
 def _walk(model: type[BaseModel] | None, loc: tuple[int | str, ...]) -> tuple[Any, FieldInfo | None]:
     """Follow ``loc`` through the model: the type at the end and the last named field on the way."""
+    # Every list position leads to the same type: one walk serves all the items of a long list.
+    return _walk_shape(model, tuple(0 if type(part) is int else part for part in loc))
+
+
+@lru_cache(maxsize=1024)
+def _walk_shape(model: type[BaseModel] | None, loc: tuple[int | str, ...]) -> tuple[Any, FieldInfo | None]:
     tp: Any = model
     field: FieldInfo | None = None
     for part in loc:
@@ -378,3 +535,21 @@ def _field_names(model: type[BaseModel] | None, loc: tuple[int | str, ...]) -> l
     if isinstance(tp, type) and issubclass(tp, BaseModel):
         return list(tp.model_fields)
     return []
+
+
+def danish_message(err: Mapping[str, Any]) -> str:
+    """One pydantic error in Danish, for people who fill in a form (the Word form, the decision page)."""
+    kind, value, ctx = err.get("type", ""), err.get("input"), err.get("ctx") or {}
+    shown = f"'{one_line(value, 60)}'"
+    if kind in ("missing", "string_too_short", "too_short"):
+        return "skal udfyldes"
+    if kind == "literal_error":
+        allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        return f"forventede en af: {', '.join(allowed)}; fik {shown}"
+    if kind == "value_error" and "email" in str(err.get("msg", "")).lower():
+        return f"forventede en e-mailadresse som navn@example.dk, fik {shown}"
+    if kind == "greater_than_equal":
+        return f"skal være mindst {ctx.get('ge')}, fik {value}"
+    if kind.startswith("date"):
+        return f"forventede en dato som ÅÅÅÅ-MM-DD (fx 2027-03-11), fik {shown}"
+    return f"{err.get('msg', 'ugyldig værdi')} (fik {shown})"

@@ -15,10 +15,16 @@ descriptions the help texts: one source of truth):
 Reading finds tables by their labels, not by position, so a person may add rows, text or page breaks.
 Problems are reported in the form's own words, e.g.
 ``("3) Sammensætning af deltagerkreds › Pladser, række 2 › Antal pladser", "forventede et helt tal, fik 'to'")``.
+
+A .docx may be hostile. It is read with :func:`core.files.read_bounded` and its archive checked with
+:func:`core.files.check_docx` before python-docx parses the checked bytes; then its tables are
+counted before python-docx walks them, because python-docx repeats a cell once per grid column it
+spans (``w:gridSpan="1000000000"``) and follows vertical merges row by row up the table.
 """
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -29,7 +35,9 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from core.errors import InputError
-from core.text import parse_danish_date
+from core.files import MAX_DOCX_BYTES, check_docx, read_bounded
+from core.text import danish_number, one_line, parse_danish_date
+from forms.loading import CONTROL_IN_TEXT, MAX_NUMBER_DIGITS, danish_message
 from forms.proposal import ProposalForm
 from forms.vocabulary import DATABASE_STATUS_LABELS, REPRESENTS_LABELS, TOPIC_KIND_LABELS
 
@@ -38,6 +46,16 @@ GENERAL_SECTION = "Forslaget"
 SEP = " › "
 BLANK_ROWS = {"proposers": 3, "tasks.guidelines": 5, "composition.seats": 12}
 EXTRA_ROWS = 2  # empty rows after the items of a filled form, to add more in Word
+
+# What reading walks, bounded (the form has 8 tables, at most 13 rows in one, about 110 cells).
+MAX_TABLES = 200
+MAX_ROWS = 200  # per table
+MAX_CELLS = 2_000
+MAX_SPAN = 63  # columns one cell may span: Word's own limit of columns in a table
+MAX_MERGED = 50  # cells continuing a vertical merge: python-docx walks up the rows for each
+UNREADABLE = "kan ikke læses som et Word-dokument (.docx)"
+NOT_A_FORM = ("dokumentet ligner ikke et indstillingsskema: ingen af skemaets felter blev fundet (hent et tomt "
+              "skema med 'dmpg form blank SKEMA.docx')")
 
 # ---------------------------------------------------------------- the layout, from the model
 
@@ -152,28 +170,38 @@ _THOUSANDS = re.compile(r"^\d{1,3}([. ]\d{3})+$")
 
 def _convert(text: str, kind: str) -> Any:
     """Word text -> a typed value; ``ValueError`` carries the Danish "what was expected" message."""
+    if control := CONTROL_IN_TEXT.search(text):
+        raise ValueError(f"indeholder kontroltegnet U+{ord(control.group()):04X} (tegn {control.start() + 1}); "
+                         "fjern det (skemaet er almindelig tekst)")
     if kind == "int":
         compact = text.replace("\u00a0", " ").strip()
         if _THOUSANDS.match(compact):
             compact = re.sub(r"[. ]", "", compact)
         if re.fullmatch(r"[+-]?\d+", compact):
+            if len(compact) > MAX_NUMBER_DIGITS:
+                raise ValueError(f"forventede et helt tal, fik et tal med {len(compact):,} cifre")
             return int(compact)
-        raise ValueError(f"forventede et helt tal, fik '{text}'")
+        raise ValueError(f"forventede et helt tal, fik {_quoted(text)}")
     if kind == "bool":
         folded = text.strip().lower()
         if folded in ("ja", "j", "yes", "x"):
             return True
         if folded in ("nej", "n", "no"):
             return False
-        raise ValueError(f"forventede Ja eller Nej, fik '{text}'")
+        raise ValueError(f"forventede Ja eller Nej, fik {_quoted(text)}")
     if kind == "date":
         try:
             return parse_danish_date(text)
         except ValueError:
-            raise ValueError(f"forventede en dato som ÅÅÅÅ-MM-DD (fx 2026-12-03), fik '{text}'") from None
+            raise ValueError(f"forventede en dato som ÅÅÅÅ-MM-DD (fx 2026-12-03), fik {_quoted(text)}") from None
     if kind == "list":
         return [part for part in re.split(r"[,;\s]+", text) if part]
     return text
+
+
+def _quoted(value: object) -> str:
+    """A value as typed, in quotes, on one short line: a message must stay readable."""
+    return f"'{one_line(value, 60)}'"
 
 
 @lru_cache(maxsize=1)
@@ -215,11 +243,71 @@ def read_form_docx(path: str | Path) -> ProposalForm:
 
     Raises :class:`core.errors.InputError` listing every problem as (the Word form's label path,
     what was expected), e.g. ``("3) Sammensætning af deltagerkreds › Pladser, række 2 › Antal pladser",
-    "forventede et helt tal, fik 'to'")``. Empty fields and empty rows are simply absent.
+    "forventede et helt tal, fik 'to'")``. Empty fields and empty rows are simply absent. A file that
+    is not a Word document, or one too large or too odd to read safely, is one file-level problem.
     """
     source = str(path)
-    doc = open_docx(path)
+    doc = _open_docx(read_bounded(path, MAX_DOCX_BYTES, what="Word forms (.docx)"), source)
+    try:
+        _check_tables(doc, source)
+        data, problems, where = _read_tables(doc, source)
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - python-docx trips over malformed table XML in many ways
+        raise InputError(source, [("", f"{UNREADABLE}: {exc}")]) from None
+    try:
+        form = ProposalForm.model_validate(data)
+    except ValidationError as exc:
+        problems += [(_name_of(tuple(e["loc"]), where), danish_message(e)) for e in exc.errors(include_url=False)]
+        form = None
+    if problems:
+        raise InputError(source, problems)
+    return form
 
+
+def _open_docx(raw: bytes, source: str):  # noqa: ANN202 - docx.document.Document, imported lazily
+    """python-docx's document of ``raw``, once :func:`core.files.check_docx` has passed it."""
+    try:
+        check_docx(raw, source)
+    except InputError as exc:
+        raise InputError(source, [(path, f"{UNREADABLE}: {message}") for path, message in exc.problems]) from None
+    try:
+        from docx import Document
+
+        return Document(io.BytesIO(raw))
+    except Exception as exc:  # noqa: BLE001 - any failure to open means "not a readable Word file"
+        raise InputError(source, [("", f"{UNREADABLE}: {exc}")]) from None
+
+
+def _check_tables(doc, source: str) -> None:  # noqa: ANN001 - docx.document.Document
+    """Refuse a document whose tables python-docx could not walk in bounded time and memory.
+    Counted with XPath in lxml, so that no python-docx object is made for a hostile element."""
+    body = doc.element.body
+    if body is None:
+        raise InputError(source, [("", NOT_A_FORM)])
+    limits = [  # (what, an XPath counting it, the limit, how many the form has)
+        ("tabeller", "count(.//w:tbl)", MAX_TABLES, 8),
+        ("tabelceller", "count(.//w:tc)", MAX_CELLS, 110),
+        ("lodret flettede celler", "count(.//w:tcPr/w:vMerge[not(@w:val='restart')])", MAX_MERGED, 0),
+    ]
+    for what, xpath, limit, usual in limits:
+        count = int(body.xpath(xpath))
+        if count > limit:
+            raise InputError(source, [("", f"{UNREADABLE}: dokumentet har {danish_number(count)} {what}; skemaet "
+                                           f"har {usual or 'ingen'} (højst {danish_number(limit)} læses) — er det "
+                                           "den rigtige fil?")])
+    if body.xpath(f"boolean(.//w:tbl[count(w:tr) > {MAX_ROWS}])"):
+        raise InputError(source, [("", f"{UNREADABLE}: en tabel har mere end {MAX_ROWS} rækker; skemaets længste "
+                                       "har 13 — er det den rigtige fil?")])
+    for span in body.xpath(".//w:tcPr/w:gridSpan/@w:val"):
+        if not (span.isdigit() and int(span) <= MAX_SPAN):
+            raise InputError(source, [("", f"{UNREADABLE}: en tabelcelle spænder over {_quoted(span)} kolonner "
+                                           f"(Word tillader højst {MAX_SPAN})")])
+
+
+def _read_tables(doc, source: str) -> tuple[dict[str, Any], list[tuple[str, str]], dict[tuple, str]]:  # noqa: ANN001
+    """The form's values from the document's tables, the problems converting them, and each model
+    location's Word label path (to name pydantic's errors)."""
     rows: dict[str, tuple[Section, Cell]] = {}
     lists: dict[tuple[str, ...], tuple[Section, ListTable]] = {}
     for sec in form_layout():
@@ -231,7 +319,7 @@ def read_form_docx(path: str | Path) -> ProposalForm:
 
     data: dict[str, Any] = {}
     problems: list[tuple[str, str]] = []
-    where: dict[tuple, str] = {}  # model location -> Word label path, to name pydantic's errors
+    where: dict[tuple, str] = {}  # model location -> Word label path
     found = False
     for table in doc.tables:
         if not table.rows:
@@ -278,28 +366,15 @@ def read_form_docx(path: str | Path) -> ProposalForm:
             except ValueError as exc:
                 problems.append((name, str(exc)))
     if not found:
-        raise InputError(source, [("", "dokumentet ligner ikke et indstillingsskema: ingen af skemaets felter blev "
-                                       "fundet (hent et tomt skema med 'dmpg form blank SKEMA.docx')")])
-    try:
-        form = ProposalForm.model_validate(data)
-    except ValidationError as exc:
-        problems += [(_name_of(tuple(e["loc"]), where), _danish_message(e)) for e in exc.errors(include_url=False)]
-        form = None
-    if problems:
-        raise InputError(source, problems)
-    return form
+        raise InputError(source, [("", NOT_A_FORM)])
+    return data, problems, where
 
 
 def open_docx(path: str | Path):  # noqa: ANN201 - docx.document.Document, imported lazily
     """python-docx's document of a Word file someone filled in (the proposal form, a meeting's minutes
-    form): the one way such files are opened, so every limit on hostile files applies to all of them.
-    ``InputError`` (one file-level problem) when it is not a readable Word document."""
-    try:
-        from docx import Document
-
-        return Document(str(path))
-    except Exception as exc:  # noqa: BLE001 - any failure to open means "not a readable Word file"
-        raise InputError(str(path), [("", f"kan ikke læses som et Word-dokument (.docx): {exc}")]) from None
+    form), read the one bounded way (size limit, checked archive), so every limit on hostile files
+    applies to all of them. ``InputError`` (one file-level problem) when it is not a readable Word file."""
+    return _open_docx(read_bounded(path, MAX_DOCX_BYTES, what="Word files (.docx)"), str(path))
 
 
 def _join(section: str, label: str) -> str:
@@ -314,17 +389,3 @@ def _name_of(loc: tuple, where: dict[tuple, str]) -> str:
     if loc == ("title",):
         return _join(GENERAL_SECTION, ProposalForm.model_fields["title"].title)
     return ".".join(str(p) for p in loc)
-
-
-def _danish_message(err: dict) -> str:
-    kind, value, ctx = err.get("type", ""), err.get("input"), err.get("ctx") or {}
-    if kind in ("missing", "string_too_short"):
-        return "skal udfyldes"
-    if kind == "literal_error":
-        allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
-        return f"forventede en af: {', '.join(allowed)}; fik '{value}'"
-    if kind == "value_error" and "email" in str(err.get("msg", "")).lower():
-        return f"forventede en e-mailadresse som navn@example.dk, fik '{value}'"
-    if kind == "greater_than_equal":
-        return f"skal være mindst {ctx.get('ge')}, fik {value}"
-    return f"{err.get('msg', 'ugyldig værdi')} (fik '{value}')"

@@ -328,6 +328,16 @@ def _decision(s: Session, proposal_id: str, gate: str, round: int) -> Decision |
     return s.exec(query).first()
 
 
+def latest_decision(proposal_id: str, gate: str, *, session: Session | None = None) -> Decision | None:
+    """The decision of the gate's latest round, when that round is decided (None while it waits or
+    before it ever opened)."""
+    with _session(session) as s:
+        opened = s.exec(select(func.max(StageEvent.round)).where(
+            StageEvent.proposal_id == proposal_id, StageEvent.gate == gate,
+            StageEvent.kind == EventKind.GATE_OPENED)).one()
+        return _decision(s, proposal_id, gate, opened) if opened else None
+
+
 def decision(proposal_id: str, gate: str, round: int, *, session: Session | None = None) -> Decision | None:  # noqa: A002
     """The decision of (proposal, gate, round), or None while the gate round is undecided."""
     with _session(session) as s:
@@ -395,6 +405,11 @@ def documents(proposal_id: str, latest_only: bool = True, *, session: Session | 
         if slot not in latest or row.version > latest[slot].version:
             latest[slot] = row
     return sorted(latest.values(), key=lambda d: (d.created_at, d.id or 0))
+
+
+def document_by_id(document_id: int, *, session: Session | None = None) -> Document | None:
+    with _session(session) as s:
+        return s.get(Document, document_id)
 
 
 def find_document(
@@ -521,6 +536,55 @@ def sync_roster(roster: Roster, *, session: Session | None = None) -> tuple[int,
         s.add_all(list(people.values()) + organisations)
         s.flush()
     return len(people), len(organisations)
+
+
+# --- decision links -------------------------------------------------------------------------------
+
+
+def decision_link(*, purpose: str, recipient: str, make_id: Any, expires_at: datetime,
+                  proposal_id: str | None = None, gate: str | None = None, round: int | None = None,  # noqa: A002
+                  meeting_id: str | None = None, session: Session | None = None) -> DecisionLink:
+    """The unused link row for (purpose, proposal, gate, round, meeting, recipient), made when there is
+    none (``make_id()`` names it): mailing again reuses the link; a used one is never handed out again.
+    Recipients compare case-insensitively."""
+    recipient = recipient.strip().lower()
+
+    def existing(s: Session) -> DecisionLink | None:
+        same = [col(getattr(DecisionLink, name)).is_(None) if value is None else getattr(DecisionLink, name) == value
+                for name, value in (("purpose", purpose), ("proposal_id", proposal_id), ("gate", gate),
+                                    ("round", round), ("meeting_id", meeting_id), ("recipient", recipient))]
+        return s.exec(select(DecisionLink).where(*same, col(DecisionLink.used_at).is_(None))).first()
+
+    with _session(session) as s:
+        if (found := existing(s)) is not None:
+            return found
+        row = DecisionLink(id=make_id(), purpose=purpose, proposal_id=proposal_id, gate=gate, round=round,
+                           meeting_id=meeting_id, recipient=recipient, expires_at=expires_at)
+        insert_once(s, row)
+        return existing(s) or row
+
+
+def get_decision_link(link_id: str, *, session: Session | None = None) -> DecisionLink | None:
+    with _session(session) as s:
+        return s.get(DecisionLink, link_id)
+
+
+def use_decision_link(link_id: str, *, session: Session | None = None) -> bool:
+    """Mark a link used; True only for the one call that found it unused (a conditional update)."""
+    from sqlalchemy import update
+
+    with _session(session) as s:
+        result = s.execute(update(DecisionLink).where(
+            DecisionLink.id == link_id, col(DecisionLink.used_at).is_(None)).values(used_at=utcnow()))
+        return result.rowcount == 1
+
+
+def release_decision_link(link_id: str, *, session: Session | None = None) -> None:
+    """Undo :func:`use_decision_link` (the decision posted through the link was refused)."""
+    from sqlalchemy import update
+
+    with _session(session) as s:
+        s.execute(update(DecisionLink).where(DecisionLink.id == link_id).values(used_at=None))
 
 
 # --- the lifecycle's journal ------------------------------------------------------------------------

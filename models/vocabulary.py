@@ -18,6 +18,7 @@ class EventKind:
     GATE_EXPIRED = "gate_expired"            # gate, round (the gate's timeout passed)
     ESTABLISHED = "established"              # the group entered the registry
     REJECTED = "rejected"                    # gate, round; detail: {"rationale"}
+    LINK_REFUSED = "link_refused"            # gate, round, by; detail: {"reason", "link", "channel"}
 
 
 EVENT_LABELS: dict[str, str] = {
@@ -31,6 +32,7 @@ EVENT_LABELS: dict[str, str] = {
     EventKind.GATE_EXPIRED: "Fristen udløb",
     EventKind.ESTABLISHED: "Gruppen er etableret",
     EventKind.REJECTED: "Afvist",
+    EventKind.LINK_REFUSED: "Beslutningslink afvist",
 }
 
 # How a decision reached the ledger, and how the person behind it was established (DESIGN.md

@@ -93,14 +93,11 @@ def local_stack(tmp_path_factory):
     global _STACK_SAVED_ENV
     from core.settings import Settings, get_settings
     from dmpg.stack import LocalStack
-    from dmpg.stack_net import free_port
 
     home = tmp_path_factory.mktemp("local-stack") / "dmpg-home"
-    prefect_port = free_port()
-    smtp_port = free_port()
-    while smtp_port == prefect_port:
-        smtp_port = free_port()
-    stack = LocalStack(Settings(home=home, prefect_port=prefect_port, smtp_port=smtp_port, smtp_host="127.0.0.1"))
+    prefect_port, smtp_port, web_port = _distinct_free_ports(3)
+    stack = LocalStack(Settings(home=home, prefect_port=prefect_port, smtp_port=smtp_port, smtp_host="127.0.0.1",
+                                web_port=web_port))
     # The scheduler service passes every 5 s instead of 60, so a test sees it schedule within the session.
     env = {**stack.client_env(), "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "5"}
     saved = {key: os.environ.get(key) for key in [*env, "DMPG_DATABASE_URL"]}
@@ -121,6 +118,16 @@ def local_stack(tmp_path_factory):
         _STACK_SAVED_ENV = None
         _restore_env(saved)
         get_settings.cache_clear()
+
+
+def _distinct_free_ports(n: int) -> list[int]:
+    from dmpg.stack_net import free_port
+
+    ports: list[int] = []
+    while len(ports) < n:
+        if (port := free_port()) not in ports:
+            ports.append(port)
+    return ports
 
 
 def _restore_env(saved: dict[str, str | None]) -> None:
@@ -147,3 +154,11 @@ def _hide_local_stack_env(request, monkeypatch):
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
+
+
+@pytest.fixture
+def driver(local_stack, tmp_path):
+    """Proposals through the lifecycle on the session's local stack (see ``support.lifecycle``)."""
+    from support.lifecycle import Driver
+
+    return Driver(local_stack, tmp_path)

@@ -1,7 +1,8 @@
 """Turn an exception into what a user sees: one clear line (or a list of field problems), no traceback.
 
 Unexpected errors are written in full to ``DMPG_HOME/run/dmpg-errors.log`` for IT, and the user is
-told where that is.
+told where that is. What reaches the terminal is :func:`core.errors.printable`: a message may quote a
+file's text, and that text must not drive the terminal.
 """
 
 from __future__ import annotations
@@ -10,16 +11,16 @@ import sys
 import traceback
 from datetime import datetime, timezone
 
-from core.errors import UserError
+from core.errors import UserError, printable
 
 
 def report(exc: BaseException, command: str) -> int:
     if isinstance(exc, UserError):
-        print(f"dmpg {command}: {exc}", file=sys.stderr)
+        print(printable(f"dmpg {command}: {exc}"), file=sys.stderr)
         return exc.exit_code
     where = _log(exc)
     hint = f" (details in {where})" if where else ""
-    print(f"dmpg {command}: unexpected error: {type(exc).__name__}: {exc}{hint}", file=sys.stderr)
+    print(printable(f"dmpg {command}: unexpected error: {type(exc).__name__}: {exc}{hint}"), file=sys.stderr)
     return 3
 
 

@@ -19,6 +19,8 @@ import textwrap
 from datetime import date
 from pathlib import Path
 
+from core.errors import printable
+from dmpg.cli._output import print_json, print_text
 from forms.findings import Finding, submittable
 from forms.loading import load_form
 from forms.premises import check_premises
@@ -32,24 +34,26 @@ def run(args: argparse.Namespace) -> int:
     findings = check_premises(form, load_registry())
     ok = submittable(findings)
     if args.json:
-        print(json.dumps(
-            {"title": form.title, "submittable": ok, "findings": [f.to_dict() for f in findings]},
-            ensure_ascii=False,
-            indent=2,
-        ))
+        print_json({"title": form.title, "submittable": ok, "findings": [f.to_dict() for f in findings]})
     else:
-        print(render_text(form.title, findings))
+        print_text(render_text(form.title, findings))
     return 0 if ok else 1
 
 
 def render_text(title: str, findings: list[Finding], width: int = 100) -> str:
-    """The human report: the title, each finding (marker, code, message, items), then the verdict."""
-    lines = [f"Indstillingsskema: {title}", ""]
+    """The human report: the title, each finding (marker, code, message, items), then the verdict.
+
+    Text from the form (the title, values quoted in messages) is shown on its own line with
+    :func:`core.errors.printable`, so no line break, carriage return or escape sequence in it can
+    start a line of its own, such as a forged verdict.
+    """
+    lines = [f"Indstillingsskema: {printable(title, newlines=False)}", ""]
     for f in findings:
         lines.append(f"[{MARKERS[f.severity]}] {f.code}")
-        lines += textwrap.wrap(f.message, width=width, initial_indent="    ", subsequent_indent="    ")
+        message = printable(f.message, newlines=False)
+        lines += textwrap.wrap(message, width=width, initial_indent="    ", subsequent_indent="    ")
         if f.items:
-            lines.append(f"    Punkter: {', '.join(f.items)}")
+            lines.append(f"    Punkter: {printable(', '.join(f.items), newlines=False)}")
         lines.append("")
     blocks = [f.code for f in findings if f.severity == "block"]
     if blocks:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from core.errors import UserError
+from core.errors import UserError, printable
 
 
 def _out(path: str) -> Path:
@@ -38,5 +38,5 @@ def run(args: argparse.Namespace) -> int:
     out_path = _out(args.out)
     form = load_form(args.form)
     out = write_filled_form(form, out_path)
-    print(f"Indstillingsskema »{form.title}« skrevet: {out}")
+    print(f"Indstillingsskema »{printable(form.title, newlines=False)}« skrevet: {out}")
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from core.errors import printable
 from dmpg.cli._output import print_json
 
 
@@ -16,6 +17,7 @@ def run(args: argparse.Namespace) -> int:
         print_json({"proposal": submitted.proposal, "flow_run_id": submitted.flow_run_id, "url": submitted.url,
                     "title": submitted.title})
     else:
-        print(f"{submitted.proposal} · {submitted.title}: submitted; its lifecycle runs as {submitted.flow_run_name}")
+        title = printable(submitted.title, newlines=False)
+        print(f"{submitted.proposal} · {title}: submitted; its lifecycle runs as {submitted.flow_run_name}")
         print(f"Follow it: dmpg status {submitted.proposal}   or in the Prefect UI: {submitted.url}")
     return 0

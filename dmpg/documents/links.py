@@ -1,35 +1,23 @@
-"""Links to a proposal's documents, as Danish markdown for the gate descriptions (Resume forms) and
-the proposal's artifact in the Prefect UI.
-
-``documents_markdown(proposal_id)`` reads the latest version of each document from the ledger;
-``markdown_for(rows)`` does the formatting for any rows with ``kind, round, recipient, version, path``.
+"""Links to a proposal's documents, as Danish markdown for the gate descriptions (Resume forms) and the
+proposal's artifact in the Prefect UI: each a signed link served by the decision page (``dmpg.links``),
+never a ``file://`` path that no browser opens.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
-from forms.vocabulary import REPRESENTS_LABELS, label
-from dmpg.documents.naming import KINDS
-
-ROUNDED = {"proposal", "steering_memo", "steering_minutes"}
-
-
-def _line(row: Any) -> str:
-    k = KINDS.get(row.kind)
-    title = k.title if k else row.kind
-    if row.recipient:
-        title += f" — {label(REPRESENTS_LABELS, row.recipient)}"
-    if row.kind in ROUNDED:
-        title += f", runde {row.round}"
-    uri = Path(row.path).resolve().as_uri()
-    return f"- [{title}]({uri}) (version {row.version})"
+from core.text import markdown_literal
+from dmpg.documents.naming import document_title
 
 
 def markdown_for(rows: Iterable[Any]) -> str:
-    """A markdown list of documents (one line each: Danish title, round, link, version)."""
-    lines = [_line(r) for r in rows]
+    """A markdown list of documents: Danish title (and round) as a signed link, and the version."""
+    from dmpg.links import document_url
+
+    lines = [f"- [{markdown_literal(document_title(r))}]({document_url(r.id, r.proposal_id)}) (version {r.version})"
+             for r in rows]
     return "\n".join(lines) if lines else "_Ingen dokumenter endnu._"
 
 

@@ -58,6 +58,21 @@ def kind(name: str) -> Kind:
         raise ValueError(f"unknown document kind {name!r}; known: {', '.join([*KINDS, *MEETING_KINDS])}") from None
 
 
+ROUNDED = {"proposal", "steering_memo", "steering_minutes"}  # kinds made again in later rounds
+
+
+def document_title(row: object) -> str:
+    """A recorded document's Danish title as lists show it: "Anmodning om udpegning — Dansk
+    Psykiatrisk Selskab (DPS)", "Indstilling til DMPG-styregruppen, runde 2"."""
+    from forms.vocabulary import REPRESENTS_LABELS, label
+
+    k = KINDS.get(row.kind)
+    title = k.title if k else row.kind
+    if row.recipient:
+        title += f" — {label(REPRESENTS_LABELS, row.recipient)}"
+    return f"{title}, runde {row.round}" if row.kind in ROUNDED else title
+
+
 def document_filename(proposal_id: str, kind_name: str, round: int, version: int, recipient: str = "") -> str:
     """``DMPG-2026-001_steering-minutes_r2_v1.docx`` (recipient, if any, before the version)."""
     kind(kind_name)  # refuse unknown kinds early

@@ -28,11 +28,6 @@ class DocumentRef:
     title: str  # the Danish document title, e.g. "Beslutningsreferat, DMPG-styregruppen"
 
     @property
-    def uri(self) -> str:
-        """``file://`` link to the document (for gate descriptions, artifacts and e-mails)."""
-        return Path(self.path).resolve().as_uri()
-
-    @property
     def filename(self) -> str:
         return Path(self.path).name
 

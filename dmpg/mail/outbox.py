@@ -19,7 +19,7 @@ Contracts:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -73,8 +73,11 @@ def enqueue(
     attachments: Iterable[Path | str] = (),
     *,
     scope: str | None = None,
+    personal: Callable[[Recipient], Mapping[str, Any]] | None = None,
 ) -> list[Notification]:
     """Write one outbox row per recipient (rendered now) unless its key exists; return all the rows.
+
+    ``personal(recipient)`` adds what only that recipient's message says (their own decision link).
 
     ``context`` is the template context (see ``dmpg.mail.compose``); ``proposal_id``, ``round``,
     ``recipient`` and ``attachments`` (ASCII file names) are added here. Raises ``UserError`` for a
@@ -96,7 +99,8 @@ def enqueue(
 
     rows: list[Notification] = []
     for person in people:
-        rendered = render(kind, {**base, "recipient": person.as_context()})
+        own = personal(person) if personal else {}
+        rendered = render(kind, {**base, **own, "recipient": person.as_context()})
         rows.append(Notification(
             key=notification_key(proposal_id, kind, round, person.email, scope), proposal_id=proposal_id,
             kind=kind, round=round, recipient=person.email.strip().lower(), subject=rendered.subject,

@@ -68,10 +68,11 @@ def _gate_url(flow_run_id: str | None) -> str:
 
 def queue_reminders(now: datetime | None = None, roster: Roster | None = None) -> list[Notification]:
     """Enqueue the reminders due at ``now`` (see the module docstring); returns their outbox rows."""
+    from core.settings import get_settings
+    from dmpg.links import personal_urls
     from dmpg.gatekeeper import meeting_context_of
     from dmpg.mail.outbox import enqueue
     from dmpg.mail.recipients import recipients_for
-    from core.settings import get_settings
     from forms.proposal import ProposalForm
     from models.ledger import get_proposal
 
@@ -88,11 +89,11 @@ def queue_reminders(now: datetime | None = None, roster: Roster | None = None) -
         recipients = recipients_for("reminder", form=form, roster=roster, waiting_on=gate.waiting_on)
         context = {
             "title": proposal.title, "gate": gate.gate, "waiting_since": gate.waiting_since,
-            "days_waiting": days_waiting(gate.waiting_since, now), "url": _gate_url(proposal.flow_run_id),
+            "days_waiting": days_waiting(gate.waiting_since, now),
             **meeting_context_of(gate.proposal, gate.gate, gate.round),
         }
         rows += enqueue(gate.proposal, "reminder", gate.round, recipients, context,
-                        scope=f"{gate.gate}/{interval}")
+                        scope=f"{gate.gate}/{interval}", personal=personal_urls(gate.proposal, (gate.gate, gate.round)))
     return rows
 
 

@@ -92,11 +92,19 @@ def test_a_missing_or_altered_file_or_force_gives_a_new_version(proposal):
     assert ledger.find_document(proposal, "hearing_letter", 1).sha256 == _sha(v4.path)
 
 
-def test_documents_are_listed_as_markdown_links(proposal):
+def test_documents_are_listed_as_signed_links_never_file_paths(proposal):
+    import re
+
     from dmpg.documents.links import documents_markdown
+    from dmpg.links import verify_document
+    from models import ledger
 
     produce_document(proposal, "steering_minutes", round=2)
-    ref = produce_document(proposal, "appointment_request", recipient="DPS")
+    produce_document(proposal, "appointment_request", recipient="DPS")
     md = documents_markdown(proposal)
-    assert "[Beslutningsreferat, DMPG-styregruppen, runde 2](file://" in md
-    assert f"[Anmodning om udpegning — Dansk Psykiatrisk Selskab (DPS)]({ref.uri}) (version 1)" in md
+    assert "file://" not in md
+    assert r"[Beslutningsreferat, DMPG\-styregruppen, runde 2](http://127.0.0.1:8030/dokument/" in md
+    assert r"[Anmodning om udpegning — Dansk Psykiatrisk Selskab \(DPS\)](" in md
+    tokens = re.findall(r"/dokument/([^)]+)\)", md)
+    linked = {verify_document(t) for t in tokens}
+    assert linked == {(d.id, proposal) for d in ledger.documents(proposal)}

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from lifecycle_helpers import REFERENCE, example_form
+from support.lifecycle import REFERENCE, example_form
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -41,6 +41,15 @@ def browser_page(tmp_path):
         browser.close()
 
 
+def login(page, stack) -> None:
+    """The locked UI asks for the API's auth string once per browser, as `dmpg up` prints it."""
+    page.goto(stack.ui_url, wait_until="networkidle")
+    page.get_by_text("Login").first.wait_for()
+    page.locator("input").first.fill(stack.stack.auth_string)
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: "login" not in url)
+
+
 def _shot(page, tmp_path: Path, name: str) -> None:
     path = tmp_path / name
     page.screenshot(path=str(path))
@@ -58,6 +67,7 @@ def test_a_waiting_proposal_is_decided_in_the_prefect_ui(driver, browser_page, t
     url = f"{driver.stack.ui_url}/runs/flow-run/{gate.flow_run_id}"
 
     # The waiting proposal appears among the runs, suspended, named after the proposal.
+    login(page, driver.stack)
     page.goto(f"{driver.stack.ui_url}/runs", wait_until="networkidle")
     page.get_by_text(f"{proposal}-angst-og-ocd").first.wait_for()
     page.goto(url, wait_until="networkidle")
@@ -85,9 +95,14 @@ def test_a_waiting_proposal_is_decided_in_the_prefect_ui(driver, browser_page, t
     # Filled in and submitted: the proposal moves on to RKKP's statement, then the steering group.
     dialog.locator(".p-select button").first.press("ArrowDown")
     page.locator(".p-select-option__text", has_text="support_with_changes").click()
-    areas = dialog.locator("textarea")
-    areas.nth(0).fill("Følgegruppen støtter & ønsker <børn og unge> med.")
-    areas.nth(1).fill(REFERENCE)
+    dialog.locator("textarea").first.fill("Følgegruppen støtter & ønsker <børn og unge> med.")
+    # «Registreret af» offers only the people allowed at this gate: the secretariat and the reference group.
+    dialog.locator(".p-select button").nth(1).press("ArrowDown")
+    page.locator(".p-select-option__text", has_text=REFERENCE).wait_for()
+    options = page.locator(".p-select-option__text").all_inner_texts()
+    assert REFERENCE in options and "sekretariat@example.dk" in options
+    assert "styregruppe.hovedstaden@example.dk" not in options
+    page.locator(".p-select-option__text", has_text=REFERENCE).click()
     dialog.locator("button", has_text="Select date").click()
     page.get_by_role("button", name="14", exact=True).first.click()
     page.get_by_role("button", name="Apply").click()

@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from lifecycle_helpers import STEERING, example_form
+from support.lifecycle import STEERING, example_form
 
 SECRETARIAT = "sekretariat@example.dk"
 TOPICS = ("Retspsykiatri", "Hurtig opstart i BUP", "Prædiagnostisk indsats", "PTSD", "Tvangslidelser",

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from meeting_helpers import SECRETARIAT, assert_once, at_steering, cli_json, counts, minutes_file, soon
-from lifecycle_helpers import DIRECTOR
+from support.lifecycle import DIRECTOR, example_form
 
 pytestmark = pytest.mark.prefect
 PROJECT = Path(__file__).resolve().parents[2]
@@ -139,7 +139,7 @@ def test_a_steering_meeting_decides_four_and_the_directors_approve_two(driver):
     assert "Godkendt" in text and "Udsat til et senere møde" in text and "Sendt tilbage til revision" in text
     minutes_mails = _wait(lambda: (m := _mails_to(driver.stack.home / "mail", f"[{mid}] Beslutningsreferat"))
                           and len(m) >= 9 and m, "the minutes mail")
-    proposers = {p["email"] for p in __import__("lifecycle_helpers").example_form()["proposers"]}
+    proposers = {p["email"] for p in example_form()["proposers"]}
     assert members | proposers | {SECRETARIAT} == set(minutes_mails)
     assert all(len(v) == 1 for v in minutes_mails.values())
     for p in proposals:

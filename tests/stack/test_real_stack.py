@@ -147,3 +147,33 @@ def test_the_server_schedules_the_reminders_and_logs_no_traceback(local_stack):
     assert scheduled, "the Prefect scheduler never scheduled the dmpg-reminders deployment"
     log = (local_stack.home / "run" / "server.log").read_text(encoding="utf-8", errors="replace")
     assert "Traceback" not in log and "Can't evaluate bulk DML" not in log, log[-3000:]
+
+
+def test_the_prefect_api_is_locked(local_stack):
+    """Nobody without the stack's auth string can resume a run; no page on another origin can call it."""
+    import httpx
+
+    api = local_stack.api_url
+    run = f"{api}/flow_runs/00000000-0000-0000-0000-000000000000"
+    # A forged resume is refused before it reaches the run: without a CSRF token (Prefect checks that
+    # first), and no token is handed out without the auth string; reads need the auth string too.
+    anonymous = httpx.post(f"{run}/resume", json={"run_input": {"recorded_by": "direktoer.hovedstaden@example.dk"}})
+    assert anonymous.status_code == 403 and "CSRF" in anonymous.text
+    assert httpx.get(f"{api}/csrf-token", params={"client": "x"}).status_code == 401
+    forged = httpx.post(f"{run}/resume", json={"run_input": {}},
+                        headers={"Prefect-Csrf-Token": "guess", "Prefect-Csrf-Client": "x"})
+    assert forged.status_code in (401, 403)
+    assert httpx.get(run).status_code == 401
+    auth = httpx.BasicAuth(*local_stack.stack.auth_string.split(":", 1))
+    without_csrf = httpx.post(f"{api}/flow_runs/filter", json={}, auth=auth)
+    assert without_csrf.status_code == 403 and "CSRF" in without_csrf.text
+    preflight = httpx.options(f"{api}/flow_runs/filter", headers={
+        "Origin": "https://evil.example", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization,content-type"})
+    assert preflight.headers.get("access-control-allow-origin") not in ("*", "https://evil.example")
+    own = httpx.options(f"{api}/flow_runs/filter", headers={
+        "Origin": local_stack.ui_url, "Access-Control-Request-Method": "POST"})
+    assert own.headers.get("access-control-allow-origin") == local_stack.ui_url
+    assert httpx.get(f"{api}/health").json() is True  # probes need no credentials
+    mode = (local_stack.home / "run" / "api-auth").stat().st_mode & 0o777
+    assert mode == 0o600

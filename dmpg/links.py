@@ -1,0 +1,162 @@
+"""Decision links: a person decides from their mail, by a link for them alone.
+
+A link is a signed token (itsdangerous: HMAC with the keys of ``settings.signing_keys()``; the first
+signs, every key verifies, so keys rotate without killing links in flight) naming a row of the
+ledger's ``decision_links``. The signature makes it unforgeable and binds it to proposal, gate,
+round and recipient; the row makes it single use and lets it die with its gate: a link works only
+while its gate round is open, before its ``expires_at`` (the gate's timeout) and until a decision is
+recorded through it. Possession of the link is how the recipient's identity is established (they
+received it at their mail address), which is what the ledger records for such a decision.
+
+Documents on the decision page and in the Prefect UI are served through signed document links of
+their own, never ``file://``.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from core.errors import UserError
+from core.settings import get_settings
+from models import ledger
+
+SALT = "dmpg-decision-link"
+DOCUMENT_SALT = "dmpg-document-link"
+
+
+class LinkRefused(UserError):
+    """A link that does not lead to a decision now. ``reason`` is one word (``tampered``, ``unknown``,
+    ``expired``, ``used``, ``closed``); ``message`` says it in Danish, with what to do."""
+
+    exit_code = 1
+
+    def __init__(self, reason: str, message: str, link: Any = None):
+        super().__init__(message)
+        self.reason = reason
+        self.link = link
+
+
+@dataclass(frozen=True)
+class Link:
+    """A verified link: its row and the token that named it."""
+
+    row: Any  # models.tables.DecisionLink
+    token: str
+
+    @property
+    def recipient(self) -> str:
+        return self.row.recipient
+
+
+def _serializer(salt: str):  # noqa: ANN202 - an itsdangerous serializer
+    from itsdangerous import URLSafeTimedSerializer
+
+    # itsdangerous signs with the last key of its list; ours is newest first.
+    return URLSafeTimedSerializer(list(reversed(get_settings().signing_keys())), salt=salt)
+
+
+def _lifetime() -> timedelta:
+    return timedelta(days=get_settings().gate_timeout_days)
+
+
+def gate_link(proposal_id: str, gate: str, round: int, recipient: str) -> str:  # noqa: A002
+    """The address of ``recipient``'s link for deciding ``gate`` round ``round`` (one row per recipient
+    and round: asking again gives a link to the same row)."""
+    row = ledger.decision_link(purpose="gate", proposal_id=proposal_id, gate=gate, round=round,
+                               recipient=recipient, make_id=lambda: secrets.token_urlsafe(12),
+                               expires_at=datetime.now(timezone.utc) + _lifetime())
+    return url_of(row)
+
+
+def personal_urls(proposal_id: str, decides: tuple[str, int] | None) -> Any:
+    """What each recipient's mail links to: their own decision link when the mail asks them to decide
+    ``decides`` (gate, round) and they may; the proposal in the Prefect UI for the secretariat (who
+    has its login); nothing for anyone else (the UI is locked to them)."""
+    from forms.gates import gate as gate_named, may_record
+
+    proposal = ledger.get_proposal(proposal_id)
+    roster = ledger.roster()
+    proposers = [p["email"] for p in proposal.form.get("proposers") or [] if p.get("email")]
+    run_url = get_settings().flow_run_url(proposal.flow_run_id) if proposal.flow_run_id else None
+
+    def url_for(recipient: Any) -> dict[str, Any]:
+        email = str(recipient.email)
+        if decides and may_record(gate_named(decides[0]), email, roster, proposers)[0]:
+            return {"url": gate_link(proposal_id, decides[0], decides[1], email), "personal_link": True}
+        if email.strip().lower() in roster.emails("secretariat") and run_url:
+            return {"url": run_url, "personal_link": False}
+        return {"url": None, "personal_link": False}
+
+    return url_for
+
+
+def url_of(row: Any) -> str:
+    token = _serializer(SALT).dumps({"l": row.id, "p": row.proposal_id, "g": row.gate, "r": row.round,
+                                     "m": row.meeting_id, "to": row.recipient})
+    return f"{get_settings().public_base_url}/beslut/{token}"
+
+
+def verify(token: str) -> Link:
+    """The link ``token`` names, if it may decide now; else :class:`LinkRefused` saying why."""
+    from itsdangerous import BadSignature, SignatureExpired
+
+    try:
+        data = _serializer(SALT).loads(token, max_age=int(_lifetime().total_seconds()))
+    except SignatureExpired:
+        raise LinkRefused("expired", "Linket er udløbet. Skriv til sekretariatet, hvis beslutningen stadig "
+                                     "skal registreres.") from None
+    except BadSignature:
+        raise LinkRefused("tampered", "Linket er ikke gyldigt: det er ændret eller ufuldstændigt. Brug linket "
+                                      "præcis som det står i din e-mail.") from None
+    row = ledger.get_decision_link(str(data.get("l")))
+    if row is None or row.recipient != data.get("to") or row.proposal_id != data.get("p"):
+        raise LinkRefused("unknown", "Linket kendes ikke. Brug linket i den seneste e-mail fra sekretariatet.")
+    link = Link(row, token)
+    if row.used_at is not None:
+        raise LinkRefused("used", f"Linket er allerede brugt: der blev registreret en beslutning med det "
+                                  f"{row.used_at:%d.%m.%Y kl. %H:%M} (UTC). Et link kan kun bruges én gang.", link)
+    if row.expires_at < datetime.now(timezone.utc):
+        raise LinkRefused("expired", "Linket er udløbet, fordi fristen for beslutningen er overskredet. Skriv til "
+                                     "sekretariatet.", link)
+    if row.purpose == "gate" and not _gate_open(row):
+        raise LinkRefused("closed", "Der er ikke længere en beslutning at træffe med dette link: punktet er "
+                                    "afgjort, eller en ny runde er åbnet (så har du fået en ny e-mail).", link)
+    return link
+
+
+def _gate_open(row: Any) -> bool:
+    from dmpg.gates_open import open_gates
+
+    return any(g.gate == row.gate and g.round == row.round for g in open_gates(row.proposal_id))
+
+
+def consume(link: Link) -> bool:
+    """Mark the link used; False when another request used it first (exactly one wins)."""
+    return ledger.use_decision_link(link.row.id)
+
+
+def release(link: Link) -> None:
+    """Make the link usable again: the decision posted through it was refused (nothing recorded)."""
+    ledger.release_decision_link(link.row.id)
+
+
+def document_url(document_id: int, proposal_id: str) -> str:
+    """A signed address of one document of ``proposal_id``, valid as long as a gate waits."""
+    token = _serializer(DOCUMENT_SALT).dumps({"d": document_id, "p": proposal_id})
+    return f"{get_settings().public_base_url}/dokument/{token}"
+
+
+def verify_document(token: str) -> tuple[int, str]:
+    """``(document id, proposal id)`` of a document link; :class:`LinkRefused` when tampered or expired."""
+    from itsdangerous import BadSignature, SignatureExpired
+
+    try:
+        data = _serializer(DOCUMENT_SALT).loads(token, max_age=int(_lifetime().total_seconds()))
+    except SignatureExpired:
+        raise LinkRefused("expired", "Linket til dokumentet er udløbet.") from None
+    except BadSignature:
+        raise LinkRefused("tampered", "Linket til dokumentet er ikke gyldigt.") from None
+    return int(data["d"]), str(data["p"])

@@ -1,0 +1,254 @@
+"""The decision page: a person decides from the link in their mail, on a phone, without JavaScript.
+
+Routes (Danish paths, as people see them):
+
+- ``GET /beslut/{token}`` shows what is being decided, the proposal in brief, its findings, the advice
+  and decisions so far, the documents and the form. A GET never records anything: mail systems'
+  link scanners open every URL first.
+- ``POST /beslut/{token}`` records the decision as the link's recipient (channel ``mail-link``,
+  identity established by the link), through the same rules as every channel, then answers with a
+  redirect to the GET, which shows what was recorded and what happens next.
+- ``GET /dokument/{token}`` serves one document through a signed link.
+
+Every refusal — a tampered, expired, used or foreign link, a closed gate, a form with errors, an
+oversized upload, a missing CSRF token — is a Danish page that says what is wrong and what to do; it
+records nothing, and it is written to the proposal's audit trail when the link names one.
+
+Protection: the link's signature and its single-use row (``dmpg.links``); a CSRF token in every form,
+bound to a SameSite=Strict cookie; responses that are never cached, framed or given a referrer; a
+content security policy that allows nothing but our own stylesheet.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import secrets
+import tempfile
+import uuid
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from core.errors import InputError, UserError
+from core.files import MAX_DOCX_BYTES, MAX_TEXT_BYTES, format_size
+from core.settings import get_settings
+from dmpg import links
+from dmpg.web.page import Page, build_page, payload_from_form
+
+log = logging.getLogger("dmpg.web")
+
+CSRF_COOKIE = "dmpg_csrf"
+FORM_OVERHEAD = 64 * 1024  # multipart boundaries and the other fields around an upload
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+                               "base-uri 'none'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+
+
+@lru_cache(maxsize=1)
+def _templates():  # noqa: ANN202 - a jinja2 environment
+    from jinja2 import FileSystemLoader, StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from core.text import capitalise, danish_date
+
+    env = SandboxedEnvironment(loader=FileSystemLoader(str(get_settings().templates_dir / "web")),
+                               autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["dato"] = danish_date
+    env.filters["stort"] = capitalise
+    return env
+
+
+def _html(template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    body = _templates().get_template(template).render(**context)
+    return HTMLResponse(body, status_code=status)
+
+
+def create_app() -> FastAPI:
+    """The decision page's ASGI app (``python -m dmpg.web`` serves it with uvicorn)."""
+    app = FastAPI(title="DMPG beslutninger", docs_url=None, redoc_url=None, openapi_url=None)
+
+    @app.middleware("http")
+    async def protect(request: Request, call_next: Any) -> Response:
+        response = await call_next(request)
+        response.headers.update(SECURITY_HEADERS)
+        return response
+
+    @app.get("/healthz")
+    def health() -> dict[str, bool]:
+        return {"ok": True}
+
+    @app.get("/", response_class=HTMLResponse)
+    def home() -> HTMLResponse:
+        return _html("home.html.j2")
+
+    @app.get("/dmpg.css")
+    def stylesheet() -> FileResponse:
+        return FileResponse(get_settings().templates_dir / "web" / "dmpg.css", media_type="text/css")
+
+    @app.get("/beslut/{token}", response_class=HTMLResponse)
+    def show(request: Request, token: str) -> HTMLResponse:
+        try:
+            link = links.verify(token)
+        except links.LinkRefused as refused:
+            if refused.reason == "used" and (recorded := _recorded_through(refused.link)):
+                return _html("recorded.html.j2", **recorded)
+            return _refusal(refused)
+        csrf = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(24)
+        response = _html("decide.html.j2", page=build_page(link.row), token=token, csrf=csrf)
+        _set_csrf_cookie(response, csrf)
+        return response
+
+    @app.post("/beslut/{token}", response_class=HTMLResponse)
+    async def decide(request: Request, token: str) -> Response:
+        try:
+            link = await run_in_threadpool(links.verify, token)
+        except links.LinkRefused as refused:
+            if refused.reason == "used" and (recorded := await run_in_threadpool(_recorded_through, refused.link)):
+                return _html("recorded.html.j2", **recorded)
+            return await run_in_threadpool(_refusal, refused)
+        limit = (MAX_DOCX_BYTES if link.row.gate == "revision" else MAX_TEXT_BYTES) + FORM_OVERHEAD
+        length = request.headers.get("content-length")
+        if length is None or not length.isdigit() or int(length) > limit:
+            return await run_in_threadpool(
+                _refusal, links.LinkRefused("too_large", f"Det indsendte er for stort (højst {format_size(limit)}). "
+                                                         "Er det den rigtige fil?", link), 413)
+        form = await request.form(max_files=1, max_fields=30, max_part_size=MAX_TEXT_BYTES)
+        sent = form.get("csrf") or ""
+        cookie = request.cookies.get(CSRF_COOKIE) or ""
+        if not cookie or not hmac.compare_digest(str(sent), cookie):
+            return await run_in_threadpool(
+                _refusal, links.LinkRefused("csrf", "Siden kunne ikke bekræftes (den er for gammel, eller din browser "
+                                                    "afviser cookies). Åbn linket i din e-mail igen.", link), 403)
+        fields = {k: v for k, v in form.items() if isinstance(v, str)}
+        upload = form.get("fil")
+        data = await upload.read(limit + 1) if upload is not None and not isinstance(upload, str) else None
+        name = upload.filename if data is not None else None
+        return await run_in_threadpool(_record, link, fields, data, name, cookie)
+
+    @app.get("/dokument/{token}")
+    def document(token: str) -> Response:
+        from models import ledger
+
+        try:
+            document_id, proposal_id = links.verify_document(token)
+        except links.LinkRefused as refused:
+            return _refusal(refused)
+        row = ledger.document_by_id(document_id)
+        if row is None or row.proposal_id != proposal_id or not Path(row.path).is_file():
+            return _html("refused.html.j2", 404, title="Dokumentet findes ikke",
+                         message="Dokumentet findes ikke længere. Skriv til sekretariatet.")
+        return FileResponse(row.path, filename=Path(row.path).name,
+                            media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+
+    return app
+
+
+def _record(link: links.Link, fields: dict[str, str], upload: bytes | None, filename: str | None,
+            csrf: str) -> Response:
+    """Record the posted decision through the link, or show the form again with what is wrong."""
+    from dmpg.decisions import record_decision
+
+    row = link.row
+    page = build_page(row)
+    try:
+        payload = _payload(page, fields, upload, filename)
+    except InputError as exc:
+        return _form_again(link, page, fields, [(path or "Filen", message) for path, message in exc.problems], csrf)
+    if not links.consume(link):  # another request through the same link came first
+        return RedirectResponse(f"/beslut/{link.token}", status_code=303)
+    try:
+        record_decision(row.proposal_id, row.gate, payload, channel="mail-link", identity="link",
+                        detail={"link": row.id}, ref=f"link-{row.id}")
+    except UserError as exc:
+        links.release(link)
+        problems = getattr(exc, "problems", None) or [("", str(exc))]
+        return _form_again(link, page, fields, problems, csrf)
+    return RedirectResponse(f"/beslut/{link.token}", status_code=303)
+
+
+def _payload(page: Page, fields: dict[str, str], upload: bytes | None, filename: str | None) -> dict[str, Any]:
+    """The gate's input from the form, or the uploaded file (checked like any input file)."""
+    if page.upload is None:
+        return payload_from_form(page.gate, fields, page.recipient)
+    if not upload:
+        raise InputError("", [("Filen", "vælg filen, før du sender")])
+    suffix = Path(filename or "").suffix.lower()
+    allowed = (".docx",) if page.gate.name == "revision" else (".yaml", ".yml", ".json")
+    if suffix not in allowed:
+        raise InputError("", [("Filen", f"forventede en fil af typen {', '.join(allowed)}; fik {suffix or 'ingen endelse'}")])
+    with tempfile.TemporaryDirectory(prefix="dmpg-upload-") as tmp:
+        path = Path(tmp) / f"upload{suffix}"
+        path.write_bytes(upload)
+        from dmpg.decisions import read_decision_file
+
+        return read_decision_file(path, page.gate.name, page.recipient)
+
+
+def _form_again(link: links.Link, page: Page, fields: dict[str, str], problems: list, csrf: str) -> HTMLResponse:
+    from models import ledger
+    from models.vocabulary import EventKind
+
+    labels = {f.name: f.label for f in page.fields}
+    page.values = fields
+    page.problems = [(labels.get(path.split(".")[0], path), message) for path, message in problems]
+    ledger.record_event(
+        page.proposal_id, key=f"{page.proposal_id}:link_refused:{uuid.uuid4().hex}", kind=EventKind.LINK_REFUSED,
+        gate=page.gate.name, round=page.round, by=page.recipient,
+        detail={"reason": "invalid", "channel": "mail-link", "link": link.row.id,
+                "problems": [list(p) for p in page.problems]},
+    )
+    response = _html("decide.html.j2", 422, page=page, token=link.token, csrf=csrf)
+    _set_csrf_cookie(response, csrf)
+    return response
+
+
+def _recorded_through(link: links.Link | None) -> dict[str, Any] | None:
+    """What the decision page shows after a decision was recorded through ``link``, else None."""
+    from forms.gates import GATES
+    from models import ledger
+
+    row = link.row if link is not None else None
+    decided = ledger.decision(row.proposal_id, row.gate, row.round) if row is not None and row.gate else None
+    if decided is None or decided.detail.get("link") != row.id:
+        return None
+    gate = GATES[row.gate]
+    outcome = gate.outcome(decided.outcome)
+    text = decided.payload.get("rationale") or decided.payload.get("summary") or decided.payload.get("statement") or ""
+    return {"proposal_id": row.proposal_id, "title": ledger.get_proposal(row.proposal_id).title, "gate": gate,
+            "outcome": outcome, "text": text, "by": decided.recorded_by, "at": decided.at}
+
+
+def _refusal(refused: links.LinkRefused, status: int = 410) -> HTMLResponse:
+    """The Danish page for a refused link, written to the audit trail when it names a proposal."""
+    from models import ledger
+    from models.vocabulary import EventKind
+
+    row = refused.link.row if refused.link is not None else None
+    if row is not None and row.proposal_id:
+        ledger.record_event(
+            row.proposal_id, key=f"{row.proposal_id}:link_refused:{uuid.uuid4().hex}", kind=EventKind.LINK_REFUSED,
+            gate=row.gate, round=row.round, by=row.recipient,
+            detail={"reason": refused.reason, "channel": "mail-link", "link": row.id},
+        )
+    else:
+        log.warning("decision link refused (%s)", refused.reason)
+    titles = {"tampered": "Linket er ikke gyldigt", "unknown": "Linket kendes ikke", "expired": "Linket er udløbet",
+              "used": "Linket er allerede brugt", "closed": "Beslutningen er ikke længere åben",
+              "too_large": "For stor fil", "csrf": "Siden skal åbnes igen"}
+    status = {"tampered": 404, "unknown": 404, "csrf": 403, "too_large": 413}.get(refused.reason, status)
+    return _html("refused.html.j2", status, title=titles.get(refused.reason, "Linket virker ikke"), message=str(refused))
+
+
+def _set_csrf_cookie(response: Response, value: str) -> None:
+    secure = get_settings().public_base_url.startswith("https://")
+    response.set_cookie(CSRF_COOKIE, value, httponly=True, samesite="strict", secure=secure, max_age=86400)

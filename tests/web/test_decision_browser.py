@@ -1,0 +1,148 @@
+"""The decision page as a person meets it, on the real stack: the link in the mail the sink received,
+opened in Debian's chromium on a phone-sized screen (390×844), read, decided, and the proposal moves
+on; every bad case refused in Danish; a link scanner's GETs and two POSTs at once record one thing.
+
+Screenshots go to the test's tmp dir, and to ``DMPG_SCREENSHOT_DIR`` when set (the README's pictures).
+"""
+
+from __future__ import annotations
+
+import email
+import os
+import re
+import shutil
+import threading
+from email import policy
+from pathlib import Path
+
+import httpx
+import pytest
+
+from support.lifecycle import REFERENCE, RKKP, decision, example_form
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic", "--lang=da-DK"]
+
+pytestmark = [
+    pytest.mark.prefect,
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed "
+                       "(make test installs it with apt-get when run as root or with sudo)"),
+]
+
+
+@pytest.fixture
+def phone(tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
+                                      is_mobile=True, has_touch=True, locale="da-DK")
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        yield page
+        browser.close()
+
+
+def _shot(page, tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    page.screenshot(path=str(path))  # what the phone shows
+    if target := os.environ.get("DMPG_SCREENSHOT_DIR"):
+        Path(target).mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, Path(target) / name)
+
+
+def link_in_mail(mail_dir: Path, proposal: str, to: str, subject_words: str) -> str:
+    """The personal link in the mail ``to`` got about ``proposal`` (as the sink stored it)."""
+    for path in sorted(mail_dir.glob("*.eml")):
+        message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+        if (message["Subject"] or "").startswith(f"[{proposal}]") and subject_words in message["Subject"] \
+                and to in str(message["To"]):
+            text = message.get_body(preferencelist=("plain",)).get_content()
+            return re.search(r"(https?://\S+/beslut/\S+)", text).group(1)
+    raise AssertionError(f"no mail '{subject_words}' to {to} about {proposal}")
+
+
+def test_a_person_decides_from_the_mail_on_a_phone(driver, phone, tmp_path):
+    from models import ledger
+
+    proposal = driver.propose(example_form() | {"title": "Angst og OCD i primærsektoren"})
+    driver.wait_for_gate(proposal, "advice")
+    driver.wait_for_mail(proposal)
+    url = link_in_mail(driver.stack.home / "mail", proposal, REFERENCE, "følgegruppens rådgivning")
+    assert url.startswith(f"http://127.0.0.1:{driver.stack.stack.settings.web_port}/beslut/")
+
+    # A mail system's link scanner fetches the link first: nothing happens.
+    for _ in range(3):
+        assert httpx.get(url).status_code == 200
+    assert ledger.decision(proposal, "advice", 1) is None
+
+    page = phone
+    page.goto(url)
+    page.get_by_role("heading", name="Angst og OCD i primærsektoren").wait_for()
+    for text in ("Følgegruppens rådgivning", "Støtter med ændringer", "Indstillingen i korte træk",
+                 "Høringsbrev til følgegruppen", "Registreres for Følgegruppen, Danske Regioner"):
+        assert page.get_by_text(text).first.is_visible(), text
+    _shot(page, tmp_path, "decision-page-phone.png")
+
+    # A form with a blank summary, sent past the browser's own check: refused, named, nothing recorded.
+    page.evaluate("document.querySelector('form').noValidate = true")
+    page.get_by_label("Støtter med ændringer").check()
+    page.get_by_role("button", name="Registrér beslutningen").click()
+    page.get_by_text("Resumé af rådgivningen: skal udfyldes").wait_for()
+    assert ledger.decision(proposal, "advice", 1) is None
+
+    page.get_by_label("Resumé af rådgivningen").fill("Følgegruppen støtter; pårørende & børn <under 18> skal med.")
+    page.get_by_label("Mødedato").fill("14.01.2027")
+    page.get_by_role("button", name="Registrér beslutningen").click()
+    page.get_by_text("Tak – beslutningen er registreret").wait_for()
+    _shot(page, tmp_path, "decision-recorded-phone.png")
+    decided = ledger.decision(proposal, "advice", 1)
+    assert (decided.outcome, decided.recorded_by, decided.channel) == ("support_with_changes", REFERENCE, "mail-link")
+
+    # The proposal moves on: with the advice taken, the run waits for RKKP's statement.
+    driver.wait_for_gate(proposal, "database")
+
+    # The same link again (it shows what it recorded), and a tampered one: nothing recorded.
+    page.goto(url)
+    page.get_by_text("Tak – beslutningen er registreret").wait_for()
+    page.goto(url[:-6] + "xxxxxx")
+    page.get_by_role("heading", name="Linket er ikke gyldigt").wait_for()
+    assert len([d for d in ledger.decisions(proposal) if d.gate == "advice"]) == 1
+
+
+def test_a_closed_gate_and_two_posts_at_once(driver):
+    from models import ledger
+
+    proposal = driver.propose(example_form() | {"title": "Angst hos ældre i almen praksis"})
+    driver.wait_for_gate(proposal, "advice")
+    driver.wait_for_mail(proposal)
+    mail_dir = driver.stack.home / "mail"
+    rkkp_url = link_in_mail(mail_dir, proposal, RKKP, "databasegrundlaget")
+
+    # Two POSTs at once through RKKP's link (two tabs): one decision.
+    clients = [httpx.Client() for _ in range(2)]
+    tokens = [re.search(r'name="csrf" value="([^"]+)"', c.get(rkkp_url).text).group(1) for c in clients]
+    body = {k: v for k, v in decision("database", RKKP).items() if k != "recorded_by"}
+    barrier, statuses = threading.Barrier(2), []
+
+    def post(c: httpx.Client, token: str) -> None:
+        barrier.wait()
+        statuses.append(c.post(rkkp_url, data=body | {"csrf": token}).status_code)
+
+    threads = [threading.Thread(target=post, args=pair) for pair in zip(clients, tokens)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(statuses) == [303, 303]
+    assert len([d for d in ledger.decisions(proposal) if d.gate == "database"]) == 1
+
+    # The reference group decides by another channel: the hearing link in their mail is dead.
+    driver.resume(proposal, "advice", decision("advice", REFERENCE))
+    driver.wait_for_gate(proposal, "steering")
+    closed = httpx.get(link_in_mail(mail_dir, proposal, "foelgegruppe.sst@example.dk", "følgegruppens rådgivning"))
+    assert closed.status_code == 410 and "Beslutningen er ikke længere åben" in closed.text
+    assert any(e.kind == "link_refused" and e.detail["reason"] == "closed" for e in ledger.events(proposal))
