@@ -47,6 +47,26 @@ def _minutes(tmp: Path, proposals: list[str]) -> Path:
     return path
 
 
+def _all_waiting_at(proposals: list[str], gate: str, timeout: float = 300) -> None:
+    """Until every proposal waits at ``gate``: its round open in the ledger (documents written, mails
+    queued), then its run suspended in Prefect. The ledger is polled, not the busy Prefect server."""
+    from dmpg.gates_open import open_gates
+    from dmpg.prefect_api import PrefectAPI
+    from models import ledger
+
+    deadline = time.monotonic() + timeout
+    left = set(proposals)
+    while left and time.monotonic() < deadline:
+        left -= {g.proposal for g in open_gates() if g.gate == gate}
+        time.sleep(0.2)
+    with PrefectAPI() as api:
+        for p in proposals:
+            while not api.run_state(ledger.get_proposal(p).flow_run_id).paused:
+                if time.monotonic() > deadline:
+                    raise SystemExit(f"{p} did not come to wait at {gate} within {timeout:.0f} s")
+                time.sleep(0.2)
+
+
 def run_meeting(n: int, day: date, tmp: Path) -> float:
     """One meeting of ``n`` proposals; seconds from recording the minutes until all wait at approval."""
     from dmpg.decisions import wait_for_gate
@@ -58,8 +78,7 @@ def run_meeting(n: int, day: date, tmp: Path) -> float:
     t = time.perf_counter()
     record_minutes(planned.meeting.id, minutes, "sekretariat@example.dk")
     recorded = time.perf_counter() - t
-    for p in proposals:
-        wait_for_gate(p, "approval", timeout=300)
+    _all_waiting_at(proposals, "approval")
     total = time.perf_counter() - t
     print(f"  run: minutes recorded and every flow woken in {recorded:.2f} s; all at their next gate after {total:.2f} s",
           flush=True)

@@ -146,24 +146,26 @@ def wake(waiting: OpenGate, decision: dict[str, Any]) -> bool:
 
 def wake_rounds(rounds: list[tuple[str, str, int, dict[str, Any]]]) -> list[bool]:
     """Wake each ``(proposal, gate, round, decision)``'s flow run if it waits at that round, over one
-    connection and a few at a time (a meeting's decisions, recorded first). False for a run that has
-    moved on, waits elsewhere, or cannot be reached (recovery resumes it later)."""
+    connection and a few at a time (a meeting's decisions, recorded first). A resume the server
+    refused or did not answer in time is tried again once. False for a run that has moved on, waits
+    elsewhere, or cannot be reached (running the same command again wakes it)."""
     from concurrent.futures import ThreadPoolExecutor
 
     from dmpg.prefect_api import PrefectAPI, PrefectUnavailable, resume_if_waiting
 
     runs = [ledger.get_proposal(p).flow_run_id for p, _, _, _ in rounds]
-    try:
-        with PrefectAPI() as api, ThreadPoolExecutor(max_workers=4) as pool:
-            def one(i: int) -> bool:
-                proposal, gate, round_, decision = rounds[i]
+    with PrefectAPI() as api, ThreadPoolExecutor(max_workers=4) as pool:
+        def one(i: int) -> bool:
+            proposal, gate, round_, decision = rounds[i]
+            try:
                 return bool(runs[i]) and resume_if_waiting(runs[i], f"{gate}-r{round_}-", decision, api)
+            except PrefectUnavailable:
+                return False
 
-            woken = list(pool.map(one, range(len(rounds))))
-            # A run still suspended at its round after a refused resume (a busy server) gets one more try.
-            return [w or one(i) for i, w in enumerate(woken)]
-    except PrefectUnavailable:
-        return [False] * len(rounds)
+        woken = list(pool.map(one, range(len(rounds))))
+        if not all(woken):
+            time.sleep(1.0)  # a busy server: give it a moment before the second try
+        return [w or one(i) for i, w in enumerate(woken)]
 
 
 def wait_until_moved_on(recorded: Recorded, timeout: float = 120.0) -> OpenGate | None:

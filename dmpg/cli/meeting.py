@@ -121,7 +121,9 @@ def _print_result(result, args: argparse.Namespace) -> int:
         else:
             print(f"{data['meeting']}: minutes recorded; {len(data['decisions'])} decision(s) in force.")
         for d in data["decisions"]:
-            print(f"  {d['proposal']}: {d['gate']} (round {d['round']}) → {d['decision']}")
+            late = "" if d["woken"] or data["status"] == "awaiting_approval" else \
+                " (its run was not woken now: it takes the decision when it reaches the gate; if it waits there, run this again)"
+            print(f"  {d['proposal']}: {d['gate']} (round {d['round']}) → {d['decision']}{late}")
         for d in data["not_recorded"]:
             print(f"  {d['proposal']}: NOT recorded: {d['reason']}")
         for p in data["left_waiting"]:
