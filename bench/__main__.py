@@ -34,6 +34,7 @@ def main(argv: list[str] | None = None) -> int:
         ("Hostile input files", "bench.hostile", []),
         ("Document rendering vs the python-docx floor", "bench.render", []),
         ("Lifecycle on the local stack", "bench.lifecycle", argv),
+        ("Meetings on the local stack", "bench.meetings", []),
         ("The decision page on the local stack", "bench.decision_page", []),
     ]:
         print(f"== {title}", flush=True)

@@ -72,6 +72,12 @@ class Settings(BaseSettings):
     # Weekly digest of everything pending, to the secretariat: 0 = Monday ... 6 = Sunday.
     digest_weekday: int = Field(0, ge=0, le=6)
 
+    # Meetings (dmpg meeting): the pack goes to the body's members this many days before the meeting
+    # (08:00 Copenhagen time; at once when that moment has passed).
+    meeting_pack_days_before: int = Field(7, ge=0)
+    # Minutes take effect only when the body's chair approves them (dmpg meeting approve, or a link).
+    minutes_need_chair_approval: bool = False
+
     @property
     def ledger_url(self) -> str:
         return self.database_url or f"sqlite:///{self.home / 'ledger.db'}"

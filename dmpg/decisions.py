@@ -84,10 +84,13 @@ def require_waiting(proposal_id: str, gate: str) -> OpenGate:
 
 def record_decision(proposal_id: str, gate: str, payload: dict[str, Any], *, channel: str = "cli",
                     identity: str = "secretariat", detail: dict[str, Any] | None = None,
-                    ref: str | None = None) -> Recorded:
+                    ref: str | None = None, wake_now: bool = True) -> Recorded:
     """Judge ``payload`` (``recorded_by`` included) as the decision of the open round of ``gate``;
     when it stands, wake the flow. Raises ``UserError`` when refused (see the module docstring).
-    ``ref`` names this answer in the audit trail (default: unique); the same ``ref`` twice is one answer."""
+
+    ``ref`` names this answer in the audit trail (default: unique per call). A caller that may run
+    again after a crash passes its own deterministic ref (``meeting-<id>``), so a replay writes nothing.
+    ``wake_now=False`` leaves waking to the caller (:func:`wake_rounds`, many flows at once)."""
     from dmpg.gatekeeper import take_answer
 
     waiting = require_waiting(proposal_id, gate)
@@ -107,8 +110,9 @@ def record_decision(proposal_id: str, gate: str, payload: dict[str, Any], *, cha
     if answer.superseded:
         raise UserError(f"another decision for {proposal_id} '{gate}' (round {waiting.round}) was recorded first; "
                         f"see 'dmpg status {proposal_id}'", exit_code=1)
+    woken = wake(waiting, answer.decision) if wake_now else False
     return Recorded(proposal_id, gate, waiting.round, waiting.key, waiting.flow_run_id,
-                    _url(waiting.flow_run_id), wake(waiting, answer.decision))
+                    _url(waiting.flow_run_id), woken)
 
 
 def resume_through_prefect(proposal_id: str, gate: str, payload: dict[str, Any], timeout: float = 120.0) -> Recorded:
@@ -121,7 +125,7 @@ def resume_through_prefect(proposal_id: str, gate: str, payload: dict[str, Any],
     if waiting is None:
         raise UserError(f"{proposal_id} has ended; no gate is waiting", exit_code=1)
     with PrefectAPI() as api:
-        status = api.resume(waiting.flow_run_id, _form_values(waiting, payload))
+        status = api.resume(waiting.flow_run_id, _form_values(proposal_id, gate, payload))
     if status != "ACCEPT":
         raise UserError(f"Prefect did not take the input for {proposal_id} '{gate}' ({status})", exit_code=1)
     return Recorded(proposal_id, gate, waiting.round, waiting.key, waiting.flow_run_id,
@@ -145,19 +149,44 @@ def wake(waiting: OpenGate, decision: dict[str, Any]) -> bool:
         return False
     try:
         return resume_if_waiting(waiting.flow_run_id, f"{waiting.gate}-r{waiting.round}-",
-                                 _form_values(waiting, decision))
+                                 _form_values(waiting.proposal, waiting.gate, decision))
     except PrefectUnavailable:
         return False
 
 
-def _form_values(waiting: OpenGate, payload: dict[str, Any]) -> dict[str, Any]:
+def _form_values(proposal_id: str, gate: str, payload: dict[str, Any]) -> dict[str, Any]:
     """``payload`` as the gate's Resume form takes it (``forms.resume_form``)."""
     from dmpg.gatekeeper import proposers
     from forms.gates import allowed_recorders, gate as gate_named
     from forms.resume_form import to_form_values
 
-    g = gate_named(waiting.gate)
-    return to_form_values(g, payload, allowed_recorders(g, ledger.roster(), proposers(waiting.proposal)))
+    g = gate_named(gate)
+    return to_form_values(g, payload, allowed_recorders(g, ledger.roster(), proposers(proposal_id)))
+
+
+def wake_rounds(rounds: list[tuple[str, str, int, dict[str, Any]]]) -> list[bool]:
+    """Wake each ``(proposal, gate, round, decision)``'s flow run if it waits at that round, over one
+    connection and a few at a time (a meeting's decisions, recorded first). A resume the server
+    refused or did not answer in time is tried again once. False for a run that has moved on, waits
+    elsewhere, or cannot be reached (running the same command again wakes it)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from dmpg.prefect_api import PrefectAPI, PrefectUnavailable, resume_if_waiting
+
+    runs = [ledger.get_proposal(p).flow_run_id for p, _, _, _ in rounds]
+    with PrefectAPI() as api, ThreadPoolExecutor(max_workers=4) as pool:
+        def one(i: int) -> bool:
+            proposal, gate, round_, decision = rounds[i]
+            try:
+                return bool(runs[i]) and resume_if_waiting(runs[i], f"{gate}-r{round_}-",
+                                                           _form_values(proposal, gate, decision), api)
+            except PrefectUnavailable:
+                return False
+
+        woken = list(pool.map(one, range(len(rounds))))
+        if not all(woken):
+            time.sleep(1.0)  # a busy server: give it a moment before the second try
+        return [w or one(i) for i, w in enumerate(woken)]
 
 
 def wait_until_moved_on(recorded: Recorded, timeout: float = 120.0) -> OpenGate | None:

@@ -105,7 +105,8 @@ def open_gate(proposal_id: str, gate: str, round: int, attempt: int, key: str) -
         if g.opening_mail:
             recipients = gate_recipients(g, ledger.current_form(proposal_id), ledger.roster())
             effects.mail(proposal_id, g.opening_mail, round, recipients, attachments=attachments,
-                         context={"gate": gate, **_opening_context(proposal_id, g)}, decides=(gate, round))
+                         context={"gate": gate, **_opening_context(proposal_id, g),
+                                  **meeting_context_of(proposal_id, gate, round)}, decides=(gate, round))
     ledger.record_event(
         proposal_id, key=f"{proposal_id}:{EventKind.GATE_OPENED}:{key}", kind=EventKind.GATE_OPENED,
         stage=g.stage, gate=gate, round=round, detail={"key": key, "attempt": attempt, "waiting_on": people},
@@ -113,6 +114,14 @@ def open_gate(proposal_id: str, gate: str, round: int, attempt: int, key: str) -
     recorders = allowed_recorders(g, ledger.roster(), proposers(proposal_id))
     return {"description": narrative.gate_description(proposal_id, gate, round),
             "recorders": [list(person) for person in recorders]}
+
+
+def meeting_context_of(proposal_id: str, gate: str, round: int) -> dict[str, Any]:  # noqa: A002
+    """``{"meeting": {...}}`` when the gate round is on a meeting's agenda (mails name its date), else ``{}``."""
+    from dmpg.meetings import meeting_context, meeting_of
+
+    meeting = meeting_of(proposal_id, gate, round)
+    return {"meeting": meeting_context(meeting)} if meeting is not None else {}
 
 
 def _opening_context(proposal_id: str, g: Gate) -> dict[str, Any]:

@@ -32,6 +32,8 @@ def gate_description(proposal_id: str, gate: str, round: int) -> str:  # noqa: A
     ]
     if gate == "revision":
         lines += [_upload_line(proposal_id, round), ""]
+    if meeting := _meeting_line(proposal_id, gate, round):
+        lines += [meeting, ""]
     if refusal := _last_refusal(proposal_id, gate, round):
         lines += [f"> ⚠️ Et tidligere svar blev ikke godkendt: {lit(refusal)}. Indsend venligst igen.", ""]
     lines += _summary(proposal.form)
@@ -59,6 +61,9 @@ def summary_markdown(proposal_id: str) -> str:
         f"**Stadie:** {label(STAGE_LABELS, proposal.stage)}",
         "",
     ]
+    from dmpg.gates_open import open_gates
+
+    lines += [m for g in open_gates(proposal_id) if (m := _meeting_line(proposal_id, g.gate, g.round))]
     lines += _summary(proposal.form)
     lines += _findings_section(ledger.recorded_findings(proposal_id))
     lines += _decisions_section(proposal_id)
@@ -141,6 +146,18 @@ def _upload_line(proposal_id: str, round: int) -> str:  # noqa: A002
     url = gate_link(proposal_id, "revision", round, str(secretariat.email))
     return (f"**Det reviderede indstillingsskema (Word) uploades på beslutningssiden:** [Åbn upload-siden]({url}). "
             "Indstillerne har fået deres eget link i e-mailen.")
+
+
+def _meeting_line(proposal_id: str, gate: str, round: int) -> str | None:  # noqa: A002
+    """"**Behandles på:** DMPG-styregruppens møde torsdag den 11. marts 2027 (…)" when on an open agenda."""
+    from dmpg.meetings import meeting_of
+    from forms.meetings import MINUTES_RECORDED, meeting_title
+
+    meeting = meeting_of(proposal_id, gate, round)
+    if meeting is None or meeting.status == MINUTES_RECORDED:
+        return None
+    return (f"**Behandles på:** {meeting_title(meeting.body)} {danish_date(meeting.date, weekday=True)} "
+            f"({lit(meeting.id)})")
 
 
 def _last_refusal(proposal_id: str, gate: str, round: int) -> str | None:  # noqa: A002

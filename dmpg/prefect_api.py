@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import base64
 import os
+import threading
 import time
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from core.errors import UserError
 
 LIFECYCLE_DEPLOYMENT = "dmpg-proposal/dmpg-proposal"
+MEETING_PACK_DEPLOYMENT = "dmpg-meeting-pack/dmpg-meeting-pack"
 RETRY_STATUSES = (429, 502, 503)
 RETRY_WAITS = (0.05, 0.1, 0.2, 0.4, 0.8, 1.6, 2.0, 2.0, 2.0, 2.0)  # about 11 s in all
 
@@ -75,6 +78,7 @@ class PrefectAPI:
         self._http = httpx.Client(base_url=self.url, headers=headers, timeout=timeout, trust_env=False)
         self._csrf_client = str(uuid.uuid4())
         self._csrf_token: str | None = None
+        self._csrf_lock = threading.Lock()  # one token per connection, also when threads share it
 
     def __enter__(self) -> PrefectAPI:
         return self
@@ -112,10 +116,11 @@ class PrefectAPI:
         return response.json() if response.content else None
 
     def _csrf_headers(self) -> dict[str, str]:
-        if self._csrf_token is None:
-            response = self._http.get("/csrf-token", params={"client": self._csrf_client})
-            # 422 "CSRF protection is disabled": the server wants no token.
-            self._csrf_token = response.json()["token"] if response.status_code == 200 else False
+        with self._csrf_lock:
+            if self._csrf_token is None:
+                response = self._http.get("/csrf-token", params={"client": self._csrf_client})
+                # 422 "CSRF protection is disabled": the server wants no token.
+                self._csrf_token = response.json()["token"] if response.status_code == 200 else False
         if not self._csrf_token:
             return {}
         return {"Prefect-Csrf-Token": self._csrf_token, "Prefect-Csrf-Client": self._csrf_client}
@@ -154,9 +159,25 @@ class PrefectAPI:
                 "stack with 'dmpg up' (or run workers for the deployments in prefect.yaml)", exit_code=3) from None
 
     def create_flow_run(self, deployment_id: str, *, parameters: dict[str, Any], name: str,
-                        tags: list[str]) -> dict[str, Any]:
-        return self._request("POST", f"/deployments/{deployment_id}/create_flow_run",
-                             json={"parameters": parameters, "name": name, "tags": tags})
+                        tags: list[str], scheduled_time: datetime | None = None,
+                        idempotency_key: str | None = None) -> dict[str, Any]:
+        """A flow run of the deployment: now, or ``Scheduled`` for ``scheduled_time`` (aware). With
+        ``idempotency_key`` the server returns the run made earlier with that key instead of a new one."""
+        body: dict[str, Any] = {"parameters": parameters, "name": name, "tags": tags}
+        if scheduled_time is not None:
+            body["state"] = {"type": "SCHEDULED", "name": "Scheduled",
+                             "state_details": {"scheduled_time": scheduled_time.isoformat()}}
+        if idempotency_key:
+            body["idempotency_key"] = idempotency_key
+        return self._request("POST", f"/deployments/{deployment_id}/create_flow_run", json=body)
+
+    def cancel(self, flow_run_id: str, message: str) -> None:
+        """Cancel a flow run that has not started (a scheduled run no longer needed)."""
+        self._request("POST", f"/flow_runs/{flow_run_id}/set_state",
+                      json={"state": {"type": "CANCELLED", "name": "Cancelled", "message": message}, "force": True})
+
+    def flow_run(self, flow_run_id: str) -> dict[str, Any]:
+        return self._request("GET", f"/flow_runs/{flow_run_id}")
 
 
 def _retry_after(response: Any) -> float | None:
@@ -166,11 +187,14 @@ def _retry_after(response: Any) -> float | None:
         return None
 
 
-def resume_if_waiting(flow_run_id: str, key_prefix: str, run_input: dict[str, Any]) -> bool:
+def resume_if_waiting(flow_run_id: str, key_prefix: str, run_input: dict[str, Any],
+                      api: PrefectAPI | None = None) -> bool:
     """Resume the run with ``run_input`` when it is suspended at a key starting with ``key_prefix``;
-    True when this call resumed it."""
-    with PrefectAPI() as api:
-        state = api.run_state(flow_run_id)
-        if not (state.paused and (state.pause_key or "").startswith(key_prefix)):
-            return False
-        return api.resume(flow_run_id, run_input) == "ACCEPT"
+    True when this call resumed it. ``api``: a connection to reuse (many resumes in a row)."""
+    if api is None:
+        with PrefectAPI() as own:
+            return resume_if_waiting(flow_run_id, key_prefix, run_input, own)
+    state = api.run_state(flow_run_id)
+    if not (state.paused and (state.pause_key or "").startswith(key_prefix)):
+        return False
+    return api.resume(flow_run_id, run_input) == "ACCEPT"

@@ -17,7 +17,7 @@ from pathlib import Path
 from core.settings import PROJECT_ROOT
 
 PREFECT_YAML = PROJECT_ROOT / "prefect.yaml"
-WARM_MODULES = ["prefect.flow_engine", "flows._warm", "flows.lifecycle", "flows.reminders"]
+WARM_MODULES = ["prefect.flow_engine", "flows._warm", "flows.lifecycle", "flows.reminders", "flows.meetings"]
 
 
 @dataclass(frozen=True)

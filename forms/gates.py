@@ -118,6 +118,7 @@ class Gate:
     question: str                   # what is being decided, for the person deciding
     outcomes: tuple[Outcome, ...]
     outcome_field: str | None = None  # the input field holding the outcome; None: the gate has one outcome
+    reason_field: str | None = None  # the input field holding the free-text reason (a meeting's minutes fill it)
     opening_documents: tuple[str, ...] = ()  # document kinds rendered when the gate opens
     attach_proposal: bool = False  # the opening mail also carries the latest indstillingsskema
     opening_mail: str | None = None  # mail kind sent to whoever the gate waits on
@@ -142,6 +143,8 @@ class Gate:
             choices = _literal_choices(self.input, self.outcome_field)
             if choices is not None and set(choices) != set(codes):
                 problems.append(f"outcomes {codes} differ from the choices of {self.outcome_field}: {choices}")
+        if self.reason_field is not None and self.reason_field not in self.input.model_fields:
+            problems.append(f"reason field {self.reason_field!r} is not a field of {self.input.__name__}")
         if problems:
             raise ValueError(f"gate {self.name!r}: " + "; ".join(problems))
 
@@ -201,7 +204,7 @@ GATES: dict[str, Gate] = {g.name: g for g in (
         label="følgegruppens rådgivning",
         question="Følgegruppen bedes give sin rådgivning om indstillingen: støtter, støtter med ændringer eller "
                  "støtter ikke, med et kort resumé.",
-        outcome_field="recommendation",
+        outcome_field="recommendation", reason_field="summary",
         outcomes=(
             Outcome("support", "Støtter", "støtter indstillingen", "Indstillingen går nu videre til DMPG-styregruppen."),
             Outcome("support_with_changes", "Støtter med ændringer", "støtter indstillingen med ændringer",
@@ -216,7 +219,7 @@ GATES: dict[str, Gate] = {g.name: g for g in (
         label="styregruppens beslutning",
         question="DMPG-styregruppen beslutter på sit møde: godkend, afvis, send tilbage til revision eller "
                  "udskyd til næste møde.",
-        outcome_field="decision",
+        outcome_field="decision", reason_field="rationale",
         outcomes=(
             Outcome("approve", "Godkendt", "har godkendt indstillingen",
                     "Indstillingen går nu videre til psykiatridirektørkredsen."),
@@ -233,7 +236,7 @@ GATES: dict[str, Gate] = {g.name: g for g in (
         name="approval", input=ApprovalInput, decided_by="director_circle", stage="director_approval",
         label="psykiatridirektørkredsens godkendelse",
         question="Psykiatridirektørkredsen godkender eller afviser oprettelsen af gruppen.",
-        outcome_field="decision",
+        outcome_field="decision", reason_field="rationale",
         outcomes=(
             Outcome("approve", "Godkendt", "har godkendt oprettelsen af gruppen",
                     "De faglige selskaber og organisationer bliver nu bedt om at udpege medlemmer."),

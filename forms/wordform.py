@@ -370,6 +370,13 @@ def _read_tables(doc, source: str) -> tuple[dict[str, Any], list[tuple[str, str]
     return data, problems, where
 
 
+def open_docx(path: str | Path):  # noqa: ANN201 - docx.document.Document, imported lazily
+    """python-docx's document of a Word file someone filled in (the proposal form, a meeting's minutes
+    form), read the one bounded way (size limit, checked archive), so every limit on hostile files
+    applies to all of them. ``InputError`` (one file-level problem) when it is not a readable Word file."""
+    return _open_docx(read_bounded(path, MAX_DOCX_BYTES, what="Word files (.docx)"), str(path))
+
+
 def _join(section: str, label: str) -> str:
     return label if section == label else f"{section}{SEP}{label}"
 

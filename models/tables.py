@@ -215,3 +215,61 @@ class DecisionLink(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     expires_at: datetime = Field(sa_type=UTCDateTime)
     used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Meeting(SQLModel, table=True):
+    """A dated meeting of a deciding body (``forms.meetings``): its agenda is :class:`MeetingItem`,
+    its documents :class:`MeetingDocument`. ``status``: planned, pack_sent, awaiting_approval,
+    minutes_recorded. ``minutes`` holds the minutes as taken (checked, before they take effect):
+    ``{"decisions": [{proposal, gate, round, outcome, payload}], "source", "sha256"}``; a re-run of
+    ``dmpg meeting record`` completes exactly these."""
+
+    __tablename__ = "meetings"
+
+    id: str = Field(primary_key=True, max_length=64)
+    body: str = Field(max_length=32, index=True)
+    date: date
+    status: str = Field(default="planned", max_length=24, index=True)
+    pack_flow_run_id: str | None = Field(default=None, max_length=64)
+    pack_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    minutes: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    minutes_by: str | None = Field(default=None, max_length=320)
+    minutes_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    approved_by: str | None = Field(default=None, max_length=320)
+    approved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class MeetingItem(SQLModel, table=True):
+    """A gate round on a meeting's agenda; a proposal is on one agenda once. ``source``: how it came
+    there (``automatic``, ``named``, ``deferred`` from an earlier meeting)."""
+
+    __tablename__ = "meeting_items"
+    __table_args__ = (UniqueConstraint("meeting_id", "proposal_id", name="uq_meeting_item"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: str = Field(foreign_key="meetings.id", index=True, max_length=64)
+    proposal_id: str = Field(foreign_key="proposals.id", index=True, max_length=32)
+    gate: str = Field(max_length=32)
+    round: int
+    position: int
+    source: str = Field(default="automatic", max_length=16)
+    added_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class MeetingDocument(SQLModel, table=True):
+    """A document of a whole meeting (the pack, the beslutningsreferat, the minutes form): path and
+    sha256, one version per ``basis`` (a digest of what it was made from, e.g. the agenda)."""
+
+    __tablename__ = "meeting_documents"
+    __table_args__ = (UniqueConstraint("meeting_id", "kind", "version", name="uq_meeting_document_version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: str = Field(foreign_key="meetings.id", index=True, max_length=64)
+    kind: str = Field(max_length=48)
+    version: int = 1
+    basis: str = Field(default="", max_length=64)
+    path: str
+    sha256: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from dmpg.documents import docxstyle as house  # noqa: E402
-from dmpg.documents.naming import KINDS  # noqa: E402
+from dmpg.documents.naming import KINDS, MEETING_KINDS, kind  # noqa: E402
 
 
 def new_document(kind_name: str, version: str = "{{ version }}"):
@@ -29,6 +29,14 @@ def new_document(kind_name: str, version: str = "{{ version }}"):
     doc = house.new_document("{{ proposal_id }} · {{ document_title }} · Version " + version)
     house.title_block(doc, "{{ document_title }}", "{{ title }}", "{{ date|danish_date }}")
     doc.core_properties.title = KINDS[kind_name].title
+    return doc
+
+
+def new_meeting_document(kind_name: str):
+    doc = house.new_document("{{ meeting.id }} · {{ document_title }} · Version {{ version }}")
+    house.title_block(doc, "{{ document_title }}", "{{ meeting.title }} {{ meeting.date|danish_date(weekday=True) }}",
+                      "{{ date|danish_date }}")
+    doc.core_properties.title = MEETING_KINDS[kind_name].title
     return doc
 
 
@@ -81,6 +89,24 @@ def loop_table(doc, headers: list[str], loop: str, cells: list[str], widths: lis
     t.rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}")
     if widths:
         house.set_widths(t, widths)
+    doc.add_paragraph()
+    return t
+
+
+def comparison_table(doc, rows: list[tuple[str, str]], columns: int = 4):
+    """Candidates side by side: a column for each of ``group[0]`` … ``group[columns-1]`` (the context
+    pads a group with empty candidates), a row per aspect, the candidates' titles in the header row.
+    ``value`` is written for ``c``: ``{{ c.topic }}`` becomes ``{{ group[0].topic }}`` in column 1."""
+    t = doc.add_table(rows=1 + len(rows), cols=1 + columns)
+    t.style = "Table Grid"
+    house.header_cell(t.rows[0].cells[0], "")
+    for i in range(columns):
+        house.header_cell(t.rows[0].cells[1 + i], f"{{{{ group[{i}].title }}}}")
+    for row, (label, value) in zip(t.rows[1:], rows):
+        house.label_cell(row.cells[0], label)
+        for i in range(columns):
+            house.run(row.cells[1 + i].paragraphs[0], value.replace("c.", f"group[{i}]."), size=Pt(9))
+    house.set_widths(t, [3.0] + [13.4 / columns] * columns)
     doc.add_paragraph()
     return t
 
@@ -410,6 +436,66 @@ def build_kickoff_invitation():
     return doc
 
 
+def build_meeting_pack():
+    doc = new_meeting_document("meeting_pack")
+    para(doc, "Til {{ meeting.body }} · Mødemateriale", italic=True)
+    heading(doc, "Dagsorden")
+    loop_table(doc, ["Nr.", "Sag", "Forslag", "Indstillet af"], "for a in agenda",
+               ["{{ a.number }}", "{{ a.proposal_id }}",
+                "{{ a.title }}{% if a.deferred %} (udsat fra et tidligere møde){% endif %}", "{{ a.proposers }}"],
+               [1.2, 3.2, 6.0, 6.0])
+    para(doc, "{{ meeting.question }}", bold_lead="Til beslutning: ")
+    bullets(doc, "for c in choices", "{{ c.label }} ({{ c.code }})")
+    heading(doc, "Forslagene side om side")
+    tag(doc, "{%p for group in candidate_groups %}")
+    comparison_table(doc, [
+        ("Sag", "{{ c.proposal_id }}"), ("Emne", "{{ c.topic }}"), ("Målgruppe", "{{ c.target }}"),
+        ("Primær­sektor", "{{ c.primary_sector }}"),
+        ("Børn og voksne", "{{ c.child_adult }}"), ("Volumen", "{{ c.volume_short }}"),
+        ("Klinisk database", "{{ c.database }}"), ("RKKP's udtalelse", "{{ c.rkkp }}"),
+        ("Overlap med DMPG'er", "{{ c.overlap }}"), ("Sammensætning", "{{ c.composition }}"),
+        ("Grund­præmisser", "{{ c.findings }}"), ("Følgegruppen", "{{ c.advice }}"),
+    ])
+    tag(doc, "{%p endfor %}")
+    heading(doc, "Grupper under etablering lige nu")
+    para(doc, "Etablering af nye DMPG'er sker i tæt samarbejde med de kliniske kvalitetsdatabaser, og der er brug for "
+              "opmærksomhed på klog brug af de involverede klinikeres tid. Sådan ser det ud i dag:")
+    loop_table(doc, ["Status", "Antal", "Grupper"], "for w in workload",
+               ["{{ w.what }}", "{{ w.count }}", "{{ w.names }}"], [7.0, 1.8, 7.6])
+    heading(doc, "Bilag")
+    para(doc, "Hvert forslags indstilling følger herefter som bilag, i dagsordenens rækkefølge:")
+    bullets(doc, "for a in agenda", "Bilag {{ a.number }}: {{ a.title }} ({{ a.proposal_id }})")
+    para(doc, "Mødesekretær: {{ secretariat.name }} · {{ secretariat.email }}", italic=True)
+    return doc
+
+
+def build_meeting_minutes():
+    doc = new_meeting_document("meeting_minutes")
+    kv_table(doc, [
+        ("Møde", "{{ meeting.title }} {{ meeting.date|danish_date(weekday=True) }}"),
+        ("Mødets id", "{{ meeting.id }}"),
+        ("Referent", "{{ recorded_by }}"),
+    ])
+    tag(doc, "{%p if approved_by %}")
+    para(doc, "{{ approved_by }}", bold_lead="Referatet er godkendt af formanden: ")
+    tag(doc, "{%p endif %}")
+    heading(doc, "Medlemmer")
+    bullets(doc, "for m in members", "{{ m.name }}")
+    heading(doc, "Beslutninger")
+    loop_table(doc, ["Sag", "Forslag", "Beslutning", "Begrundelse", "Videre forløb"], "for d in decisions",
+               ["{{ d.proposal_id }}", "{{ d.title }}", "{{ d.label }}", "{{ d.rationale }}", "{{ d.next_step }}"],
+               [2.8, 3.0, 2.4, 4.6, 3.6])
+    tag(doc, "{%p if not_decided %}")
+    heading(doc, "Ikke behandlet")
+    para(doc, "Disse forslag var på dagsordenen, men blev ikke behandlet; de afventer fortsat og sættes på næste møde:")
+    bullets(doc, "for a in not_decided", "{{ a.title }} ({{ a.proposal_id }})")
+    tag(doc, "{%p endif %}")
+    para(doc, "Referent: {{ secretariat.name }}, DMPG-sekretariatet, RKKP · {{ secretariat.email }}", italic=True)
+    return doc
+
+
+MEETING_BUILDERS = {"meeting_pack": build_meeting_pack, "meeting_minutes": build_meeting_minutes}
+
 BUILDERS = {
     "proposal": build_proposal,
     "hearing_letter": build_hearing_letter,
@@ -425,8 +511,8 @@ BUILDERS = {
 
 def main(out_dir: Path = ROOT / "templates") -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
-    for name, build in BUILDERS.items():
-        path = out_dir / KINDS[name].template
+    for name, build in {**BUILDERS, **MEETING_BUILDERS}.items():
+        path = out_dir / kind(name).template
         build().save(path)
         print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
 

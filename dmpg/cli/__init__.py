@@ -75,6 +75,34 @@ def _outbox(p: argparse.ArgumentParser) -> None:
     _json_flag(p)
 
 
+def _meeting(p: argparse.ArgumentParser) -> None:
+    bodies = ["reference_group", "steering_group", "director_circle"]
+    sub = p.add_subparsers(dest="meeting_command", required=True, metavar="{plan,list,show,record,approve,form}")
+    plan = sub.add_parser("plan", help="plan a meeting: its agenda, and its pack scheduled in Prefect")
+    plan.add_argument("body", choices=bodies, help="the deciding body")
+    plan.add_argument("date", help="the meeting's date, YYYY-MM-DD")
+    plan.add_argument("--proposal", action="append", default=[], metavar="P",
+                      help="put exactly these proposals on the agenda (repeatable); default: all waiting")
+    _json_flag(plan)
+    _json_flag(sub.add_parser("list", help="the meetings, by date"))
+    show = sub.add_parser("show", help="a meeting: agenda, each item's state, documents")
+    show.add_argument("meeting", help="meeting id, e.g. styregruppen-2027-03-11")
+    _json_flag(show)
+    record = sub.add_parser("record", help="record the minutes: every decision of the meeting at once")
+    record.add_argument("meeting", help="meeting id, e.g. styregruppen-2027-03-11")
+    record.add_argument("--minutes", required=True, metavar="FILE",
+                        help="YAML/JSON 'decisions: [{proposal, decision, rationale}]' or the filled minutes form (.docx)")
+    record.add_argument("--by", required=True, metavar="EMAIL", help="who records them (the secretariat or a member)")
+    _json_flag(record)
+    approve = sub.add_parser("approve", help="the chair approves the minutes (when DMPG_MINUTES_NEED_CHAIR_APPROVAL)")
+    approve.add_argument("meeting", help="meeting id")
+    approve.add_argument("--by", required=True, metavar="EMAIL", help="the chair")
+    _json_flag(approve)
+    form = sub.add_parser("form", help="write the meeting's minutes form (.docx) to fill in")
+    form.add_argument("meeting", help="meeting id")
+    form.add_argument("out", help="where to write the .docx")
+
+
 COMMANDS: dict[str, tuple[str, str, Adder | None]] = {
     "check": ("check", "check a proposal form against the basic premises (grundpræmisser)", _check),
     "form": ("form", "the proposal form in Word: blank or filled", _form),
@@ -85,6 +113,7 @@ COMMANDS: dict[str, tuple[str, str, Adder | None]] = {
     "pending": ("pending", "list proposals waiting at a gate", _json_flag),
     "decide": ("decide", "record a gate's decision (resumes the waiting flow run)", _decide),
     "status": ("status", "a proposal's stage, timeline, documents and notifications", _status),
+    "meeting": ("meeting", "meetings: plan, list, show, record the minutes", _meeting),
     "outbox": ("outbox", "the notification outbox: list, or retry what failed", _outbox),
     "demo": ("demo", "run an example proposal through the whole lifecycle on the local stack", _demo),
 }

@@ -326,9 +326,9 @@ _ASKING_MAILS = {"reminder", "appointment_request"}
 def mail_facts(src: Sources, kind: str, round: int = 1, gate: str | None = None) -> dict[str, Any]:  # noqa: A002
     """What every mail of the proposal says besides its own text (pure): ``summary`` (two lines,
     :func:`summary_lines`); for a mail that asks for something (a gate's opening mail, a reminder,
-    an appointment request) ``deadline`` (:func:`reply_deadline`) and ``meeting_date`` (the meeting
-    that decides the gate round, when known); and ``previous`` (:func:`previous_round`) for a gate held
-    again. Absent values are ``None``."""
+    an appointment request) ``deadline`` (:func:`reply_deadline`); and ``previous``
+    (:func:`previous_round`) for a gate held again. Absent values are ``None``. (The deciding meeting
+    reaches mails as ``meeting``, from ``dmpg.gatekeeper.meeting_context_of``.)"""
     from dmpg.mail import GATE_KINDS
 
     gate = gate or ("appointments" if kind == "appointment_request" else None)
@@ -336,7 +336,6 @@ def mail_facts(src: Sources, kind: str, round: int = 1, gate: str | None = None)
     return {
         "summary": summary_lines(src),
         "deadline": reply_deadline(src, gate) if asks else None,
-        "meeting_date": src.meeting_dates.get((gate, round)) if asks and gate else None,
         "previous": previous_round(src, gate, round) if asks and gate else None,
     }
 
@@ -446,12 +445,13 @@ def load_sources(proposal_id: str, findings_round: int | None = None) -> Sources
 
 
 def meeting_dates(proposal_id: str) -> dict[tuple[str, int], date]:
-    """The date of the meeting that decides (or decided) each gate round of the proposal, where known.
+    """The date of the meeting that will decide each gate round of the proposal that is on an open
+    meeting's agenda (``dmpg meeting plan``): letters name it (``meeting_date``)."""
+    from models import ledger
 
-    The hook for meetings in the ledger: return ``{(gate, round): meeting date}`` for the rounds on a
-    meeting's agenda, and every letter and mail that asks for that round names the meeting
-    (``meeting_date``). Until then no meeting is known and nothing is said about one."""
-    return {}
+    meetings = {m.id: m.date for m in ledger.list_meetings()}
+    return {(gate, round_): meetings[mid] for (pid, gate, round_), mid in ledger.open_agenda_rounds().items()
+            if pid == proposal_id and mid in meetings}
 
 
 def case_context(proposal_id: str, kind: str, round: int = 1, gate: str | None = None) -> dict[str, Any]:  # noqa: A002
@@ -464,3 +464,145 @@ def build_context(kind: str, proposal_id: str, round: int = 1, recipient: str = 
     # The indstillingsskema of revision round N shows the findings of premise check N.
     findings_round = round if kind == "proposal" else None
     return compose_context(kind, load_sources(proposal_id, findings_round), round=round, recipient=recipient)
+
+
+# ---------------------------------------------------------------- a meeting's documents
+
+
+@dataclass
+class MeetingSources:
+    """Everything a meeting's documents draw on, as plain data: the meeting, its agenda (each item's
+    proposal as :class:`Sources`), the minutes as taken, and the groups being established right now."""
+
+    meeting: dict[str, Any]          # {id, body, date, status, minutes_by, approved_by}
+    items: list[tuple[dict[str, Any], Sources]]  # ({proposal, gate, round, source}, the proposal's Sources)
+    roster: dict[str, Any]
+    minutes: list[dict[str, Any]] = field(default_factory=list)  # {proposal, gate, round, decision, rationale}
+    workload: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # see workload_view
+    today: date = field(default_factory=date.today)
+
+
+def _finding(src: Sources, code: str) -> dict[str, Any] | None:
+    return next((f for f in src.findings if f.get("code") == code), None)
+
+
+def candidate_view(src: Sources) -> dict[str, Any]:
+    """One proposal as a column of the meeting pack's comparison: topic, target group (primary sector,
+    children/adults), volume, database (the form's status and RKKP's statement), overlap with
+    established groups, composition, findings and the reference group's advice."""
+    form = form_view(ProposalForm.model_validate(src.form))
+    tg = ((src.form.get("topic") or {}).get("target_group")) or {}
+    ages = [text for flag, text in ((tg.get("child_and_adolescent"), "børn og unge"), (tg.get("adult"), "voksne")) if flag]
+    overlap = _finding(src, "registry.overlap")
+    missing = _finding(src, "composition.base_members")
+    answers = answers_view(src)
+    database = answers.get("database")
+    advice = answers.get("advice")
+    blocking = sum(1 for f in src.findings if f.get("severity") == "block")
+    warnings = sum(1 for f in src.findings if f.get("severity") == "warn")
+    return {
+        "proposal_id": src.proposal_id,
+        "title": src.title or form["title"],
+        "topic": " · ".join(p for p in (form["topic"]["kind"], form["topic"]["icd_codes"]) if p) or "Ikke oplyst",
+        "description": form["topic"]["description"],
+        "target": form["topic"]["target_summary"],
+        "primary_sector": "Ja" if tg.get("primary_sector") else "Nej",
+        "child_adult": capitalise(join_danish(ages)) if ages else "Ikke oplyst",
+        "volume": form["topic"]["volume"] or "Ikke oplyst",
+        "volume_short": _volume_short(src.form),
+        "database": form["topic"]["database"],
+        "rkkp": f"{database['label']}: {database['statement']}" if database else "RKKP's udtalelse foreligger ikke",
+        "overlap": ", ".join(overlap.get("items") or []) or overlap.get("message", "") if overlap else "Ingen",
+        "composition": (f"Mangler: {', '.join(label(REPRESENTS_LABELS, i) for i in missing.get('items') or [])}"
+                        if missing else f"Komplet ({form['seat_total']} pladser)"),
+        "findings": (f"{blocking} blokerende, {warnings} advarsel(er)" if blocking or warnings
+                     else "Ingen blokerende bemærkninger eller advarsler"),
+        "advice": f"{advice['sentence']}: {advice['summary']}" if advice else "Følgegruppens rådgivning foreligger ikke",
+    }
+
+
+def _volume_short(form: dict[str, Any]) -> str:
+    n = (((form.get("topic") or {}).get("volume")) or {}).get("patients_per_year")
+    return f"ca. {danish_number(n)} patienter pr. år" if n is not None else "Ikke oplyst"
+
+
+COMPARED_SIDE_BY_SIDE = 4  # candidates per comparison table (its columns): more would not fit the page's width
+
+
+def workload_view(workload: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """How many groups are being established right now (the clinicians' time), as table rows:
+    ``{"what", "count", "names"}`` for each of ``appointments`` (approved, members being appointed),
+    ``director_approval`` (awaiting the directors) and ``recent`` (established in the last 12 months)."""
+    rows = (("appointments", "Godkendt, udpegning af medlemmer i gang"),
+            ("director_approval", "Godkendt af styregruppen, afventer psykiatridirektørkredsen"),
+            ("recent", "Etableret inden for de seneste 12 måneder"))
+    return [{"what": text, "count": len(workload.get(key, [])),
+             "names": join_danish([g["name"] for g in workload.get(key, [])]) or "—"} for key, text in rows]
+
+
+def compose_meeting_context(kind_name: str, src: MeetingSources) -> dict[str, Any]:
+    """The context of a meeting's document ``kind_name`` (``meeting_pack``, ``meeting_minutes``) from
+    plain ``src`` (pure). Keys: templates/README.md."""
+    from forms.meetings import meeting_gate, meeting_title
+
+    k = get_kind(kind_name)
+    m = src.meeting
+    g = meeting_gate(m["body"])
+    secretariat = src.roster["secretariat"][0]
+    agenda = []
+    for number, (item, psrc) in enumerate(src.items, start=1):
+        agenda.append({"number": number, "proposal_id": psrc.proposal_id, "title": psrc.title,
+                       "round": item["round"], "proposers": form_view(ProposalForm.model_validate(psrc.form))["proposer_names"],
+                       "deferred": item.get("source") == "deferred"})
+    ctx: dict[str, Any] = {
+        "document_title": k.title,
+        "version": 1,
+        "date": src.today,
+        "meeting": {"id": m["id"], "title": meeting_title(m["body"]), "body": capitalise(g.decider),
+                    "date": m["date"], "gate": g.label, "question": g.question},
+        "secretariat": {"name": secretariat["name"], "email": secretariat["email"]},
+        "members": [{"name": p["name"], "email": p["email"]} for p in src.roster.get(m["body"], [])],
+        "agenda": agenda,
+    }
+    if kind_name == "meeting_pack":
+        ctx["candidates"] = [candidate_view(psrc) for _, psrc in src.items]
+        blank = dict.fromkeys(ctx["candidates"][0], "") if ctx["candidates"] else {}
+        ctx["candidate_groups"] = [
+            (ctx["candidates"][i:i + COMPARED_SIDE_BY_SIDE] + [blank] * COMPARED_SIDE_BY_SIDE)[:COMPARED_SIDE_BY_SIDE]
+            for i in range(0, len(ctx["candidates"]), COMPARED_SIDE_BY_SIDE)]
+        ctx["workload"] = workload_view(src.workload)
+        ctx["choices"] = [{"code": o.code, "label": o.label} for o in g.outcomes]
+    if kind_name == "meeting_minutes":
+        titles = {psrc.proposal_id: psrc.title for _, psrc in src.items}
+        decided = {d["proposal"] for d in src.minutes}
+        ctx["decisions"] = [{"proposal_id": d["proposal"], "title": titles.get(d["proposal"], d["proposal"]),
+                             "label": g.outcome(d["decision"]).label, "rationale": d["rationale"],
+                             "next_step": g.outcome(d["decision"]).next_step} for d in src.minutes]
+        ctx["not_decided"] = [a for a in agenda if a["proposal_id"] not in decided]
+        ctx["recorded_by"] = m.get("minutes_by") or ""
+        ctx["approved_by"] = m.get("approved_by") or ""
+    return ctx
+
+
+def load_meeting_sources(meeting_id: str, today: date | None = None) -> MeetingSources:
+    """A meeting's :class:`MeetingSources` from the ledger."""
+    from datetime import timedelta
+
+    from models import ledger
+
+    meeting = ledger.get_meeting(meeting_id)
+    items = [({"proposal": i.proposal_id, "gate": i.gate, "round": i.round, "source": i.source},
+              load_sources(i.proposal_id)) for i in ledger.agenda(meeting_id)]
+    today = today or date.today()
+    workload: dict[str, list[dict[str, Any]]] = {
+        stage: [{"name": p.title, "proposal": p.id} for p in ledger.list_proposals(stage)]
+        for stage in ("appointments", "director_approval")
+    }
+    workload["recent"] = [{"name": g.name} for g in ledger.registry_groups()
+                          if g.dmpg_since > today - timedelta(days=365) and g.dmpg_since <= today]
+    minutes = [{k: d[k] for k in ("proposal", "gate", "round", "decision", "rationale")}
+               for d in (meeting.minutes or {}).get("decisions", [])]
+    return MeetingSources(
+        meeting={"id": meeting.id, "body": meeting.body, "date": meeting.date, "status": meeting.status,
+                 "minutes_by": meeting.minutes_by, "approved_by": meeting.approved_by},
+        items=items, roster=ledger.roster().model_dump(mode="json"), minutes=minutes, workload=workload, today=today)

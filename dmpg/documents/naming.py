@@ -2,7 +2,9 @@
 the ASCII file names under ``DMPG_HOME/documents/<proposal>/``.
 
 File name: ``DMPG-2026-001_steering-minutes_r2_v1.docx``; an appointment request adds its recipient
-(the organisation's ``represents`` code): ``DMPG-2026-001_appointment-request_r1_DPS_v1.docx``.
+(the organisation's ``represents`` code): ``DMPG-2026-001_appointment-request_r1_DPS_v1.docx``. A
+meeting's documents live under ``DMPG_HOME/documents/<meeting>/``:
+``styregruppen-2027-03-11_meeting-pack_v1.docx``.
 """
 
 from __future__ import annotations
@@ -36,12 +38,24 @@ KINDS: dict[str, Kind] = {
 }
 
 
+# The documents of a whole meeting (dmpg.meetings), under DMPG_HOME/documents/<meeting>/. The minutes
+# form is written in code (dmpg.documents.minutesform), like the proposal form: its template is None.
+MEETING_KINDS: dict[str, Kind] = {
+    k.name: k
+    for k in (
+        Kind("meeting_pack", "meeting_pack.docx", "Mødemateriale"),
+        Kind("meeting_minutes", "meeting_minutes.docx", "Beslutningsreferat"),
+        Kind("minutes_form", "", "Referatskema"),
+    )
+}
+
+
 def kind(name: str) -> Kind:
-    """The :class:`Kind` called ``name``; ``ValueError`` naming the known kinds otherwise."""
+    """The :class:`Kind` called ``name`` (a proposal's or a meeting's); ``ValueError`` naming the known kinds otherwise."""
     try:
-        return KINDS[name]
+        return KINDS[name] if name in KINDS else MEETING_KINDS[name]
     except KeyError:
-        raise ValueError(f"unknown document kind {name!r}; known: {', '.join(KINDS)}") from None
+        raise ValueError(f"unknown document kind {name!r}; known: {', '.join([*KINDS, *MEETING_KINDS])}") from None
 
 
 ROUNDED = {"proposal", "steering_memo", "steering_minutes"}  # kinds made again in later rounds
@@ -67,6 +81,12 @@ def document_filename(proposal_id: str, kind_name: str, round: int, version: int
         parts.append(ascii_name(recipient))
     parts.append(f"v{int(version)}")
     return "_".join(parts) + ".docx"
+
+
+def meeting_filename(meeting_id: str, kind_name: str, version: int) -> str:
+    """``styregruppen-2027-03-11_meeting-pack_v1.docx``."""
+    kind(kind_name)
+    return f"{ascii_name(meeting_id)}_{kind_name.replace('_', '-')}_v{int(version)}.docx"
 
 
 def document_dir(proposal_id: str) -> Path:

@@ -22,6 +22,7 @@ from pathlib import Path
 from core.errors import UserError
 
 KEY_DOCUMENTS = ("proposal", "hearing-letter", "steering-minutes", "terms-of-reference", "kickoff-invitation", "form")
+PAGES = {"meeting-pack": 2}  # documents shown by their first pages (a picture each); the others by the first
 _NAME = re.compile(r"^(?P<slot>.+)_v(?P<version>\d+)\.docx$")
 
 
@@ -67,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--images", type=Path, help="copy the first page of the key documents here")
     args = parser.parse_args(argv)
 
-    from dmpg.documents.samples import EXAMPLE, render_samples
+    from dmpg.documents.samples import EXAMPLE, render_meeting_samples, render_samples
     from dmpg.documents.wordform import write_filled_form
     from core.settings import get_settings
     from forms.loading import load_form
@@ -81,15 +82,21 @@ def main(argv: list[str] | None = None) -> int:
         docs = render_samples(args.out / "docx")
     form_docx = write_filled_form(load_form(EXAMPLE), args.out / "docx" / "DMPG-eksempel_form_angst-og-ocd.docx")
     docs.append(form_docx)
+    if not any("_meeting-pack_" in d.name for d in docs):  # no meeting in the run: the sample meeting's pack
+        docs += render_meeting_samples(args.out / "docx")
 
     copied: set[str] = set()
     for pdf in to_pdf(docs, args.out / "pdf"):
         pages = to_png(pdf, args.out / "png")
         print(f"{pdf}  ({len(pages)} page(s) as PNG in {args.out / 'png'})")
-        key = next((k for k in KEY_DOCUMENTS if f"_{k}_" in pdf.name), None)
+        key = next((k for k in (*KEY_DOCUMENTS, *PAGES) if f"_{k}_" in pdf.name), None)
         if args.images and key and key not in copied and pages:  # the first of each key document
             args.images.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(pages[0], args.images / f"{key}.png")
+            if key in PAGES:
+                for n, page in enumerate(pages[:PAGES[key]], start=1):
+                    shutil.copyfile(page, args.images / f"{key}-{n}.png")
+            else:
+                shutil.copyfile(pages[0], args.images / f"{key}.png")
             copied.add(key)
     return 0
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from dmpg.documents.context import Sources, compose_context
 from dmpg.documents.naming import KINDS, document_filename
+from dmpg.documents.render import render_template
 from core.settings import PROJECT_ROOT
 
 EXAMPLE = PROJECT_ROOT / "examples" / "angst-og-ocd.yaml"
@@ -114,7 +115,6 @@ def sample_jobs(src: Sources) -> list[tuple[str, int, str]]:
 
 
 def render_samples(out_dir: Path) -> list[Path]:
-    from dmpg.documents.render import render_template
 
     src = sample_sources()
     written = []
@@ -129,3 +129,90 @@ def render_samples(out_dir: Path) -> list[Path]:
 if __name__ == "__main__":
     for p in render_samples(Path(sys.argv[1] if len(sys.argv) > 1 else "var/preview/docx")):
         print(p)
+
+
+# The candidates of seed 001's phase 3, as a steering meeting would weigh them side by side.
+MEETING_CANDIDATES: tuple[dict, ...] = (
+    {"title": "Retspsykiatri", "kind": "cross_cutting", "icd": [], "patients": 4200, "child": False,
+     "database": ("none", None), "advice": ("support_with_changes", "Følgegruppen støtter, men målgruppen i "
+     "primærsektoren og kommunerne skal beskrives nærmere."), "missing": ["DSAM", "relatives"]},
+    {"title": "Spiseforstyrrelse", "kind": "diagnosis", "icd": ["F50"], "patients": 5000, "child": True,
+     "database": ("planned", "Database for spiseforstyrrelser (RKKP)"), "advice": ("support", "Følgegruppen "
+     "støtter et samlet forløb for børn, unge og voksne; databasen etableres samtidig."), "missing": []},
+    {"title": "Hurtig opstart af behandling og tryg opfølgning i børne- og ungdomspsykiatrien", "kind": "cross_cutting",
+     "icd": [], "patients": 15000, "child": True, "database": ("none", None),
+     "advice": ("support", "Følgegruppen støtter; emnet går på tværs af diagnoser."), "missing": []},
+    {"title": "Prædiagnostisk indsats", "kind": "cross_cutting", "icd": [], "patients": 30000, "child": True,
+     "database": ("none", None), "advice": ("not_support", "Følgegruppen finder emnet for bredt til en DMPG og "
+     "anbefaler, at det indgår i de eksisterende grupper."), "missing": ["DP"]},
+)
+
+
+RKKP_STATEMENTS = {
+    "planned": "RKKP etablerer en klinisk kvalitetsdatabase på området samtidig med DMPG'en; indikatorerne "
+               "udvikles sammen med gruppen.",
+    "none": "Der er ingen klinisk kvalitetsdatabase på området, og ingen er planlagt; indsatsen kan delvist følges "
+            "i eksisterende registre.",
+}
+
+
+def sample_meeting_sources(meeting_id: str = "styregruppen-2024-09-26"):
+    """The steering meeting of 26 September 2024 weighing the four candidates above (each built from
+    the example proposal), for the document preview and the README's pictures."""
+    from copy import deepcopy
+
+    from dmpg.documents.context import MeetingSources
+
+    items = []
+    for n, c in enumerate(MEETING_CANDIDATES, start=1):
+        src = deepcopy(sample_sources(f"DMPG-2026-{n:03d}"))
+        src.title = src.form["title"] = c["title"]
+        src.today, src.form["submitted_on"] = date(2024, 9, 19), "2024-06-03"
+        topic = src.form["topic"]
+        topic.update(kind=c["kind"], icd_codes=c["icd"])
+        topic["volume"]["patients_per_year"] = c["patients"]
+        topic["target_group"]["child_and_adolescent"] = c["child"]
+        topic["clinical_database"] = {"status": c["database"][0], "name": c["database"][1]}
+        recommendation, summary = c["advice"]
+        src.decisions = [
+            {**src.decisions[0], "outcome": c["database"][0],
+             "payload": {**src.decisions[0]["payload"], "database_plan": c["database"][0], "expected_start": None,
+                         "statement": RKKP_STATEMENTS[c["database"][0]]}},
+            {**src.decisions[1], "outcome": recommendation,
+             "payload": {**src.decisions[1]["payload"], "recommendation": recommendation, "summary": summary,
+                         "meeting_date": "2024-09-05"}},
+        ]
+        if c["missing"]:
+            src.findings = src.findings + [{"code": "composition.base_members", "severity": "block",
+                                            "message": "Pladser mangler for basiskategorier.", "items": c["missing"]}]
+        if c["title"] == "Spiseforstyrrelse":
+            src.findings = src.findings + [{"code": "registry.overlap", "severity": "warn",
+                                            "message": "Overlap med DMPG Spiseforstyrrelser.", "items": ["Spiseforstyrrelser"]}]
+        items.append(({"proposal": src.proposal_id, "gate": "steering", "round": 1, "source": "automatic"}, src))
+    return MeetingSources(
+        meeting={"id": meeting_id, "body": "steering_group", "date": date(2024, 9, 26), "status": "planned",
+                 "minutes_by": None, "approved_by": None},
+        items=items, roster=SAMPLE_ROSTER,
+        workload={"appointments": [], "director_approval": [],
+                  "recent": [{"name": "Bipolar"}, {"name": "Rusmidler og psykiatri"}]},
+        today=date(2024, 9, 19),
+    )
+
+
+def render_meeting_samples(out_dir: Path) -> list[Path]:
+    """The sample meeting's pack, with each candidate's steering memo appended as in a real pack."""
+    from dmpg.documents.context import compose_meeting_context
+    from dmpg.documents.meeting import append_documents
+    from dmpg.documents.naming import MEETING_KINDS, meeting_filename
+    from dmpg.documents.render import render_to_bytes, write_atomically
+
+    src = sample_meeting_sources()
+    memos = []
+    for item, psrc in src.items:
+        path = Path(out_dir) / "memos" / document_filename(psrc.proposal_id, "steering_memo", 1, 1)
+        render_template(KINDS["steering_memo"].template, compose_context("steering_memo", psrc, round=1), path)
+        memos.append(str(path))
+    pack = render_to_bytes(MEETING_KINDS["meeting_pack"].template, compose_meeting_context("meeting_pack", src))
+    path = Path(out_dir) / meeting_filename(src.meeting["id"], "meeting_pack", 1)
+    write_atomically(append_documents(pack, memos), path)
+    return [path]

@@ -11,4 +11,6 @@ from forms.gates import GATES
 # The mails that open a gate are declared with the gate (forms.gates); these are the others.
 STEP_KINDS: tuple[str, ...] = ("receipt", "decision", "appointment_request", "kickoff", "reminder", "digest")
 GATE_KINDS: tuple[str, ...] = tuple(g.opening_mail for g in GATES.values() if g.opening_mail)
-KINDS: tuple[str, ...] = STEP_KINDS + GATE_KINDS
+# The mails of a whole meeting (dmpg.meetings): no proposal of their own; keyed by the meeting.
+MEETING_KINDS: tuple[str, ...] = ("meeting_pack", "meeting_minutes", "minutes_approval")
+KINDS: tuple[str, ...] = STEP_KINDS + GATE_KINDS + MEETING_KINDS

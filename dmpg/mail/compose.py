@@ -6,14 +6,14 @@ internals), with HTML autoescaping for ``.html.j2`` and ``StrictUndefined`` (a m
 error, never a silently empty sentence). Optional values are tested in templates with ``is defined``.
 
 Contract of the context (``render(kind, context)``): every kind needs ``proposal_id`` and ``title``
-(except ``digest``), ``recipient`` ({name, email, role}; ``salutation`` is added: "Kære Anne Holm" or
-"Til Dansk Psykiatrisk Selskab", see ``dmpg.mail.recipients.salutation``) and ``attachments`` (file
-names); the keys in ``REQUIRED_CONTEXT`` per kind; optional everywhere: ``summary`` (the proposal in
-two lines, which the mail opens with), ``deadline`` (the reply deadline, a date), ``meeting_date``
-(the meeting that will decide, a date), ``previous`` (what the previous round of the gate decided),
-``url`` (the recipient's link), ``round``. ``outbox.enqueue`` fills in proposal_id, recipient,
-attachments and round; ``dmpg.effects.mail`` adds summary, deadline, meeting_date and previous
-(``dmpg.documents.context.mail_facts``).
+(except ``digest`` and a meeting's mails, which need ``meeting``), ``recipient`` ({name, email, role};
+``salutation`` is added: "Kære Anne Holm" or "Til Dansk Psykiatrisk Selskab", see
+``dmpg.mail.recipients.salutation``) and ``attachments`` (file names); the keys in ``REQUIRED_CONTEXT``
+per kind; optional everywhere: ``summary`` (the proposal in two lines, which the mail opens with),
+``deadline`` (the reply deadline, a date), ``meeting`` (the meeting that will decide: ``{id, body,
+title, date}``), ``previous`` (what the previous round of the gate decided), ``url`` (the recipient's
+link), ``round``. ``outbox.enqueue`` fills in proposal_id, recipient, attachments and round;
+``dmpg.effects.mail`` adds summary, deadline and previous (``dmpg.documents.context.mail_facts``).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from typing import Any
 
 from core.errors import UserError
 from core.text import capitalise, danish_date
-from dmpg.mail import GATE_KINDS, KINDS
+from dmpg.mail import GATE_KINDS, KINDS, MEETING_KINDS
 from forms.gates import GATES
 from forms.vocabulary import BODY_LABELS, SEVERITY_LABELS
 
@@ -42,6 +42,9 @@ REQUIRED_CONTEXT: dict[str, tuple[str, ...]] = {
     "reminder": ("title", "gate", "waiting_since", "days_waiting", "url"),
     "digest": ("gates", "undelivered", "week"),
     **{kind: ("title", "url") for kind in GATE_KINDS},
+    "meeting_pack": ("meeting", "agenda"),
+    "meeting_minutes": ("meeting", "decisions"),
+    "minutes_approval": ("meeting", "decisions"),
 }
 
 # Danish wording the templates share (as globals), derived from the gates' declarations: what each
@@ -101,7 +104,7 @@ def check_context(kind: str, context: Mapping[str, Any]) -> None:
     if kind not in KINDS:
         raise UserError(f"unknown mail kind {kind!r}; expected one of: {', '.join(KINDS)}")
     missing = [key for key in (*REQUIRED_CONTEXT[kind], "recipient", "attachments") if key not in context]
-    if kind != "digest" and "proposal_id" not in context:
+    if kind not in ("digest", *MEETING_KINDS) and "proposal_id" not in context:
         missing.insert(0, "proposal_id")
     if missing:
         raise UserError(f"mail {kind!r}: the context lacks {', '.join(missing)}")
@@ -121,8 +124,8 @@ def normalise(kind: str, context: Mapping[str, Any]) -> dict[str, Any]:
 
     - every kind: ``recipient.salutation`` from the recipient's name and role, unless given.
     - ``decision``: ``rationale`` and ``decided_on`` (the meeting that decided) default to those of
-      ``decision`` (the gate input's dump: its ``meeting_date``); a ``meeting_date`` given with a
-      decision is that meeting too. The advice gate's ``summary`` serves as its rationale.
+      ``decision`` (the gate input's dump: its ``meeting_date``). The advice gate's ``summary``
+      serves as its rationale.
     - ``findings``: each finding's ``message`` and ``items`` as a reader knows them (no field paths,
       Danish names instead of codes: ``dmpg.documents.context.reader_message``).
     - ``appointment_request``: ``organisations`` may be ``represents`` codes or dicts; each becomes
@@ -139,9 +142,8 @@ def normalise(kind: str, context: Mapping[str, Any]) -> dict[str, Any]:
         ctx["recipient"] = {**person, "salutation": salutation(str(person.get("name") or person.get("email") or ""),
                                                                str(person.get("role") or ""))}
     if kind == "decision":
-        # The layout's meeting_date is a meeting still to come; a decision names the one that decided.
         decided = ctx["decision"] if isinstance(ctx.get("decision"), Mapping) else {}
-        ctx.setdefault("decided_on", ctx.pop("meeting_date", None) or decided.get("meeting_date"))
+        ctx.setdefault("decided_on", decided.get("meeting_date"))
         ctx.setdefault("rationale", decided.get("rationale") or decided.get("summary"))
     if isinstance(ctx.get("findings"), list):
         ctx["findings"] = [{**f, "message": reader_message(str(f.get("message", ""))), "items": reader_items(f.get("items"))}

@@ -8,6 +8,8 @@
 | kickoff | the two chairs, the director and every appointed member |
 | reminder | whoever the gate waits on (``waiting_on``), named from the roster where known |
 | digest | the secretariat |
+| meeting_pack, meeting_minutes | the meeting body's members, and the secretariat (``meeting_recipients``); the minutes also go to the proposers of each decided proposal |
+| minutes_approval | the body's chair |
 
 The result is de-duplicated by lower-cased e-mail, first occurrence winning (so a proposer who is
 also on the secretariat is one recipient, with role ``proposer``); one recipient is one message.
@@ -27,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from core.errors import UserError
-from dmpg.mail import KINDS
+from dmpg.mail import KINDS, MEETING_KINDS
 from forms.gates import GATES, PROPOSERS, Gate
 from forms.vocabulary import BODIES
 
@@ -171,6 +173,8 @@ def recipients_for(
     what a kind needs is missing, or for an unknown kind."""
     if kind not in KINDS:
         raise UserError(f"unknown mail kind {kind!r}; expected one of: {', '.join(KINDS)}")
+    if kind in MEETING_KINDS:
+        raise UserError(f"mail {kind!r} belongs to a meeting, not a proposal: see meeting_recipients")
     secretariat = _people(roster.people("secretariat"), "secretariat")
     if kind in ("receipt", "decision"):
         found = proposers(form) + secretariat
@@ -189,6 +193,16 @@ def recipients_for(
             raise UserError("mail 'reminder' needs waiting_on (the e-mails the gate waits on)")
         found = _named(waiting_on, form, roster)
     return dedupe(found)
+
+
+def meeting_recipients(kind: str, body: str, roster: Roster) -> tuple[list[Recipient], list[Recipient]]:
+    """Who a meeting's mail goes to: (the body's members, the secretariat not among them)."""
+    if kind not in MEETING_KINDS:
+        raise UserError(f"mail {kind!r} is not a meeting's mail; expected one of: {', '.join(MEETING_KINDS)}")
+    members = dedupe(_people(roster.people(body), body))
+    emails = {m.email.lower() for m in members}
+    secretariat = [r for r in dedupe(_people(roster.people("secretariat"), "secretariat")) if r.email.lower() not in emails]
+    return members, secretariat
 
 
 def gate_recipients(g: Gate, form: ProposalForm, roster: Roster) -> list[Recipient]:

@@ -71,6 +71,7 @@ def queue_reminders(now: datetime | None = None, roster: Roster | None = None) -
     from core.settings import get_settings
     from dmpg.documents.context import case_context
     from dmpg.links import personal_urls
+    from dmpg.gatekeeper import meeting_context_of
     from dmpg.mail.outbox import enqueue
     from dmpg.mail.recipients import recipients_for
     from forms.proposal import ProposalForm
@@ -91,6 +92,7 @@ def queue_reminders(now: datetime | None = None, roster: Roster | None = None) -
             **case_context(gate.proposal, "reminder", gate.round, gate.gate),
             "title": proposal.title, "gate": gate.gate, "waiting_since": gate.waiting_since,
             "days_waiting": days_waiting(gate.waiting_since, now),
+            **meeting_context_of(gate.proposal, gate.gate, gate.round),
         }
         rows += enqueue(gate.proposal, "reminder", gate.round, recipients, context,
                         scope=f"{gate.gate}/{interval}", personal=personal_urls(gate.proposal, (gate.gate, gate.round)))

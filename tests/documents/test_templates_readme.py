@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from dmpg.documents.naming import KINDS
+from dmpg.documents.naming import KINDS, MEETING_KINDS
 from dmpg.documents.render import jinja_env
 from core.settings import PROJECT_ROOT
 
@@ -17,11 +17,11 @@ def _names(text: str) -> set[str]:
     return {m.split(".")[0].split("|")[0] for m in re.findall(r"`([a-z_][a-z_.|]*)`", text)}
 
 
-@pytest.mark.parametrize("kind", list(KINDS))
+@pytest.mark.parametrize("kind", [*KINDS, *(k for k, v in MEETING_KINDS.items() if v.template)])
 def test_every_variable_of_the_template_is_documented(kind, templates_dir):
     from docxtpl import DocxTemplate
 
-    template = KINDS[kind].template
+    template = (KINDS.get(kind) or MEETING_KINDS[kind]).template
     used = DocxTemplate(str(templates_dir / template)).get_undeclared_template_variables(jinja_env())
     common = _names(README.split("## Variables in every template")[1].split("## Per template")[0])
     row = next(line for line in README.splitlines() if line.startswith(f"| `{template}`"))

@@ -31,7 +31,10 @@ def test_the_local_runner_serves_exactly_the_deployments_of_prefect_yaml():
     from flows.serve import deployments
 
     declared = {d.name: d for d in deployments()}
-    assert set(declared) == {"dmpg-proposal", "dmpg-reminders"}
+    assert set(declared) == {"dmpg-proposal", "dmpg-reminders", "dmpg-meeting-pack"}
     assert declared["dmpg-proposal"].load_flow().name == "dmpg-proposal"
     assert declared["dmpg-reminders"].load_flow().name == "dmpg-reminders"
     assert declared["dmpg-reminders"].crons == (("0 7 * * *", "Europe/Copenhagen"),)
+    assert declared["dmpg-meeting-pack"].load_flow().name == "dmpg-meeting-pack"
+    assert declared["dmpg-meeting-pack"].crons == ()  # one run per meeting, scheduled by 'dmpg meeting plan'
+

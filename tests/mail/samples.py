@@ -5,6 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 URL = "http://127.0.0.1:4200/runs/flow-run/6f1c2d3e"
+MEETING = {"id": "styregruppen-2027-03-11", "body": "steering_group", "title": "DMPG-styregruppens møde",
+           "date": date(2027, 3, 11)}
+MEETING_DECISIONS = [{"proposal": "DMPG-2026-001", "title": "Angst og OCD – børn og unge", "gate": "steering",
+                      "outcome": "approve", "rationale": "Stort behov; Søren Ærø tilslutter sig."},
+                     {"proposal": "DMPG-2026-002", "title": "PTSD", "gate": "steering", "outcome": "defer",
+                      "rationale": "Afventer RKKP."}]
 
 CONTEXTS: dict[str, dict] = {
     "receipt": {"findings": [{"code": "database.status", "severity": "info",
@@ -28,6 +34,10 @@ CONTEXTS: dict[str, dict] = {
     "digest": {"gates": [{"proposal": "DMPG-2026-001", "title": "Angst og OCD", "gate": "steering", "round": 1,
                           "waiting_since": datetime(2026, 11, 2, tzinfo=timezone.utc), "days": 16, "url": URL}],
                "undelivered": 0, "week": "2026-W47"},
+    "meeting_pack": {"meeting": MEETING, "url": URL,
+                     "agenda": [{"proposal": "DMPG-2026-001", "title": "Angst og OCD – børn og unge", "round": 1}]},
+    "meeting_minutes": {"meeting": MEETING, "url": URL, "decisions": MEETING_DECISIONS},
+    "minutes_approval": {"meeting": MEETING, "url": URL, "decisions": MEETING_DECISIONS},
 }
 
 # What the subject must say for each kind: the action asked or the news.
@@ -43,4 +53,7 @@ SUBJECT_ASKS = {
     "kickoff": "kickoff-møde 1. februar 2027",
     "reminder": "Påmindelse",
     "digest": "1 sag afventer",
+    "meeting_pack": "Mødemateriale: DMPG-styregruppens møde torsdag den 11. marts 2027",
+    "meeting_minutes": "Beslutningsreferat: DMPG-styregruppens møde 11. marts 2027",
+    "minutes_approval": "Godkendelse af referat",
 }

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from core.errors import UserError
-from dmpg.mail import KINDS
+from dmpg.mail import KINDS, MEETING_KINDS
 from dmpg.mail.compose import danish_date, render, templates_dir
 from tests.mail.samples import CONTEXTS, SUBJECT_ASKS, URL
 
@@ -18,7 +18,7 @@ RECIPIENT = {"name": "Søren Ærø Åberg", "email": "soeren@example.dk", "role"
 def context(kind, **extra):
     base = {"proposal_id": "DMPG-2026-001", "title": "Angst og OCD – børn og unge",
             "recipient": RECIPIENT, "attachments": ["Beslutningsoplaeg.docx"]}
-    if kind == "digest":
+    if kind in ("digest", *MEETING_KINDS):
         del base["proposal_id"], base["title"]
     return {**base, **CONTEXTS[kind], **extra}
 
@@ -34,7 +34,10 @@ def test_each_kind_names_the_proposal_the_action_and_keeps_danish_letters(kind):
     mail = render(kind, context(kind))
     assert "\n" not in mail.subject and mail.subject == mail.subject.strip()
     assert SUBJECT_ASKS[kind] in mail.subject
-    if kind != "digest":
+    if kind in MEETING_KINDS:
+        assert mail.subject.startswith("[styregruppen-2027-03-11] ")
+        assert "Angst og OCD – børn og unge" in mail.text  # what the meeting decides (or decided)
+    elif kind != "digest":
         assert mail.subject.count("[DMPG-2026-001] Angst og OCD – børn og unge") == 1
     for body in (mail.text, mail.html):
         assert "Kære Søren Ærø Åberg" in body

@@ -78,11 +78,14 @@ def test_requests_state_their_deadline_and_meeting_and_news_does_not():
     hearing = mail_facts(src, "hearing", 1, "advice")
     assert hearing["deadline"] == date(2027, 3, 8)  # no stage recorded in the sample: 21 days from its today
     memo = mail_facts(src, "steering_memo", 2, "steering")
-    assert memo["meeting_date"] == date(2027, 1, 21) and memo["deadline"] is None
+    assert memo["deadline"] is None
     assert mail_facts(src, "decision", 2, "steering") == {"summary": memo["summary"], "deadline": None,
-                                                         "meeting_date": None, "previous": None}
-    text = render("steering_memo", _context("steering_memo", {"name": "Anne Holm", "email": "a@x.dk"}) | memo).text
-    assert "Behandles på mødet: torsdag den 21. januar 2027" in text
+                                                         "previous": None}
+    meeting = {"id": "styregruppen-2027-01-21", "body": "steering_group", "title": "DMPG-styregruppens møde",
+               "date": date(2027, 1, 21)}
+    text = render("steering_memo", _context("steering_memo", {"name": "Anne Holm", "email": "a@x.dk"}) | memo
+                  | {"meeting": meeting}).text
+    assert "Møde: DMPG-styregruppens møde torsdag den 21. januar 2027" in text
     request = render("hearing", _context("hearing", {"name": "Anne Holm", "email": "a@x.dk"}) | hearing).text
     assert "Svarfrist: 8. marts 2027" in request
 

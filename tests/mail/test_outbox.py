@@ -10,7 +10,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from core.errors import UserError
-from dmpg.mail import KINDS
+from dmpg.mail import KINDS, MEETING_KINDS
+from dmpg.mail.recipients import meeting_recipients
 from dmpg.mail.outbox import deliver_pending, enqueue, list_notifications, retry_failed
 from dmpg.mail.recipients import Recipient, recipients_for
 from tests.mail.conftest import read_eml
@@ -35,6 +36,9 @@ def parts(msg):
 
 
 def lifecycle_recipients(kind, form, roster):
+    if kind in MEETING_KINDS:
+        members, secretariat = meeting_recipients(kind, "steering_group", roster)
+        return members + secretariat
     if kind == "kickoff":
         return recipients_for(kind, form=form, roster=roster, appointments={
             "members": [{"name": "Anne Holm", "email": "anne@example.dk"},
@@ -52,7 +56,7 @@ def test_every_kind_arrives_once_per_recipient_intact_with_its_attachment(sink, 
     expected: dict[str, int] = {}
     for kind in KINDS:
         people = lifecycle_recipients(kind, form, roster)
-        pid = None if kind == "digest" else proposal
+        pid = None if kind in ("digest", *MEETING_KINDS) else proposal
         enqueue(pid, kind, 1, people, {"title": form.title, **CONTEXTS[kind]}, [docx])
         for person in people:
             expected[person.email] = expected.get(person.email, 0) + 1

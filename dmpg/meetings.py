@@ -1,0 +1,492 @@
+"""Meetings: a body decides many proposals at one dated meeting (DESIGN.md "Meetings"; the pure rules
+are in ``forms.meetings``). Plain Python, no Prefect import: the pack flow (``flows.meetings``) and
+the command line (``dmpg meeting``) call these.
+
+The life of a meeting, all in the ledger:
+
+1. **Planned** (:func:`plan_meeting`): the agenda is the gate rounds waiting at the body's gate that
+   are on no other open meeting's agenda (or the named proposals), and a flow run of the pack
+   deployment is scheduled in Prefect for ``date - DMPG_MEETING_PACK_DAYS_BEFORE`` days at 08:00
+   Copenhagen time (at once if that has passed), named after the meeting. Planning the same body and
+   date again adds what has come to wait since (or the named proposals) while the pack is not out.
+2. **Pack sent** (:func:`send_pack`, run by that flow): the meeting pack (agenda, comparison of the
+   candidates, the groups being established right now, each proposal's memo as an appendix) and the
+   minutes form are rendered once, and mailed once to the body's members (the secretariat also gets
+   the minutes form). From then on the agenda is final.
+3. **Minutes** (:func:`record_minutes`): the whole file is checked first, without writing anything;
+   any problem stops it, every problem named. Then the minutes are taken (stored on the meeting) and
+   take effect (:func:`apply_minutes`): each decision is recorded under the same rules as a single
+   decision (``dmpg.decisions.record_decision``, ref ``meeting-<id>``: a replay writes nothing) and
+   wakes its flow; a deferred proposal's next round, and every agenda item the minutes left out, go
+   on the body's next planned meeting (when there is one; otherwise the next ``plan`` picks them up,
+   as they still wait); one beslutningsreferat for the whole meeting is rendered and mailed once to
+   the body, the proposers and the secretariat. Running ``record`` again with the same minutes after
+   a crash completes the rest with no duplicates.
+4. With ``DMPG_MINUTES_NEED_CHAIR_APPROVAL`` the taken minutes wait (``awaiting_approval``) until the
+   body's chair approves them (:func:`approve_minutes`); only then step 3's effects happen. The chair
+   is the first member listed for the body in the roster.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from core.errors import InputError, UserError
+from core.settings import get_settings
+from forms.meetings import (
+    AWAITING_APPROVAL,
+    MEETING_BODIES,
+    MINUTES_RECORDED,
+    PACK_SENT,
+    PLANNED,
+    AgendaItem,
+    ItemState,
+    Naming,
+    check_minutes,
+    meeting_gate,
+    meeting_id,
+    meeting_title,
+    normalise_meeting_id,
+    select_agenda,
+)
+from forms.gates import GATES
+from forms.vocabulary import FINAL_STAGES
+from models import ledger
+
+PACK_HOUR = time(8, 0)
+PACK_TIMEZONE = "Europe/Copenhagen"
+
+
+# --- reading ---------------------------------------------------------------------------------------
+
+
+def get_meeting(text: str):  # noqa: ANN201 - models.tables.Meeting
+    """The meeting named ``text`` (any case, æøå or ASCII); ``UserError`` when there is none."""
+    from models.db import ensure_schema
+
+    ensure_schema()
+    return ledger.get_meeting(normalise_meeting_id(text))
+
+
+def meeting_of(proposal_id: str, gate: str, round: int):  # noqa: A002, ANN201 - Meeting | None
+    """The meeting that decides (or decided) that gate round: the open meeting with it on its agenda,
+    else the meeting whose minutes recorded its decision; None when it is on no meeting. For mails,
+    the Prefect UI's description and the decision page ("to be decided at …")."""
+    meetings = ledger.meetings_of_round(proposal_id, gate, round)
+    for m in meetings:
+        if m.status != MINUTES_RECORDED:
+            return m
+    decided = ledger.decision(proposal_id, gate, round)
+    by_minutes = (decided.detail or {}).get("meeting") if decided else None
+    return next((m for m in meetings if m.id == by_minutes), None)
+
+
+def meeting_context(meeting) -> dict[str, Any]:  # noqa: ANN001
+    """A meeting as mails and documents name it: ``{"id", "body", "title", "date"}`` (title in Danish)."""
+    return {"id": meeting.id, "body": meeting.body, "title": meeting_title(meeting.body), "date": meeting.date}
+
+
+def meeting_view(meeting) -> dict[str, Any]:  # noqa: ANN001
+    """The meeting as ``dmpg meeting show --json`` prints it: agenda with each item's state, documents."""
+    settings = get_settings()
+    minutes = {d["proposal"]: d for d in (meeting.minutes or {}).get("decisions", [])}
+    agenda = []
+    for item in ledger.agenda(meeting.id):
+        proposal = ledger.get_proposal(item.proposal_id)
+        decided = ledger.decision(item.proposal_id, item.gate, item.round)
+        agenda.append({
+            "proposal": item.proposal_id, "title": proposal.title, "gate": item.gate, "round": item.round,
+            "source": item.source, "stage": proposal.stage,
+            "decision": decided.outcome if decided else None,
+            "decided_by_meeting": (decided.detail or {}).get("meeting") if decided else None,
+            "in_minutes": minutes.get(item.proposal_id, {}).get("decision"),
+            "url": settings.flow_run_url(proposal.flow_run_id) if proposal.flow_run_id else None,
+        })
+    return {
+        "meeting": meeting.id, "body": meeting.body, "date": meeting.date.isoformat(), "status": meeting.status,
+        "pack_at": meeting.pack_at.isoformat() if meeting.pack_at else None,
+        "pack_flow_run_id": meeting.pack_flow_run_id,
+        "pack_url": settings.flow_run_url(meeting.pack_flow_run_id) if meeting.pack_flow_run_id else None,
+        "agenda": agenda,
+        "minutes_by": meeting.minutes_by, "minutes_at": meeting.minutes_at.isoformat() if meeting.minutes_at else None,
+        "approved_by": meeting.approved_by,
+        "documents": [{"kind": d.kind, "version": d.version, "path": d.path, "sha256": d.sha256}
+                      for d in ledger.meeting_documents(meeting.id)],
+    }
+
+
+# --- 1. planning -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Planned:
+    meeting: Any
+    created: bool
+    added: list[AgendaItem] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        items = [AgendaItem(i.proposal_id, ledger.get_proposal(i.proposal_id).title, i.gate, i.round).to_json()
+                 for i in ledger.agenda(self.meeting.id)]
+        return {"meeting": self.meeting.id, "body": self.meeting.body, "date": self.meeting.date.isoformat(),
+                "status": self.meeting.status, "agenda": items,
+                "pack_at": self.meeting.pack_at.isoformat() if self.meeting.pack_at else None,
+                "pack_flow_run_id": self.meeting.pack_flow_run_id}
+
+
+def plan_meeting(body: str, day: date, named: Sequence[str] = ()) -> Planned:
+    """Plan (or top up) the meeting of ``body`` on ``day`` and schedule its pack (module docstring).
+    A named proposal that is not waiting at the body's gate, or is on another open meeting's agenda,
+    is a ``UserError`` listing every such proposal, and nothing is changed."""
+    from dmpg.gates_open import open_gates
+    from models.db import ensure_schema
+
+    ensure_schema()
+    mid = meeting_id(body, day)
+    existing = ledger.find_meeting(mid)
+    if existing is not None and existing.status != PLANNED:
+        if named:
+            raise UserError(f"the pack of {mid} has gone out (status {existing.status}); its agenda is final. "
+                            f"Plan the proposals for a later meeting", exit_code=1)
+        return Planned(existing, created=False)
+    taken = {key: other for key, other in ledger.open_agenda_rounds().items() if other != mid}
+    items, problems = select_agenda(body, open_gates(), [p.strip().upper() for p in named], taken=taken,
+                                    known=where_is)
+    if problems:
+        raise UserError(f"cannot plan {mid}; nothing was changed:\n" + "\n".join(f"  - {p}" for p in problems),
+                        exit_code=1)
+    own = {i.proposal_id for i in ledger.agenda(mid)}
+    meeting, created = ledger.create_meeting(mid, body, day)
+    added = [i for i in items if i.proposal not in own]
+    ledger.add_agenda_items(mid, [(i.proposal, i.gate, i.round) for i in added], "named" if named else "automatic")
+    if meeting.pack_flow_run_id is None:
+        try:
+            schedule_pack(meeting)
+        except BaseException:
+            if created:
+                ledger.delete_meeting(mid)  # both or neither: no meeting without its pack run
+            raise
+    return Planned(ledger.get_meeting(mid), created, added)
+
+
+def where_is(proposal_id: str) -> str | None:
+    """Where a proposal is, in a sentence (for a proposal not where it was expected); None if unknown."""
+    from dmpg.gates_open import open_gates
+
+    proposal = ledger.find_proposal(proposal_id)
+    if proposal is None:
+        return None
+    if proposal.stage in FINAL_STAGES:
+        return f"it has ended ({proposal.stage})"
+    waiting = open_gates(proposal_id)
+    if waiting:
+        return "it waits at " + ", ".join(f"'{g.gate}' (round {g.round})" for g in waiting)
+    return f"it is not waiting at any gate right now (stage {proposal.stage})"
+
+
+def pack_time(day: date, days_before: int, now: datetime) -> datetime | None:
+    """When the pack goes out: ``days_before`` days before ``day`` at 08:00 Copenhagen time; None
+    (meaning now) when that moment has passed."""
+    from zoneinfo import ZoneInfo
+
+    at = datetime.combine(day - timedelta(days=days_before), PACK_HOUR, tzinfo=ZoneInfo(PACK_TIMEZONE))
+    return at if at > now else None
+
+
+def schedule_pack(meeting) -> None:  # noqa: ANN001
+    """A flow run of the pack deployment named after the meeting, scheduled for the pack's moment
+    (once: the meeting id is its idempotency key)."""
+    from dmpg.prefect_api import MEETING_PACK_DEPLOYMENT, PrefectAPI
+
+    now = datetime.now(timezone.utc)
+    at = pack_time(meeting.date, get_settings().meeting_pack_days_before, now)
+    with PrefectAPI() as api:
+        run = api.create_flow_run(
+            api.deployment_id(MEETING_PACK_DEPLOYMENT), parameters={"meeting_id": meeting.id}, name=meeting.id,
+            tags=["dmpg", "meeting", meeting.body, meeting.id], scheduled_time=at,
+            idempotency_key=f"meeting-pack:{meeting.id}",
+        )
+    ledger.update_meeting(meeting.id, pack_flow_run_id=str(run["id"]), pack_at=at or now)
+
+
+# --- 2. the pack -------------------------------------------------------------------------------------
+
+
+def send_pack(mid: str) -> dict[str, Any]:
+    """Render the pack and the minutes form once and mail them once (module docstring, step 2).
+    A meeting whose pack is out, or whose minutes are taken, is left as it is."""
+    from dmpg import effects
+    from dmpg.documents.meeting import produce_meeting_document
+    from dmpg.mail.outbox import enqueue
+    from dmpg.mail.recipients import meeting_recipients
+
+    meeting = ledger.get_meeting(mid)
+    if meeting.status != PLANNED or meeting.minutes is not None:
+        return {"meeting": mid, "sent": False, "status": meeting.status}
+    g = meeting_gate(meeting.body)
+    for item in ledger.agenda(mid):  # each memo exists (rendered once, shared with the flow)
+        for kind in g.opening_documents:
+            effects.document(item.proposal_id, kind, item.round if kind == "steering_memo" else 1)
+    pack = produce_meeting_document(mid, "meeting_pack")
+    form = produce_meeting_document(mid, "minutes_form")
+    roster = ledger.roster()
+    context = {"meeting": meeting_context(meeting), "agenda": _agenda_lines(mid)}
+    members, secretariat = meeting_recipients("meeting_pack", meeting.body, roster)
+    enqueue(None, "meeting_pack", 1, members, context, [pack.path], scope=mid)
+    enqueue(None, "meeting_pack", 1, secretariat, context, [pack.path, form.path], scope=mid)
+    ledger.update_meeting(mid, only_if={"status": PLANNED}, status=PACK_SENT)
+    return {"meeting": mid, "sent": True, "status": PACK_SENT, "documents": [pack.path, form.path]}
+
+
+def _agenda_lines(mid: str) -> list[dict[str, Any]]:
+    return [{"proposal": i.proposal_id, "title": ledger.get_proposal(i.proposal_id).title, "round": i.round}
+            for i in ledger.agenda(mid)]
+
+
+# --- 3. the minutes --------------------------------------------------------------------------------
+
+
+@dataclass
+class MinutesResult:
+    meeting: str
+    status: str
+    recorded: list[dict[str, Any]] = field(default_factory=list)  # {proposal, gate, round, decision, woken}
+    not_recorded: list[dict[str, Any]] = field(default_factory=list)  # {proposal, reason}
+    left_waiting: list[str] = field(default_factory=list)
+    moved_to: dict[str, str] = field(default_factory=dict)  # proposal -> the next meeting it is on
+
+    def to_json(self) -> dict[str, Any]:
+        return {"meeting": self.meeting, "status": self.status, "decisions": self.recorded,
+                "not_recorded": self.not_recorded, "left_waiting": self.left_waiting, "moved_to": self.moved_to}
+
+
+def read_minutes(path: Path, mid: str) -> tuple[object, Naming]:
+    """The minutes file as data and how to name its items: YAML/JSON, or the minutes form in Word."""
+    if path.suffix.lower() == ".docx":
+        from forms.minutesform import read_minutes_docx
+
+        return read_minutes_docx(path, ledger.get_meeting(mid).body)
+    from forms.loading import read_data
+
+    return read_data(path), Naming()
+
+
+def item_states(meeting) -> list[ItemState]:  # noqa: ANN001
+    """Where each agenda item stands in the ledger (see ``forms.meetings.ItemState``)."""
+    from dmpg.gates_open import open_gates
+
+    waiting = {(g.proposal, g.gate, g.round) for g in open_gates()}
+    states = []
+    for row in ledger.agenda(meeting.id):
+        item = AgendaItem(row.proposal_id, ledger.get_proposal(row.proposal_id).title, row.gate, row.round)
+        decided = ledger.decision(row.proposal_id, row.gate, row.round)
+        if decided is not None:
+            here = (decided.detail or {}).get("meeting") == meeting.id
+            states.append(ItemState(item, "decided_here" if here else "decided_elsewhere", decided.payload,
+                                    decided.recorded_by))
+        elif (row.proposal_id, row.gate, row.round) in waiting:
+            states.append(ItemState(item, "waiting"))
+        else:
+            states.append(ItemState(item, "not_waiting", where=where_is(row.proposal_id) or ""))
+    return states
+
+
+def record_minutes(text: str, path: Path, by: str) -> MinutesResult:
+    """Check the minutes in ``path`` for meeting ``text`` as a whole, take them, and let them take
+    effect (module docstring, steps 3 and 4). Every problem raises ``InputError`` (exit 2) naming
+    item and field, and nothing is written."""
+    meeting = get_meeting(text)
+    data, naming = read_minutes(Path(path), meeting.id)
+    if meeting.minutes is None:
+        if meeting.status == MINUTES_RECORDED:  # cannot happen without minutes; say so rather than guess
+            raise UserError(f"{meeting.id} has its minutes recorded already", exit_code=1)
+        check = check_minutes(data, meeting=meeting.id, body=meeting.body, day=meeting.date, by=by,
+                              states=item_states(meeting), roster=ledger.roster(), naming=naming, known=where_is)
+        if check.problems:
+            raise InputError(str(path), check.problems)
+        minutes = {
+            "decisions": [{"proposal": d.item.proposal, "gate": d.item.gate, "round": d.item.round,
+                           "decision": d.outcome, "rationale": _reason(d), "payload": d.payload}
+                          for d in check.decisions],
+            "source": str(path), "sha256": _sha256(Path(path)),
+        }
+        status = AWAITING_APPROVAL if get_settings().minutes_need_chair_approval else meeting.status
+        taken = ledger.update_meeting(meeting.id, only_if={"minutes_at": None}, minutes=minutes, minutes_by=by,
+                                      minutes_at=datetime.now(timezone.utc), status=status)
+        meeting = ledger.get_meeting(meeting.id)
+        if not taken:
+            _require_same(meeting, data, path)
+    else:
+        _require_same(meeting, data, path)
+    if meeting.status == AWAITING_APPROVAL:
+        ask_chair(meeting)
+        return MinutesResult(meeting.id, AWAITING_APPROVAL,
+                             [{**_short(d), "woken": False} for d in meeting.minutes["decisions"]])
+    return apply_minutes(meeting.id)
+
+
+def _reason(d) -> str:  # noqa: ANN001 - forms.meetings.Decided
+    g = GATES[d.item.gate]
+    return str(d.payload.get(g.reason_field) or "") if g.reason_field else ""
+
+
+def _short(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: d[k] for k in ("proposal", "gate", "round", "decision")}
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _require_same(meeting, data: object, path: Path) -> None:  # noqa: ANN001
+    """A second ``record`` of a meeting whose minutes are taken must bring the same minutes: then it
+    completes what a crash left undone; different minutes are refused (nothing changes)."""
+    taken = [(d["proposal"], d["decision"], " ".join(str(d["rationale"]).split())) for d in meeting.minutes["decisions"]]
+    given = []
+    for entry in (data.get("decisions") if isinstance(data, dict) else None) or []:
+        if isinstance(entry, dict):
+            given.append((str(entry.get("proposal") or "").strip().upper(), str(entry.get("decision") or "").strip(),
+                          " ".join(str(entry.get("rationale") or "").split())))
+    if sorted(given) != sorted(taken):
+        when = f"{meeting.minutes_at:%Y-%m-%d %H:%M} UTC" if meeting.minutes_at else "earlier"
+        raise UserError(f"the minutes of {meeting.id} were recorded {when} by {meeting.minutes_by} from "
+                        f"{meeting.minutes.get('source')}, and {path} says something else; nothing was changed "
+                        f"(see 'dmpg meeting show {meeting.id}')", exit_code=1)
+
+
+def apply_minutes(mid: str) -> MinutesResult:
+    """Let taken minutes take effect, each step once (module docstring, step 3). Safe to run again.
+    Every decision is recorded first, then the flows are woken together."""
+    from dmpg.decisions import record_decision, wake_rounds
+
+    meeting = ledger.get_meeting(mid)
+    result = MinutesResult(mid, MINUTES_RECORDED)
+    standing = []
+    for d in meeting.minutes["decisions"]:
+        decided = ledger.decision(d["proposal"], d["gate"], d["round"])
+        try:
+            if decided is None:
+                record_decision(d["proposal"], d["gate"], d["payload"], channel="cli", ref=f"meeting-{mid}",
+                                detail={"meeting": mid}, wake_now=False)
+            elif (decided.detail or {}).get("meeting") != mid:
+                raise UserError(f"another decision ('{decided.outcome}' by {decided.recorded_by}) was recorded first")
+        except UserError as exc:
+            result.not_recorded.append({"proposal": d["proposal"], "reason": str(exc)})
+            continue
+        standing.append(d)
+    woken = wake_rounds([(d["proposal"], d["gate"], d["round"], ledger.decision(d["proposal"], d["gate"], d["round"]).payload)
+                         for d in standing])
+    result.recorded = [{**_short(d), "woken": w} for d, w in zip(standing, woken)]
+    result.moved_to, result.left_waiting = _carry_over(meeting)
+    announce_minutes(meeting)
+    ledger.update_meeting(mid, status=MINUTES_RECORDED)
+    if not ledger.meeting_documents(mid, "meeting_pack"):
+        _cancel_pack(meeting)
+    return result
+
+
+def _cancel_pack(meeting) -> None:  # noqa: ANN001
+    """The minutes came before the pack was due: its scheduled run is cancelled (it would do nothing)."""
+    from dmpg.prefect_api import PrefectAPI
+
+    if not meeting.pack_flow_run_id:
+        return
+    try:
+        with PrefectAPI() as api:
+            if api.run_state(meeting.pack_flow_run_id).type == "SCHEDULED":
+                api.cancel(meeting.pack_flow_run_id, "Referatet blev registreret, før mødematerialet skulle udsendes.")
+    except UserError:
+        pass  # best effort: the run finds the minutes recorded and sends nothing
+
+
+def _carry_over(meeting) -> tuple[dict[str, str], list[str]]:  # noqa: ANN001
+    """A deferred proposal's next round, and each agenda item the minutes left out, go on the body's
+    next planned meeting (if one is planned). Returns (proposal -> that meeting, those left waiting)."""
+    decided = {d["proposal"]: d for d in meeting.minutes["decisions"]}
+    following = [m for m in ledger.list_meetings(meeting.body) if m.date > meeting.date and m.status == PLANNED]
+    moved: dict[str, str] = {}
+    left: list[str] = []
+    for item in ledger.agenda(meeting.id):
+        d = decided.get(item.proposal_id)
+        if d is not None and d["decision"] != "defer":
+            continue
+        if d is None:
+            left.append(item.proposal_id)
+        if following:
+            next_round = item.round + 1 if d is not None else item.round
+            ledger.add_agenda_items(following[0].id, [(item.proposal_id, item.gate, next_round)],
+                                    "deferred" if d is not None else "carried_over")
+            moved[item.proposal_id] = following[0].id
+    return moved, left
+
+
+def announce_minutes(meeting) -> None:  # noqa: ANN001
+    """One beslutningsreferat for the whole meeting, rendered once and mailed once to the body's
+    members, the proposers of the decided proposals and the secretariat."""
+    from dmpg.documents.meeting import produce_meeting_document
+    from dmpg.mail.outbox import enqueue
+    from dmpg.mail.recipients import dedupe, meeting_recipients, proposers
+
+    referat = produce_meeting_document(meeting.id, "meeting_minutes")
+    roster = ledger.roster()
+    members, secretariat = meeting_recipients("meeting_minutes", meeting.body, roster)
+    people = list(members)
+    for d in meeting.minutes["decisions"]:
+        people += proposers(ledger.current_form(d["proposal"]))
+    decisions = [{"proposal": d["proposal"], "title": ledger.get_proposal(d["proposal"]).title,
+                  "gate": d["gate"], "outcome": d["decision"]} for d in meeting.minutes["decisions"]]
+    context = {"meeting": meeting_context(meeting), "decisions": decisions}
+    enqueue(None, "meeting_minutes", 1, dedupe(people + secretariat), context, [referat.path], scope=meeting.id)
+
+
+# --- 4. the chair's approval -----------------------------------------------------------------------
+
+
+def chair_of(body: str) -> tuple[str, str]:
+    """The body's chair as (name, email): the first member listed for the body in the roster."""
+    people = ledger.roster().people(body)
+    if not people:
+        raise UserError(f"the roster lists nobody in {body}; add its members (the chair first)", exit_code=1)
+    return people[0].name, str(people[0].email)
+
+
+def ask_chair(meeting) -> None:  # noqa: ANN001
+    """Mail the chair the taken minutes to approve (once). The decision link (``dmpg.links``, purpose
+    ``minutes``) goes in the mail's ``url`` when the link page exists; until then the secretariat
+    records the chair's approval with ``dmpg meeting approve``."""
+    from dmpg.mail.outbox import enqueue
+    from dmpg.mail.recipients import Recipient
+
+    name, email = chair_of(meeting.body)
+    decisions = [{"proposal": d["proposal"], "title": ledger.get_proposal(d["proposal"]).title,
+                  "gate": d["gate"], "outcome": d["decision"], "rationale": d["rationale"]}
+                 for d in meeting.minutes["decisions"]]
+    context = {"meeting": meeting_context(meeting), "decisions": decisions}
+    enqueue(None, "minutes_approval", 1, [Recipient(name, email, "chair")], context, scope=meeting.id)
+
+
+def approve_minutes(text: str, by: str) -> MinutesResult:
+    """The chair approves the taken minutes of the meeting; they take effect (again safe to repeat).
+    ``UserError`` when ``by`` is not the chair, or there are no minutes awaiting approval."""
+    meeting = get_meeting(text)
+    _, chair = chair_of(meeting.body)
+    if by.strip().lower() != chair.strip().lower():
+        raise UserError(f"{by} is not the chair of {MEETING_BODIES[meeting.body][1]}; only "
+                        f"{chair} may approve the minutes of {meeting.id}", exit_code=1)
+    if meeting.minutes is None:
+        raise UserError(f"{meeting.id} has no minutes to approve; record them first (dmpg meeting record)",
+                        exit_code=1)
+    if meeting.status == AWAITING_APPROVAL:
+        ledger.update_meeting(meeting.id, only_if={"status": AWAITING_APPROVAL}, status=PACK_SENT,
+                              approved_by=by, approved_at=datetime.now(timezone.utc))
+    return apply_minutes(meeting.id)
+
+
+def digest(data: object) -> str:
+    """A short stable digest of JSON data (what a meeting document was made from)."""
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:16]
