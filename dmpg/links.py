@@ -71,6 +71,14 @@ def gate_link(proposal_id: str, gate: str, round: int, recipient: str) -> str:  
     return url_of(row)
 
 
+def minutes_link(meeting_id: str, recipient: str) -> str:
+    """The address of the chair's link for approving the minutes of ``meeting_id``."""
+    row = ledger.decision_link(purpose="minutes", meeting_id=meeting_id, recipient=recipient,
+                               make_id=lambda: secrets.token_urlsafe(12),
+                               expires_at=datetime.now(timezone.utc) + _lifetime())
+    return url_of(row)
+
+
 def personal_urls(proposal_id: str, decides: tuple[str, int] | None) -> Any:
     """What each recipient's mail links to: their own decision link when the mail asks them to decide
     ``decides`` (gate, round) and they may; the proposal in the Prefect UI for the secretariat (who
@@ -112,7 +120,8 @@ def verify(token: str) -> Link:
         raise LinkRefused("tampered", "Linket er ikke gyldigt: det er ændret eller ufuldstændigt. Brug linket "
                                       "præcis som det står i din e-mail.") from None
     row = ledger.get_decision_link(str(data.get("l")))
-    if row is None or row.recipient != data.get("to") or row.proposal_id != data.get("p"):
+    if row is None or row.recipient != data.get("to") or row.proposal_id != data.get("p") \
+            or row.meeting_id != data.get("m"):
         raise LinkRefused("unknown", "Linket kendes ikke. Brug linket i den seneste e-mail fra sekretariatet.")
     link = Link(row, token)
     if row.used_at is not None:
@@ -124,7 +133,17 @@ def verify(token: str) -> Link:
     if row.purpose == "gate" and not _gate_open(row):
         raise LinkRefused("closed", "Der er ikke længere en beslutning at træffe med dette link: punktet er "
                                     "afgjort, eller en ny runde er åbnet (så har du fået en ny e-mail).", link)
+    if row.purpose == "minutes" and not _minutes_await(row):
+        raise LinkRefused("closed", "Referatet afventer ikke længere din godkendelse: det er allerede godkendt, "
+                                    "eller mødet har intet referat at godkende.", link)
     return link
+
+
+def _minutes_await(row: Any) -> bool:
+    from forms.meetings import AWAITING_APPROVAL
+
+    meeting = ledger.find_meeting(row.meeting_id)
+    return meeting is not None and meeting.status == AWAITING_APPROVAL
 
 
 def _gate_open(row: Any) -> bool:

@@ -456,9 +456,9 @@ def chair_of(body: str) -> tuple[str, str]:
 
 
 def ask_chair(meeting) -> None:  # noqa: ANN001
-    """Mail the chair the taken minutes to approve (once). The decision link (``dmpg.links``, purpose
-    ``minutes``) goes in the mail's ``url`` when the link page exists; until then the secretariat
-    records the chair's approval with ``dmpg meeting approve``."""
+    """Mail the chair the taken minutes to approve (once), with their own decision link (``dmpg.links``,
+    purpose ``minutes``); the secretariat may also record the approval with ``dmpg meeting approve``."""
+    from dmpg.links import minutes_link
     from dmpg.mail.outbox import enqueue
     from dmpg.mail.recipients import Recipient
 
@@ -466,7 +466,8 @@ def ask_chair(meeting) -> None:  # noqa: ANN001
     decisions = [{"proposal": d["proposal"], "title": ledger.get_proposal(d["proposal"]).title,
                   "gate": d["gate"], "outcome": d["decision"], "rationale": d["rationale"]}
                  for d in meeting.minutes["decisions"]]
-    context = {"meeting": meeting_context(meeting), "decisions": decisions}
+    context = {"meeting": meeting_context(meeting), "decisions": decisions,
+               "url": minutes_link(meeting.id, email), "personal_link": True}
     enqueue(None, "minutes_approval", 1, [Recipient(name, email, "chair")], context, scope=meeting.id)
 
 

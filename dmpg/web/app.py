@@ -68,8 +68,8 @@ def _templates():  # noqa: ANN202 - a jinja2 environment
     return env
 
 
-def _html(template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    body = _templates().get_template(template).render(**context)
+def _html(template: str, status: int = 200, context: dict[str, Any] | None = None, **more: Any) -> HTMLResponse:
+    body = _templates().get_template(template).render(**(context or {}), **more)
     return HTMLResponse(body, status_code=status)
 
 
@@ -101,10 +101,13 @@ def create_app() -> FastAPI:
             link = links.verify(token)
         except links.LinkRefused as refused:
             if refused.reason == "used" and (recorded := _recorded_through(refused.link)):
-                return _html("recorded.html.j2", **recorded)
+                return _html(*recorded)
             return _refusal(refused)
         csrf = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(24)
-        response = _html("decide.html.j2", page=build_page(link.row), token=token, csrf=csrf)
+        if link.row.purpose == "minutes":
+            response = _html("minutes.html.j2", minutes=_minutes(link.row), token=token, csrf=csrf)
+        else:
+            response = _html("decide.html.j2", page=build_page(link.row), token=token, csrf=csrf)
         _set_csrf_cookie(response, csrf)
         return response
 
@@ -114,7 +117,7 @@ def create_app() -> FastAPI:
             link = await run_in_threadpool(links.verify, token)
         except links.LinkRefused as refused:
             if refused.reason == "used" and (recorded := await run_in_threadpool(_recorded_through, refused.link)):
-                return _html("recorded.html.j2", **recorded)
+                return _html(*recorded)
             return await run_in_threadpool(_refusal, refused)
         limit = (MAX_DOCX_BYTES if link.row.gate == "revision" else MAX_TEXT_BYTES) + FORM_OVERHEAD
         length = request.headers.get("content-length")
@@ -129,6 +132,8 @@ def create_app() -> FastAPI:
             return await run_in_threadpool(
                 _refusal, links.LinkRefused("csrf", "Siden kunne ikke bekræftes (den er for gammel, eller din browser "
                                                     "afviser cookies). Åbn linket i din e-mail igen.", link), 403)
+        if link.row.purpose == "minutes":
+            return await run_in_threadpool(_approve, link)
         fields = {k: v for k, v in form.items() if isinstance(v, str)}
         upload = form.get("fil")
         data = await upload.read(limit + 1) if upload is not None and not isinstance(upload, str) else None
@@ -176,6 +181,39 @@ def _record(link: links.Link, fields: dict[str, str], upload: bytes | None, file
     return RedirectResponse(f"/beslut/{link.token}", status_code=303)
 
 
+def _minutes(row: Any) -> dict[str, Any]:
+    """What the chair reads before approving: the meeting and each decision in its minutes, in Danish."""
+    from dmpg.meetings import get_meeting, meeting_context
+    from forms.gates import GATES
+
+    meeting = get_meeting(row.meeting_id)
+    decisions = [{"proposal": d["proposal"], "title": _title(d["proposal"]), "what": GATES[d["gate"]].label,
+                  "outcome": GATES[d["gate"]].outcome(d["decision"]).label, "rationale": d["rationale"]}
+                 for d in meeting.minutes["decisions"]]
+    return {**meeting_context(meeting), "decisions": decisions, "recipient": row.recipient,
+            "taken_by": meeting.minutes_by}
+
+
+def _title(proposal_id: str) -> str:
+    from models import ledger
+
+    return ledger.get_proposal(proposal_id).title
+
+
+def _approve(link: links.Link) -> Response:
+    """The chair approves the minutes through their link: the meeting's decisions take effect."""
+    from dmpg.meetings import approve_minutes
+
+    if not links.consume(link):
+        return RedirectResponse(f"/beslut/{link.token}", status_code=303)
+    try:
+        approve_minutes(link.row.meeting_id, by=link.recipient)
+    except UserError as exc:
+        links.release(link)
+        return _html("refused.html.j2", 409, title="Referatet kunne ikke godkendes", message=str(exc))
+    return RedirectResponse(f"/beslut/{link.token}", status_code=303)
+
+
 def _payload(page: Page, fields: dict[str, str], upload: bytes | None, filename: str | None) -> dict[str, Any]:
     """The gate's input from the form, or the uploaded file (checked like any input file)."""
     if page.upload is None:
@@ -212,20 +250,26 @@ def _form_again(link: links.Link, page: Page, fields: dict[str, str], problems: 
     return response
 
 
-def _recorded_through(link: links.Link | None) -> dict[str, Any] | None:
-    """What the decision page shows after a decision was recorded through ``link``, else None."""
+def _recorded_through(link: links.Link | None) -> tuple[str, int, dict[str, Any]] | None:
+    """The page shown after ``link`` recorded what it was for (template, status, context), else None."""
     from forms.gates import GATES
     from models import ledger
 
     row = link.row if link is not None else None
+    if row is not None and row.purpose == "minutes":
+        meeting = ledger.find_meeting(row.meeting_id)
+        if meeting is None or (meeting.approved_by or "").lower() != row.recipient:
+            return None
+        return "minutes_approved.html.j2", 200, {**_minutes(row), "at": meeting.approved_at}
     decided = ledger.decision(row.proposal_id, row.gate, row.round) if row is not None and row.gate else None
     if decided is None or decided.detail.get("link") != row.id:
         return None
     gate = GATES[row.gate]
     outcome = gate.outcome(decided.outcome)
     text = decided.payload.get("rationale") or decided.payload.get("summary") or decided.payload.get("statement") or ""
-    return {"proposal_id": row.proposal_id, "title": ledger.get_proposal(row.proposal_id).title, "gate": gate,
-            "outcome": outcome, "text": text, "by": decided.recorded_by, "at": decided.at}
+    return "recorded.html.j2", 200, {"proposal_id": row.proposal_id, "title": ledger.get_proposal(row.proposal_id).title,
+                                     "gate": gate, "outcome": outcome, "text": text, "by": decided.recorded_by,
+                                     "at": decided.at}
 
 
 def _refusal(refused: links.LinkRefused, status: int = 410) -> HTMLResponse:

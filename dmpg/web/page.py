@@ -162,7 +162,14 @@ def build_page(row: Any) -> Page:
     findings = [{"severity": SEVERITY_LABELS[f.severity], "level": f.severity, "message": f.message,
                  "items": ", ".join(label(REPRESENTS_LABELS, i) for i in f.items)}
                 for f in ledger.recorded_findings(row.proposal_id)]
+    from dmpg.meetings import meeting_of
+    from forms.meetings import MINUTES_RECORDED, meeting_title
+
+    meeting = meeting_of(row.proposal_id, row.gate, row.round)
+    on_agenda = (f"{meeting_title(meeting.body)} {danish_date(meeting.date, weekday=True)}"
+                 if meeting is not None and meeting.status != MINUTES_RECORDED else None)
     return Page(
+        meeting=on_agenda,
         proposal_id=proposal.id, title=proposal.title, stage=label(STAGE_LABELS, proposal.stage), gate=gate,
         round=row.round, recipient=row.recipient, recipient_name=name,
         waiting_since=danish_date(waiting.waiting_since) if waiting else "",

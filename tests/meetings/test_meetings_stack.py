@@ -252,7 +252,22 @@ def test_minutes_wait_for_the_chair_when_the_setting_asks_for_it(driver, monkeyp
 
     code, _, err = driver.cli("meeting", "approve", mid, "--by", "styregruppe.rkkp@example.dk")
     assert code == 1 and f"only {chair.email} may approve" in err
-    result = cli_json(driver, "meeting", "approve", mid, "--by", str(chair.email))
-    assert result["status"] == "minutes_recorded"
+
+    # The chair approves from the mail: their own link shows the minutes (a GET changes nothing) and
+    # one tap approves them; the decisions take effect.
+    import re
+
+    import httpx
+
+    url = re.search(r"(https?://\S+/beslut/\S+)", asked[0].body_text).group(1)
+    with httpx.Client() as browser:
+        page = browser.get(url)
+        assert page.status_code == 200 and "Godkend referatet" in page.text and "Psykose hos unge" in page.text
+        assert _meeting(mid).approved_by is None
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+        done = browser.post(url, data={"csrf": csrf}, follow_redirects=True)
+    assert "Tak – referatet er godkendt" in done.text
     driver.wait_for_gate(proposal, "approval")
-    assert _meeting(mid).approved_by == str(chair.email)
+    assert _meeting(mid).approved_by == str(chair.email) and _meeting(mid).status == "minutes_recorded"
+    assert httpx.get(url).status_code == 200 and "referatet er godkendt" in httpx.get(url).text  # once only
+    assert ledger.decision(proposal, "steering", 1).detail == {"meeting": mid}
