@@ -9,13 +9,21 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from datetime import date, datetime
+from typing import Any
 
 MONTHS: tuple[str, ...] = (
     "januar", "februar", "marts", "april", "maj", "juni",
     "juli", "august", "september", "oktober", "november", "december",
 )
 WEEKDAYS: tuple[str, ...] = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
+
+MAX_NUMBER_DIGITS = 100  # longer digit strings make int() slow (YAML's base 60) or refused by Python
+
+# Control characters are never text: they act on a terminal, and Word cannot hold most of them.
+# A carriage return must end a line: alone it returns to the start of a terminal line.
+CONTROL_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
 
 _DANISH_LETTERS = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})
 
@@ -137,3 +145,21 @@ def markdown_literal(text: object) -> str:
     flat = " ".join(str(text).split())
     flat = flat.replace("&", "&amp;").replace("<", "&lt;")
     return _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
+
+
+def danish_message(err: Mapping[str, Any]) -> str:
+    """One pydantic error in Danish, for people who fill in a form (the Word form, the decision page)."""
+    kind, value, ctx = err.get("type", ""), err.get("input"), err.get("ctx") or {}
+    shown = f"'{one_line(value, 60)}'"
+    if kind in ("missing", "string_too_short", "too_short"):
+        return "skal udfyldes"
+    if kind == "literal_error":
+        allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        return f"forventede en af: {', '.join(allowed)}; fik {shown}"
+    if kind == "value_error" and "email" in str(err.get("msg", "")).lower():
+        return f"forventede en e-mailadresse som navn@example.dk, fik {shown}"
+    if kind == "greater_than_equal":
+        return f"skal være mindst {ctx.get('ge')}, fik {value}"
+    if kind.startswith("date"):
+        return f"forventede en dato som ÅÅÅÅ-MM-DD (fx 2027-03-11), fik {shown}"
+    return f"{err.get('msg', 'ugyldig værdi')} (fik {shown})"

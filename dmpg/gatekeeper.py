@@ -118,7 +118,7 @@ def open_gate(proposal_id: str, gate: str, round: int, attempt: int, key: str) -
 
 def meeting_context_of(proposal_id: str, gate: str, round: int) -> dict[str, Any]:  # noqa: A002
     """``{"meeting": {...}}`` when the gate round is on a meeting's agenda (mails name its date), else ``{}``."""
-    from dmpg.meetings import meeting_context, meeting_of
+    from dmpg.agenda import meeting_context, meeting_of
 
     meeting = meeting_of(proposal_id, gate, round)
     return {"meeting": meeting_context(meeting)} if meeting is not None else {}

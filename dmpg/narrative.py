@@ -150,7 +150,7 @@ def _upload_line(proposal_id: str, round: int) -> str:  # noqa: A002
 
 def _meeting_line(proposal_id: str, gate: str, round: int) -> str | None:  # noqa: A002
     """"**Behandles på:** DMPG-styregruppens møde torsdag den 11. marts 2027 (…)" when on an open agenda."""
-    from dmpg.meetings import meeting_of
+    from dmpg.agenda import meeting_of
     from forms.meetings import MINUTES_RECORDED, meeting_title
 
     meeting = meeting_of(proposal_id, gate, round)

@@ -35,7 +35,7 @@ from pydantic.fields import FieldInfo
 
 from core.errors import InputError
 from core.files import MAX_TEXT_BYTES, read_bounded
-from core.text import one_line
+from core.text import CONTROL_IN_TEXT, MAX_NUMBER_DIGITS, one_line
 from forms.proposal import ProposalForm
 from forms.vocabulary import REGION_NAMES
 
@@ -46,13 +46,10 @@ DATA_SUFFIXES: tuple[str, ...] = (".yaml", ".yml", ".json")
 
 MAX_DEPTH = 20  # mappings and lists inside each other; a form nests 4 (composition.seats[0]), a roster 3
 MAX_VALUES = 20_000  # values and keys, aliases expanded; a form holds about 150, a roster a few hundred
-MAX_NUMBER_DIGITS = 100  # longer digit strings make int() slow (YAML's base 60) or refused by Python
 
-# Control characters are never text: they act on a terminal, and Word cannot hold most of them.
-# In a file, tab, line feed, carriage return and NEL (U+0085) are line layout, as in YAML; in a
-# value, a carriage return must end a line: alone it returns to the start of a terminal line.
+# In a file, tab, line feed, carriage return and NEL (U+0085) are line layout, as in YAML
+# (in a value, ``CONTROL_IN_TEXT`` holds: a carriage return must end a line there).
 _CONTROL_IN_FILE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
-CONTROL_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
 
 
 # --- reading files -----------------------------------------------------------------------------
@@ -535,21 +532,3 @@ def _field_names(model: type[BaseModel] | None, loc: tuple[int | str, ...]) -> l
     if isinstance(tp, type) and issubclass(tp, BaseModel):
         return list(tp.model_fields)
     return []
-
-
-def danish_message(err: Mapping[str, Any]) -> str:
-    """One pydantic error in Danish, for people who fill in a form (the Word form, the decision page)."""
-    kind, value, ctx = err.get("type", ""), err.get("input"), err.get("ctx") or {}
-    shown = f"'{one_line(value, 60)}'"
-    if kind in ("missing", "string_too_short", "too_short"):
-        return "skal udfyldes"
-    if kind == "literal_error":
-        allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
-        return f"forventede en af: {', '.join(allowed)}; fik {shown}"
-    if kind == "value_error" and "email" in str(err.get("msg", "")).lower():
-        return f"forventede en e-mailadresse som navn@example.dk, fik {shown}"
-    if kind == "greater_than_equal":
-        return f"skal være mindst {ctx.get('ge')}, fik {value}"
-    if kind.startswith("date"):
-        return f"forventede en dato som ÅÅÅÅ-MM-DD (fx 2027-03-11), fik {shown}"
-    return f"{err.get('msg', 'ugyldig værdi')} (fik {shown})"

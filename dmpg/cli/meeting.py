@@ -78,7 +78,7 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    from dmpg.meetings import get_meeting, meeting_view
+    from dmpg.agenda import get_meeting, meeting_view
 
     view = meeting_view(get_meeting(args.meeting))
     if args.json:
@@ -148,7 +148,7 @@ def _approve(args: argparse.Namespace) -> int:
 
 def _form(args: argparse.Namespace) -> int:
     from dmpg.documents.meeting import produce_meeting_document
-    from dmpg.meetings import get_meeting
+    from dmpg.agenda import get_meeting
 
     doc = produce_meeting_document(get_meeting(args.meeting).id, "minutes_form")
     out = Path(args.out)

@@ -9,7 +9,9 @@ changed basis, or a missing or altered file, makes version N+1 (the old file and
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,7 +42,6 @@ def _memo(item) -> str:  # noqa: ANN001 - models.tables.MeetingItem
 
 def basis_of(meeting_id: str, kind: str) -> tuple[str, list[str]]:
     """What ``kind`` is made from, as a digest, and (for the pack) the memo files to append."""
-    from dmpg.meetings import digest
     from models import ledger
 
     items = ledger.agenda(meeting_id)
@@ -99,3 +100,8 @@ def append_documents(main: bytes, appendices: list[str]) -> bytes:
     buf = io.BytesIO()
     composer.save(buf)
     return buf.getvalue()
+
+
+def digest(data: object) -> str:
+    """A short stable digest of JSON data (what a meeting document was made from)."""
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:16]

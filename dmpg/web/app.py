@@ -183,7 +183,7 @@ def _record(link: links.Link, fields: dict[str, str], upload: bytes | None, file
 
 def _minutes(row: Any) -> dict[str, Any]:
     """What the chair reads before approving: the meeting and each decision in its minutes, in Danish."""
-    from dmpg.meetings import get_meeting, meeting_context
+    from dmpg.agenda import get_meeting, meeting_context
     from forms.gates import GATES
 
     meeting = get_meeting(row.meeting_id)

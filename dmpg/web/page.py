@@ -108,7 +108,7 @@ def payload_from_form(gate: Gate, form: dict[str, str], recipient: str) -> dict[
     import pydantic
 
     from core.errors import InputError
-    from forms.loading import danish_message
+    from core.text import danish_message
 
     fields = form_fields(gate)
     payload: dict[str, Any] = {}
@@ -162,7 +162,7 @@ def build_page(row: Any) -> Page:
     findings = [{"severity": SEVERITY_LABELS[f.severity], "level": f.severity, "message": f.message,
                  "items": ", ".join(label(REPRESENTS_LABELS, i) for i in f.items)}
                 for f in ledger.recorded_findings(row.proposal_id)]
-    from dmpg.meetings import meeting_of
+    from dmpg.agenda import meeting_of
     from forms.meetings import MINUTES_RECORDED, meeting_title
 
     meeting = meeting_of(row.proposal_id, row.gate, row.round)

@@ -53,6 +53,10 @@ def test_a_steering_meeting_decides_four_and_the_directors_approve_two(driver):
     from models import ledger
     from tests.documents.conftest import docx_text
 
+    # Proposals earlier tests left waiting go on meetings of their own, far off, so that the automatic
+    # agendas below hold this test's proposals only (as on a fresh installation).
+    for body in ("steering_group", "director_circle"):
+        cli_json(driver, "meeting", "plan", body, soon(300).isoformat())
     proposals = at_steering(driver, ("Retspsykiatri", "Hurtig opstart i BUP", "Prædiagnostisk indsats", "PTSD"))
     first, later = soon(3), soon(40)
 
