@@ -18,6 +18,11 @@ class EventKind:
     GATE_EXPIRED = "gate_expired"            # gate, round (the gate's timeout passed)
     ESTABLISHED = "established"              # the group entered the registry
     REJECTED = "rejected"                    # gate, round; detail: {"rationale"}
+    # The lifecycle's flow run stopped without finishing its step (its runner or worker died, it failed,
+    # or a decision's wake-up never reached it); detail: {"incident", "problem", "run_state", "reason",
+    # "action", "attempt", "flow_run_id", "by"}. See dmpg.recovery.
+    RUN_STUCK = "run_stuck"
+    RUN_RECOVERED = "run_recovered"          # detail: {"incident", "run_state"}: the run waits at a gate again
 
 
 EVENT_LABELS: dict[str, str] = {
@@ -31,6 +36,8 @@ EVENT_LABELS: dict[str, str] = {
     EventKind.GATE_EXPIRED: "Fristen udløb",
     EventKind.ESTABLISHED: "Gruppen er etableret",
     EventKind.REJECTED: "Afvist",
+    EventKind.RUN_STUCK: "Kørslen gik i stå",
+    EventKind.RUN_RECOVERED: "Kørslen er genoptaget",
 }
 
 # How a decision reached the ledger, and how the person behind it was established (DESIGN.md
