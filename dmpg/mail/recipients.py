@@ -7,7 +7,7 @@
 | appointment_request | the contact of each organisation with seats on the form (``other`` has none) |
 | kickoff | the two chairs, the director and every appointed member |
 | reminder | whoever the gate waits on (``waiting_on``), named from the roster where known |
-| digest | the secretariat |
+| digest, recovery | the secretariat |
 
 The result is de-duplicated by lower-cased e-mail, first occurrence winning (so a proposer who is
 also on the secretariat is one recipient, with role ``proposer``); one recipient is one message.
@@ -129,7 +129,7 @@ def recipients_for(
         found = proposers(form) + secretariat
     elif kind in _GATE_OF_MAIL:
         found = gate_recipients(_GATE_OF_MAIL[kind], form, roster)
-    elif kind == "digest":
+    elif kind in ("digest", "recovery"):
         found = secretariat
     elif kind == "appointment_request":
         found = organisation_contacts(form, roster)

@@ -28,6 +28,8 @@ CONTEXTS: dict[str, dict] = {
     "digest": {"gates": [{"proposal": "DMPG-2026-001", "title": "Angst og OCD", "gate": "steering", "round": 1,
                           "waiting_since": datetime(2026, 11, 2, tzinfo=timezone.utc), "days": 16, "url": URL}],
                "undelivered": 0, "week": "2026-W47"},
+    "recovery": {"problem": "stuck", "action": "rescheduled", "since": datetime(2026, 11, 30, 9, 15, tzinfo=timezone.utc),
+                 "detail": "Running, no heartbeat for 64 s", "url": URL},
 }
 
 # What the subject must say for each kind: the action asked or the news.
@@ -43,4 +45,5 @@ SUBJECT_ASKS = {
     "kickoff": "kickoff-møde 1. februar 2027",
     "reminder": "Påmindelse",
     "digest": "1 sag afventer",
+    "recovery": "sagens kørsel gik i stå og genoptages automatisk",
 }
