@@ -147,3 +147,11 @@ def _hide_local_stack_env(request, monkeypatch):
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
+
+
+@pytest.fixture
+def driver(local_stack, tmp_path):
+    """Proposals through the lifecycle on the session's local stack (``lifecycle_helpers.Driver``)."""
+    from tests.lifecycle.lifecycle_helpers import Driver
+
+    return Driver(local_stack, tmp_path)

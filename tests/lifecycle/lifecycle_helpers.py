@@ -4,6 +4,7 @@ button makes — or through the ``dmpg decide`` CLI."""
 
 from __future__ import annotations
 
+import collections
 import copy
 import json
 import time
@@ -165,3 +166,19 @@ def fixed_form(name: str = "personlighedsforstyrrelser") -> dict[str, Any]:
     for code in ["BUP", "FYP", "DSAM", "relatives", "hospital_management"]:
         seats.append({"represents": code, "count": 1})
     return form
+
+
+def assert_exactly_once(proposal: str) -> None:
+    """No side effect written twice, however often the flow re-ran from the top (a resume, a retried
+    task, a run restarted after its runner or worker died)."""
+    from dmpg.mail.outbox import list_notifications
+    from models import ledger
+
+    docs = collections.Counter((d.kind, d.round, d.recipient) for d in ledger.documents(proposal, latest_only=False))
+    assert all(n == 1 for n in docs.values()), docs
+    decisions = collections.Counter((d.gate, d.round) for d in ledger.decisions(proposal))
+    assert all(n == 1 for n in decisions.values()), decisions
+    mails = collections.Counter(n.key for n in list_notifications(proposal))
+    assert all(n == 1 for n in mails.values()), mails
+    opened = collections.Counter(e.detail.get("key") for e in ledger.events(proposal) if e.kind == "gate_opened")
+    assert all(n == 1 for n in opened.values()), opened
