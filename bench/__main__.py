@@ -34,6 +34,7 @@ def main(argv: list[str] | None = None) -> int:
         ("Hostile input files", "bench.hostile", []),
         ("Document rendering vs the python-docx floor", "bench.render", []),
         ("Lifecycle on the local stack", "bench.lifecycle", argv),
+        ("Production topology (PostgreSQL, two workers) beside the local stack", "bench.topology", []),
     ]:
         print(f"== {title}", flush=True)
         failed |= subprocess.run([sys.executable, "-m", module, *args], cwd=PROJECT).returncode

@@ -307,7 +307,7 @@ def _look_at(prefect: Orchestrator, proposal: Any, state: Any, alive: bool, inci
                                 detail={"incident": incident.number, "run_state": state.name, "by": policy.by})
             log.info("%s: recovered from incident %d (%s)", pid, incident.number, diagnosis.reason)
             return Action(pid, None, None, f"{pid} has recovered: {diagnosis.reason}")
-        return Action(pid, None, None, f"nothing to recover: {pid} is well ({diagnosis.reason})")
+        return Action(pid, None, None, f"{pid}: nothing to recover: {diagnosis.reason}")
 
     number = incident.number if incident else closed + 1
     attempts = incident.attempts if incident else 0

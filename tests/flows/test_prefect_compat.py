@@ -23,3 +23,19 @@ def test_the_local_runner_serves_exactly_the_deployments_of_prefect_yaml():
     assert declared["dmpg-proposal"].load_flow().name == "dmpg-proposal"
     assert declared["dmpg-reminders"].load_flow().name == "dmpg-reminders"
     assert declared["dmpg-reminders"].crons == (("0 7 * * *", "Europe/Copenhagen"),)
+
+
+def test_workers_run_the_installed_code_with_no_pull_step():
+    """README "For IT" → Why no pull step: `prefect deploy --all` needs nothing undocumented, and a worker
+    imports each flow from the package installed on its host."""
+    import yaml
+
+    from flows.serve import PREFECT_YAML, deployments
+
+    assert yaml.safe_load(PREFECT_YAML.read_text(encoding="utf-8"))["pull"] == []
+    for d in deployments():
+        assert ":" not in d.entrypoint, (
+            f"{d.name}: entrypoint {d.entrypoint!r} is a file path; workers have no pull step, so write it as a "
+            "module path (flows.module.flow_function)")
+        assert d.work_pool == "dmpg-process"
+        assert d.load_flow().name

@@ -29,6 +29,7 @@ import re
 import shlex
 import socket
 import subprocess
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -122,6 +123,7 @@ class Topology:
     site: dict[str, str]
     extra_path: tuple[str, ...] = ()
     running: dict[str, _Process] = field(default_factory=dict)
+    mail: MailServer | None = None  # the site's SMTP server (``install``)
 
     def __post_init__(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
@@ -233,9 +235,12 @@ class Topology:
             process.proc.wait(timeout=10)
 
     def stop_all(self) -> None:
+        """Every unit, the last started first, and the SMTP server."""
         for key in reversed(list(self.running)):
             name, _, rest = key.partition("@")
             self.stop(f"{name}@.service" if rest else name, rest.split(".")[0] if rest else None)
+        if self.mail is not None:
+            self.mail.stop()
 
     def log(self, name: str, instance: str | None = None) -> str:
         """Everything the unit has logged, over all its starts (a journal)."""
@@ -330,7 +335,7 @@ class MailServer:
 
         env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "DMPG_"))}
         env.update(DMPG_HOME=str(self.root), DMPG_SMTP_PORT=str(self.port), DMPG_SMTP_HOST="127.0.0.1")
-        self._proc, _ = procs.spawn([str(PROJECT_ROOT / ".venv" / "bin" / "python"), "-m", "dmpg.mail.sink"], env,
+        self._proc, _ = procs.spawn([sys.executable, "-m", "dmpg.mail.sink"], env,
                                     self.root / "sink.log", cwd=PROJECT_ROOT)
         deadline = time.monotonic() + 60
         while not tcp_answers(self.port):
@@ -344,10 +349,11 @@ class MailServer:
             proc.wait(timeout=10)
 
 
-def install(cluster, root: Path, extra_site: dict[str, str] | None = None) -> tuple[Topology, MailServer]:  # noqa: ANN001 - support.postgres.PostgresCluster
+def install(cluster, root: Path, extra_site: dict[str, str] | None = None) -> Topology:  # noqa: ANN001 - support.postgres.PostgresCluster
     """A production installation on one machine: databases on ``cluster`` (made as the README's
-    database administrator does), ``site.env`` with this machine's addresses, the README's first start,
-    and the site's SMTP server. ``extra_site``: documented settings the operator may add."""
+    database administrator does), ``site.env`` with this machine's addresses, the site's SMTP server
+    (``.mail``) and the README's first start. ``extra_site``: documented settings the operator may add.
+    ``stop_all()`` stops it all again."""
     import json
     import secrets
 
@@ -379,13 +385,11 @@ def install(cluster, root: Path, extra_site: dict[str, str] | None = None) -> tu
         "DMPG_SECRETARIAT_APPRISE_URLS": "[]",
         **(extra_site or {}),
     }
-    topology = Topology(root, site, extra_path=(str(cluster.bindir),))
-    mail = MailServer(root / "smtp", smtp)
-    mail.start()
+    topology = Topology(root, site, extra_path=(str(cluster.bindir),), mail=MailServer(root / "smtp", smtp))
+    topology.mail.start()
     try:
         topology.follow("first-start")
     except BaseException:
         topology.stop_all()
-        mail.stop()
         raise
-    return topology, mail
+    return topology

@@ -34,14 +34,11 @@ WORKER = "dmpg-worker@.service"
 def production(postgres, tmp_path_factory):
     # DMPG_MAIL_BACKOFF_SECONDS is a documented setting the operator may add: mail retries after 2 s
     # (doubling) instead of 60, so the outage below is short.
-    topology, mail = install(postgres, tmp_path_factory.mktemp("production"),
-                             extra_site={"DMPG_MAIL_BACKOFF_SECONDS": "2"})
-    topology.mail = mail
+    topology = install(postgres, tmp_path_factory.mktemp("production"), extra_site={"DMPG_MAIL_BACKOFF_SECONDS": "2"})
     try:
         yield topology
     finally:
         topology.stop_all()
-        mail.stop()
 
 
 @pytest.fixture
@@ -146,30 +143,21 @@ def test_a_worker_killed_while_it_starts_a_run_is_replaced_by_the_other(producti
 
 
 def test_a_worker_killed_in_the_middle_of_a_step_is_replaced_by_the_other(production, driver):
-    from models import ledger
-
     proposal = driver.propose(example_form() | {"title": "Angst og OCD (worker død midt i et trin)"})
     driver.hearing(proposal)
     driver.wait_for_gate(proposal, "steering", timeout=HANG_GUARD)
-    run_id = _run_id(proposal)
-    driver.resume(proposal, "steering", decision("steering", STEERING))
+    killed: list[str] = []
 
-    # The step after the decision writes the minutes, queues the decision mail, then opens the approval
-    # gate. Freeze the run's process once the minutes are recorded, then kill its worker.
-    minutes = wait_until(lambda: any(d.kind == "steering_minutes" for d in ledger.documents(proposal)), 120, 0.01)
-    faults.freeze(faults.runs_process(run_id))
-    assert minutes
-    killed = _kill_the_worker_of(production, run_id)
+    def kill(run_id: str) -> None:
+        faults.freeze(faults.runs_process(run_id))  # the step stops where it is, then its worker dies
+        killed.append(_kill_the_worker_of(production, run_id))
+
     try:
-        assert "approval" not in [e.gate for e in driver.events(proposal, "gate_opened")], "the step had finished"
-        seen = driver.pending_states_until(proposal, driver.waits_at(proposal, "approval"), HANG_GUARD)
-        assert "recovering" in seen
-        assert wait_until(lambda: driver.recovered(proposal), 60)
-        assert_exactly_once(proposal)
-        assert len(driver.recovery_mails(proposal)) == 1
-        driver.wait_for_mail(proposal)
+        driver.interrupt_the_step_after_steering(proposal, kill)
+        driver.assert_recovered_once(proposal, "approval", HANG_GUARD)
     finally:
-        production.start(WORKER, killed)
+        for instance in killed:
+            production.start(WORKER, instance)
 
 
 def test_decisions_made_while_the_prefect_server_restarts_reach_their_run(production, driver):
@@ -282,3 +270,17 @@ def _run_id(proposal: str) -> str:
     from models import ledger
 
     return ledger.get_proposal(proposal).flow_run_id
+
+
+def test_the_local_runner_refuses_to_take_over_the_workers_deployments(production):
+    """`python -m flows.serve` (what `dmpg up` runs) pointed at the production server: it would replace the
+    pool's deployments, so it says so and exits."""
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "DMPG_"))}
+    result = subprocess.run([sys.executable, "-m", "flows.serve"], env={**env, **production.client_env()},
+                            cwd=production.root, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "dmpg-proposal/dmpg-proposal (work pool 'dmpg-process')" in result.stdout
+    assert "silently replace" in result.stdout
