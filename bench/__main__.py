@@ -36,6 +36,7 @@ def main(argv: list[str] | None = None) -> int:
         ("Lifecycle on the local stack", "bench.lifecycle", argv),
         ("Meetings on the local stack", "bench.meetings", []),
         ("The decision page on the local stack", "bench.decision_page", []),
+        ("Production topology (PostgreSQL, two workers) beside the local stack", "bench.topology", []),
     ]:
         print(f"== {title}", flush=True)
         failed |= subprocess.run([sys.executable, "-m", module, *args], cwd=PROJECT).returncode

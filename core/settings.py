@@ -69,6 +69,22 @@ class Settings(BaseSettings):
     mail_lease_seconds: float = Field(
         300.0, gt=0, description="A row being sent is reclaimed after this long (its deliverer crashed)."
     )
+    # Recovery (dmpg/recovery.py, run by the sweep: python -m dmpg.sweep): lifecycle runs left behind by
+    # a runner or worker that died. Flow runs send a heartbeat every PREFECT_FLOWS_HEARTBEAT_FREQUENCY
+    # (30 s, Prefect's minimum): the stale time must be well above it.
+    recovery_poll_seconds: float = Field(5.0, gt=0, description="How often the sweep looks at the runs.")
+    recovery_stale_seconds: float = Field(
+        60.0, gt=0, description="A run Pending this long, or Running this long without a heartbeat, is stuck."
+    )
+    recovery_wake_after_seconds: float = Field(
+        20.0, ge=0, description="A recorded decision whose run still waits at its gate this long is woken again."
+    )
+    recovery_no_worker_seconds: float = Field(
+        600.0, gt=0, description="A run no runner or worker has taken for this long is reported to the secretariat."
+    )
+    recovery_max_attempts: int = Field(
+        3, ge=1, description="Automatic restarts of a stuck run before it waits for `dmpg recover`."
+    )
     # Weekly digest of everything pending, to the secretariat: 0 = Monday ... 6 = Sunday.
     digest_weekday: int = Field(0, ge=0, le=6)
 

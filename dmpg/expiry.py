@@ -2,14 +2,21 @@
 
 Prefect's server fails a suspended run whose pause timed out ("The flow was paused and never
 resumed."); no process of ours runs at that moment. The daily reminders flow therefore sweeps: every
-gate the ledger still has open whose flow run has ended gets one ``gate_expired`` audit event (which
-also closes it for ``dmpg pending`` and the reminders). Plain Python: the caller supplies the run states.
+gate the ledger still has open whose flow run Prefect failed for that reason gets one ``gate_expired``
+audit event (which also closes it for ``dmpg pending`` and the reminders). A run that crashed or failed
+otherwise is not an expiry: ``dmpg.recovery`` resumes or reports it. Plain Python: the caller supplies
+the run states.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+
+
+# How Prefect words the failure of a run whose pause (a gate) timed out ("The flow was suspended and never
+# resumed."): prefect/server/orchestration/core_policy.py and services/pause_expirations.py.
+PAUSE_TIMED_OUT = "and never resumed"
 
 
 @dataclass(frozen=True)
@@ -19,8 +26,14 @@ class RunState:
     message: str = ""
 
 
+def gate_timed_out(state) -> bool:  # noqa: ANN001 - this RunState or dmpg.prefect_api.RunState
+    """Whether the run ended because its gate waited past its timeout (not a crash, not an error: those
+    are for ``dmpg.recovery``)."""
+    return state.final and PAUSE_TIMED_OUT in state.message
+
+
 def record_expired_gates(state_of: Callable[[str], RunState | None]) -> list[str]:
-    """Close every open gate whose flow run has ended; returns ``proposal:gate:round`` of each."""
+    """Close every open gate whose flow run timed out there; returns ``proposal:gate:round`` of each."""
     from dmpg.gates_open import open_gates
     from models import ledger
     from models.vocabulary import EventKind
@@ -28,7 +41,7 @@ def record_expired_gates(state_of: Callable[[str], RunState | None]) -> list[str
     expired = []
     for gate in open_gates():
         state = state_of(gate.flow_run_id) if gate.flow_run_id else None
-        if state is None or not state.final:
+        if state is None or not gate_timed_out(state):
             continue
         ledger.record_event(
             gate.proposal, key=f"{gate.proposal}:{EventKind.GATE_EXPIRED}:{gate.gate}:r{gate.round}",

@@ -28,6 +28,14 @@ def gate_key(gate: str, round: int, attempt: int) -> str:  # noqa: A002
     return f"{gate}-r{round}-a{attempt}"
 
 
+def parse_gate_key(key: str | None) -> tuple[str, int, int] | None:
+    """``(gate, round, attempt)`` of a suspension key made by :func:`gate_key`, else None."""
+    import re
+
+    match = re.fullmatch(r"([a-z_]+)-r(\d+)-a(\d+)", key or "")
+    return (match.group(1), int(match.group(2)), int(match.group(3))) if match else None
+
+
 def answer_key(proposal_id: str, gate: str, round: int, ref: str) -> str:  # noqa: A002
     """The audit key of one answer: ``ref`` is ``a<attempt>`` for an answer the flow took from Prefect,
     or the channel's own unique reference (``cli-…``, ``link-…``) for one recorded outside the flow."""

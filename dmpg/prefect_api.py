@@ -15,6 +15,7 @@ import os
 import threading
 import time
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -24,6 +25,8 @@ from core.errors import UserError
 LIFECYCLE_DEPLOYMENT = "dmpg-proposal/dmpg-proposal"
 MEETING_PACK_DEPLOYMENT = "dmpg-meeting-pack/dmpg-meeting-pack"
 RETRY_STATUSES = (429, 502, 503)
+PAGE = 200  # the server's largest page of flow runs
+EVENTS_PAGE = 50  # ... and of events
 RETRY_WAITS = (0.05, 0.1, 0.2, 0.4, 0.8, 1.6, 2.0, 2.0, 2.0, 2.0)  # about 11 s in all
 
 
@@ -35,12 +38,15 @@ class PrefectUnavailable(UserError):
 
 @dataclass(frozen=True)
 class RunState:
-    """What we need of a flow run's state: its type and name, the pause key while suspended."""
+    """What we need of a flow run's state: its type and name, the pause key while suspended; ``id`` and
+    ``since`` (the state's own id and when the run entered it) for recovery."""
 
     type: str            # SCHEDULED, PENDING, RUNNING, PAUSED, COMPLETED, FAILED, CRASHED, CANCELLED, ...
     name: str
     pause_key: str | None
     message: str
+    id: str = ""
+    since: datetime | None = None
 
     @property
     def paused(self) -> bool:
@@ -49,6 +55,15 @@ class RunState:
     @property
     def final(self) -> bool:
         return self.type in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED")
+
+    @classmethod
+    def of(cls, flow_run: dict[str, Any]) -> RunState:
+        """The state of a flow run as the API returns it."""
+        state = flow_run.get("state") or {}
+        details = state.get("state_details") or {}
+        since = datetime.fromisoformat(state["timestamp"]) if state.get("timestamp") else None
+        return cls(state.get("type", ""), state.get("name", ""), details.get("pause_key"),
+                   state.get("message") or "", state.get("id") or "", since)
 
 
 def api_url() -> str:
@@ -88,7 +103,8 @@ class PrefectAPI:
 
     # --- plumbing -----------------------------------------------------------------------------------
 
-    def _request(self, method: str, path: str, json: Any = None) -> Any:
+    def _request(self, method: str, path: str, json: Any = None, *, missing_ok: bool = False) -> Any:
+        """The call's JSON answer; ``missing_ok``: None for a 404 instead of an error."""
         import httpx
 
         headers = {}
@@ -109,6 +125,8 @@ class PrefectAPI:
         if response.status_code == 401:
             raise PrefectUnavailable(f"the Prefect API at {self.url} refused our credentials (401); set "
                                      "PREFECT_API_AUTH_STRING to the server's auth string")
+        if response.status_code == 404 and missing_ok:
+            return None
         if response.status_code >= 400:
             detail = response.text[:300].replace("\n", " ")
             raise UserError(f"the Prefect API answered {response.status_code} to {method} {path}: {detail}",
@@ -134,29 +152,36 @@ class PrefectAPI:
             return False
 
     def run_state(self, flow_run_id: str) -> RunState:
-        state = self._request("GET", f"/flow_runs/{flow_run_id}").get("state") or {}
-        details = state.get("state_details") or {}
-        return RunState(state.get("type", ""), state.get("name", ""), details.get("pause_key"),
-                        state.get("message") or "")
+        return RunState.of(self._request("GET", f"/flow_runs/{flow_run_id}"))
 
     def resume(self, flow_run_id: str, run_input: dict[str, Any]) -> str:
         """Prefect's resume (as the UI's Resume button): ``ACCEPT``, ``REJECT`` or ``ABORT``."""
         result = self._request("POST", f"/flow_runs/{flow_run_id}/resume", json={"run_input": run_input})
         return str(result.get("status", "")).upper()
 
+    def resume_if_waiting(self, flow_run_id: str, key_prefix: str, run_input: dict[str, Any]) -> bool:
+        """Resume the run with ``run_input`` when it is suspended at a key starting with ``key_prefix``;
+        True when this call resumed it."""
+        state = self.run_state(flow_run_id)
+        if not (state.paused and (state.pause_key or "").startswith(key_prefix)):
+            return False
+        return self.resume(flow_run_id, run_input) == "ACCEPT"
+
     def flow_runs(self, filters: dict[str, Any], limit: int = 200) -> list[dict[str, Any]]:
         """Flow runs matching Prefect's filter body (``{"flow_runs": {...}, "deployments": {...}}``)."""
         return self._request("POST", "/flow_runs/filter", json={**filters, "limit": limit})
 
+    def deployment(self, name: str) -> dict[str, Any] | None:
+        """The deployment ``flow/deployment`` (with ``work_pool_name``), or None when the server has none."""
+        return self._request("GET", f"/deployments/name/{name}", missing_ok=True)
+
     def deployment_id(self, name: str = LIFECYCLE_DEPLOYMENT) -> str:
-        try:
-            return self._request("GET", f"/deployments/name/{name}")["id"]
-        except PrefectUnavailable:
-            raise
-        except UserError:
+        found = self.deployment(name)
+        if found is None:
             raise UserError(
                 f"the deployment {name} is not served by the Prefect server at {self.url}; start the local "
-                "stack with 'dmpg up' (or run workers for the deployments in prefect.yaml)", exit_code=3) from None
+                "stack with 'dmpg up' (or run workers for the deployments in prefect.yaml)", exit_code=3)
+        return found["id"]
 
     def create_flow_run(self, deployment_id: str, *, parameters: dict[str, Any], name: str,
                         tags: list[str], scheduled_time: datetime | None = None,
@@ -179,6 +204,51 @@ class PrefectAPI:
     def flow_run(self, flow_run_id: str) -> dict[str, Any]:
         return self._request("GET", f"/flow_runs/{flow_run_id}")
 
+    # --- what recovery needs (dmpg.recovery) ---------------------------------------------------------
+
+    def run_states(self, flow_run_ids: Iterable[str]) -> dict[str, RunState]:
+        """The current state of each of these flow runs by id (ids the server does not know are left out)."""
+        ids = list(dict.fromkeys(flow_run_ids))
+        found: dict[str, RunState] = {}
+        for start in range(0, len(ids), PAGE):
+            page = ids[start:start + PAGE]
+            for run in self.flow_runs({"flow_runs": {"id": {"any_": page}}}, limit=PAGE):
+                found[run["id"]] = RunState.of(run)
+        return found
+
+    def heartbeats_since(self, flow_run_ids: Iterable[str], since: datetime) -> set[str]:
+        """Those of these flow runs that sent a heartbeat event (``PREFECT_FLOWS_HEARTBEAT_FREQUENCY``)
+        at or after ``since``: their process is alive."""
+        ids = list(dict.fromkeys(flow_run_ids))
+        alive: set[str] = set()
+        for start in range(0, len(ids), EVENTS_PAGE):
+            resources = [f"prefect.flow-run.{i}" for i in ids[start:start + EVENTS_PAGE]]
+            page = self._request("POST", "/events/filter", json={"limit": EVENTS_PAGE, "filter": {
+                "occurred": {"since": since.isoformat()},
+                "event": {"name": ["prefect.flow-run.heartbeat"]},
+                "resource": {"id": resources, "distinct": True},
+            }})
+            alive |= {e["resource"]["prefect.resource.id"].removeprefix("prefect.flow-run.") for e in page["events"]}
+        return alive
+
+    def reschedule(self, flow_run_id: str, expected_state_id: str, why: str) -> bool:
+        """Put the run back in Scheduled so a runner or worker starts it again from the top, if it is still
+        in the state ``expected_state_id`` (False otherwise: someone else moved it meanwhile). A run left
+        Pending or Running by a dead process is marked Crashed first, with ``why``, so the Prefect UI shows
+        what happened."""
+        state = self.run_state(flow_run_id)
+        if state.id != expected_state_id:
+            return False
+        if state.type in ("PENDING", "RUNNING"):
+            self._set_state(flow_run_id, "CRASHED", "Crashed", why)
+        return self._set_state(flow_run_id, "SCHEDULED", "Scheduled", f"Rescheduled by DMPG recovery: {why}") == "ACCEPT"
+
+    def _set_state(self, flow_run_id: str, type_: str, name: str, message: str) -> str:
+        # force: a crashed run may only be moved on by an operator's decision, which this is.
+        result = self._request("POST", f"/flow_runs/{flow_run_id}/set_state", json={
+            "state": {"type": type_, "name": name, "message": message[:500]}, "force": True})
+        return str(result.get("status", "")).upper()
+
 
 def _retry_after(response: Any) -> float | None:
     try:
@@ -193,8 +263,5 @@ def resume_if_waiting(flow_run_id: str, key_prefix: str, run_input: dict[str, An
     True when this call resumed it. ``api``: a connection to reuse (many resumes in a row)."""
     if api is None:
         with PrefectAPI() as own:
-            return resume_if_waiting(flow_run_id, key_prefix, run_input, own)
-    state = api.run_state(flow_run_id)
-    if not (state.paused and (state.pause_key or "").startswith(key_prefix)):
-        return False
-    return api.resume(flow_run_id, run_input) == "ACCEPT"
+            return own.resume_if_waiting(flow_run_id, key_prefix, run_input)
+    return api.resume_if_waiting(flow_run_id, key_prefix, run_input)

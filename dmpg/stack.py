@@ -1,6 +1,7 @@
 """The local stack behind ``dmpg up`` / ``dmpg down``: a Prefect server with its UI, the flow runner
-(``python -m flows.serve``) and the local SMTP mail sink (``python -m dmpg.mail.sink``), all under
-``DMPG_HOME`` and on the ports of the settings, so a test run's stack and a user's run side by side.
+(``python -m flows.serve``), the local SMTP mail sink (``python -m dmpg.mail.sink``), the outbox
+deliverer and the recovery sweep (``python -m dmpg.sweep --local-stack``), all under ``DMPG_HOME`` and on
+the ports of the settings, so a test run's stack and a user's run side by side.
 
 Contract for callers (CLI, tests, ``dmpg demo``):
 
@@ -8,6 +9,8 @@ Contract for callers (CLI, tests, ``dmpg demo``):
   already running and returns when every child is ready; ``stop() -> list[Stopped]`` stops exactly
   what was started (by the pid files); ``is_running()``; ``status() -> dict``; ``env()`` the
   variables the children get; ``client_env()`` the subset a client process (tests, CLI) needs.
+- ``revive(timeout) -> list[str]`` starts again the children that died on their own (what systemd's
+  ``Restart=`` does in production; the sweep calls it); ``started_at(name)`` when a child last started.
 
 State, all under ``settings.run_dir``: ``<name>.pid`` (the pid, which is also the child's process
 group), ``<name>.log`` (appended, never truncated), ``stack.json`` (ports, addresses, start times and
@@ -39,7 +42,7 @@ from core.settings import PROJECT_ROOT, Settings, get_settings
 from dmpg import stack_net as net
 from dmpg import stack_procs as procs
 
-SERVER, SINK, RUNNER, DELIVERER, WEB = "server", "sink", "runner", "deliverer", "web"
+SERVER, SINK, RUNNER, DELIVERER, WEB, SWEEP = "server", "sink", "runner", "deliverer", "web", "sweep"
 STATE_FILE = "stack.json"
 DEFAULT_TIMEOUT = 180.0  # server 10-20 s and runner ~10 s here, more on a busy machine
 # Prefect's serve() prints the first; a custom runner may print the second once it polls.
@@ -175,6 +178,14 @@ def default_children(settings: Settings) -> list[Child]:
             ready=lambda log, offset: "outbox deliverer ready" in procs.log_text(log, offset),
             module="dmpg.mail.deliverer",
         ),
+        Child(
+            name=SWEEP,
+            title="recovery sweep",
+            argv=(py, "-m", "dmpg.sweep", "--local-stack"),
+            ready=lambda log, offset: "recovery sweep ready" in procs.log_text(log, offset),
+            module="dmpg.sweep",
+            needs=(SERVER,),
+        ),
     ]
 
 
@@ -248,6 +259,9 @@ class LocalStack:
             "PREFECT_UI_URL": s.prefect_ui_url,
             # The runner asks for work this often (Prefect's default of 10 s would dominate a step).
             "PREFECT_RUNNER_POLL_FREQUENCY": str(max(1, math.ceil(s.runner_poll_seconds))),
+            # Each flow run sends a heartbeat this often (Prefect's minimum), so the recovery sweep can tell
+            # a run whose runner died from one that is busy (dmpg.recovery).
+            "PREFECT_FLOWS_HEARTBEAT_FREQUENCY": "30",
             # Suspended runs resume in a new process: their task results must be on disk.
             "PREFECT_RESULTS_PERSIST_BY_DEFAULT": "true",
             "PREFECT_RESULTS_LOCAL_STORAGE_PATH": str(prefect_home / "storage"),
@@ -280,13 +294,18 @@ class LocalStack:
     # ---- state -----------------------------------------------------------------------------------
 
     @contextmanager
-    def _lock(self) -> Iterator[None]:
-        """One ``up``/``down`` at a time per DMPG_HOME (a second waits for the first)."""
+    def _lock(self, blocking: bool = True) -> Iterator[bool]:
+        """One ``up``/``down`` at a time per DMPG_HOME (a second waits for the first). Not ``blocking``:
+        yields False at once when someone else holds it."""
         self.run_dir.mkdir(parents=True, exist_ok=True)
         with (self.run_dir / ".stack.lock").open("w") as fh:
-            fcntl.flock(fh, fcntl.LOCK_EX)
             try:
-                yield
+                fcntl.flock(fh, fcntl.LOCK_EX if blocking else fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                yield False
+                return
+            try:
+                yield True
             finally:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
@@ -373,6 +392,31 @@ class LocalStack:
             self._start_children(todo, running, report, timeout)
             report.pids = {name: info["pid"] for name, info in self._recorded().items()}
             return report
+
+    def revive(self, timeout: float = DEFAULT_TIMEOUT) -> list[str]:
+        """Start again every child that died on its own (its pid file is there, its process is gone:
+        killed, crashed) and wait until it is ready; returns their names. Children stopped by ``down``
+        have no pid file and stay stopped; while an ``up`` or ``down`` is under way nothing is done."""
+        with self._lock(blocking=False) as locked:
+            recorded = self._recorded() if locked else {}
+            dead = [c for c in self.children if c.name in recorded and not self._alive(recorded[c.name])]
+            if not dead:
+                return []
+            self._forget([c.name for c in dead])
+            running = {name: info for name, info in recorded.items() if name not in {c.name for c in dead}}
+            report = StartReport(home=self.home, api=self.api_url, ui=self.ui_url, smtp=self.smtp_url,
+                                 already_running=list(running))
+            self._check_ports(dead)
+            self._start_children(dead, running, report, timeout)
+            return report.started
+
+    def started_at(self, name: str) -> datetime | None:
+        """When the child ``name`` was last started (None when the stack has no record of it)."""
+        info = self._read_state().get("children", {}).get(name) or {}
+        try:
+            return datetime.fromisoformat(info["started_at"])
+        except (KeyError, TypeError, ValueError):
+            return None
 
     def _check_same_ports(self) -> None:
         state = self._read_state()

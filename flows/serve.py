@@ -6,6 +6,9 @@ name, flow, description, tags, schedule — is declared once, in ``prefect.yaml`
 
 The runner holds the flow objects themselves (``add_flow``, as ``Flow.serve`` does): only then does
 it start runs with its direct starter, which the warm start (``flows.prefect_compat``) speeds up.
+
+It never takes over a deployment that belongs to a work pool (one made by ``prefect deploy``): it
+would silently replace what the workers run. It exits with a message saying so instead.
 """
 
 from __future__ import annotations
@@ -25,15 +28,24 @@ class Deployment:
     """One deployment as ``prefect.yaml`` declares it."""
 
     name: str
-    entrypoint: str  # "flows/lifecycle.py:proposal_lifecycle"
+    entrypoint: str  # a module path, "flows.lifecycle.proposal_lifecycle" (see prefect.yaml's pull: [])
     description: str = ""
     tags: tuple[str, ...] = ()
     crons: tuple[tuple[str, str], ...] = field(default=())  # (cron, timezone)
+    work_pool: str | None = None
+
+    @property
+    def module_and_name(self) -> tuple[str, str]:
+        """``("flows.lifecycle", "proposal_lifecycle")``; a file path ``flows/x.py:f`` is read the same way."""
+        if ":" in self.entrypoint:
+            path, _, name = self.entrypoint.partition(":")
+            return Path(path).with_suffix("").as_posix().replace("/", "."), name
+        module, _, name = self.entrypoint.rpartition(".")
+        return module, name
 
     def load_flow(self):  # noqa: ANN201 - a prefect Flow
-        path, _, name = self.entrypoint.partition(":")
-        module = importlib.import_module(Path(path).with_suffix("").as_posix().replace("/", "."))
-        return getattr(module, name)
+        module, name = self.module_and_name
+        return getattr(importlib.import_module(module), name)
 
 
 def deployments(path: Path = PREFECT_YAML) -> list[Deployment]:
@@ -46,6 +58,7 @@ def deployments(path: Path = PREFECT_YAML) -> list[Deployment]:
             name=d["name"], entrypoint=d["entrypoint"], description=d.get("description", ""),
             tags=tuple(d.get("tags") or ()),
             crons=tuple((s["cron"], s.get("timezone", "UTC")) for s in d.get("schedules") or () if "cron" in s),
+            work_pool=(d.get("work_pool") or {}).get("name"),
         )
         for d in declared
     ]
@@ -66,12 +79,32 @@ def build_runner():  # noqa: ANN201 - a prefect Runner
     return runner
 
 
+def pool_deployments(api, declared: list[Deployment]) -> list[str]:  # noqa: ANN001 - dmpg.prefect_api.PrefectAPI
+    """``flow/deployment (work pool)`` of each declared deployment the server already has on a work pool."""
+    taken = []
+    for d in declared:
+        flow_name = d.load_flow().name
+        found = api.deployment(f"{flow_name}/{d.name}")
+        if found and found.get("work_pool_name"):
+            taken.append(f"{flow_name}/{d.name} (work pool {found['work_pool_name']!r})")
+    return taken
+
+
 def main() -> None:
     import asyncio
+    import sys
 
     from core.settings import get_settings
+    from dmpg.prefect_api import PrefectAPI
     from flows.prefect_compat import install_warm_start
 
+    with PrefectAPI() as api:
+        if taken := pool_deployments(api, deployments()):
+            print(f"DMPG runner not started: the Prefect server at {api.url} runs {', '.join(taken)} on workers "
+                  "(deployed with `prefect deploy`); serving them here would silently replace them. The local "
+                  "stack has its own Prefect server under DMPG_HOME: deploy to your production server, not to "
+                  "this one, or start the local stack with a fresh DMPG_HOME.", flush=True)
+            sys.exit(2)
     warm = get_settings().runner_warm_start and install_warm_start(WARM_MODULES)
     runner = build_runner()
     names = ", ".join(d.name for d in deployments())

@@ -19,6 +19,11 @@ class EventKind:
     ESTABLISHED = "established"              # the group entered the registry
     REJECTED = "rejected"                    # gate, round; detail: {"rationale"}
     LINK_REFUSED = "link_refused"            # gate, round, by; detail: {"reason", "link", "channel"}
+    # The lifecycle's flow run stopped without finishing its step (its runner or worker died, it failed,
+    # or a decision's wake-up never reached it); detail: {"incident", "problem", "run_state", "reason",
+    # "action", "attempt", "flow_run_id", "by"}. See dmpg.recovery.
+    RUN_STUCK = "run_stuck"
+    RUN_RECOVERED = "run_recovered"          # detail: {"incident", "run_state"}: the run waits at a gate again
 
 
 EVENT_LABELS: dict[str, str] = {
@@ -33,6 +38,8 @@ EVENT_LABELS: dict[str, str] = {
     EventKind.ESTABLISHED: "Gruppen er etableret",
     EventKind.REJECTED: "Afvist",
     EventKind.LINK_REFUSED: "Beslutningslink afvist",
+    EventKind.RUN_STUCK: "Kørslen gik i stå",
+    EventKind.RUN_RECOVERED: "Kørslen er genoptaget",
 }
 
 # How a decision reached the ledger, and how the person behind it was established (DESIGN.md

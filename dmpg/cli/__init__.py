@@ -59,6 +59,11 @@ def _status(p: argparse.ArgumentParser) -> None:
     _json_flag(p)
 
 
+def _recover(p: argparse.ArgumentParser) -> None:
+    p.add_argument("proposal", help="proposal id, e.g. DMPG-2026-001")
+    _json_flag(p)
+
+
 def _up(p: argparse.ArgumentParser) -> None:
     _json_flag(p)
 
@@ -115,6 +120,8 @@ COMMANDS: dict[str, tuple[str, str, Adder | None]] = {
     "status": ("status", "a proposal's stage, timeline, documents and notifications", _status),
     "meeting": ("meeting", "meetings: plan, list, show, record the minutes", _meeting),
     "outbox": ("outbox", "the notification outbox: list, or retry what failed", _outbox),
+    "recover": ("recover", "resume a proposal whose lifecycle run stopped (the recovery sweep does it on its own)",
+                _recover),
     "demo": ("demo", "run an example proposal through the whole lifecycle on the local stack", _demo),
 }
 

@@ -1,5 +1,7 @@
-"""``dmpg pending [--json]``: every proposal waiting at a gate, since when and on whom (a Danish
-table for the secretariat; ``--json`` keeps the codes)."""
+"""``dmpg pending [--json]``: every proposal waiting at a gate, since when and on whom; and every
+proposal whose lifecycle run stopped and is being recovered (or needs a person), so none stops silently.
+A Danish table for the secretariat; ``--json`` keeps the codes (state: waiting, recovering,
+needs_attention)."""
 
 from __future__ import annotations
 
@@ -7,14 +9,19 @@ import argparse
 
 from dmpg.cli._output import print_json, print_table
 
+# The state column in Danish.
+STATE_LABELS = {"waiting": "venter", "recovering": "genoptages", "needs_attention": "kræver IT"}
+
 
 def run(args: argparse.Namespace) -> int:
-    from dmpg.gates_open import open_gates
+    # The ledger's quick reads (plain SQL on the driver): pending answers without importing SQLAlchemy.
     from core.settings import get_settings
-    from models.db import ensure_schema
+    from dmpg.gates_open import open_gates
+    from dmpg.recovery import open_incidents
 
-    ensure_schema()
     settings = get_settings()
+    incidents = open_incidents()
+    gates = open_gates()
     rows = [
         {
             "proposal": g.proposal,
@@ -24,9 +31,11 @@ def run(args: argparse.Namespace) -> int:
             "waiting_since": g.waiting_since.isoformat(),
             "waiting_on": g.waiting_on,
             "url": settings.flow_run_url(g.flow_run_id) if g.flow_run_id else None,
+            "state": incidents[g.proposal].status if g.proposal in incidents else "waiting",
         }
-        for g in open_gates()
+        for g in gates
     ]
+    rows += _stopped_rows(incidents, {g.proposal for g in gates}, settings)
     if args.json:
         print_json(rows)
     elif not rows:
@@ -35,10 +44,33 @@ def run(args: argparse.Namespace) -> int:
         from forms.gates import GATES
 
         print_table(
-            ["FORSLAG", "TITEL", "AFVENTER", "HOS", "RUNDE", "SIDEN (UTC)", "VENTER PÅ"],
-            [[r["proposal"], r["title"], GATES[r["gate"]].label, GATES[r["gate"]].decider, r["round"],
+            ["FORSLAG", "TITEL", "AFVENTER", "HOS", "RUNDE", "SIDEN (UTC)", "VENTER PÅ", "TILSTAND"],
+            [[r["proposal"], r["title"], GATES[r["gate"]].label if r["gate"] else "—",
+              GATES[r["gate"]].decider if r["gate"] else "", r["round"] or "",
               r["waiting_since"][:16].replace("T", " "),
-              ", ".join(r["waiting_on"][:2]) + (f" +{len(r['waiting_on']) - 2}" if len(r["waiting_on"]) > 2 else "")]
+              ", ".join(r["waiting_on"][:2]) + (f" +{len(r['waiting_on']) - 2}" if len(r["waiting_on"]) > 2 else ""),
+              STATE_LABELS.get(r["state"], r["state"])]
              for r in rows],
         )
+        if any(r["state"] != "waiting" for r in rows):
+            print("\nGenoptages: sagens kørsel gik i stå og genoptages automatisk. Kræver IT: se "
+                  "'dmpg status FORSLAG', og kør 'dmpg recover FORSLAG', når årsagen er rettet.")
     return 0
+
+
+def _stopped_rows(incidents, waiting: set[str], settings) -> list[dict]:  # noqa: ANN001
+    """A row for each proposal with an open incident and no open gate: its run stopped between gates."""
+    from models.quick import proposal_titles
+
+    stopped = {pid: i for pid, i in incidents.items() if pid not in waiting}
+    found = proposal_titles(list(stopped))
+    rows = []
+    for proposal_id, incident in sorted(stopped.items(), key=lambda item: item[1].since):
+        proposal = found[proposal_id]
+        rows.append({
+            "proposal": proposal_id, "title": proposal["title"], "gate": None, "round": None,
+            "waiting_since": incident.since.isoformat(), "waiting_on": [],
+            "url": settings.flow_run_url(proposal["flow_run_id"]) if proposal["flow_run_id"] else None,
+            "state": incident.status, "reason": incident.reason,
+        })
+    return rows

@@ -15,17 +15,20 @@ def run(args: argparse.Namespace) -> int:
     # The ledger's quick reads (plain SQL on the driver): status answers without importing SQLAlchemy.
     from core.settings import get_settings
     from dmpg.gates_open import open_gates
+    from dmpg.recovery import open_incidents
     from models.quick import proposal_status
 
     found = proposal_status(args.proposal)
     proposal = found["proposal"]
     waiting = open_gates(proposal["id"])
+    incident = open_incidents(proposal["id"]).get(proposal["id"])
     data = {
         "proposal": proposal["id"],
         "title": proposal["title"],
         "stage": proposal["stage"],
         "waiting_at": [{"gate": g.gate, "round": g.round, "since": g.waiting_since, "waiting_on": g.waiting_on}
                        for g in waiting],
+        "recovery": incident.to_json() if incident else None,
         "flow_run_id": proposal["flow_run_id"],
         "url": get_settings().flow_run_url(proposal["flow_run_id"]) if proposal["flow_run_id"] else None,
         "events": [{"at": e["at"], "kind": e["kind"], "gate": e["gate"], "round": e["round"], "stage": e["stage"],
@@ -40,6 +43,15 @@ def run(args: argparse.Namespace) -> int:
         return 0
     print_danish(data, waiting)
     return 0
+
+
+def recovery_line(proposal_id: str, recovery: dict) -> str:
+    """The Danish line for an open incident (``dmpg.recovery.Incident.to_json()``)."""
+    since = recovery["since"][:16].replace("T", " ") + " UTC"
+    if recovery["status"] == "recovering":
+        return (f"Kørslen gik i stå {since} ({recovery['reason']}); den genoptages automatisk.")
+    return (f"Kræver IT siden {since}: {recovery['reason']}. Ret årsagen, og kør derefter "
+            f"'dmpg recover {proposal_id}'.")
 
 
 def print_danish(data: dict, waiting: list) -> None:
@@ -63,6 +75,8 @@ def print_danish(data: dict, waiting: list) -> None:
     print(f"{data['proposal']} · {data['title']}")
     print(f"Stadie: {label(STAGE_LABELS, data['stage'])}"
           + "".join(f" — afventer {gate(g.gate, g.round)} (siden {g.waiting_since:%d.%m.%Y})" for g in waiting))
+    if data["recovery"]:
+        print(recovery_line(data["proposal"], data["recovery"]))
     if data["url"]:
         print(f"Prefect UI: {data['url']}")
     print("\nForløb")

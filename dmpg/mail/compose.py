@@ -41,6 +41,8 @@ REQUIRED_CONTEXT: dict[str, tuple[str, ...]] = {
     "kickoff": ("title", "kickoff_date", "chairs", "director"),
     "reminder": ("title", "gate", "waiting_since", "days_waiting", "url"),
     "digest": ("gates", "undelivered", "week"),
+    # dmpg.recovery: problem stuck|failed|cancelled|no_worker, action rescheduled|needs_attention|none
+    "recovery": ("title", "problem", "action", "since"),
     **{kind: ("title", "url") for kind in GATE_KINDS},
     "meeting_pack": ("meeting", "agenda"),
     "meeting_minutes": ("meeting", "decisions"),

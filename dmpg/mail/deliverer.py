@@ -9,36 +9,25 @@ worker host): a row is claimed before it is sent, so no message goes out twice.
 from __future__ import annotations
 
 import logging
-import signal
-import threading
 
 log = logging.getLogger("dmpg.deliverer")
 
 
-def run(poll_seconds: float, stop: threading.Event) -> None:
-    """Deliver due rows every ``poll_seconds`` until ``stop`` is set; a failing round is logged, not fatal."""
+def deliver_round() -> None:
+    """Deliver the rows that are due now (a failed send stays pending with its backoff)."""
     from dmpg.mail.outbox import deliver_pending
 
-    while not stop.is_set():
-        try:
-            report = deliver_pending()
-            if report.sent or report.retrying or report.failed:
-                log.info("sent %d, retrying %d, failed %d", len(report.sent), len(report.retrying), len(report.failed))
-        except Exception:  # noqa: BLE001 - the ledger may be briefly unavailable; try again next round
-            log.exception("delivery round failed; trying again in %.1f s", poll_seconds)
-        stop.wait(poll_seconds)
+    report = deliver_pending()
+    if report.sent or report.retrying or report.failed:
+        log.info("sent %d, retrying %d, failed %d", len(report.sent), len(report.retrying), len(report.failed))
 
 
 def main() -> None:
     from core.settings import get_settings
+    from dmpg.daemon import serve
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
     poll = get_settings().outbox_poll_seconds
-    print(f"DMPG outbox deliverer ready: delivering every {poll} s", flush=True)
-    run(poll, stop)
+    serve(f"DMPG outbox deliverer ready: delivering every {poll} s", poll, deliver_round)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@
 | appointment_request | the contact of each organisation with seats on the form (``other`` has none) |
 | kickoff | the two chairs, the director and every appointed member |
 | reminder | whoever the gate waits on (``waiting_on``), named from the roster where known |
-| digest | the secretariat |
+| digest, recovery | the secretariat |
 | meeting_pack, meeting_minutes | the meeting body's members, and the secretariat (``meeting_recipients``); the minutes also go to the proposers of each decided proposal |
 | minutes_approval | the body's chair |
 
@@ -180,7 +180,7 @@ def recipients_for(
         found = proposers(form) + secretariat
     elif kind in _GATE_OF_MAIL:
         found = gate_recipients(_GATE_OF_MAIL[kind], form, roster)
-    elif kind == "digest":
+    elif kind in ("digest", "recovery"):
         found = secretariat
     elif kind == "appointment_request":
         found = organisation_contacts(form, roster)

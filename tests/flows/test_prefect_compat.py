@@ -38,3 +38,18 @@ def test_the_local_runner_serves_exactly_the_deployments_of_prefect_yaml():
     assert declared["dmpg-meeting-pack"].load_flow().name == "dmpg-meeting-pack"
     assert declared["dmpg-meeting-pack"].crons == ()  # one run per meeting, scheduled by 'dmpg meeting plan'
 
+
+def test_workers_run_the_installed_code_with_no_pull_step():
+    """README "For IT" → Why no pull step: `prefect deploy --all` needs nothing undocumented, and a worker
+    imports each flow from the package installed on its host."""
+    import yaml
+
+    from flows.serve import PREFECT_YAML, deployments
+
+    assert yaml.safe_load(PREFECT_YAML.read_text(encoding="utf-8"))["pull"] == []
+    for d in deployments():
+        assert ":" not in d.entrypoint, (
+            f"{d.name}: entrypoint {d.entrypoint!r} is a file path; workers have no pull step, so write it as a "
+            "module path (flows.module.flow_function)")
+        assert d.work_pool == "dmpg-process"
+        assert d.load_flow().name

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import collections
 import json
 import threading
 from pathlib import Path
@@ -11,7 +10,8 @@ import pytest
 import yaml
 
 from support.lifecycle import (
-    DIRECTOR, REFERENCE, RKKP, SECRETARIAT, STEERING, appointments_input, decision, example_form, fixed_form,
+    DIRECTOR, REFERENCE, RKKP, SECRETARIAT, STEERING, appointments_input, assert_exactly_once, decision,
+    example_form, fixed_form,
 )
 
 pytestmark = pytest.mark.prefect
@@ -27,19 +27,7 @@ def _kinds(proposal: str) -> list[str]:
     return [e.kind for e in _events(proposal)]
 
 
-def _assert_exactly_once(proposal: str) -> None:
-    """No side effect written twice, however often the flow re-ran from the top."""
-    from dmpg.mail.outbox import list_notifications
-    from models import ledger
-
-    docs = collections.Counter((d.kind, d.round, d.recipient) for d in ledger.documents(proposal, latest_only=False))
-    assert all(n == 1 for n in docs.values()), docs
-    decisions = collections.Counter((d.gate, d.round) for d in ledger.decisions(proposal))
-    assert all(n == 1 for n in decisions.values()), decisions
-    mails = collections.Counter(n.key for n in list_notifications(proposal))
-    assert all(n == 1 for n in mails.values()), mails
-    opened = collections.Counter(e.detail.get("key") for e in _events(proposal) if e.kind == "gate_opened")
-    assert all(n == 1 for n in opened.values()), opened
+_assert_exactly_once = assert_exactly_once
 
 
 def test_whole_lifecycle_to_established(driver):

@@ -38,6 +38,8 @@ CONTEXTS: dict[str, dict] = {
                      "agenda": [{"proposal": "DMPG-2026-001", "title": "Angst og OCD – børn og unge", "round": 1}]},
     "meeting_minutes": {"meeting": MEETING, "url": URL, "decisions": MEETING_DECISIONS},
     "minutes_approval": {"meeting": MEETING, "url": URL, "decisions": MEETING_DECISIONS},
+    "recovery": {"problem": "stuck", "action": "rescheduled", "since": datetime(2026, 11, 30, 9, 15, tzinfo=timezone.utc),
+                 "detail": "Running, no heartbeat for 64 s", "url": URL},
 }
 
 # What the subject must say for each kind: the action asked or the news.
@@ -56,4 +58,5 @@ SUBJECT_ASKS = {
     "meeting_pack": "Mødemateriale: DMPG-styregruppens møde torsdag den 11. marts 2027",
     "meeting_minutes": "Beslutningsreferat: DMPG-styregruppens møde 11. marts 2027",
     "minutes_approval": "Godkendelse af referat",
+    "recovery": "sagens kørsel gik i stå og genoptages automatisk",
 }

@@ -4,6 +4,7 @@ button makes — or through the ``dmpg decide`` CLI."""
 
 from __future__ import annotations
 
+import collections
 import copy
 import json
 import time
@@ -153,6 +154,79 @@ class Driver:
 
         return ledger.get_proposal(proposal).stage
 
+    # ---- recovery ------------------------------------------------------------------------------------
+
+    @staticmethod
+    def run_state(proposal: str):
+        """The Prefect state of the proposal's lifecycle run (``dmpg.prefect_api.RunState``)."""
+        from dmpg.prefect_api import PrefectAPI
+        from models import ledger
+
+        with PrefectAPI() as api:
+            return api.run_state(ledger.get_proposal(proposal).flow_run_id)
+
+    def waits_at(self, proposal: str, gate: str):
+        """A predicate: the open gate when the proposal waits at ``gate`` (ledger and Prefect agree), else None."""
+        def check():
+            try:
+                return self.wait_for_gate(proposal, gate, timeout=0.5)
+            except AssertionError:
+                return None
+        return check
+
+    def pending_states_until(self, proposal: str, until, timeout: float) -> set[str]:
+        """Every ``state`` that ``dmpg pending --json`` shows for ``proposal`` until ``until()`` is true
+        (``AssertionError`` when it is not within ``timeout``, a hang guard)."""
+        seen: set[str] = set()
+        deadline = time.monotonic() + timeout
+        while True:
+            code, out, _ = self.cli("pending", "--json")
+            seen.update(r["state"] for r in json.loads(out) if r["proposal"] == proposal)
+            if until():
+                return seen
+            assert time.monotonic() < deadline, f"{proposal} did not recover; it is {self.stage(proposal)}"
+            time.sleep(0.3)
+
+    @staticmethod
+    def events(proposal: str, kind: str) -> list:
+        from models import ledger
+
+        return [e for e in ledger.events(proposal) if e.kind == kind]
+
+    @staticmethod
+    def recovery_mails(proposal: str) -> list:
+        from dmpg.mail.outbox import list_notifications
+
+        return [n for n in list_notifications(proposal) if n.kind == "recovery"]
+
+    def interrupt_the_step_after_steering(self, proposal: str, kill) -> None:
+        """Approve at the steering gate and call ``kill(flow_run_id)`` in the middle of the step that
+        follows: it has begun (the minutes are recorded) and has not ended (the approval gate is not open).
+        The step writes the minutes, queues the decision mail, then opens the approval gate."""
+        from models import ledger
+
+        self.resume(proposal, "steering", decision("steering", STEERING))
+        began = _wait(lambda: any(d.kind == "steering_minutes" for d in ledger.documents(proposal)), 120, 0.01)
+        kill(ledger.get_proposal(proposal).flow_run_id)
+        assert began, "the step after the decision never began"
+        assert "approval" not in [e.gate for e in self.events(proposal, "gate_opened")], "the step ended before the kill"
+
+    def assert_recovered_once(self, proposal: str, gate: str, hang_guard: float) -> None:
+        """The proposal reaches ``gate``, shown as recovering meanwhile; the incident is closed, the
+        secretariat had one mail about it, nothing was written twice and every mail went out."""
+        assert "recovering" in self.pending_states_until(proposal, self.waits_at(proposal, gate), hang_guard)
+        assert _wait(lambda: self.recovered(proposal), 60, 0.2)
+        assert_exactly_once(proposal)
+        assert len(self.recovery_mails(proposal)) == 1
+        self.wait_for_mail(proposal)
+
+    @classmethod
+    def recovered(cls, proposal: str) -> bool:
+        """The proposal had an incident and it is over (the sweep saw the run wait again)."""
+        from dmpg.recovery import open_incidents
+
+        return bool(cls.events(proposal, "run_recovered")) and proposal not in open_incidents(proposal)
+
 
 def decision(kind: str, recorded_by: str, **extra: Any) -> dict[str, Any]:
     if kind == "database":
@@ -176,3 +250,25 @@ def fixed_form(name: str = "personlighedsforstyrrelser") -> dict[str, Any]:
     for code in ["BUP", "FYP", "DSAM", "relatives", "hospital_management"]:
         seats.append({"represents": code, "count": 1})
     return form
+
+
+def assert_exactly_once(proposal: str) -> None:
+    """No side effect written twice, however often the flow re-ran from the top (a resume, a retried
+    task, a run restarted after its runner or worker died)."""
+    from dmpg.mail.outbox import list_notifications
+    from models import ledger
+
+    docs = collections.Counter((d.kind, d.round, d.recipient) for d in ledger.documents(proposal, latest_only=False))
+    assert all(n == 1 for n in docs.values()), docs
+    decisions = collections.Counter((d.gate, d.round) for d in ledger.decisions(proposal))
+    assert all(n == 1 for n in decisions.values()), decisions
+    mails = collections.Counter(n.key for n in list_notifications(proposal))
+    assert all(n == 1 for n in mails.values()), mails
+    opened = collections.Counter(e.detail.get("key") for e in ledger.events(proposal) if e.kind == "gate_opened")
+    assert all(n == 1 for n in opened.values()), opened
+
+
+def _wait(predicate, timeout: float, interval: float):
+    from support.prefect_server import wait_until
+
+    return wait_until(predicate, timeout, interval)

@@ -34,6 +34,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import httpx
 
@@ -43,18 +44,19 @@ from dmpg.stack_net import LOOPBACK, api_healthy, free_port
 START_TIMEOUT = 180.0  # a hang guard: the first start migrates a new database (about 15 s here)
 _PROBLEM = re.compile(r"Traceback \(most recent call last\)|\|\s*(?:ERROR|CRITICAL)\s*\||^(?:ERROR|CRITICAL):", re.M)
 # The first line of a log record: Prefect's "12:00:00.123 | LEVEL | ..." or uvicorn's "INFO:     ...".
+T = TypeVar("T")
 _RECORD = re.compile(r"^(?:\d\d:\d\d:\d\d\.\d+ \||[A-Z]+: )", re.M)
 
 
-def wait_until(predicate: Callable[[], object], timeout: float, interval: float = 0.2) -> bool:
+def wait_until(predicate: Callable[[], T], timeout: float, interval: float = 0.2) -> T:
     """Poll ``predicate`` until it is true or ``timeout`` seconds have passed; returns its last answer.
     A hang guard for something that happens in the background, never a timing assertion."""
     deadline = time.monotonic() + timeout
-    while not predicate():
+    while not (answer := predicate()):
         if time.monotonic() > deadline:
-            return bool(predicate())
+            return predicate()
         time.sleep(interval)
-    return True
+    return answer
 
 
 def child_env(extra: Mapping[str, str]) -> dict[str, str]:

@@ -1,0 +1,390 @@
+"""Lifecycle runs that stopped without finishing their step: noticed, recorded, announced and resumed.
+
+A proposal's flow run can be left behind, and nothing in Prefect moves it on again:
+
+- its runner or worker died while starting the run or in the middle of a step: the run stays Pending or
+  Running with no process behind it (its heartbeats stop), or Prefect marks it Crashed;
+- the flow raised an error (Failed), or someone cancelled the run;
+- a decision was recorded in the ledger, but its wake-up (Prefect's resume) never reached the run
+  suspended at that gate (Prefect was down or unreachable for a moment);
+- no runner or worker is there to take the run at all.
+
+Recovery needs nothing but what is already stored. Decisions are recorded in the ledger before the run is
+woken, every finished step is in the ledger's journal, and Prefect keeps the input of every answered
+suspension. A run that stopped is therefore started again from the top (*rescheduled*): the replay redoes
+nothing and carries on where the run stopped. A run suspended at a gate round that the ledger has decided
+is resumed with that decision.
+
+An **incident** lasts from the first sign until the run waits at a gate (or finishes) again:
+
+- The ledger records it: one ``run_stuck`` event per stuck Prefect state and action (the key holds the
+  state's id), then ``run_recovered`` once the run waits again. Meanwhile ``dmpg pending`` and
+  ``dmpg status`` show the proposal as *recovering* or as *needing attention* (:func:`open_incidents`).
+- The secretariat gets one mail per incident, and one more if the incident later needs a person. A wake-up
+  sent again gets no mail, because nobody noticed anything, and neither does a person's ``dmpg recover``.
+- What is done about it: a stuck or crashed run is rescheduled, at most ``recovery_max_attempts`` times in
+  one incident; an unwoken run is woken; a failed or cancelled run waits for a person (``dmpg recover``
+  once the cause is fixed); a run no worker takes is only reported.
+
+Contracts (plain Python; the Prefect side is an :class:`Orchestrator`, which ``dmpg.prefect_api.PrefectAPI`` is):
+
+- ``sweep(prefect, *, orphaned_before=None, now=None) -> list[Action]`` makes one pass over every
+  proposal under way. The sweep process (``python -m dmpg.sweep``) runs it every ``recovery_poll_seconds``.
+  It is idempotent: ledger keys make two passes, or two sweeps at once, record and mail once, and a run
+  is only rescheduled while it is still in the state that was judged stuck.
+  ``orphaned_before``: Pending and Running runs whose state is older than this have lost their process
+  (the local stack passes its runner's start time: the runner before it ran them, and it is gone).
+- ``recover(proposal_id, prefect) -> Action`` does the same for one proposal, by hand (``dmpg recover``).
+  It acts at once, with no grace time and no attempt limit, and says what it did or why nothing was needed.
+  Raises ``UserError`` for an unknown proposal.
+- ``open_incidents(proposal_id=None) -> dict[str, Incident]``: the open incident of each proposal
+  under way, from the ledger alone (no Prefect call).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any, Protocol
+
+from models.vocabulary import EventKind
+
+log = logging.getLogger("dmpg.recovery")
+
+# What an incident's problem is (the mail and the timeline name it).
+STUCK, FAILED, CANCELLED, NO_WORKER, UNWOKEN = "stuck", "failed", "cancelled", "no_worker", "unwoken"
+# What is done about it.
+RESCHEDULED, WOKEN, NEEDS_ATTENTION, REPORTED = "rescheduled", "woken", "needs_attention", "reported"
+# What pending/status say about a proposal with an open incident.
+RECOVERING = "recovering"
+
+_KINDS = (EventKind.RUN_STUCK, EventKind.RUN_RECOVERED, EventKind.DECISION_RECORDED)
+
+
+class Orchestrator(Protocol):
+    """What recovery asks of Prefect (``dmpg.prefect_api.PrefectAPI``)."""
+
+    def run_states(self, flow_run_ids: Iterable[str]) -> dict[str, Any]: ...
+    def heartbeats_since(self, flow_run_ids: Iterable[str], since: datetime) -> set[str]: ...
+    def reschedule(self, flow_run_id: str, expected_state_id: str, why: str) -> bool: ...
+    def resume_if_waiting(self, flow_run_id: str, key_prefix: str, run_input: dict[str, Any]) -> bool: ...
+
+
+@dataclass(frozen=True)
+class Incident:
+    """An open incident of one proposal, as the ledger has it."""
+
+    number: int
+    since: datetime
+    problem: str
+    run_state: str
+    reason: str
+    action: str
+    attempts: int  # restarts so far in this incident
+
+    @property
+    def status(self) -> str:
+        """``recovering`` (the system is on it) or ``needs_attention`` (a person must act)."""
+        return NEEDS_ATTENTION if self.action in (NEEDS_ATTENTION, REPORTED) else RECOVERING
+
+    def to_json(self) -> dict[str, Any]:
+        return {"status": self.status, "incident": self.number, "since": self.since.isoformat(),
+                "problem": self.problem, "run_state": self.run_state, "reason": self.reason,
+                "action": self.action, "attempts": self.attempts}
+
+
+@dataclass(frozen=True)
+class Action:
+    """What one look at a proposal found and did. ``problem`` None: nothing is wrong."""
+
+    proposal: str
+    problem: str | None
+    action: str | None
+    message: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"proposal": self.proposal, "problem": self.problem, "action": self.action, "message": self.message}
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """What a run's state means for its proposal. ``problem`` None and ``healthy``: it waits at an
+    undecided gate or has finished (an open incident is over); ``problem`` None and not ``healthy``: it is
+    on its way (starting, running, scheduled), so there is nothing to do yet."""
+
+    problem: str | None
+    reason: str
+    healthy: bool = False
+    wake: tuple[str, int] | None = None  # the decided gate round to wake the run with
+
+
+# --- the ledger's view ----------------------------------------------------------------------------
+
+
+def fold_incidents(events: Iterable[Any]) -> dict[str, Incident]:
+    """Pure: the open incident of each proposal among ``events`` (``run_stuck``/``run_recovered`` rows,
+    oldest first; other kinds are ignored)."""
+    open_: dict[str, Incident] = {}
+    for e in events:
+        if e.kind == EventKind.RUN_RECOVERED:
+            open_.pop(e.proposal_id, None)
+        elif e.kind == EventKind.RUN_STUCK:
+            d = e.detail or {}
+            was = open_.get(e.proposal_id)
+            restarts = (was.attempts if was else 0) + (d.get("action") == RESCHEDULED)
+            open_[e.proposal_id] = Incident(
+                number=int(d.get("incident") or 1), since=was.since if was else _utc(e.at),
+                problem=d.get("problem", STUCK), run_state=d.get("run_state", ""), reason=d.get("reason", ""),
+                action=d.get("action", ""), attempts=restarts,
+            )
+    return open_
+
+
+def open_incidents(proposal_id: str | None = None) -> dict[str, Incident]:
+    """The open incident of each proposal under way (or of one), from the ledger."""
+    _, events = _under_way(proposal_id, (EventKind.RUN_STUCK, EventKind.RUN_RECOVERED))
+    return fold_incidents(events)
+
+
+def _under_way(proposal_id: str | None, kinds: tuple[str, ...]) -> tuple[dict[str, Any], list[Any]]:
+    """The proposals under way (one, or all) by id, and their events of ``kinds`` oldest first, read with
+    the ledger's quick reads (``dmpg pending`` and ``status`` stay free of SQLAlchemy)."""
+    from types import SimpleNamespace
+
+    from models.quick import gate_events
+
+    proposals, events = gate_events(proposal_id, kinds=kinds)
+    return ({pid: SimpleNamespace(**p) for pid, p in proposals.items()}, [SimpleNamespace(**e) for e in events])
+
+
+# --- judging a run --------------------------------------------------------------------------------
+
+
+def diagnose(state: Any, *, now: datetime, stale: timedelta, alive: bool, decided_at: datetime | None,
+             wake_after: timedelta, no_worker_after: timedelta, orphaned_before: datetime | None) -> Diagnosis:
+    """Pure: what ``state`` (a ``dmpg.prefect_api.RunState``) means for the proposal.
+
+    ``alive``: the run sent a heartbeat within ``stale``. ``decided_at``: when the ledger recorded the
+    decision of the gate round the run is suspended at (None while undecided). The grace times are
+    zero for a person's ``dmpg recover``."""
+    from dmpg.expiry import gate_timed_out
+    from dmpg.gatekeeper import parse_gate_key
+
+    since = _utc(state.since) if state.since else now
+    age = now - since
+    orphaned = orphaned_before is not None and since < orphaned_before
+    kind = state.type
+    if kind == "PAUSED":
+        gate = parse_gate_key(state.pause_key)
+        if gate and decided_at is not None:
+            if now - decided_at < wake_after:
+                return Diagnosis(None, "its decision was just recorded; the run is being woken")
+            return Diagnosis(UNWOKEN, f"the decision of {gate[0]} round {gate[1]} is recorded but the run still "
+                                      f"waits there (its wake-up never arrived)", wake=gate[:2])
+        return Diagnosis(None, f"it waits at {state.pause_key}", healthy=True)
+    if kind == "COMPLETED":
+        return Diagnosis(None, "its lifecycle run has finished", healthy=True)
+    if kind in ("PENDING", "RUNNING"):
+        if orphaned:
+            return Diagnosis(STUCK, f"{state.name} since {since:%H:%M:%S} UTC under a runner that has stopped since")
+        if kind == "PENDING" and age > stale:
+            return Diagnosis(STUCK, f"{state.name} for {age.total_seconds():.0f} s: its runner or worker stopped "
+                                    "while starting it")
+        if kind == "RUNNING" and age > stale and not alive:
+            return Diagnosis(STUCK, f"Running with no heartbeat for {stale.total_seconds():.0f} s: its runner or "
+                                    "worker stopped in the middle of a step")
+        return Diagnosis(None, f"it is {state.name.lower()} (since {age.total_seconds():.0f} s)")
+    if kind == "CRASHED":
+        return Diagnosis(STUCK, f"Crashed: {state.message or 'its process ended unexpectedly'}")
+    if kind == "FAILED":
+        if gate_timed_out(state):
+            return Diagnosis(None, "its gate waited past DMPG_GATE_TIMEOUT_DAYS (recorded as gate_expired)")
+        return Diagnosis(FAILED, f"Failed: {state.message or 'the flow raised an error'}")
+    if kind in ("CANCELLED", "CANCELLING"):
+        return Diagnosis(CANCELLED, f"{state.name}: {state.message or 'cancelled in Prefect'}")
+    if kind == "SCHEDULED" and age > no_worker_after:
+        return Diagnosis(NO_WORKER, f"Scheduled for {age.total_seconds() / 60:.0f} min: no runner or worker "
+                                    "has taken it")
+    return Diagnosis(None, f"it is {state.name.lower() or kind.lower()}, waiting for a runner or worker")
+
+
+# --- sweeping -------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Policy:
+    now: datetime
+    stale: timedelta
+    wake_after: timedelta
+    no_worker_after: timedelta
+    max_attempts: int
+    orphaned_before: datetime | None
+    manual: bool  # a person's `dmpg recover`: no grace, no attempt limit
+    by: str
+
+
+def _policy(now: datetime | None, orphaned_before: datetime | None, manual: bool) -> _Policy:
+    from core.settings import get_settings
+
+    s = get_settings()
+    zero = timedelta(0)
+    return _Policy(
+        now=_utc(now) if now else datetime.now(timezone.utc),
+        stale=timedelta(seconds=s.recovery_stale_seconds),
+        wake_after=zero if manual else timedelta(seconds=s.recovery_wake_after_seconds),
+        no_worker_after=zero if manual else timedelta(seconds=s.recovery_no_worker_seconds),
+        max_attempts=s.recovery_max_attempts,
+        orphaned_before=_utc(orphaned_before) if orphaned_before else None,
+        manual=manual,
+        by="dmpg recover" if manual else "sweep",
+    )
+
+
+def sweep(prefect: Orchestrator, *, orphaned_before: datetime | None = None,
+          now: datetime | None = None) -> list[Action]:
+    """One pass over every proposal under way (see the module docstring); returns what was found wrong
+    and what was done (healthy and in-progress proposals are not listed)."""
+    actions = _pass(prefect, None, _policy(now, orphaned_before, manual=False))
+    return [a for a in actions if a.problem]
+
+
+def recover(proposal_id: str, prefect: Orchestrator) -> Action:
+    """``dmpg recover``: look at one proposal now and resume it if it stopped (see the module docstring)."""
+    from forms.vocabulary import FINAL_STAGES
+    from models import ledger
+
+    proposal = ledger.get_proposal(proposal_id)
+    if proposal.stage in FINAL_STAGES:
+        return Action(proposal.id, None, None, f"{proposal.id} is {proposal.stage}; nothing to recover")
+    if not proposal.flow_run_id:
+        return Action(proposal.id, None, None, f"{proposal.id} has no lifecycle run; nothing to recover")
+    actions = _pass(prefect, proposal.id, _policy(None, None, manual=True))
+    return actions[0] if actions else Action(
+        proposal.id, None, None, f"Prefect does not know the run {proposal.flow_run_id} of {proposal.id}")
+
+
+def _pass(prefect: Orchestrator, proposal_id: str | None, policy: _Policy) -> list[Action]:
+    proposals, events = _under_way(proposal_id, _KINDS)
+    runs = {p.flow_run_id: p for p in proposals.values() if p.flow_run_id}
+    if not runs:
+        return []
+    incidents = fold_incidents(events)
+    decided = {(e.proposal_id, e.gate, e.round): _utc(e.at) for e in events if e.kind == EventKind.DECISION_RECORDED}
+    closed = {}
+    for e in events:
+        if e.kind == EventKind.RUN_RECOVERED:
+            closed[e.proposal_id] = closed.get(e.proposal_id, 0) + 1
+    states = prefect.run_states(runs)
+    # Heartbeats are asked for only where they decide something: Running for longer than the stale time.
+    quiet = [run_id for run_id, s in states.items()
+             if s.type == "RUNNING" and s.since and policy.now - _utc(s.since) > policy.stale]
+    alive = prefect.heartbeats_since(quiet, policy.now - policy.stale) if quiet else set()
+
+    actions = []
+    for run_id, state in states.items():
+        proposal = runs[run_id]
+        try:
+            actions.append(_look_at(prefect, proposal, state, run_id in alive, incidents.get(proposal.id),
+                                    closed.get(proposal.id, 0), decided, policy))
+        except Exception as exc:  # noqa: BLE001 - one proposal's trouble must not stop the sweep for the others
+            if policy.manual:
+                raise
+            log.exception("recovery of %s failed; trying again next pass", proposal.id)
+            actions.append(Action(proposal.id, "error", None, f"recovery failed: {exc}"))
+    return actions
+
+
+def _look_at(prefect: Orchestrator, proposal: Any, state: Any, alive: bool, incident: Incident | None,
+             closed: int, decided: Mapping[tuple[str, str, int], datetime], policy: _Policy) -> Action:
+    from dmpg.gatekeeper import parse_gate_key
+    from models import ledger
+
+    gate = parse_gate_key(state.pause_key) if state.type == "PAUSED" else None
+    diagnosis = diagnose(state, now=policy.now, stale=policy.stale, alive=alive,
+                         decided_at=decided.get((proposal.id, *gate[:2])) if gate else None,
+                         wake_after=policy.wake_after, no_worker_after=policy.no_worker_after,
+                         orphaned_before=policy.orphaned_before)
+    pid = proposal.id
+    if diagnosis.problem is None:
+        if diagnosis.healthy and incident is not None:
+            ledger.record_event(pid, key=f"{pid}:{EventKind.RUN_RECOVERED}:{incident.number}",
+                                kind=EventKind.RUN_RECOVERED,
+                                detail={"incident": incident.number, "run_state": state.name, "by": policy.by})
+            log.info("%s: recovered from incident %d (%s)", pid, incident.number, diagnosis.reason)
+            return Action(pid, None, None, f"{pid} has recovered: {diagnosis.reason}")
+        return Action(pid, None, None, f"{pid}: nothing to recover: {diagnosis.reason}")
+
+    number = incident.number if incident else closed + 1
+    attempts = incident.attempts if incident else 0
+    action = _action_for(diagnosis.problem, attempts, policy)
+    # Recorded before acting: a pass that dies half-way leaves the record, and the next pass acts (each
+    # action checks the run's state first, so acting twice is harmless). Only a new record is announced.
+    new = ledger.record_event(
+        pid, key=f"{pid}:{EventKind.RUN_STUCK}:{state.id}:{action}", kind=EventKind.RUN_STUCK,
+        detail={"incident": number, "problem": diagnosis.problem, "run_state": state.name,
+                "reason": diagnosis.reason, "action": action, "attempt": attempts + (action == RESCHEDULED),
+                "flow_run_id": proposal.flow_run_id, "by": policy.by},
+    )
+    done = _act(prefect, proposal, state, diagnosis, action, number)
+    if new:
+        # A redelivered wake-up needs nobody, and a person running `dmpg recover` knows already.
+        if diagnosis.problem != UNWOKEN and not policy.manual:
+            _alert(pid, number, diagnosis, action, since=incident.since if incident else _utc(state.since or policy.now))
+        log.info("%s: %s (%s) -> %s%s", pid, diagnosis.problem, diagnosis.reason, action, "" if done else " (moved on)")
+    return Action(pid, diagnosis.problem, action if done else None, _message(pid, diagnosis, action, done, number))
+
+
+def _action_for(problem: str, attempts: int, policy: _Policy) -> str:
+    if problem == UNWOKEN:
+        return WOKEN
+    if problem == NO_WORKER:
+        return REPORTED
+    if policy.manual or (problem == STUCK and attempts < policy.max_attempts):
+        return RESCHEDULED
+    return NEEDS_ATTENTION
+
+
+def _act(prefect: Orchestrator, proposal: Any, state: Any, diagnosis: Diagnosis, action: str, number: int) -> bool:
+    """Do ``action``; False when the run had moved on meanwhile (nothing was done, which is fine)."""
+    from models import ledger
+
+    if action == RESCHEDULED:
+        why = f"{diagnosis.reason} (DMPG incident {number} of {proposal.id})"
+        return prefect.reschedule(proposal.flow_run_id, state.id, why)
+    if action == WOKEN:
+        gate, round_ = diagnosis.wake
+        decided = ledger.decision(proposal.id, gate, round_)
+        return prefect.resume_if_waiting(proposal.flow_run_id, f"{gate}-r{round_}-", decided.payload)
+    return True
+
+
+def _alert(proposal_id: str, number: int, diagnosis: Diagnosis, action: str, since: datetime) -> None:
+    """The secretariat's mail about this incident: once when it starts, once more if it needs a person."""
+    from dmpg import effects
+    from dmpg.mail.recipients import recipients_for
+    from models import ledger
+
+    scope = {RESCHEDULED: "auto", REPORTED: "worker"}.get(action, "attention")
+    recipients = recipients_for("recovery", form=ledger.current_form(proposal_id), roster=ledger.roster())
+    effects.mail(proposal_id, "recovery", number, recipients, scope=scope, context={
+        "problem": diagnosis.problem, "action": action, "since": since, "detail": diagnosis.reason})
+
+
+def _message(pid: str, diagnosis: Diagnosis, action: str, done: bool, number: int) -> str:
+    if not done:
+        return f"{pid}: {diagnosis.reason}; the run moved on meanwhile, so nothing was done"
+    what = {
+        RESCHEDULED: "rescheduled it: a runner or worker starts it again from the top, and the replay redoes "
+                     "nothing that is recorded",
+        WOKEN: "woke it with the recorded decision",
+        REPORTED: "told the secretariat; start a runner ('dmpg up') or the workers",
+        NEEDS_ATTENTION: "told the secretariat; fix the cause, then run 'dmpg recover " + pid + "'",
+    }[action]
+    return f"{pid}: {diagnosis.reason}; {what} (incident {number}). Follow it: dmpg status {pid}"
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+

@@ -1,0 +1,286 @@
+"""The production topology of deploy/, installed and run as the README tells IT: a locked Prefect server
+on PostgreSQL, the ledger on PostgreSQL, two workers of the process work pool running the deployments of
+prefect.yaml, the outbox deliverer, the recovery sweep, shared storage for documents and results, and an
+SMTP server. Each unit's own command line and environment files; the README's procedures step by step.
+
+On it: a whole lifecycle, each resume landing on either worker; a worker killed (its whole cgroup, as
+systemd does) while it starts a run and in the middle of a step, with the other worker taking over; the
+Prefect server restarted during a wait; a mail outage; the upgrade and the backup-and-restore procedures.
+Waits are hang guards; `make bench` measures how long things take.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import yaml
+
+from support import faults
+from support.prefect_server import wait_until
+from support.topology import install
+from support.lifecycle import (
+    DIRECTOR, REFERENCE, RKKP, SECRETARIAT, STEERING, Driver, appointments_input, assert_exactly_once, decision,
+    example_form,
+)
+
+pytestmark = [pytest.mark.topology, pytest.mark.postgres]
+
+HANG_GUARD = 300
+WORKER = "dmpg-worker@.service"
+
+
+@pytest.fixture(scope="module")
+def production(postgres, tmp_path_factory):
+    # DMPG_MAIL_BACKOFF_SECONDS is a documented setting the operator may add: mail retries after 2 s
+    # (doubling) instead of 60, so the outage below is short.
+    topology = install(postgres, tmp_path_factory.mktemp("production"), extra_site={"DMPG_MAIL_BACKOFF_SECONDS": "2"})
+    try:
+        yield topology
+    finally:
+        topology.stop_all()
+
+
+@pytest.fixture
+def driver(production, tmp_path, monkeypatch):
+    """The `dmpg` command and the checks of the lifecycle tests, as on a host with site.env loaded."""
+    from core.settings import get_settings
+
+    for key in [k for k in os.environ if k.startswith(("PREFECT_", "DMPG_"))]:
+        monkeypatch.delenv(key)
+    for key, value in production.client_env().items():
+        monkeypatch.setenv(key, value)
+    get_settings.cache_clear()
+    yield Driver(production, tmp_path)
+    get_settings.cache_clear()
+
+
+def _taken(production, flow_run_id: str) -> dict[str, int]:
+    """How often each worker's log says it took the run."""
+    return {i: production.log(WORKER, i).count(f"submitting flow run '{flow_run_id}'") for i in ("1", "2")}
+
+
+def _decide(driver, proposal: str, gate: str, by: str, **extra) -> str:
+    path = driver.tmp_path / f"{gate}.yaml"
+    path.write_text(yaml.safe_dump(decision(gate, by, **extra)), encoding="utf-8")
+    code, out, err = driver.cli("decide", proposal, gate, "--input", str(path), "--by", by)
+    assert code == 0, err
+    return out
+
+
+def test_the_deployments_are_prefect_yamls_on_the_work_pool_with_two_workers(production, driver):
+    from dmpg.prefect_api import PrefectAPI
+
+    with PrefectAPI() as api:
+        for name in ("dmpg-proposal/dmpg-proposal", "dmpg-reminders/dmpg-reminders"):
+            deployment = api.deployment(name)
+            assert deployment["work_pool_name"] == "dmpg-process" and deployment["pull_steps"] == []
+            assert ":" not in deployment["entrypoint"]  # a module path: the code installed on the worker
+        workers = api._request("POST", "/work_pools/dmpg-process/workers/filter", json={})
+    assert sorted(w["status"] for w in workers) == ["ONLINE", "ONLINE"]
+
+
+def test_a_whole_lifecycle_on_two_workers(production, driver):
+    from models import ledger
+
+    form = example_form("angst-og-ocd")
+    proposal = driver.propose(form)
+    driver.hearing(proposal)
+    driver.resume(proposal, "steering", decision("steering", STEERING))
+    driver.resume(proposal, "approval", decision("approval", DIRECTOR))
+    driver.resume(proposal, "appointments", appointments_input(form))
+    driver.wait_for_stage(proposal, "established", timeout=HANG_GUARD)
+    assert driver.wait_for_final_run(proposal, timeout=HANG_GUARD).type == "COMPLETED"
+
+    assert_exactly_once(proposal)
+    assert any(g.name == "Angst og OCD" for g in ledger.list_registry())
+    driver.wait_for_mail(proposal)
+    delivered = list(production.mail.directory.glob("*.eml"))
+    assert any("direktoer.ny" in p.name for p in delivered)  # the kickoff reached the appointed director
+    # Each resume ran in a fresh process on whichever worker asked first; every one of them wrote its
+    # documents and results to the shared storage.
+    taken = _taken(production, ledger.get_proposal(proposal).flow_run_id)
+    print(f"\n{proposal}: worker 1 took {taken['1']} of its runs, worker 2 took {taken['2']}")
+    assert sum(taken.values()) >= 6
+    assert all(os.path.isfile(d.path) for d in ledger.documents(proposal))
+    assert any((production.home / "prefect-results").iterdir())
+
+
+def _kill_the_worker_of(production, run_id: str) -> str:
+    """Kill the worker unit whose process runs ``run_id`` (SIGKILL to its whole cgroup); its instance."""
+    engine = faults.runs_process(run_id)
+    assert engine, "no process runs the flow run"
+    worker = faults.parent(engine[0])
+    instance = next(i for i in ("1", "2") if production.pid(WORKER, i) == worker)
+    faults.kill_unit(worker)
+    production.forget(WORKER, instance)
+    return instance
+
+
+def test_a_worker_killed_while_it_starts_a_run_is_replaced_by_the_other(production, driver):
+    proposal = driver.propose(example_form() | {"title": "Angst og OCD (worker død under opstart)"})
+    driver.wait_for_gate(proposal, "advice", timeout=HANG_GUARD)
+    run_id = _run_id(proposal)
+    assert wait_until(lambda: not faults.runs_process(run_id), 60, 0.05)  # the suspended run's process has ended
+    driver.resume(proposal, "advice", decision("advice", REFERENCE))
+
+    # A worker has taken the run and started its process, which has not begun the flow yet.
+    starting = wait_until(lambda: driver.run_state(proposal).type == "PENDING" and faults.runs_process(run_id), 120, 0.05)
+    assert starting, f"no worker started the run; it is {driver.run_state(proposal)}"
+    killed = _kill_the_worker_of(production, run_id)
+    survivor = "2" if killed == "1" else "1"
+    before = _taken(production, run_id)[survivor]
+    try:
+        seen = driver.pending_states_until(proposal, driver.waits_at(proposal, "database"), HANG_GUARD)
+        assert "recovering" in seen
+        assert _taken(production, run_id)[survivor] == before + 1  # the other worker took over
+        assert [e.detail["problem"] for e in driver.events(proposal, "run_stuck")] == ["stuck"]
+        assert wait_until(lambda: driver.recovered(proposal), 60)
+        assert [m.recipient for m in driver.recovery_mails(proposal)] == [SECRETARIAT]
+        assert_exactly_once(proposal)
+    finally:
+        production.start(WORKER, killed)  # what systemd's Restart= does
+
+
+def test_a_worker_killed_in_the_middle_of_a_step_is_replaced_by_the_other(production, driver):
+    proposal = driver.propose(example_form() | {"title": "Angst og OCD (worker død midt i et trin)"})
+    driver.hearing(proposal)
+    driver.wait_for_gate(proposal, "steering", timeout=HANG_GUARD)
+    killed: list[str] = []
+
+    def kill(run_id: str) -> None:
+        faults.freeze(faults.runs_process(run_id))  # the step stops where it is, then its worker dies
+        killed.append(_kill_the_worker_of(production, run_id))
+
+    try:
+        driver.interrupt_the_step_after_steering(proposal, kill)
+        driver.assert_recovered_once(proposal, "approval", HANG_GUARD)
+    finally:
+        for instance in killed:
+            production.start(WORKER, instance)
+
+
+def test_decisions_made_while_the_prefect_server_restarts_reach_their_run(production, driver):
+    proposal = driver.propose(example_form() | {"title": "Angst og OCD (server genstartet)"})
+    driver.wait_for_gate(proposal, "advice", timeout=HANG_GUARD)
+
+    production.systemctl(["stop", "prefect-server"])
+    try:
+        _decide(driver, proposal, "database", RKKP)
+        out = _decide(driver, proposal, "advice", REFERENCE)
+        assert "takes it up when it reaches this gate" in out  # recorded; the wake-up could not get through
+    finally:
+        production.systemctl(["start", "prefect-server"])
+
+    # Workers and the sweep carried on through the restart; the sweep delivers the wake-up.
+    assert wait_until(driver.waits_at(proposal, "steering"), HANG_GUARD, 0.5)
+    assert [e.detail["problem"] for e in driver.events(proposal, "run_stuck")] == ["unwoken"]
+    assert driver.recovery_mails(proposal) == []
+    for instance in ("1", "2"):
+        assert faults.cmdline(production.pid(WORKER, instance)), f"worker {instance} did not survive the restart"
+    assert_exactly_once(proposal)
+
+
+def test_mail_held_back_by_an_outage_goes_out_on_its_own_when_the_server_is_back(production, driver):
+    from dmpg.mail.outbox import list_notifications
+
+    proposal = driver.propose(example_form() | {"title": "Angst og OCD (mailserver nede)"})
+    driver.wait_for_gate(proposal, "advice", timeout=HANG_GUARD)
+    driver.wait_for_mail(proposal)
+
+    def memo_rows():
+        return [n for n in list_notifications(proposal) if n.kind == "steering_memo"]
+
+    production.mail.stop()
+    try:
+        driver.hearing(proposal)
+        driver.wait_for_gate(proposal, "steering", timeout=HANG_GUARD)
+        # The steering group's memo mails were tried, refused, and wait for their next try.
+        assert wait_until(lambda: memo_rows() and all(n.last_error and n.status == "pending" for n in memo_rows()), 60)
+        assert all("127.0.0.1" in n.last_error for n in memo_rows())
+    finally:
+        production.mail.start()
+
+    # Nobody decides anything more and nobody runs `dmpg outbox retry`: the deliverer's backoff does it.
+    driver.wait_for_mail(proposal, timeout=HANG_GUARD)
+    assert all(n.status == "sent" and n.attempts >= 2 for n in memo_rows())
+    names = [p.name for p in production.mail.directory.glob("*.eml")]
+    assert all(any(n.recipient in name for name in names) for n in memo_rows())
+
+
+def test_the_upgrade_procedure_brings_both_databases_to_the_new_schema_and_waiting_proposals_carry_on(production, driver):
+    from models.db import HEAD, REVISIONS, current_revision, dispose_engines, get_engine
+
+    proposal = driver.propose(example_form() | {"title": "Angst og OCD (opgradering)"})
+    driver.wait_for_gate(proposal, "advice", timeout=HANG_GUARD)
+
+    production.follow("stop")
+    # The databases as the previous release left them: one migration back, in each.
+    for argv in (["/opt/dmpg/.venv/bin/alembic", "-c", "/opt/dmpg/models/alembic.ini", "downgrade", REVISIONS[-2]],
+                 ["/opt/dmpg/.venv/bin/prefect", "server", "database", "downgrade", "-y"]):
+        result = production.run(*argv)
+        assert result.returncode == 0, result.stdout + result.stderr
+    dispose_engines()
+    assert current_revision(get_engine()) == REVISIONS[-2]
+
+    output = "".join(production.follow("upgrade"))
+    assert "Traceback" not in output
+    dispose_engines()
+    assert current_revision(get_engine()) == HEAD
+    production.follow("start")
+
+    driver.resume(proposal, "advice", decision("advice", REFERENCE))
+    driver.resume(proposal, "database", decision("database", RKKP))
+    driver.wait_for_gate(proposal, "steering", timeout=HANG_GUARD)
+    assert_exactly_once(proposal)
+
+
+def test_backup_and_restore_drill(production, driver, postgres):
+    """The README's backup, then its restore into new, empty databases: a proposal waiting at a gate when
+    the backup was taken still resumes there."""
+    from models.db import dispose_engines
+
+    proposal = driver.propose(example_form() | {"title": "Angst og OCD (gendannet)"})
+    driver.hearing(proposal)
+    driver.wait_for_gate(proposal, "steering", timeout=HANG_GUARD)
+    before = [(e.kind, e.gate, e.round) for e in driver.events(proposal, "gate_opened")]
+
+    production.follow("backup")
+    dumps = sorted(p.name for p in (production.root / "backups").glob("*.dump"))
+    assert [d.split("-")[0] for d in dumps] == ["ledger", "prefect"]
+    stamp = dumps[0].removeprefix("ledger-").removesuffix(".dump")
+
+    production.follow("stop")
+    dispose_engines()
+    # The database administrator's part: the broken databases gone, new empty ones as in *Databases*.
+    for name, extensions in (("prefect", ["pg_trgm"]), ("dmpg", [])):
+        postgres.execute([f"DROP DATABASE {name} WITH (FORCE)"])
+        postgres.create_database(name, extensions=extensions)
+    production.follow("restore", {"STAMP": stamp})
+    production.follow("start")
+
+    assert [(e.kind, e.gate, e.round) for e in driver.events(proposal, "gate_opened")] == before
+    driver.wait_for_gate(proposal, "steering", timeout=HANG_GUARD)
+    driver.resume(proposal, "steering", decision("steering", STEERING))
+    driver.wait_for_gate(proposal, "approval", timeout=HANG_GUARD)
+    assert_exactly_once(proposal)
+
+
+def _run_id(proposal: str) -> str:
+    from models import ledger
+
+    return ledger.get_proposal(proposal).flow_run_id
+
+
+def test_the_local_runner_refuses_to_take_over_the_workers_deployments(production):
+    """`python -m flows.serve` (what `dmpg up` runs) pointed at the production server: it would replace the
+    pool's deployments, so it says so and exits."""
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "DMPG_"))}
+    result = subprocess.run([sys.executable, "-m", "flows.serve"], env={**env, **production.client_env()},
+                            cwd=production.root, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "dmpg-proposal/dmpg-proposal (work pool 'dmpg-process')" in result.stdout
+    assert "silently replace" in result.stdout
