@@ -125,7 +125,7 @@ def resume_through_prefect(proposal_id: str, gate: str, payload: dict[str, Any],
     if waiting is None:
         raise UserError(f"{proposal_id} has ended; no gate is waiting", exit_code=1)
     with PrefectAPI() as api:
-        status = api.resume(waiting.flow_run_id, _form_values(proposal_id, gate, payload))
+        status = api.resume(waiting.flow_run_id, resume_input(proposal_id, gate, payload))
     if status != "ACCEPT":
         raise UserError(f"Prefect did not take the input for {proposal_id} '{gate}' ({status})", exit_code=1)
     return Recorded(proposal_id, gate, waiting.round, waiting.key, waiting.flow_run_id,
@@ -149,13 +149,14 @@ def wake(waiting: OpenGate, decision: dict[str, Any]) -> bool:
         return False
     try:
         return resume_if_waiting(waiting.flow_run_id, f"{waiting.gate}-r{waiting.round}-",
-                                 _form_values(waiting.proposal, waiting.gate, decision))
+                                 resume_input(waiting.proposal, waiting.gate, decision))
     except PrefectUnavailable:
         return False
 
 
-def _form_values(proposal_id: str, gate: str, payload: dict[str, Any]) -> dict[str, Any]:
-    """``payload`` as the gate's Resume form takes it (``forms.resume_form``)."""
+def resume_input(proposal_id: str, gate: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """A recorded decision's ``payload`` as the gate's Resume form takes it (``forms.resume_form``):
+    what every wake-up sends to Prefect (a decision channel's, a meeting's and the recovery sweep's)."""
     from dmpg.gatekeeper import proposers
     from forms.gates import allowed_recorders, gate as gate_named
     from forms.resume_form import to_form_values
@@ -179,7 +180,7 @@ def wake_rounds(rounds: list[tuple[str, str, int, dict[str, Any]]]) -> list[bool
             proposal, gate, round_, decision = rounds[i]
             try:
                 return bool(runs[i]) and resume_if_waiting(runs[i], f"{gate}-r{round_}-",
-                                                           _form_values(proposal, gate, decision), api)
+                                                           resume_input(proposal, gate, decision), api)
             except PrefectUnavailable:
                 return False
 

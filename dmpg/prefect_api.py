@@ -11,6 +11,7 @@ client does; with the server's CSRF protection on, state-changing requests carry
 from __future__ import annotations
 
 import base64
+import logging
 import os
 import threading
 import time
@@ -21,6 +22,8 @@ from datetime import datetime
 from typing import Any
 
 from core.errors import UserError
+
+log = logging.getLogger(__name__)
 
 LIFECYCLE_DEPLOYMENT = "dmpg-proposal/dmpg-proposal"
 MEETING_PACK_DEPLOYMENT = "dmpg-meeting-pack/dmpg-meeting-pack"
@@ -155,9 +158,15 @@ class PrefectAPI:
         return RunState.of(self._request("GET", f"/flow_runs/{flow_run_id}"))
 
     def resume(self, flow_run_id: str, run_input: dict[str, Any]) -> str:
-        """Prefect's resume (as the UI's Resume button): ``ACCEPT``, ``REJECT`` or ``ABORT``."""
+        """Prefect's resume (as the UI's Resume button): ``ACCEPT``, ``REJECT`` or ``ABORT``. A
+        rejection (the input does not match the gate's schema) is logged with the server's reason: it
+        means a wake-up was built wrongly, which no retry mends."""
         result = self._request("POST", f"/flow_runs/{flow_run_id}/resume", json={"run_input": run_input})
-        return str(result.get("status", "")).upper()
+        status = str(result.get("status", "")).upper()
+        if status == "REJECT":
+            log.error("Prefect refused the input resuming flow run %s: %s", flow_run_id,
+                      (result.get("details") or {}).get("reason", result))
+        return status
 
     def resume_if_waiting(self, flow_run_id: str, key_prefix: str, run_input: dict[str, Any]) -> bool:
         """Resume the run with ``run_input`` when it is suspended at a key starting with ``key_prefix``;

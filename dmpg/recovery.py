@@ -348,6 +348,7 @@ def _action_for(problem: str, attempts: int, policy: _Policy) -> str:
 
 def _act(prefect: Orchestrator, proposal: Any, state: Any, diagnosis: Diagnosis, action: str, number: int) -> bool:
     """Do ``action``; False when the run had moved on meanwhile (nothing was done, which is fine)."""
+    from dmpg.decisions import resume_input
     from models import ledger
 
     if action == RESCHEDULED:
@@ -356,7 +357,8 @@ def _act(prefect: Orchestrator, proposal: Any, state: Any, diagnosis: Diagnosis,
     if action == WOKEN:
         gate, round_ = diagnosis.wake
         decided = ledger.decision(proposal.id, gate, round_)
-        return prefect.resume_if_waiting(proposal.flow_run_id, f"{gate}-r{round_}-", decided.payload)
+        return prefect.resume_if_waiting(proposal.flow_run_id, f"{gate}-r{round_}-",
+                                         resume_input(proposal.id, gate, decided.payload))
     return True
 
 

@@ -9,36 +9,19 @@ pictures are made: ``DMPG_SCREENSHOT_DIR=docs/images .venv/bin/python -m pytest 
 
 from __future__ import annotations
 
-import os
-import shutil
-from pathlib import Path
 
 import pytest
 
+from support.browser import BROWSER_MARKS, open_page, screenshot
 from support.lifecycle import REFERENCE, example_form
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-
-pytestmark = [
-    pytest.mark.prefect,
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed "
-                       "(make test installs it with apt-get when run as root or with sudo)"),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
-def browser_page(tmp_path):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1400})
-        page.set_default_timeout(30_000)
+def browser_page():
+    with open_page(viewport={"width": 1400, "height": 1400}) as page:
         yield page
-        browser.close()
 
 
 def login(page, stack) -> None:
@@ -48,14 +31,6 @@ def login(page, stack) -> None:
     page.locator("input").first.fill(stack.stack.auth_string)
     page.keyboard.press("Enter")
     page.wait_for_url(lambda url: "login" not in url)
-
-
-def _shot(page, tmp_path: Path, name: str) -> None:
-    path = tmp_path / name
-    page.screenshot(path=str(path))
-    if target := os.environ.get("DMPG_SCREENSHOT_DIR"):
-        Path(target).mkdir(parents=True, exist_ok=True)
-        shutil.copy(path, Path(target) / name)
 
 
 def test_a_waiting_proposal_is_decided_in_the_prefect_ui(driver, browser_page, tmp_path):
@@ -73,7 +48,7 @@ def test_a_waiting_proposal_is_decided_in_the_prefect_ui(driver, browser_page, t
     page.get_by_text(waiting_name).first.wait_for()
     page.goto(url, wait_until="networkidle")
     page.get_by_text("Suspended").first.wait_for()
-    _shot(page, tmp_path, "ui-waiting-run.png")
+    screenshot(page, tmp_path, "ui-waiting-run.png")
 
     # The Resume form: the gate's description (the proposal's summary) and the Danish fields.
     page.get_by_role("button", name="Resume").click()
@@ -84,7 +59,7 @@ def test_a_waiting_proposal_is_decided_in_the_prefect_ui(driver, browser_page, t
                      "Tjek af grundpræmisser", "Høringsbrev til følgegruppen",
                      "Anbefaling", "Resumé af rådgivningen", "Mødedato", "Registreret af"):
         assert expected in text, expected
-    _shot(page, tmp_path, "ui-resume-form.png")
+    screenshot(page, tmp_path, "ui-resume-form.png")
 
     # An incomplete form is refused in the browser, and the run stays suspended at the same gate.
     dialog.get_by_role("button", name="Submit").click()
@@ -138,7 +113,7 @@ def test_the_runs_list_is_the_secretariats_board(driver, browser_page, tmp_path)
         page.get_by_text(name).first.wait_for()
     for tag in ("venter på følgegruppen", "venter på RKKP", "venter på indstillerne", "venter på DMPG-styregruppen"):
         assert page.get_by_text(tag, exact=True).count() >= 1, tag
-    _shot(page, tmp_path, "ui-board.png")
+    screenshot(page, tmp_path, "ui-board.png")
 
     # The steering gate's Resume form offers the steering group's Danish choices.
     page.get_by_text(f"{steering} · Spiseforstyrrelser hos voksne").first.click()

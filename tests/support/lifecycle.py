@@ -272,3 +272,18 @@ def _wait(predicate, timeout: float, interval: float):
     from support.prefect_server import wait_until
 
     return wait_until(predicate, timeout, interval)
+
+
+def link_in_mail(mail_dir: Path, proposal: str, to: str, subject_words: str) -> str:
+    """The personal link in the mail ``to`` got about ``proposal`` (as the sink stored it)."""
+    import email
+    import re
+    from email import policy
+
+    for path in sorted(mail_dir.glob("*.eml")):
+        message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+        if (message["Subject"] or "").startswith(f"[{proposal}]") and subject_words in message["Subject"] \
+                and to in str(message["To"]):
+            text = message.get_body(preferencelist=("plain",)).get_content()
+            return re.search(r"(https?://\S+/beslut/\S+)", text).group(1)
+    raise AssertionError(f"no mail '{subject_words}' to {to} about {proposal}")

@@ -216,6 +216,10 @@ class Topology:
             return api_healthy(self.site["PREFECT_API_URL"])
         if key.startswith("dmpg-worker"):
             return "started!" in text
+        if key.startswith("dmpg-web"):
+            from dmpg.stack_net import tcp_answers
+
+            return tcp_answers(int(self.site["DMPG_WEB_PORT"]), self.site["DMPG_WEB_HOST"])
         return " ready" in text  # the deliverer's and the sweep's first line
 
     def pid(self, name: str, instance: str | None = None) -> int:
@@ -361,7 +365,7 @@ def install(cluster, root: Path, extra_site: dict[str, str] | None = None) -> To
 
     prefect_db = cluster.create_database("prefect", extensions=["pg_trgm"])
     ledger_db = cluster.create_database("dmpg")
-    port, smtp = free_port(), free_port()
+    port, smtp, web = free_port(), free_port(), free_port()
     ui = f"http://127.0.0.1:{port}"
     auth = f"dmpg:{secrets.token_urlsafe(18)}"
     shared = root / "shared"  # the shared filesystem every worker host mounts
@@ -383,6 +387,10 @@ def install(cluster, root: Path, extra_site: dict[str, str] | None = None) -> To
         "DMPG_MAIL_FROM": "dmpg@example.dk",
         "DMPG_APPRISE_URLS": json.dumps([f"mailto://127.0.0.1:{smtp}?from=dmpg@example.dk"]),
         "DMPG_SECRETARIAT_APPRISE_URLS": "[]",
+        "DMPG_PUBLIC_URL": f"http://127.0.0.1:{web}",
+        "DMPG_WEB_HOST": "127.0.0.1",
+        "DMPG_WEB_PORT": str(web),
+        "DMPG_LINK_KEYS": json.dumps([secrets.token_urlsafe(32)]),
         **(extra_site or {}),
     }
     topology = Topology(root, site, extra_path=(str(cluster.bindir),), mail=MailServer(root / "smtp", smtp))

@@ -12,7 +12,9 @@ Waits are hang guards; `make bench` measures how long things take.
 from __future__ import annotations
 
 import os
+import re
 
+import httpx
 import pytest
 import yaml
 
@@ -21,7 +23,7 @@ from support.prefect_server import wait_until
 from support.topology import install
 from support.lifecycle import (
     DIRECTOR, REFERENCE, RKKP, SECRETARIAT, STEERING, Driver, appointments_input, assert_exactly_once, decision,
-    example_form,
+    example_form, link_in_mail,
 )
 
 pytestmark = [pytest.mark.topology, pytest.mark.postgres]
@@ -85,7 +87,19 @@ def test_a_whole_lifecycle_on_two_workers(production, driver):
 
     form = example_form("angst-og-ocd")
     proposal = driver.propose(form)
-    driver.hearing(proposal)
+    # The reference group advises from the link in its mail, on the decision page's own unit behind
+    # DMPG_PUBLIC_URL: a worker signed the link, the page verifies it with the site's DMPG_LINK_KEYS.
+    driver.wait_for_gate(proposal, "advice", timeout=HANG_GUARD)
+    driver.wait_for_mail(proposal, timeout=HANG_GUARD)
+    url = link_in_mail(production.mail.directory, proposal, REFERENCE, "følgegruppens rådgivning")
+    assert url.startswith(production.site["DMPG_PUBLIC_URL"] + "/beslut/")
+    with httpx.Client() as phone:
+        csrf = re.search(r'name="csrf" value="([^"]+)"', phone.get(url).text).group(1)
+        body = {k: v for k, v in decision("advice", REFERENCE).items() if k != "recorded_by"}
+        done = phone.post(url, data=body | {"csrf": csrf}, follow_redirects=True)
+    assert "Tak – beslutningen er registreret" in done.text
+    assert ledger.decision(proposal, "advice", 1).channel == "mail-link"
+    driver.resume(proposal, "database", decision("database", RKKP))
     driver.resume(proposal, "steering", decision("steering", STEERING))
     driver.resume(proposal, "approval", decision("approval", DIRECTOR))
     driver.resume(proposal, "appointments", appointments_input(form))

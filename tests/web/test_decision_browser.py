@@ -7,62 +7,23 @@ Screenshots go to the test's tmp dir, and to ``DMPG_SCREENSHOT_DIR`` when set (t
 
 from __future__ import annotations
 
-import email
-import os
 import re
-import shutil
 import threading
-from email import policy
-from pathlib import Path
 
 import httpx
 import pytest
 
-from support.lifecycle import REFERENCE, RKKP, decision, example_form
+from support.browser import BROWSER_MARKS, open_page, screenshot
+from support.lifecycle import REFERENCE, RKKP, decision, example_form, link_in_mail
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic", "--lang=da-DK"]
-
-pytestmark = [
-    pytest.mark.prefect,
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed "
-                       "(make test installs it with apt-get when run as root or with sudo)"),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
-def phone(tmp_path):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
-                                      is_mobile=True, has_touch=True, locale="da-DK")
-        page = context.new_page()
-        page.set_default_timeout(30_000)
+def phone():
+    with open_page(lang="da-DK", viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
+                   has_touch=True, locale="da-DK") as page:
         yield page
-        browser.close()
-
-
-def _shot(page, tmp_path: Path, name: str) -> None:
-    path = tmp_path / name
-    page.screenshot(path=str(path))  # what the phone shows
-    if target := os.environ.get("DMPG_SCREENSHOT_DIR"):
-        Path(target).mkdir(parents=True, exist_ok=True)
-        shutil.copy(path, Path(target) / name)
-
-
-def link_in_mail(mail_dir: Path, proposal: str, to: str, subject_words: str) -> str:
-    """The personal link in the mail ``to`` got about ``proposal`` (as the sink stored it)."""
-    for path in sorted(mail_dir.glob("*.eml")):
-        message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
-        if (message["Subject"] or "").startswith(f"[{proposal}]") and subject_words in message["Subject"] \
-                and to in str(message["To"]):
-            text = message.get_body(preferencelist=("plain",)).get_content()
-            return re.search(r"(https?://\S+/beslut/\S+)", text).group(1)
-    raise AssertionError(f"no mail '{subject_words}' to {to} about {proposal}")
 
 
 def test_a_person_decides_from_the_mail_on_a_phone(driver, phone, tmp_path):
@@ -85,7 +46,7 @@ def test_a_person_decides_from_the_mail_on_a_phone(driver, phone, tmp_path):
     for text in ("Følgegruppens rådgivning", "Støtter med ændringer", "Indstillingen i korte træk",
                  "Høringsbrev til følgegruppen", "Registreres for Følgegruppen, Danske Regioner"):
         assert page.get_by_text(text).first.is_visible(), text
-    _shot(page, tmp_path, "decision-page-phone.png")
+    screenshot(page, tmp_path, "decision-page-phone.png")
 
     # A form with a blank summary, sent past the browser's own check: refused, named, nothing recorded.
     page.evaluate("document.querySelector('form').noValidate = true")
@@ -98,7 +59,7 @@ def test_a_person_decides_from_the_mail_on_a_phone(driver, phone, tmp_path):
     page.get_by_label("Mødedato").fill("14.01.2027")
     page.get_by_role("button", name="Registrér beslutningen").click()
     page.get_by_text("Tak – beslutningen er registreret").wait_for()
-    _shot(page, tmp_path, "decision-recorded-phone.png")
+    screenshot(page, tmp_path, "decision-recorded-phone.png")
     decided = ledger.decision(proposal, "advice", 1)
     assert (decided.outcome, decided.recorded_by, decided.channel) == ("support_with_changes", REFERENCE, "mail-link")
 

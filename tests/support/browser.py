@@ -1,0 +1,51 @@
+"""Debian's chromium driven by Playwright for the browser tests (never a downloaded browser).
+
+Contract: ``BROWSER_MARKS`` (the marks of a browser test: the session's Prefect stack, ``browser``, and
+a skip when ``/usr/bin/chromium`` is missing); ``open_page(**context)`` yields a page of a fresh
+headless chromium with the given context options (viewport, locale, mobile …), closed afterwards;
+``screenshot(page, tmp_path, name)`` saves what the page shows to the test's tmp dir, and to
+``DMPG_SCREENSHOT_DIR`` when it is set (how the README's pictures are made)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+BROWSER_MARKS = [
+    pytest.mark.prefect,
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed "
+                       "(make test installs it with apt-get when run as root or with sudo)"),
+]
+
+
+@contextmanager
+def open_page(*, lang: str | None = None, **context: Any) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS + ([f"--lang={lang}"] if lang else []))
+        try:
+            page = browser.new_context(**context).new_page()
+            page.set_default_timeout(30_000)
+            yield page
+        finally:
+            browser.close()
+
+
+def screenshot(page: Any, tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    page.screenshot(path=str(path))
+    if target := os.environ.get("DMPG_SCREENSHOT_DIR"):
+        Path(target).mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, Path(target) / name)
