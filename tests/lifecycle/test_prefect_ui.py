@@ -4,7 +4,7 @@ shows the gate's Danish description and fields, an incomplete form is refused, a
 form advances the proposal to its next gate.
 
 Screenshots go to the test's tmp dir, and to ``DMPG_SCREENSHOT_DIR`` when set (how the README's
-pictures are made: ``DMPG_SCREENSHOT_DIR=docs/images .venv/bin/python -m pytest tests/ui``).
+pictures are made: ``DMPG_SCREENSHOT_DIR=docs/images .venv/bin/python -m pytest -m browser tests``).
 """
 
 from __future__ import annotations
