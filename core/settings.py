@@ -69,6 +69,10 @@ class Settings(BaseSettings):
     mail_lease_seconds: float = Field(
         300.0, gt=0, description="A row being sent is reclaimed after this long (its deliverer crashed)."
     )
+    # A meeting's decisions wake their flow runs this many at a time. 1 for Prefect on SQLite (the local
+    # stack), where concurrent resumes make writers wait for each other; deploy/dmpg.env sets 4 for
+    # Prefect on PostgreSQL.
+    wake_concurrency: int = Field(1, ge=1, le=16, description="Flow runs a meeting's minutes wake at once.")
     # Recovery (dmpg/recovery.py, run by the sweep: python -m dmpg.sweep): lifecycle runs left behind by
     # a runner or worker that died. Flow runs send a heartbeat every PREFECT_FLOWS_HEARTBEAT_FREQUENCY
     # (30 s, Prefect's minimum): the stale time must be well above it.

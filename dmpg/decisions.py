@@ -154,6 +154,15 @@ def wake(waiting: OpenGate, decision: dict[str, Any]) -> bool:
         return False
 
 
+def wake_recorded(recorded: Recorded) -> bool:
+    """Wake the flow run of a decision recorded with ``wake_now=False`` (the decision page does it after
+    answering the person). False when the run waits elsewhere or Prefect cannot be reached."""
+    if not recorded.flow_run_id:
+        return False
+    decided = ledger.decision(recorded.proposal, recorded.gate, recorded.round)
+    return bool(decided) and wake_rounds([(recorded.proposal, recorded.gate, recorded.round, decided.payload)])[0]
+
+
 def resume_input(proposal_id: str, gate: str, payload: dict[str, Any]) -> dict[str, Any]:
     """A recorded decision's ``payload`` as the gate's Resume form takes it (``forms.resume_form``):
     what every wake-up sends to Prefect (a decision channel's, a meeting's and the recovery sweep's)."""
@@ -169,13 +178,16 @@ def wake_rounds(rounds: list[tuple[str, str, int, dict[str, Any]]]) -> list[bool
     """Wake each ``(proposal, gate, round, decision)``'s flow run if it waits at that round, over one
     connection and a few at a time (a meeting's decisions, recorded first). A resume the server
     refused or did not answer in time is tried again once. False for a run that has moved on, waits
-    elsewhere, or cannot be reached (running the same command again wakes it)."""
+    elsewhere, or cannot be reached (running the same command again wakes it). How many at a time:
+    ``DMPG_WAKE_CONCURRENCY``."""
     from concurrent.futures import ThreadPoolExecutor
+
+    from core.settings import get_settings
 
     from dmpg.prefect_api import PrefectAPI, PrefectUnavailable, resume_if_waiting
 
     runs = [ledger.get_proposal(p).flow_run_id for p, _, _, _ in rounds]
-    with PrefectAPI() as api, ThreadPoolExecutor(max_workers=4) as pool:
+    with PrefectAPI() as api, ThreadPoolExecutor(max_workers=get_settings().wake_concurrency) as pool:
         def one(i: int) -> bool:
             proposal, gate, round_, decision = rounds[i]
             try:

@@ -283,8 +283,11 @@ class LocalStack:
             # The UI in the browser calls this; on a non-default port it must be said explicitly.
             "PREFECT_SERVER_UI_API_URL": self.api_url,
             "PREFECT_SERVER_DATABASE_CONNECTION_URL": f"sqlite+aiosqlite:///{prefect_home / 'prefect.db'}",
-            # SQLite serialises writers: wait for the lock instead of failing with "database is locked".
-            "PREFECT_SERVER_DATABASE_TIMEOUT": "60",
+            # SQLite serialises writers. Wait for the lock up to Prefect's default of 10 s, no longer: two
+            # transactions that each wait for the other (seen with resumes while runs write their states)
+            # hold the whole server until the timeout; after it one of them gets a 503, which every client
+            # retries. With 60 s the server stood still for a minute and callers timed out.
+            "PREFECT_SERVER_DATABASE_TIMEOUT": "10",
             "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
             "PREFECT_SERVER_UI_SHOW_PROMOTIONAL_CONTENT": "false",
             # flows/ and dmpg/ resolve from the project whatever the caller's working directory.

@@ -32,6 +32,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
 from core.errors import InputError, UserError
@@ -161,7 +162,7 @@ def create_app() -> FastAPI:
 def _record(link: links.Link, fields: dict[str, str], upload: bytes | None, filename: str | None,
             csrf: str) -> Response:
     """Record the posted decision through the link, or show the form again with what is wrong."""
-    from dmpg.decisions import record_decision
+    from dmpg.decisions import record_decision, wake_recorded
 
     row = link.row
     page = build_page(row)
@@ -172,13 +173,16 @@ def _record(link: links.Link, fields: dict[str, str], upload: bytes | None, file
     if not links.consume(link):  # another request through the same link came first
         return RedirectResponse(f"/beslut/{link.token}", status_code=303)
     try:
-        record_decision(row.proposal_id, row.gate, payload, channel="mail-link", identity="link",
-                        detail={"link": row.id}, ref=f"link-{row.id}")
+        recorded = record_decision(row.proposal_id, row.gate, payload, channel="mail-link", identity="link",
+                                   detail={"link": row.id}, ref=f"link-{row.id}", wake_now=False)
     except UserError as exc:
         links.release(link)
         problems = getattr(exc, "problems", None) or [("", str(exc))]
         return _form_again(link, page, fields, problems, csrf)
-    return RedirectResponse(f"/beslut/{link.token}", status_code=303)
+    # The decision stands once it is in the ledger: the person gets their answer now, and the flow run
+    # is woken right after (if Prefect is slow or away, the recovery sweep wakes it later).
+    return RedirectResponse(f"/beslut/{link.token}", status_code=303,
+                            background=BackgroundTask(wake_recorded, recorded))
 
 
 def _minutes(row: Any) -> dict[str, Any]:
