@@ -25,6 +25,7 @@ import hmac
 import logging
 import secrets
 import tempfile
+import time
 import uuid
 from functools import lru_cache
 from pathlib import Path
@@ -45,6 +46,7 @@ log = logging.getLogger("dmpg.web")
 
 CSRF_COOKIE = "dmpg_csrf"
 FORM_OVERHEAD = 64 * 1024  # multipart boundaries and the other fields around an upload
+IN_FLIGHT_SECONDS = 5.0  # how long a second POST through a link waits for the first one's decision
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
                                "base-uri 'none'; frame-ancestors 'none'",
@@ -117,7 +119,8 @@ def create_app() -> FastAPI:
         try:
             link = await run_in_threadpool(links.verify, token)
         except links.LinkRefused as refused:
-            if refused.reason == "used" and (recorded := await run_in_threadpool(_recorded_through, refused.link)):
+            if refused.reason == "used" and (recorded := await run_in_threadpool(_recorded_through, refused.link,
+                                                                                 IN_FLIGHT_SECONDS)):
                 return _html(*recorded)
             return await run_in_threadpool(_refusal, refused)
         limit = (MAX_DOCX_BYTES if link.row.gate == "revision" else MAX_TEXT_BYTES) + FORM_OVERHEAD
@@ -254,8 +257,17 @@ def _form_again(link: links.Link, page: Page, fields: dict[str, str], problems: 
     return response
 
 
-def _recorded_through(link: links.Link | None) -> tuple[str, int, dict[str, Any]] | None:
-    """The page shown after ``link`` recorded what it was for (template, status, context), else None."""
+def _recorded_through(link: links.Link | None, wait: float = 0.0) -> tuple[str, int, dict[str, Any]] | None:
+    """The page shown after ``link`` recorded what it was for (template, status, context), else None.
+    ``wait``: seconds to wait for it, for a POST that found the link taken by another POST still
+    recording (two taps, two tabs): both are then shown the outcome."""
+    deadline = time.monotonic() + wait
+    while (shown := _recorded_page(link)) is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return shown
+
+
+def _recorded_page(link: links.Link | None) -> tuple[str, int, dict[str, Any]] | None:
     from forms.gates import GATES
     from models import ledger
 
