@@ -15,6 +15,7 @@ from typing import Any
 from models.vocabulary import EventKind
 
 _CLOSING = (EventKind.DECISION_RECORDED, EventKind.GATE_EXPIRED)
+GATE_EVENT_KINDS = (EventKind.GATE_OPENED, *_CLOSING)  # the events fold_events reads
 
 
 @dataclass
@@ -63,7 +64,7 @@ def open_gates(proposal_id: str | None = None) -> list[OpenGate]:
     """Every open gate round in the ledger (of one proposal, or of all that are not final), oldest first."""
     from models.quick import gate_events
 
-    proposals, events = gate_events(proposal_id, kinds=(EventKind.GATE_OPENED, *_CLOSING))
+    proposals, events = gate_events(proposal_id, kinds=GATE_EVENT_KINDS)
     return fold_events(events, proposals)
 
 

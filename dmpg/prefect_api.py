@@ -86,7 +86,9 @@ def auth_string() -> str | None:
 class PrefectAPI:
     """A short-lived connection to the Prefect REST API (use as a context manager)."""
 
-    def __init__(self, url: str | None = None, auth: str | None = None, timeout: float = 10.0):
+    # Longer than the local Prefect server waits for its SQLite lock (PREFECT_SERVER_DATABASE_TIMEOUT,
+    # 10 s): a busy server then answers (or says 503, which is retried) before we give up on it.
+    def __init__(self, url: str | None = None, auth: str | None = None, timeout: float = 30.0):
         import httpx
 
         self.url = url or api_url()

@@ -60,7 +60,8 @@ RESCHEDULED, WOKEN, NEEDS_ATTENTION, REPORTED = "rescheduled", "woken", "needs_a
 # What pending/status say about a proposal with an open incident.
 RECOVERING = "recovering"
 
-_KINDS = (EventKind.RUN_STUCK, EventKind.RUN_RECOVERED, EventKind.DECISION_RECORDED)
+INCIDENT_KINDS = (EventKind.RUN_STUCK, EventKind.RUN_RECOVERED)  # the events fold_incidents reads
+_KINDS = (*INCIDENT_KINDS, EventKind.DECISION_RECORDED)
 
 
 class Orchestrator(Protocol):
@@ -144,7 +145,7 @@ def fold_incidents(events: Iterable[Any]) -> dict[str, Incident]:
 
 def open_incidents(proposal_id: str | None = None) -> dict[str, Incident]:
     """The open incident of each proposal under way (or of one), from the ledger."""
-    _, events = _under_way(proposal_id, (EventKind.RUN_STUCK, EventKind.RUN_RECOVERED))
+    _, events = _under_way(proposal_id, INCIDENT_KINDS)
     return fold_incidents(events)
 
 

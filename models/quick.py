@@ -109,15 +109,6 @@ def gate_events(proposal_id: str | None, kinds: Sequence[str]) -> tuple[dict[str
     return proposals, _events(events)
 
 
-def proposal_titles(proposal_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-    """Title and flow run of each of ``proposal_ids`` that exists, by id."""
-    if not proposal_ids:
-        return {}
-    with _connect() as con:
-        return {p["id"]: p for p in _rows(con, f"SELECT id, title, flow_run_id FROM proposals WHERE id IN "
-                                               f"({', '.join('?' * len(proposal_ids))})", list(proposal_ids))}
-
-
 def proposal_status(proposal_id: str) -> dict[str, Any]:
     """What ``dmpg status`` shows: the proposal, its audit trail, the latest version of each document,
     and its notifications. ``UserError`` for an unknown proposal."""

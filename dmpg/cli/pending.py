@@ -14,14 +14,19 @@ STATE_LABELS = {"waiting": "venter", "recovering": "genoptages", "needs_attentio
 
 
 def run(args: argparse.Namespace) -> int:
-    # The ledger's quick reads (plain SQL on the driver): pending answers without importing SQLAlchemy.
+    # One quick read of the ledger (plain SQL on the driver, no SQLAlchemy): the open gates and the open
+    # incidents of every proposal under way.
+    from types import SimpleNamespace
+
     from core.settings import get_settings
-    from dmpg.gates_open import open_gates
-    from dmpg.recovery import open_incidents
+    from dmpg.gates_open import GATE_EVENT_KINDS, fold_events
+    from dmpg.recovery import INCIDENT_KINDS, fold_incidents
+    from models.quick import gate_events
 
     settings = get_settings()
-    incidents = open_incidents()
-    gates = open_gates()
+    proposals, events = gate_events(None, kinds=(*GATE_EVENT_KINDS, *INCIDENT_KINDS))
+    gates = fold_events(events, proposals)
+    incidents = fold_incidents(SimpleNamespace(**e) for e in events)
     rows = [
         {
             "proposal": g.proposal,
@@ -35,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
         }
         for g in gates
     ]
-    rows += _stopped_rows(incidents, {g.proposal for g in gates}, settings)
+    rows += _stopped_rows(incidents, {g.proposal for g in gates}, proposals, settings)
     if args.json:
         print_json(rows)
     elif not rows:
@@ -58,15 +63,13 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _stopped_rows(incidents, waiting: set[str], settings) -> list[dict]:  # noqa: ANN001
+def _stopped_rows(incidents, waiting: set[str], proposals: dict, settings) -> list[dict]:  # noqa: ANN001
     """A row for each proposal with an open incident and no open gate: its run stopped between gates."""
-    from models.quick import proposal_titles
-
-    stopped = {pid: i for pid, i in incidents.items() if pid not in waiting}
-    found = proposal_titles(list(stopped))
     rows = []
-    for proposal_id, incident in sorted(stopped.items(), key=lambda item: item[1].since):
-        proposal = found[proposal_id]
+    for proposal_id, incident in sorted(incidents.items(), key=lambda item: item[1].since):
+        if proposal_id in waiting:
+            continue
+        proposal = proposals[proposal_id]
         rows.append({
             "proposal": proposal_id, "title": proposal["title"], "gate": None, "round": None,
             "waiting_since": incident.since.isoformat(), "waiting_on": [],
