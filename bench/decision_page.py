@@ -12,11 +12,9 @@ from __future__ import annotations
 import re
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-from bench.lifecycle import EXAMPLES, Row, _propose, _stack
+from bench.lifecycle import EXAMPLES, Row, _propose, running_stack
 
 STEPS = [  # (gate, fields a person fills in, whose link)
     ("advice", {"recommendation": "support", "summary": "Følgegruppen støtter.", "meeting_date": "14.01.2027"},
@@ -54,14 +52,9 @@ def run() -> tuple[list[float], list[float]]:
 
 
 def main() -> int:
-    with tempfile.TemporaryDirectory(prefix="dmpg-bench-") as tmp:
-        stack = _stack(Path(tmp) / "home")
-        stack.start()
-        try:
-            run()  # warm-up: the first run starts the forkserver
-            gets, posts = run()
-        finally:
-            stack.stop()
+    with running_stack():
+        run()  # warm-up: the first run starts the forkserver
+        gets, posts = run()
     get, post = statistics.median(gets), statistics.median(posts)
     rows = [
         Row("decision page GET, median", get * 1000, "ms", "≤ 300 ms", get <= 0.3),

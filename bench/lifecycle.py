@@ -20,8 +20,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 PROJECT = Path(__file__).resolve().parent.parent
 EXAMPLES = PROJECT / "examples"
@@ -64,6 +67,21 @@ def _stack(home: Path, **env: str):
     return stack
 
 
+@contextmanager
+def running_stack(**env: str) -> Iterator[tuple[Any, Path]]:
+    """A local stack (:func:`_stack`) started under a fresh temporary directory, stopped and ``env``
+    taken back afterwards; yields the stack and the directory."""
+    with tempfile.TemporaryDirectory(prefix="dmpg-bench-") as tmp:
+        stack = _stack(Path(tmp) / "home", **env)
+        stack.start()
+        try:
+            yield stack, Path(tmp)
+        finally:
+            stack.stop()
+            for key in env:
+                os.environ.pop(key, None)
+
+
 def _propose(form_path: Path) -> str:
     from dmpg.submission import submit_proposal
     from forms.loading import load_form
@@ -92,20 +110,15 @@ def run_lifecycle() -> tuple[list[float], float]:
 
 def measure_tuned(waiting: int) -> list[Row]:
     rows: list[Row] = []
-    with tempfile.TemporaryDirectory(prefix="dmpg-bench-") as tmp:
-        stack = _stack(Path(tmp) / "home")
-        stack.start()
-        try:
-            run_lifecycle()  # warm-up: the first run starts the forkserver
-            steps, total = run_lifecycle()
-            rows.append(Row("dmpg decide --wait → next gate waiting, median",
-                            statistics.median(steps), "s", "≤ 3 s", statistics.median(steps) <= 3))
-            rows.append(Row("decision → next gate, slowest", max(steps), "s", "", None))
-            rows.append(Row("whole lifecycle, propose → established", total, "s", "≤ 25 s", total <= 25))
-            if waiting:
-                rows += measure_waiting(stack, waiting)
-        finally:
-            stack.stop()
+    with running_stack() as (stack, _):
+        run_lifecycle()  # warm-up: the first run starts the forkserver
+        steps, total = run_lifecycle()
+        rows.append(Row("dmpg decide --wait → next gate waiting, median",
+                        statistics.median(steps), "s", "≤ 3 s", statistics.median(steps) <= 3))
+        rows.append(Row("decision → next gate, slowest", max(steps), "s", "", None))
+        rows.append(Row("whole lifecycle, propose → established", total, "s", "≤ 25 s", total <= 25))
+        if waiting:
+            rows += measure_waiting(stack, waiting)
     return rows
 
 
@@ -150,15 +163,8 @@ def _flow_run_processes(stack) -> int:
 
 
 def measure_default_polling() -> list[Row]:
-    with tempfile.TemporaryDirectory(prefix="dmpg-bench-") as tmp:
-        stack = _stack(Path(tmp) / "home", DMPG_RUNNER_POLL_SECONDS="10", DMPG_RUNNER_WARM_START="false")
-        stack.start()
-        try:
-            steps, total = run_lifecycle()
-        finally:
-            stack.stop()
-            os.environ.pop("DMPG_RUNNER_POLL_SECONDS")
-            os.environ.pop("DMPG_RUNNER_WARM_START")
+    with running_stack(DMPG_RUNNER_POLL_SECONDS="10", DMPG_RUNNER_WARM_START="false"):
+        steps, total = run_lifecycle()
     return [
         Row("dmpg decide --wait, median, with Prefect's defaults (10 s, spawn)", statistics.median(steps), "s", "", None),
         Row("whole lifecycle with Prefect's defaults", total, "s", "", None),

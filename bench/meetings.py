@@ -12,12 +12,11 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from bench.lifecycle import EXAMPLES, Row, _propose, _stack
+from bench.lifecycle import EXAMPLES, Row, _propose, running_stack
 
 HEARING = [("advice", "decisions/advice.yaml", "foelgegruppe.regioner@example.dk"),
            ("database", "decisions/database.yaml", "rkkp.databaser@example.dk")]
@@ -90,14 +89,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--proposals", type=int, default=10)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="dmpg-bench-") as tmp:
-        stack = _stack(Path(tmp) / "home")
-        stack.start()
-        try:
-            times = [run_meeting(args.proposals, date.today() + timedelta(days=30 + i), Path(tmp))
-                     for i in range(args.runs)]
-        finally:
-            stack.stop()
+    with running_stack() as (_, tmp):
+        times = [run_meeting(args.proposals, date.today() + timedelta(days=30 + i), Path(tmp))
+                 for i in range(args.runs)]
     median = statistics.median(times)
     rows = [Row(f"minutes of {args.proposals} proposals → all at their next gate, median of {args.runs}",
                 median, "s", "≤ 15 s", median <= 15),

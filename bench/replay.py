@@ -11,11 +11,9 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-from bench.lifecycle import EXAMPLES, Row, _propose, _stack
+from bench.lifecycle import EXAMPLES, Row, _propose, running_stack
 
 DEFER = {"decision": "defer", "meeting_date": "2027-03-11", "rationale": "Udsat til næste møde.",
          "recorded_by": "styregruppe.hovedstaden@example.dk"}
@@ -39,22 +37,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=int, default=5)
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="dmpg-bench-") as tmp:
-        stack = _stack(Path(tmp) / "home")
-        stack.start()
-        try:
-            fresh, long = _propose(EXAMPLES / "angst-og-ocd.yaml"), _propose(EXAMPLES / "angst-og-ocd.yaml")
-            for proposal in (fresh, long):
-                for gate, payload in HEARING:
-                    decide(proposal, gate, payload)
-            for _ in range(9):  # the history: nine deferrals
-                decide(long, "steering", DEFER)
-            early, late = [], []
-            for _ in range(args.pairs):
-                early.append(decide(fresh, "steering", DEFER))
-                late.append(decide(long, "steering", DEFER))
-        finally:
-            stack.stop()
+    with running_stack():
+        fresh, long = _propose(EXAMPLES / "angst-og-ocd.yaml"), _propose(EXAMPLES / "angst-og-ocd.yaml")
+        for proposal in (fresh, long):
+            for gate, payload in HEARING:
+                decide(proposal, gate, payload)
+        for _ in range(9):  # the history: nine deferrals
+            decide(long, "steering", DEFER)
+        early, late = [], []
+        for _ in range(args.pairs):
+            early.append(decide(fresh, "steering", DEFER))
+            late.append(decide(long, "steering", DEFER))
     ratio = statistics.median(late) / statistics.median(early)
     for row in (Row("decision → next gate, steering round 1–5 (median)", statistics.median(early), "s", "", None),
                 Row("… the same after nine deferrals, round 10–14 (median)", statistics.median(late), "s", "", None),
