@@ -94,11 +94,14 @@ def measure_topology() -> tuple[list[float], float]:
                 steps, _ = run_lifecycle()
 
                 def kill_worker(run_id: str) -> None:
-                    engine = faults.runs_process(run_id)
-                    faults.freeze(engine)
-                    worker = faults.parent(engine[0])
-                    instance = next(i for i in ("1", "2") if topology.pid(WORKER, i) == worker)
-                    faults.kill_unit(worker)
+                    from dmpg.prefect_api import PrefectAPI
+
+                    with PrefectAPI() as api:  # the process its worker recorded on the run
+                        process = int(api.flow_run(run_id)["infrastructure_pid"])
+                    faults.freeze([process])
+                    above = faults.ancestors(process)
+                    instance = next(i for i in ("1", "2") if topology.pid(WORKER, i) in above)
+                    faults.kill_unit(topology.pid(WORKER, instance))
                     topology.forget(WORKER, instance)
 
                 recovery = measure_recovery(kill_worker)

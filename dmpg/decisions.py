@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import UserError
+from dmpg.gatekeeper import resume_input
 from dmpg.gates_open import OpenGate, open_gates
 from forms.vocabulary import FINAL_STAGES
 from models import ledger
@@ -163,17 +164,6 @@ def wake_recorded(recorded: Recorded) -> bool:
     return bool(decided) and wake_rounds([(recorded.proposal, recorded.gate, recorded.round, decided.payload)])[0]
 
 
-def resume_input(proposal_id: str, gate: str, payload: dict[str, Any]) -> dict[str, Any]:
-    """A recorded decision's ``payload`` as the gate's Resume form takes it (``forms.resume_form``):
-    what every wake-up sends to Prefect (a decision channel's, a meeting's and the recovery sweep's)."""
-    from dmpg.gatekeeper import proposers
-    from forms.gates import allowed_recorders, gate as gate_named
-    from forms.resume_form import to_form_values
-
-    g = gate_named(gate)
-    return to_form_values(g, payload, allowed_recorders(g, ledger.roster(), proposers(proposal_id)))
-
-
 def wake_rounds(rounds: list[tuple[str, str, int, dict[str, Any]]]) -> list[bool]:
     """Wake each ``(proposal, gate, round, decision)``'s flow run if it waits at that round, over one
     connection and a few at a time (a meeting's decisions, recorded first). A resume the server
@@ -225,12 +215,24 @@ def wait_for_gate(proposal_id: str, gate: str | None = None, *, timeout: float =
                 for g in open_gates(proposal_id):
                     if g.key == state.pause_key and (g.gate, g.round) != after and (not gate or g.gate == gate):
                         return g
-            elif state is not None and state.final:
+            elif state is not None and state.final and not _recovery_restarts(proposal_id, state):
                 raise UserError(f"the lifecycle run of {proposal_id} ended as {state.name}: {state.message}; "
                                 "see the Prefect UI", exit_code=1)
             time.sleep(0.1)
     raise UserError(f"{proposal_id} is not waiting at {gate or 'a gate'} after {timeout:.0f} s; "
                     "is the flow runner up? ('dmpg up')", exit_code=1)
+
+
+def _recovery_restarts(proposal_id: str, state: Any) -> bool:
+    """Whether the recovery sweep will start the crashed run ``state`` again (``dmpg.recovery``): it
+    does, unless the proposal's incident already waits for a person. The sweep itself marks a run it
+    restarts Crashed for a moment, so a crash is no reason to stop waiting."""
+    from dmpg.recovery import NEEDS_ATTENTION, open_incidents
+
+    if state.type != "CRASHED":
+        return False
+    incident = open_incidents(proposal_id).get(proposal_id)
+    return incident is None or incident.status != NEEDS_ATTENTION
 
 
 def _url(flow_run_id: str | None) -> str | None:

@@ -80,6 +80,15 @@ def proposers(proposal_id: str) -> list[str]:
     return [str(p["email"]) for p in form.get("proposers") or [] if p.get("email")]
 
 
+def resume_input(proposal_id: str, gate: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """A recorded decision's ``payload`` as the gate's Resume form takes it (``forms.resume_form``):
+    what every wake-up sends to Prefect (a decision channel's, a meeting's and the recovery sweep's)."""
+    from forms.resume_form import to_form_values
+
+    g = gate_named(gate)
+    return to_form_values(g, payload, allowed_recorders(g, ledger.roster(), proposers(proposal_id)))
+
+
 def gate_waiting_on(proposal_id: str, gate: str) -> list[str]:
     """Who ``gate`` waits on for this proposal, from the roster in force."""
     return waiting_on(gate_named(gate), ledger.roster(), proposers(proposal_id))

@@ -349,7 +349,7 @@ def _action_for(problem: str, attempts: int, policy: _Policy) -> str:
 
 def _act(prefect: Orchestrator, proposal: Any, state: Any, diagnosis: Diagnosis, action: str, number: int) -> bool:
     """Do ``action``; False when the run had moved on meanwhile (nothing was done, which is fine)."""
-    from dmpg.decisions import resume_input
+    from dmpg.gatekeeper import resume_input
     from models import ledger
 
     if action == RESCHEDULED:

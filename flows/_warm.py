@@ -3,7 +3,8 @@ imported once, so each resumed run forks with it ready instead of importing it a
 
 A step renders Word documents (docxtpl), queues mail (Jinja2 templates), issues signed decision
 links (itsdangerous), writes the ledger (SQLAlchemy's SQLite dialect) and runs as a Prefect task
-(the task engine, artifacts). Mail is sent by the outbox deliverer, not here.
+(the task engine, artifacts). Mail is sent by the outbox deliverer, not here. The ledger is SQLite on
+the local stack and PostgreSQL in production (psycopg): both dialects are loaded.
 """
 
 import anyio._backends._asyncio  # noqa: F401 - Prefect's event loop threads load it on first use
@@ -14,6 +15,7 @@ import jinja2.sandbox  # noqa: F401
 import prefect.artifacts  # noqa: F401
 import prefect.task_engine  # noqa: F401
 import rich._emoji_codes  # noqa: F401 - Prefect's console log handler, at the first log line
+import sqlalchemy.dialects.postgresql.psycopg  # noqa: F401
 import sqlalchemy.dialects.sqlite  # noqa: F401
 
 import dmpg.documents.produce  # noqa: F401

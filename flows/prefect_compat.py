@@ -1,5 +1,5 @@
-"""The one place that leans on Prefect internals: the local runner's warm start, and a quiet
-suspension observer.
+"""The one place that leans on Prefect internals: the warm start (local runner and workers), and a
+quiet suspension observer.
 
 Why: the runner starts every flow run — each resumption of a suspended proposal included — in a
 fresh ``spawn``-ed Python process, and importing Prefect there takes over 2 s. Handing Prefect a
@@ -11,6 +11,12 @@ The assumption (Prefect 3.8.8): ``prefect.flow_engine.run_flow_in_subprocess`` g
 ``prefect.flow_engine``. :func:`check` verifies that against the installed Prefect; when it no
 longer holds (an upgrade), :func:`install_warm_start` logs why and leaves Prefect's default, and a
 test fails with the same explanation so the adapter is revisited.
+
+The workers' warm start (Prefect 3.8.8): a process worker hands each flow run to a "starter" inside
+a ``FlowRunExecutorContext`` (``prefect.runner._flow_run_executor``), which tracks the process, relays
+cancellation and reports a crash. :class:`WarmStarter` is such a starter: like the runner's direct
+starter it starts the run with ``run_flow_in_subprocess`` (so from the forkserver above), and it
+passes the worker's job environment on. :func:`check_worker` verifies the assumption.
 
 The suspension observer: Prefect 3.8.8 starts, for every run of a deployment, a thread with its own
 event loop, API clients and a websocket subscription that watches for the run being suspended *from
@@ -92,3 +98,64 @@ def quiet_suspension_observer() -> bool:
         return False
     setattr(engine, OBSERVER, lambda *args, **kwargs: contextlib.nullcontext())
     return True
+
+
+EXECUTOR_MODULE = "prefect.runner._flow_run_executor"
+HANDLE_MODULE = "prefect.runner._process_manager"
+
+
+def check_worker() -> list[str]:
+    """What no longer holds of the workers' warm-start assumption (empty when workers can use it)."""
+    import importlib
+
+    problems = check()
+    try:
+        executor = importlib.import_module(EXECUTOR_MODULE)
+        handle = importlib.import_module(HANDLE_MODULE)
+    except ImportError as exc:
+        return [*problems, f"{exc.name} no longer exists"]
+    context = getattr(executor, "FlowRunExecutorContext", None)
+    if context is None or not callable(getattr(context, "create_executor", None)):
+        problems.append(f"{EXECUTOR_MODULE}.FlowRunExecutorContext.create_executor no longer exists")
+    elif not {"starter", "resolve_flow", "propose_submitting"} <= set(inspect.signature(context.create_executor).parameters):
+        problems.append("FlowRunExecutorContext.create_executor no longer takes starter, resolve_flow, propose_submitting")
+    if not callable(getattr(handle, "ProcessHandle", None)):
+        problems.append(f"{HANDLE_MODULE}.ProcessHandle no longer exists")
+    return problems
+
+
+class WarmStarter:
+    """Starts one flow run in a process forked from the warm-start forkserver (a ``ProcessStarter`` of
+    Prefect's executor): ``flow`` is the deployment's flow, ``env`` the worker's job environment
+    (``PREFECT__FLOW_RUN_ID`` and whatever the work pool's job variables add)."""
+
+    def __init__(self, *, flow, env: dict[str, str | None], control_channel=None) -> None:  # noqa: ANN001
+        self._flow = flow
+        self._env = dict(env)
+        self._control_channel = control_channel
+
+    async def start(self, flow_run, task_status=None) -> None:  # noqa: ANN001 - Prefect's FlowRun, TaskStatus
+        import anyio
+        from prefect.flow_engine import run_flow_in_subprocess
+        from prefect.runner._process_manager import ProcessHandle
+
+        task_status = task_status or anyio.TASK_STATUS_IGNORED
+        env = dict(self._env)
+        registered = False
+        if self._control_channel is not None:
+            try:  # the channel carries a cancellation's intent to the run; without it, cancelling kills
+                port, token = self._control_channel.register(flow_run.id)
+                env |= {"PREFECT__CONTROL_PORT": str(port), "PREFECT__CONTROL_TOKEN": token}
+                registered = True
+            except RuntimeError:
+                pass
+        handed_off = False
+        try:
+            process = run_flow_in_subprocess(self._flow, flow_run=flow_run, env=env)
+            task_status.started(ProcessHandle(process))
+            handed_off = True
+            await anyio.to_thread.run_sync(process.join)
+        except BaseException:
+            if registered and not handed_off:
+                self._control_channel.unregister(flow_run.id)
+            raise

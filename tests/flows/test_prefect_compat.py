@@ -53,3 +53,29 @@ def test_workers_run_the_installed_code_with_no_pull_step():
             "module path (flows.module.flow_function)")
         assert d.work_pool == "dmpg-process"
         assert d.load_flow().name
+
+
+def test_the_workers_warm_start_assumption_holds_for_the_installed_prefect():
+    import prefect
+
+    from flows.prefect_compat import check_worker
+
+    problems = check_worker()
+    assert not problems, (
+        f"Prefect {prefect.__version__}: the workers' warm start no longer fits ({'; '.join(problems)}). "
+        "Workers start each run cold, as Prefect's process worker does (slower); revisit flows/prefect_compat.py.")
+
+
+def test_prefect_finds_the_dmpg_process_worker_type_that_the_work_pool_and_unit_name():
+    """`prefect work-pool create --type dmpg-process` and `prefect worker start --type dmpg-process` find
+    the warm-start worker through the package's prefect.collections entry point."""
+    from prefect.workers.base import BaseWorker
+    from prefect.workers.process import ProcessWorker
+
+    from flows.serve import PROJECT_ROOT
+
+    found = BaseWorker.get_worker_class_from_type("dmpg-process")
+    assert found is not None and issubclass(found, ProcessWorker)
+    unit = (PROJECT_ROOT / "deploy" / "dmpg-worker@.service").read_text(encoding="utf-8")
+    assert "prefect worker start --pool dmpg-process --type dmpg-process" in unit
+    assert found.get_default_base_job_template() == ProcessWorker.get_default_base_job_template()

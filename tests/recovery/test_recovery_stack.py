@@ -32,11 +32,6 @@ def _runner(driver) -> int:
     return int(driver.stack.stack.pid_path("runner").read_text())
 
 
-def _forkserver(runner: int) -> int | None:
-    """The runner's warm-start forkserver (flows.prefect_compat), which forks every flow-run process."""
-    return next((p for p in faults.children(runner) if "multiprocessing.forkserver" in faults.cmdline(p)), None)
-
-
 def _run_id(proposal: str) -> str:
     from models import ledger
 
@@ -47,7 +42,7 @@ def test_runner_killed_while_it_starts_a_run(driver):
     proposal = driver.propose(example_form() | {"title": "Angst og OCD (genstart under opstart)"})
     driver.wait_for_gate(proposal, "advice")
     runner = _runner(driver)
-    forkserver = _forkserver(runner)
+    forkserver = faults.forkserver(runner)
     assert forkserver, "the runner's warm start (forkserver) is off; see flows/prefect_compat.py"
 
     # The forkserver is frozen, so the runner takes the resumed run (Pending) but cannot start its process.

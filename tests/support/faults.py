@@ -3,8 +3,12 @@ that matters, and kill what a crash kills.
 
 Contract:
 - ``children(pid)``, ``descendants(pid)``: live processes under ``pid`` (from /proc).
-- ``runs_process(flow_run_id)``: pids of processes started for that flow run (a worker's engine process
-  carries ``PREFECT__FLOW_RUN_ID`` in its environment).
+- ``runs_process(flow_run_id)``: pids of processes started for that flow run with ``PREFECT__FLOW_RUN_ID``
+  in their environment (a run started cold, as ``python -m prefect.engine``; a run forked from a warm
+  start's forkserver has it only in its memory: find that one by the ``infrastructure_pid`` its worker
+  recorded on the flow run).
+- ``forkserver(pid)``: the warm-start forkserver under a runner or worker (flows.prefect_compat).
+- ``ancestors(pid)``: the processes above ``pid``, nearest first.
 - ``freeze(pids)`` / ``thaw(pids)``: SIGSTOP / SIGCONT.
 - ``kill_group(pgid)``: SIGKILL to a process group (a runner and everything it forked), waited for.
 - ``kill_unit(pid)``: SIGKILL to a service's main process and every process under it, as systemd does to
@@ -71,6 +75,17 @@ def runs_process(flow_run_id: str) -> list[int]:
 
 def parent(pid: int) -> int | None:
     return _ppid(pid)
+
+
+def ancestors(pid: int) -> list[int]:
+    found = []
+    while (pid := _ppid(pid)) not in (None, 0):
+        found.append(pid)
+    return found
+
+
+def forkserver(pid: int) -> int | None:
+    return next((p for p in children(pid) if "multiprocessing.forkserver" in cmdline(p)), None)
 
 
 def _signal(pids: Iterable[int], sig: signal.Signals) -> None:

@@ -1,5 +1,5 @@
 """The production topology of deploy/, installed and run as the README tells IT: a locked Prefect server
-on PostgreSQL, the ledger on PostgreSQL, two workers of the process work pool running the deployments of
+on PostgreSQL, the ledger on PostgreSQL, two workers of the dmpg-process work pool (Prefect's process worker, warm-started) running the deployments of
 prefect.yaml, the outbox deliverer, the recovery sweep, shared storage for documents and results, and an
 SMTP server. Each unit's own command line and environment files; the README's procedures step by step.
 
@@ -79,7 +79,10 @@ def test_the_deployments_are_prefect_yamls_on_the_work_pool_with_two_workers(pro
             assert deployment["work_pool_name"] == "dmpg-process" and deployment["pull_steps"] == []
             assert ":" not in deployment["entrypoint"]  # a module path: the code installed on the worker
         workers = api._request("POST", "/work_pools/dmpg-process/workers/filter", json={})
+        pool = api._request("GET", "/work_pools/dmpg-process")
     assert sorted(w["status"] for w in workers) == ["ONLINE", "ONLINE"]
+    assert pool["type"] == "dmpg-process"  # the warm-start worker type of flows/worker.py
+    assert all("warm start on" in production.log(WORKER, i) for i in ("1", "2"))
 
 
 def test_a_whole_lifecycle_on_two_workers(production, driver):
@@ -111,7 +114,7 @@ def test_a_whole_lifecycle_on_two_workers(production, driver):
     driver.wait_for_mail(proposal)
     delivered = list(production.mail.directory.glob("*.eml"))
     assert any("direktoer.ny" in p.name for p in delivered)  # the kickoff reached the appointed director
-    # Each resume ran in a fresh process on whichever worker asked first; every one of them wrote its
+    # Each resume ran in a process of its own on whichever worker asked first; every one of them wrote its
     # documents and results to the shared storage.
     taken = _taken(production, ledger.get_proposal(proposal).flow_run_id)
     print(f"\n{proposal}: worker 1 took {taken['1']} of its runs, worker 2 took {taken['2']}")
@@ -120,14 +123,34 @@ def test_a_whole_lifecycle_on_two_workers(production, driver):
     assert any((production.home / "prefect-results").iterdir())
 
 
-def _kill_the_worker_of(production, run_id: str) -> str:
-    """Kill the worker unit whose process runs ``run_id`` (SIGKILL to its whole cgroup); its instance."""
-    engine = faults.runs_process(run_id)
-    assert engine, "no process runs the flow run"
-    worker = faults.parent(engine[0])
-    instance = next(i for i in ("1", "2") if production.pid(WORKER, i) == worker)
-    faults.kill_unit(worker)
+def _run_process(run_id: str) -> int:
+    """The process that runs the flow run now: the pid its worker recorded on it (``infrastructure_pid``)."""
+    from dmpg.prefect_api import PrefectAPI
+
+    with PrefectAPI() as api:
+        pid = api.flow_run(run_id).get("infrastructure_pid")
+    assert pid, "no worker has recorded a process for the flow run"
+    return int(pid)
+
+
+def _forkservers(production) -> dict[str, int]:
+    """Each worker's warm-start forkserver (flows/worker.py), which forks every flow-run process."""
+    found = {i: faults.forkserver(production.pid(WORKER, i)) for i in ("1", "2")}
+    assert all(found.values()), f"a worker's warm start is off (forkservers {found}); see flows/worker.py"
+    return found
+
+
+def _kill_worker(production, instance: str) -> None:
+    """SIGKILL to the worker unit's whole cgroup, as systemd does when its main process dies."""
+    faults.kill_unit(production.pid(WORKER, instance))
     production.forget(WORKER, instance)
+
+
+def _kill_the_worker_of(production, process: int) -> str:
+    """Kill the worker unit under which ``process`` runs; its instance."""
+    above = faults.ancestors(process)
+    instance = next(i for i in ("1", "2") if production.pid(WORKER, i) in above)
+    _kill_worker(production, instance)
     return instance
 
 
@@ -135,19 +158,24 @@ def test_a_worker_killed_while_it_starts_a_run_is_replaced_by_the_other(producti
     proposal = driver.propose(example_form() | {"title": "Angst og OCD (worker død under opstart)"})
     driver.wait_for_gate(proposal, "advice", timeout=HANG_GUARD)
     run_id = _run_id(proposal)
-    assert wait_until(lambda: not faults.runs_process(run_id), 60, 0.05)  # the suspended run's process has ended
-    driver.resume(proposal, "advice", decision("advice", REFERENCE))
+    forkservers = _forkservers(production)
 
-    # A worker has taken the run and started its process, which has not begun the flow yet.
-    starting = wait_until(lambda: driver.run_state(proposal).type == "PENDING" and faults.runs_process(run_id), 120, 0.05)
-    assert starting, f"no worker started the run; it is {driver.run_state(proposal)}"
-    killed = _kill_the_worker_of(production, run_id)
+    # The forkservers are frozen, so the worker that takes the resumed run (Pending) cannot start its
+    # process. First the suspended run's process must be gone.
+    assert wait_until(lambda: not any(faults.children(f) for f in forkservers.values()), 60, 0.05)
+    faults.freeze(forkservers.values())
+    before = _taken(production, run_id)
+    driver.resume(proposal, "advice", decision("advice", REFERENCE))
+    killed = wait_until(lambda: driver.run_state(proposal).type == "PENDING" and next(
+        (i for i, n in _taken(production, run_id).items() if n > before[i]), None), 120, 0.05)
+    assert killed, f"no worker took the run; it is {driver.run_state(proposal)}"
     survivor = "2" if killed == "1" else "1"
-    before = _taken(production, run_id)[survivor]
+    _kill_worker(production, killed)
+    faults.thaw([forkservers[survivor]])
     try:
         seen = driver.pending_states_until(proposal, driver.waits_at(proposal, "database"), HANG_GUARD)
         assert "recovering" in seen
-        assert _taken(production, run_id)[survivor] == before + 1  # the other worker took over
+        assert _taken(production, run_id)[survivor] == before[survivor] + 1  # the other worker took over
         assert [e.detail["problem"] for e in driver.events(proposal, "run_stuck")] == ["stuck"]
         assert wait_until(lambda: driver.recovered(proposal), 60)
         assert [m.recipient for m in driver.recovery_mails(proposal)] == [SECRETARIAT]
@@ -163,8 +191,9 @@ def test_a_worker_killed_in_the_middle_of_a_step_is_replaced_by_the_other(produc
     killed: list[str] = []
 
     def kill(run_id: str) -> None:
-        faults.freeze(faults.runs_process(run_id))  # the step stops where it is, then its worker dies
-        killed.append(_kill_the_worker_of(production, run_id))
+        process = _run_process(run_id)
+        faults.freeze([process])  # the step stops where it is, then its worker dies
+        killed.append(_kill_the_worker_of(production, process))
 
     try:
         driver.interrupt_the_step_after_steering(proposal, kill)
