@@ -31,6 +31,9 @@ RETRY_STATUSES = (429, 502, 503)
 PAGE = 200  # the server's largest page of flow runs
 EVENTS_PAGE = 50  # ... and of events
 RETRY_WAITS = (0.05, 0.1, 0.2, 0.4, 0.8, 1.6, 2.0, 2.0, 2.0, 2.0)  # about 11 s in all
+# A burst of work can keep a SQLite Prefect server busy for a minute: a call that is safe to repeat
+# (a flow run with an idempotency key) waits it out rather than fail.
+SUBMIT_PATIENCE = 120.0
 
 
 class PrefectUnavailable(UserError):
@@ -108,25 +111,38 @@ class PrefectAPI:
 
     # --- plumbing -----------------------------------------------------------------------------------
 
-    def _request(self, method: str, path: str, json: Any = None, *, missing_ok: bool = False) -> Any:
-        """The call's JSON answer; ``missing_ok``: None for a 404 instead of an error."""
+    def _request(self, method: str, path: str, json: Any = None, *, missing_ok: bool = False,
+                 patience: float = 0.0) -> Any:
+        """The call's JSON answer; ``missing_ok``: None for a 404 instead of an error. ``patience``: for a
+        call that is safe to repeat (idempotent), how many seconds to keep trying while the server is
+        reachable but too busy to answer (timeouts, 503s); a server that cannot be reached is reported
+        at once."""
         import httpx
 
         headers = {}
         if method != "GET" and self._csrf_token is not False:
             headers = self._csrf_headers()
-        for wait in (*RETRY_WAITS, None):
-            try:
-                response = self._http.request(method, path, json=json, headers=headers)
-            except httpx.HTTPError as exc:
-                raise PrefectUnavailable(
-                    f"cannot reach the Prefect API at {self.url} ({type(exc).__name__}); start the local stack "
-                    "with 'dmpg up' or set PREFECT_API_URL") from None
-            # The server answers 503 when its database is briefly busy ("database is locked" on SQLite)
-            # and rolls the request back: try again, as Prefect's own client does.
-            if response.status_code not in RETRY_STATUSES or wait is None:
+        deadline = time.monotonic() + patience
+        while True:
+            for wait in (*RETRY_WAITS, None):
+                try:
+                    response = self._http.request(method, path, json=json, headers=headers)
+                except httpx.TimeoutException as exc:
+                    if time.monotonic() < deadline:
+                        response = None
+                        break
+                    raise self._unavailable(exc) from None
+                except httpx.HTTPError as exc:
+                    raise self._unavailable(exc) from None
+                # The server answers 503 when its database is briefly busy ("database is locked" on SQLite)
+                # and rolls the request back: try again, as Prefect's own client does.
+                if response.status_code not in RETRY_STATUSES or wait is None:
+                    break
+                time.sleep(_retry_after(response) or wait)
+            busy = response is None or response.status_code in RETRY_STATUSES
+            if not (busy and time.monotonic() < deadline):
                 break
-            time.sleep(_retry_after(response) or wait)
+            log.warning("the Prefect API at %s is busy (%s %s); trying again", self.url, method, path)
         if response.status_code == 401:
             raise PrefectUnavailable(f"the Prefect API at {self.url} refused our credentials (401); set "
                                      "PREFECT_API_AUTH_STRING to the server's auth string")
@@ -138,10 +154,19 @@ class PrefectAPI:
                             exit_code=3)
         return response.json() if response.content else None
 
+    def _unavailable(self, exc: Exception) -> PrefectUnavailable:
+        return PrefectUnavailable(f"cannot reach the Prefect API at {self.url} ({type(exc).__name__}); start the "
+                                  "local stack with 'dmpg up' or set PREFECT_API_URL")
+
     def _csrf_headers(self) -> dict[str, str]:
         with self._csrf_lock:
             if self._csrf_token is None:
-                response = self._http.get("/csrf-token", params={"client": self._csrf_client})
+                import httpx
+
+                try:
+                    response = self._http.get("/csrf-token", params={"client": self._csrf_client})
+                except httpx.HTTPError as exc:
+                    raise self._unavailable(exc) from None
                 # 422 "CSRF protection is disabled": the server wants no token.
                 self._csrf_token = response.json()["token"] if response.status_code == 200 else False
         if not self._csrf_token:
@@ -198,14 +223,16 @@ class PrefectAPI:
                         tags: list[str], scheduled_time: datetime | None = None,
                         idempotency_key: str | None = None) -> dict[str, Any]:
         """A flow run of the deployment: now, or ``Scheduled`` for ``scheduled_time`` (aware). With
-        ``idempotency_key`` the server returns the run made earlier with that key instead of a new one."""
+        ``idempotency_key`` the server returns the run made earlier with that key instead of a new one,
+        so the call is repeated for up to ``SUBMIT_PATIENCE`` seconds while the server is busy."""
         body: dict[str, Any] = {"parameters": parameters, "name": name, "tags": tags}
         if scheduled_time is not None:
             body["state"] = {"type": "SCHEDULED", "name": "Scheduled",
                              "state_details": {"scheduled_time": scheduled_time.isoformat()}}
         if idempotency_key:
             body["idempotency_key"] = idempotency_key
-        return self._request("POST", f"/deployments/{deployment_id}/create_flow_run", json=body)
+        return self._request("POST", f"/deployments/{deployment_id}/create_flow_run", json=body,
+                             patience=SUBMIT_PATIENCE if idempotency_key else 0.0)
 
     def cancel(self, flow_run_id: str, message: str) -> None:
         """Cancel a flow run that has not started (a scheduled run no longer needed)."""

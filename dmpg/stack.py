@@ -283,11 +283,15 @@ class LocalStack:
             # The UI in the browser calls this; on a non-default port it must be said explicitly.
             "PREFECT_SERVER_UI_API_URL": self.api_url,
             "PREFECT_SERVER_DATABASE_CONNECTION_URL": f"sqlite+aiosqlite:///{prefect_home / 'prefect.db'}",
-            # SQLite serialises writers. Wait for the lock up to Prefect's default of 10 s, no longer: two
-            # transactions that each wait for the other (seen with resumes while runs write their states)
-            # hold the whole server until the timeout; after it one of them gets a 503, which every client
-            # retries. With 60 s the server stood still for a minute and callers timed out.
+            # SQLite serialises writers. Prefect's default statement timeout; on SQLite the server itself
+            # sets the lock wait (PRAGMA busy_timeout) to 60 s whatever this says, so under a burst of work
+            # the server can stand still for up to a minute while its writers queue: our calls wait that out
+            # (dmpg.prefect_api: retries, and patience for submissions).
             "PREFECT_SERVER_DATABASE_TIMEOUT": "10",
+            # Prefect renames each run still waiting for the runner after 15 s "Late": one more write per run,
+            # which a burst of submissions turns into hundreds that fight for the one SQLite lock. The
+            # sweep reports a run no runner takes (DMPG_RECOVERY_NO_WORKER_SECONDS).
+            "PREFECT_SERVER_SERVICES_LATE_RUNS_ENABLED": "false",
             "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
             "PREFECT_SERVER_UI_SHOW_PROMOTIONAL_CONTENT": "false",
             # flows/ and dmpg/ resolve from the project whatever the caller's working directory.

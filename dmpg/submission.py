@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from forms.proposal import ProposalForm
@@ -18,7 +19,9 @@ class Submitted:
 
 def submit_proposal(form: ProposalForm, *, source: str, tags: tuple[str, ...] = ()) -> Submitted:
     """Create ``DMPG-<year>-<n>`` and its flow run on the lifecycle deployment. If the flow run cannot
-    be created, the new proposal is removed again, so no half-submitted proposal is left behind."""
+    be created, the new proposal is removed again, so no half-submitted proposal is left behind. A
+    busy Prefect server is waited for (``dmpg.prefect_api.SUBMIT_PATIENCE``): the flow run is created
+    with an idempotency key of this submission's own, so asking again never makes a second run."""
     from core.settings import get_settings
     from dmpg.prefect_api import PrefectAPI
     from models import ledger
@@ -34,6 +37,7 @@ def submit_proposal(form: ProposalForm, *, source: str, tags: tuple[str, ...] = 
                 parameters={"proposal_id": proposal.id, "form": form.model_dump(mode="json")},
                 name=f"{proposal.id}-{proposal.slug}"[:120],
                 tags=["dmpg", proposal.id, *tags],
+                idempotency_key=f"{proposal.id}/{uuid.uuid4()}",  # a number freed by a failed submission is reused
             )
         except BaseException:
             ledger.delete_proposal(proposal.id)

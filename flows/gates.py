@@ -14,7 +14,9 @@ from __future__ import annotations
 from typing import Any
 
 import pydantic
-from prefect import suspend_flow_run
+from prefect import get_client, suspend_flow_run
+from prefect.context import FlowRunContext
+from prefect.exceptions import Pause, PrefectHTTPStatusError
 from prefect.input import RunInput, keyset_from_paused_state, read_flow_run_input
 from prefect.states import Suspended
 
@@ -71,4 +73,19 @@ def _suspend(gate: str, key: str, form: dict[str, Any]) -> dict[str, Any]:
         # then goes to the gatekeeper, which names every problem in the audit trail.
         keyset = keyset_from_paused_state(Suspended(pause_key=key))
         received = read_flow_run_input(keyset["response"]) or {}
+    except PrefectHTTPStatusError as exc:
+        _suspended_anyway(exc, key)
     return from_form_values(g, received)
+
+
+def _suspended_anyway(exc: PrefectHTTPStatusError, key: str) -> None:
+    """A busy server can store the gate form's schema and still answer 503; Prefect's client asks again
+    and is told the schema exists (409). The run is suspended all the same: end the way
+    ``suspend_flow_run`` ends. Anything else is raised as it came."""
+    if exc.response.status_code != 409:
+        raise exc
+    with get_client(sync_client=True) as client:
+        state = client.read_flow_run(FlowRunContext.get().flow_run.id).state
+    if state is None or not state.is_paused() or state.state_details.pause_key != key:
+        raise exc
+    raise Pause(state=state) from None
