@@ -1,11 +1,12 @@
 """Figures on the production topology beside the local stack's.
 
 The topology is deploy/ on this machine (tests/support/topology.py, as in the topology tests): PostgreSQL
-for Prefect and the ledger, a locked Prefect server, two process workers polling every second
+for Prefect and the ledger, a locked Prefect server, two workers of the warm-start dmpg-process type polling every second
 (deploy/dmpg.env), the outbox deliverer and the recovery sweep. The local stack is `dmpg up`'s.
 
-- decision → next gate: from the resume call until the next gate waits (suspended in Prefect, its
-  documents written), median over a lifecycle's gates; target ≤ 5 s on the topology, ≤ 3 s locally;
+- decision → next gate: ``dmpg decide … --wait`` from its start until the next gate waits (suspended
+  in Prefect, its documents written), median over a lifecycle's gates; target ≤ 5 s on the topology,
+  ≤ 3 s locally;
 - recovery: the runner's or a worker's processes killed (SIGKILL) in the middle of a step, until the
   proposal waits at its next gate again; target ≤ 2 min.
 
@@ -140,11 +141,11 @@ def main() -> int:
     for what, local, local_target, topo, target, met in rows:
         verdict = "" if met is None else ("met" if met else "MISSED")
         print(f"{what:<46} {local:>10.2f} s {local_target:>7} {topo:>8.2f} s {target:>8}  {verdict}", flush=True)
-    print("Why the topology is slower: a process worker starts every run in a fresh Python (importing Prefect, "
-          "docx and apprise takes seconds) and polls every 1 s, where the local runner forks each run from a "
-          "preloaded forkserver (0.1 s) and polls every 0.5 s; and the server and ledger talk to PostgreSQL "
-          "over TCP. Recovery: the local sweep knows its runner died and reschedules at once; a worker on "
-          "another host is judged by its runs' heartbeats (60 s without one).")
+    print("Why the topology is slower: both fork each run from a preloaded process (the workers' dmpg-process "
+          "type, the local runner), but a worker asks for work every 1 s where the local runner asks every 0.5 s, "
+          "the worker sets up Prefect's executor for each run (a client, the cancellation observer), and the "
+          "server and the ledger talk to PostgreSQL over TCP. Recovery: the local sweep knows its runner died and "
+          "reschedules at once; a worker on another host is judged by its runs' heartbeats (60 s without one).")
     return 0 if all(met is not False for *_, met in rows) else 1
 
 
