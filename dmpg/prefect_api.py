@@ -117,32 +117,10 @@ class PrefectAPI:
         call that is safe to repeat (idempotent), how many seconds to keep trying while the server is
         reachable but too busy to answer (timeouts, 503s); a server that cannot be reached is reported
         at once."""
-        import httpx
-
         headers = {}
         if method != "GET" and self._csrf_token is not False:
-            headers = self._csrf_headers()
-        deadline = time.monotonic() + patience
-        while True:
-            for wait in (*RETRY_WAITS, None):
-                try:
-                    response = self._http.request(method, path, json=json, headers=headers)
-                except httpx.TimeoutException as exc:
-                    if time.monotonic() < deadline:
-                        response = None
-                        break
-                    raise self._unavailable(exc) from None
-                except httpx.HTTPError as exc:
-                    raise self._unavailable(exc) from None
-                # The server answers 503 when its database is briefly busy ("database is locked" on SQLite)
-                # and rolls the request back: try again, as Prefect's own client does.
-                if response.status_code not in RETRY_STATUSES or wait is None:
-                    break
-                time.sleep(_retry_after(response) or wait)
-            busy = response is None or response.status_code in RETRY_STATUSES
-            if not (busy and time.monotonic() < deadline):
-                break
-            log.warning("the Prefect API at %s is busy (%s %s); trying again", self.url, method, path)
+            headers = self._csrf_headers(patience)
+        response = self._send(method, path, json=json, headers=headers, patience=patience)
         if response.status_code == 401:
             raise PrefectUnavailable(f"the Prefect API at {self.url} refused our credentials (401); set "
                                      "PREFECT_API_AUTH_STRING to the server's auth string")
@@ -154,19 +132,40 @@ class PrefectAPI:
                             exit_code=3)
         return response.json() if response.content else None
 
+    def _send(self, method: str, path: str, *, patience: float, **kwargs: Any) -> Any:
+        """The server's response (an ``httpx.Response``), after the retries of a busy server (see
+        ``_request``); ``PrefectUnavailable`` when there is none."""
+        import httpx
+
+        deadline = time.monotonic() + patience
+        while True:
+            for wait in (*RETRY_WAITS, None):
+                try:
+                    response = self._http.request(method, path, **kwargs)
+                except httpx.TimeoutException as exc:
+                    if time.monotonic() >= deadline:
+                        raise self._unavailable(exc) from None
+                    response = None
+                    break
+                except httpx.HTTPError as exc:
+                    raise self._unavailable(exc) from None
+                # The server answers 503 when its database is briefly busy ("database is locked" on SQLite)
+                # and rolls the request back: try again, as Prefect's own client does.
+                if response.status_code not in RETRY_STATUSES or wait is None:
+                    break
+                time.sleep(_retry_after(response) or wait)
+            if response is not None and (response.status_code not in RETRY_STATUSES or time.monotonic() >= deadline):
+                return response
+            log.warning("the Prefect API at %s is busy (%s %s); trying again", self.url, method, path)
+
     def _unavailable(self, exc: Exception) -> PrefectUnavailable:
         return PrefectUnavailable(f"cannot reach the Prefect API at {self.url} ({type(exc).__name__}); start the "
                                   "local stack with 'dmpg up' or set PREFECT_API_URL")
 
-    def _csrf_headers(self) -> dict[str, str]:
+    def _csrf_headers(self, patience: float = 0.0) -> dict[str, str]:
         with self._csrf_lock:
             if self._csrf_token is None:
-                import httpx
-
-                try:
-                    response = self._http.get("/csrf-token", params={"client": self._csrf_client})
-                except httpx.HTTPError as exc:
-                    raise self._unavailable(exc) from None
+                response = self._send("GET", "/csrf-token", params={"client": self._csrf_client}, patience=patience)
                 # 422 "CSRF protection is disabled": the server wants no token.
                 self._csrf_token = response.json()["token"] if response.status_code == 200 else False
         if not self._csrf_token:

@@ -18,8 +18,8 @@ from dmpg.prefect_api import PrefectAPI, PrefectUnavailable
 class BusyServer(ThreadingHTTPServer):
     """Answers POSTs with the next of ``script`` ("503", "slow" = 2 s late, "201"), recording each body."""
 
-    def __init__(self, script: list[str]):
-        self.script, self.bodies = list(script), []
+    def __init__(self, script: list[str], slow_tokens: int = 0):
+        self.script, self.bodies, self.slow_tokens = list(script), [], slow_tokens
         super().__init__(("127.0.0.1", 0), Handler)
 
     @property
@@ -40,6 +40,9 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def do_GET(self):  # the CSRF token
+        if self.server.slow_tokens:
+            self.server.slow_tokens -= 1
+            time.sleep(2)
         self._answer(422, {"detail": "CSRF protection is disabled."})
 
     def do_POST(self):
@@ -56,7 +59,8 @@ class Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def busy(request):
-    server = BusyServer(request.param)
+    script, slow_tokens = request.param if isinstance(request.param, tuple) else (request.param, 0)
+    server = BusyServer(script, slow_tokens)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield server
@@ -76,6 +80,13 @@ def test_a_flow_run_with_an_idempotency_key_waits_out_a_busy_server_asking_with_
         run = api.create_flow_run("dep", parameters={}, name="x", tags=[], idempotency_key="DMPG-2026-001/k")
     assert run["id"] == "run-1"
     assert len(busy.bodies) == 11 and {b["idempotency_key"] for b in busy.bodies} == {"DMPG-2026-001/k"}
+
+
+@pytest.mark.parametrize("busy", [(["201"], 2)], indirect=True)
+def test_the_csrf_token_of_a_submission_is_waited_for_too(busy):
+    with PrefectAPI(busy.url, auth="", timeout=0.5) as api:
+        run = api.create_flow_run("dep", parameters={}, name="x", tags=[], idempotency_key="DMPG-2026-001/k")
+    assert run["id"] == "run-1" and len(busy.bodies) == 1
 
 
 @pytest.mark.parametrize("busy", [["503"] * 8], indirect=True)
