@@ -31,9 +31,9 @@ RETRY_STATUSES = (429, 502, 503)
 PAGE = 200  # the server's largest page of flow runs
 EVENTS_PAGE = 50  # ... and of events
 RETRY_WAITS = (0.05, 0.1, 0.2, 0.4, 0.8, 1.6, 2.0, 2.0, 2.0, 2.0)  # about 11 s in all
-# A burst of work can keep a SQLite Prefect server busy for a minute: a call that is safe to repeat
-# (a flow run with an idempotency key) waits it out rather than fail.
-SUBMIT_PATIENCE = 120.0
+# A burst of work can keep a SQLite Prefect server busy for a minute or more: a call that is safe to
+# repeat (every read; a flow run with an idempotency key) waits it out rather than fail.
+BUSY_PATIENCE = 120.0
 
 
 class PrefectUnavailable(UserError):
@@ -112,11 +112,13 @@ class PrefectAPI:
     # --- plumbing -----------------------------------------------------------------------------------
 
     def _request(self, method: str, path: str, json: Any = None, *, missing_ok: bool = False,
-                 patience: float = 0.0) -> Any:
+                 patience: float | None = None) -> Any:
         """The call's JSON answer; ``missing_ok``: None for a 404 instead of an error. ``patience``: for a
-        call that is safe to repeat (idempotent), how many seconds to keep trying while the server is
-        reachable but too busy to answer (timeouts, 503s); a server that cannot be reached is reported
-        at once."""
+        call that is safe to repeat, how many seconds to keep trying while the server is reachable but
+        too busy to answer (timeouts, 503s); by default ``BUSY_PATIENCE`` for a read (GET), none for a
+        change. A server that cannot be reached is reported at once."""
+        if patience is None:
+            patience = BUSY_PATIENCE if method == "GET" else 0.0
         headers = {}
         if method != "GET" and self._csrf_token is not False:
             headers = self._csrf_headers(patience)
@@ -223,7 +225,7 @@ class PrefectAPI:
                         idempotency_key: str | None = None) -> dict[str, Any]:
         """A flow run of the deployment: now, or ``Scheduled`` for ``scheduled_time`` (aware). With
         ``idempotency_key`` the server returns the run made earlier with that key instead of a new one,
-        so the call is repeated for up to ``SUBMIT_PATIENCE`` seconds while the server is busy."""
+        so the call is repeated for up to ``BUSY_PATIENCE`` seconds while the server is busy."""
         body: dict[str, Any] = {"parameters": parameters, "name": name, "tags": tags}
         if scheduled_time is not None:
             body["state"] = {"type": "SCHEDULED", "name": "Scheduled",
@@ -231,7 +233,7 @@ class PrefectAPI:
         if idempotency_key:
             body["idempotency_key"] = idempotency_key
         return self._request("POST", f"/deployments/{deployment_id}/create_flow_run", json=body,
-                             patience=SUBMIT_PATIENCE if idempotency_key else 0.0)
+                             patience=BUSY_PATIENCE if idempotency_key else 0.0)
 
     def cancel(self, flow_run_id: str, message: str) -> None:
         """Cancel a flow run that has not started (a scheduled run no longer needed)."""

@@ -16,7 +16,8 @@ from dmpg.prefect_api import PrefectAPI, PrefectUnavailable
 
 
 class BusyServer(ThreadingHTTPServer):
-    """Answers POSTs with the next of ``script`` ("503", "slow" = 2 s late, "201"), recording each body."""
+    """Answers POSTs with the next of ``script`` ("503", "slow" = 2 s late, "201"), recording each body;
+    the first ``slow_tokens`` GETs come 2 s late."""
 
     def __init__(self, script: list[str], slow_tokens: int = 0):
         self.script, self.bodies, self.slow_tokens = list(script), [], slow_tokens
@@ -39,11 +40,14 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def do_GET(self):  # the CSRF token
+    def do_GET(self):  # the CSRF token, or a flow run
         if self.server.slow_tokens:
             self.server.slow_tokens -= 1
             time.sleep(2)
-        self._answer(422, {"detail": "CSRF protection is disabled."})
+        if self.path.startswith("/api/csrf-token"):
+            self._answer(422, {"detail": "CSRF protection is disabled."})
+        else:
+            self._answer(200, {"id": "run-1"})
 
     def do_POST(self):
         self.server.bodies.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
@@ -71,7 +75,7 @@ def busy(request):
 @pytest.fixture(autouse=True)
 def _quick_retries(monkeypatch):
     monkeypatch.setattr(prefect_api, "RETRY_WAITS", (0.01, 0.01))
-    monkeypatch.setattr(prefect_api, "SUBMIT_PATIENCE", 10.0)
+    monkeypatch.setattr(prefect_api, "BUSY_PATIENCE", 10.0)
 
 
 @pytest.mark.parametrize("busy", [["503"] * 8 + ["slow", "503", "201"]], indirect=True)
@@ -100,4 +104,12 @@ def test_a_server_that_cannot_be_reached_is_reported_at_once():
     t = time.monotonic()
     with PrefectAPI("http://127.0.0.1:9/api", auth="", timeout=0.5) as api, pytest.raises(PrefectUnavailable, match="dmpg up"):
         api.create_flow_run("dep", parameters={}, name="x", tags=[], idempotency_key="k")
-    assert time.monotonic() - t < prefect_api.SUBMIT_PATIENCE  # no waiting out a server that is not there
+    assert time.monotonic() - t < prefect_api.BUSY_PATIENCE  # no waiting out a server that is not there
+
+
+@pytest.mark.parametrize("busy", [(["201"], 2)], indirect=True)
+def test_a_read_waits_out_a_busy_server(busy):
+    """Every read is safe to repeat: a GET that times out is asked again (here two answers come late)."""
+    with PrefectAPI(busy.url, auth="", timeout=0.5) as api:
+        assert api.flow_run("run-1")["id"] == "run-1"
+    assert busy.slow_tokens == 0
