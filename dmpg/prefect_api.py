@@ -89,8 +89,8 @@ def auth_string() -> str | None:
 class PrefectAPI:
     """A short-lived connection to the Prefect REST API (use as a context manager)."""
 
-    # Longer than the local Prefect server waits for its SQLite lock (PREFECT_SERVER_DATABASE_TIMEOUT,
-    # 10 s): a busy server then answers (or says 503, which is retried) before we give up on it.
+    # One request may wait this long; a busy server (the local stack's SQLite Prefect lets a writer wait
+    # 60 s for its lock) is then asked again for as long as the call's patience allows (``_request``).
     def __init__(self, url: str | None = None, auth: str | None = None, timeout: float = 30.0):
         import httpx
 

@@ -286,7 +286,7 @@ class LocalStack:
             # SQLite serialises writers. Prefect's default statement timeout; on SQLite the server itself
             # sets the lock wait (PRAGMA busy_timeout) to 60 s whatever this says, so under a burst of work
             # the server can stand still for up to a minute while its writers queue: our calls wait that out
-            # (dmpg.prefect_api: retries, and patience for submissions).
+            # (dmpg.prefect_api: retries, and patience for reads and submissions).
             "PREFECT_SERVER_DATABASE_TIMEOUT": "10",
             # Prefect renames each run still waiting for the runner after 15 s "Late": one more write per run,
             # which a burst of submissions turns into hundreds that fight for the one SQLite lock. The
