@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import UserError
+from core.identity import same_address
 from dmpg.gatekeeper import resume_input
 from dmpg.gates_open import OpenGate, open_gates
 from forms.vocabulary import FINAL_STAGES
@@ -54,7 +55,7 @@ def read_decision_file(path: Path, gate: str, by: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise UserError(f"{path}: expected a mapping of field names to values (YAML or JSON object)", exit_code=2)
     given = data.get("recorded_by")
-    if given and str(given).strip().lower() != by.strip().lower():
+    if given and not same_address(given, by):
         raise UserError(f"{path}: recorded_by is {given!r} but --by is {by!r}; they must be the same person",
                         exit_code=2)
     return {**data, "recorded_by": by}
@@ -135,7 +136,8 @@ def resume_through_prefect(proposal_id: str, gate: str, payload: dict[str, Any],
 
 def _allowed(proposal_id: str, gate: str) -> list[str]:
     from dmpg.gatekeeper import proposers
-    from forms.gates import allowed_recorders, gate as gate_named
+    from forms.gates import allowed_recorders
+    from forms.gates import gate as gate_named
 
     return [email for _, email in allowed_recorders(gate_named(gate), ledger.roster(), proposers(proposal_id))]
 
@@ -173,7 +175,6 @@ def wake_rounds(rounds: list[tuple[str, str, int, dict[str, Any]]]) -> list[bool
     from concurrent.futures import ThreadPoolExecutor
 
     from core.settings import get_settings
-
     from dmpg.prefect_api import PrefectAPI, PrefectUnavailable, resume_if_waiting
 
     runs = [ledger.get_proposal(p).flow_run_id for p, _, _, _ in rounds]

@@ -73,7 +73,12 @@ def run_demo(keep_running: bool = False) -> int:
 
 
 def _lifecycle(console) -> str:
-    from dmpg.decisions import read_decision_file, resume_through_prefect, wait_for_gate, wait_until_moved_on
+    from dmpg.decisions import (
+        read_decision_file,
+        resume_through_prefect,
+        wait_for_gate,
+        wait_until_moved_on,
+    )
     from dmpg.submission import submit_proposal
     from forms.loading import load_form
     from models.ledger import roster as roster_in_force

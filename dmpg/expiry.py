@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-
 # How Prefect words the failure of a run whose pause (a gate) timed out ("The flow was suspended and never
 # resumed."): prefect/server/orchestration/core_policy.py and services/pause_expirations.py.
 PAUSE_TIMED_OUT = "and never resumed"

@@ -17,7 +17,8 @@ from typing import Any
 
 from dmpg import effects
 from dmpg.mail.recipients import gate_recipients, recipients_for
-from forms.gates import Gate, allowed_recorders, gate as gate_named, judge, waiting_on
+from forms.gates import Gate, allowed_recorders, judge, waiting_on
+from forms.gates import gate as gate_named
 from models import ledger
 from models.vocabulary import EventKind
 

@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from typing import Any
 
+from core import clock
 from core.errors import UserError
+from core.identity import fold_address
 from core.settings import get_settings
 from models import ledger
 
@@ -67,7 +69,7 @@ def gate_link(proposal_id: str, gate: str, round: int, recipient: str) -> str:  
     and round: asking again gives a link to the same row)."""
     row = ledger.decision_link(purpose="gate", proposal_id=proposal_id, gate=gate, round=round,
                                recipient=recipient, make_id=lambda: secrets.token_urlsafe(12),
-                               expires_at=datetime.now(timezone.utc) + _lifetime())
+                               expires_at=clock.now() + _lifetime())
     return url_of(row)
 
 
@@ -75,7 +77,7 @@ def minutes_link(meeting_id: str, recipient: str) -> str:
     """The address of the chair's link for approving the minutes of ``meeting_id``."""
     row = ledger.decision_link(purpose="minutes", meeting_id=meeting_id, recipient=recipient,
                                make_id=lambda: secrets.token_urlsafe(12),
-                               expires_at=datetime.now(timezone.utc) + _lifetime())
+                               expires_at=clock.now() + _lifetime())
     return url_of(row)
 
 
@@ -83,7 +85,8 @@ def personal_urls(proposal_id: str, decides: tuple[str, int] | None) -> Any:
     """What each recipient's mail links to: their own decision link when the mail asks them to decide
     ``decides`` (gate, round) and they may; the proposal in the Prefect UI for the secretariat (who
     has its login); nothing for anyone else (the UI is locked to them)."""
-    from forms.gates import gate as gate_named, may_record
+    from forms.gates import gate as gate_named
+    from forms.gates import may_record
 
     proposal = ledger.get_proposal(proposal_id)
     roster = ledger.roster()
@@ -94,7 +97,7 @@ def personal_urls(proposal_id: str, decides: tuple[str, int] | None) -> Any:
         email = str(recipient.email)
         if decides and may_record(gate_named(decides[0]), email, roster, proposers)[0]:
             return {"url": gate_link(proposal_id, decides[0], decides[1], email), "personal_link": True}
-        if email.strip().lower() in roster.emails("secretariat") and run_url:
+        if fold_address(email) in roster.emails("secretariat") and run_url:
             return {"url": run_url, "personal_link": False}
         return {"url": None, "personal_link": False}
 
@@ -127,7 +130,7 @@ def verify(token: str) -> Link:
     if row.used_at is not None:
         raise LinkRefused("used", f"Linket er allerede brugt: der blev registreret en beslutning med det "
                                   f"{row.used_at:%d.%m.%Y kl. %H:%M} (UTC). Et link kan kun bruges én gang.", link)
-    if row.expires_at < datetime.now(timezone.utc):
+    if row.expires_at < clock.now():
         raise LinkRefused("expired", "Linket er udløbet, fordi fristen for beslutningen er overskredet. Skriv til "
                                      "sekretariatet.", link)
     if row.purpose == "gate" and not _gate_open(row):

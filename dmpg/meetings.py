@@ -32,13 +32,16 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+from core import clock
 from core.errors import InputError, UserError
+from core.identity import same_address
 from core.settings import get_settings
 from dmpg.agenda import get_meeting, meeting_context
+from forms.gates import GATES
 from forms.meetings import (
     AWAITING_APPROVAL,
     MEETING_BODIES,
@@ -53,7 +56,6 @@ from forms.meetings import (
     meeting_id,
     select_agenda,
 )
-from forms.gates import GATES
 from forms.vocabulary import FINAL_STAGES
 from models import ledger
 
@@ -143,7 +145,7 @@ def schedule_pack(meeting) -> None:  # noqa: ANN001
     (once: the meeting id is its idempotency key)."""
     from dmpg.prefect_api import MEETING_PACK_DEPLOYMENT, PrefectAPI
 
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     at = pack_time(meeting.date, get_settings().meeting_pack_days_before, now)
     with PrefectAPI() as api:
         run = api.create_flow_run(
@@ -257,7 +259,7 @@ def record_minutes(text: str, path: Path, by: str) -> MinutesResult:
         }
         status = AWAITING_APPROVAL if get_settings().minutes_need_chair_approval else meeting.status
         taken = ledger.update_meeting(meeting.id, only_if={"minutes_at": None}, minutes=minutes, minutes_by=by,
-                                      minutes_at=datetime.now(timezone.utc), status=status)
+                                      minutes_at=clock.now(), status=status)
         meeting = ledger.get_meeting(meeting.id)
         if not taken:
             _require_same(meeting, data, path)
@@ -416,7 +418,7 @@ def approve_minutes(text: str, by: str) -> MinutesResult:
     ``UserError`` when ``by`` is not the chair, or there are no minutes awaiting approval."""
     meeting = get_meeting(text)
     _, chair = chair_of(meeting.body)
-    if by.strip().lower() != chair.strip().lower():
+    if not same_address(by, chair):
         raise UserError(f"{by} is not the chair of {MEETING_BODIES[meeting.body][1]}; only "
                         f"{chair} may approve the minutes of {meeting.id}", exit_code=1)
     if meeting.minutes is None:
@@ -424,5 +426,5 @@ def approve_minutes(text: str, by: str) -> MinutesResult:
                         exit_code=1)
     if meeting.status == AWAITING_APPROVAL:
         ledger.update_meeting(meeting.id, only_if={"status": AWAITING_APPROVAL}, status=PACK_SENT,
-                              approved_by=by, approved_at=datetime.now(timezone.utc))
+                              approved_by=by, approved_at=clock.now())
     return apply_minutes(meeting.id)

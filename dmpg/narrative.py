@@ -8,10 +8,18 @@ never put a link, an image or markup into the UI.
 
 from __future__ import annotations
 
-from core.text import capitalise, danish_date, danish_number, markdown_literal as lit, one_line
+from core.text import capitalise, danish_date, danish_number, one_line
+from core.text import markdown_literal as lit
 from forms.findings import Finding
-from forms.gates import GATES, gate as gate_named
-from forms.vocabulary import REGION_NAMES, REPRESENTS_LABELS, SEVERITY_LABELS, STAGE_LABELS, label
+from forms.gates import GATES
+from forms.gates import gate as gate_named
+from forms.vocabulary import (
+    REGION_NAMES,
+    REPRESENTS_LABELS,
+    SEVERITY_LABELS,
+    STAGE_LABELS,
+    label,
+)
 from models import ledger
 from models.vocabulary import CHANNEL_LABELS, EVENT_LABELS, EventKind
 

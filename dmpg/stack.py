@@ -33,10 +33,11 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from subprocess import Popen
 
+from core import clock
 from core.errors import UserError
 from core.settings import PROJECT_ROOT, Settings, get_settings
 from dmpg import stack_net as net
@@ -502,7 +503,7 @@ class LocalStack:
         state.setdefault("children", {})[child.name] = {
             "pid": proc.pid,
             "ticks": procs.proc_start_ticks(proc.pid),
-            "started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "started_at": clock.wall().isoformat(timespec="seconds"),
             "log": str(log),
             "log_offset": offset,
             "port": child.port,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from core.identity import fold_address
 from core.text import danish_date
 from dmpg import effects
 from dmpg.mail.recipients import recipients_for
@@ -66,8 +67,8 @@ def establish_group(proposal_id: str, appointments: dict[str, Any]) -> str:
     form = ledger.current_form(proposal_id)
     documents = [effects.document(proposal_id, "terms_of_reference", 1),
                  effects.document(proposal_id, "kickoff_invitation", 1)]
-    members = {m["email"].lower(): m for m in appointments["members"]}
-    chairs = [members.get(email.lower(), {"name": email, "email": email}) for email in appointments["chairs"]]
+    members = {fold_address(m["email"]): m for m in appointments["members"]}
+    chairs = [members.get(fold_address(email), {"name": email, "email": email}) for email in appointments["chairs"]]
     effects.mail(proposal_id, "kickoff", 1, _recipients("kickoff", proposal_id, appointments=appointments),
                  attachments=documents,
                  context={"kickoff_date": appointments["kickoff_date"], "chairs": chairs,

@@ -18,7 +18,13 @@ from typing import Any
 
 from prefect import flow
 
-from tasks.notify import deliver_outbox, publish_board, queue_digest, queue_reminders, record_expired_gates
+from tasks.notify import (
+    deliver_outbox,
+    publish_board,
+    queue_digest,
+    queue_reminders,
+    record_expired_gates,
+)
 
 FLOW_NAME = "dmpg-reminders"  # its schedule is declared with its deployment in prefect.yaml
 

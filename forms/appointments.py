@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pydantic import EmailStr, Field
 
+from core.identity import fold_address
 from forms.findings import Finding
 from forms.inputs import RECORDED_BY, GateInput
 from forms.proposal import LooseDate, Person
@@ -39,7 +40,7 @@ class AppointmentsInput(GateInput):
 
 
 def _email(value: str) -> str:
-    return value.strip().lower()
+    return fold_address(value)
 
 
 def check_appointments(inp: AppointmentsInput) -> list[Finding]:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import pydantic
 from pydantic import EmailStr, Field
 
+from core.identity import fold_address
 from forms.appointments import AppointmentsInput, check_appointments
 from forms.findings import Finding, blocking
 from forms.inputs import MEETING_DATE, RECORDED_BY, GateInput
@@ -268,7 +269,7 @@ def gate(name: str) -> Gate:
 
 
 def _norm(email: object) -> str:
-    return str(email).strip().lower()
+    return fold_address(email)
 
 
 def allowed_recorders(g: Gate, roster: Roster, proposers: Iterable[str] = ()) -> list[tuple[str, str]]:
@@ -335,7 +336,10 @@ class Verdict:
 def judge(g: Gate, payload: Mapping[str, Any], *, roster: Roster, proposers: Sequence[str] = ()) -> Verdict:
     """Whether an answer to ``g`` stands: valid for the gate's input, recorded by someone allowed,
     and complete (``g.completeness``). Pure: the caller writes the verdict to the ledger."""
-    by = str(payload.get("recorded_by") or "")
+    # One identity at every door: the address as the roster (or the form's proposers) spells it, after
+    # NFKC and case folding, so "ANNE@REGION.DK" and a look-alike character record the same person.
+    by = fold_address(payload.get("recorded_by"))
+    payload = {**payload, "recorded_by": by} if "recorded_by" in payload else dict(payload)
     try:
         accepted = g.input.model_validate(dict(payload))
     except pydantic.ValidationError as exc:

@@ -24,7 +24,7 @@ import difflib
 import json
 import re
 import types
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -35,7 +35,7 @@ from pydantic.fields import FieldInfo
 
 from core.errors import InputError
 from core.files import MAX_TEXT_BYTES, read_bounded
-from core.text import CONTROL_IN_TEXT, MAX_NUMBER_DIGITS, one_line
+from core.text import CONTROL_IN_TEXT, MAX_NUMBER_DIGITS
 from forms.proposal import ProposalForm
 from forms.vocabulary import REGION_NAMES
 

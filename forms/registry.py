@@ -13,8 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from forms.proposal import ProposalForm
 from core.text import fold
+from forms.proposal import ProposalForm
 
 
 @dataclass

@@ -28,6 +28,7 @@ from typing import Any, Literal
 import pydantic
 from pydantic import ConfigDict, Field
 
+from core.identity import fold_address
 from core.text import parse_danish_date
 from forms.gates import Gate
 from forms.inputs import GateInput
@@ -84,9 +85,9 @@ def from_form_values(gate: Gate, values: dict[str, Any]) -> dict[str, Any]:
 def to_form_values(gate: Gate, payload: dict[str, Any], recorders: list[tuple[str, str]]) -> dict[str, Any]:
     """A gate input (a decision recorded by a channel) in the Resume form's shape, to wake the flow."""
     out = dict(payload)
-    names = {email.lower(): name for name, email in recorders}
+    names = {fold_address(email): name for name, email in recorders}
     email = str(out.get("recorded_by", ""))
-    out["recorded_by"] = _person(names.get(email.lower(), email), email)
+    out["recorded_by"] = _person(names.get(fold_address(email), email), email)
     if gate.outcome_field and gate.outcome_field in out:
         out[gate.outcome_field] = f"{gate.outcome(str(out[gate.outcome_field])).label} ({out[gate.outcome_field]})"
     for name in _date_fields(gate):

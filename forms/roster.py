@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from core.identity import fold_address
 from forms.loading import read_data, validate_model
 from forms.proposal import Person
 from forms.vocabulary import BODIES, BODY_LABELS, RepresentsCode
@@ -34,15 +35,15 @@ class _RosterBase(BaseModel):
         return list(getattr(self, body))
 
     def emails(self, body: str) -> set[str]:
-        """The lower-cased e-mails of one body."""
-        return {str(p.email).strip().lower() for p in self.people(body)}
+        """The e-mails of one body, folded for comparison (``core.identity.fold_address``)."""
+        return {fold_address(p.email) for p in self.people(body)}
 
     def person(self, email: str) -> tuple[str, Person] | None:
-        """The first body listing ``email`` (case-insensitive) and the person, or None."""
-        wanted = email.strip().lower()
+        """The first body listing ``email`` (after NFKC and case folding) and the person, or None."""
+        wanted = fold_address(email)
         for body in BODIES:
             for p in self.people(body):
-                if str(p.email).strip().lower() == wanted:
+                if fold_address(p.email) == wanted:
                     return body, p
         return None
 

@@ -36,9 +36,20 @@ from pydantic import BaseModel, ValidationError
 
 from core.errors import InputError
 from core.files import MAX_DOCX_BYTES, check_docx, read_bounded
-from core.text import CONTROL_IN_TEXT, MAX_NUMBER_DIGITS, danish_message, danish_number, one_line, parse_danish_date
+from core.text import (
+    CONTROL_IN_TEXT,
+    MAX_NUMBER_DIGITS,
+    danish_message,
+    danish_number,
+    one_line,
+    parse_danish_date,
+)
 from forms.proposal import ProposalForm
-from forms.vocabulary import DATABASE_STATUS_LABELS, REPRESENTS_LABELS, TOPIC_KIND_LABELS
+from forms.vocabulary import (
+    DATABASE_STATUS_LABELS,
+    REPRESENTS_LABELS,
+    TOPIC_KIND_LABELS,
+)
 
 FORM_TITLE = "Indstillingsskema — forslag til ny DMPG"
 GENERAL_SECTION = "Forslaget"

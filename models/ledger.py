@@ -24,11 +24,13 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
+from core import clock
 from core.errors import UserError
+from core.identity import fold_address
 from core.text import slugify
-from models.db import session_scope
 from forms.findings import Finding
-from forms.vocabulary import BODIES, FINAL_STAGES, STAGES
+from forms.vocabulary import BODIES, STAGES
+from models.db import session_scope
 from models.tables import (
     Decision,
     DecisionLink,
@@ -96,7 +98,7 @@ def create_proposal(
 ) -> Proposal:
     """Store a new proposal at stage ``submitted`` with a fresh id of ``year`` (default: this year)
     and record its ``submitted`` event (detail ``{"source": source}``). Never reuses an id."""
-    year = year or date.today().year
+    year = year or clock.today().year
     with _session(session) as s:
         for _ in range(_ID_ATTEMPTS):
             proposal = Proposal(
@@ -503,11 +505,11 @@ def sync_roster(roster: Roster, *, session: Session | None = None) -> tuple[int,
     people: dict[tuple[str, str], RosterPerson] = {}
     for body in BODIES:
         for person in roster.people(body):
-            email = str(person.email).strip().lower()
+            email = fold_address(person.email)
             # A person listed twice in one body is one seat (the unique key is body + email).
             people.setdefault((body, email), RosterPerson(body=body, name=person.name, email=email))
     organisations = [
-        Organisation(code=code, name=org.name, email=str(org.email).strip().lower())
+        Organisation(code=code, name=org.name, email=fold_address(org.email))
         for code, org in roster.organisations.items()
     ]
     with _session(session) as s:
@@ -526,8 +528,8 @@ def decision_link(*, purpose: str, recipient: str, make_id: Any, expires_at: dat
                   meeting_id: str | None = None, session: Session | None = None) -> DecisionLink:
     """The unused link row for (purpose, proposal, gate, round, meeting, recipient), made when there is
     none (``make_id()`` names it): mailing again reuses the link; a used one is never handed out again.
-    Recipients compare case-insensitively."""
-    recipient = recipient.strip().lower()
+    Recipients compare as ``core.identity.fold_address`` does."""
+    recipient = fold_address(recipient)
 
     def existing(s: Session) -> DecisionLink | None:
         same = [col(getattr(DecisionLink, name)).is_(None) if value is None else getattr(DecisionLink, name) == value

@@ -16,9 +16,12 @@ from sqlalchemy import JSON, Column, DateTime, UniqueConstraint
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
+from core import clock
+
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    """The engine's time (``core.clock``): every timestamp in the ledger comes from the one clock."""
+    return clock.now()
 
 
 class UTCDateTime(TypeDecorator):

@@ -13,8 +13,6 @@ All through Prefect's public client API; the ledger says what waits (``dmpg.gate
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from prefect import get_client
 from prefect.artifacts import create_markdown_artifact
 from prefect.client.schemas.actions import ArtifactCreate, ArtifactUpdate
@@ -27,6 +25,7 @@ from prefect.client.schemas.filters import (
 )
 from prefect.runtime import flow_run
 
+from core import clock
 from core.text import join_danish
 from dmpg import narrative
 from dmpg.gates_open import open_gates
@@ -77,7 +76,7 @@ def publish_story(proposal_id: str) -> None:
 
 def publish_waiting() -> None:
     """Everything that waits, as one table artifact kept current (see the module docstring)."""
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     rows = [
         {"Forslag": g.proposal, "Titel": g.title, "Afventer": GATES[g.gate].label, "Hos": GATES[g.gate].decider,
          "Runde": g.round, "Siden": f"{g.waiting_since:%d.%m.%Y}", "Dage": (now - g.waiting_since).days}

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import sys
 import traceback
-from datetime import datetime, timezone
 
+from core import clock
 from core.errors import UserError, printable
 
 
@@ -31,7 +31,7 @@ def _log(exc: BaseException) -> str | None:
         log = get_settings().run_dir / "dmpg-errors.log"
         log.parent.mkdir(parents=True, exist_ok=True)
         with log.open("a", encoding="utf-8") as fh:
-            fh.write(f"--- {datetime.now(timezone.utc).isoformat()}\n")
+            fh.write(f"--- {clock.wall().isoformat()}\n")
             fh.write("".join(traceback.format_exception(exc)))
         return str(log)
     except Exception:  # noqa: BLE001 - logging must never mask the original error

@@ -15,7 +15,12 @@ from dmpg.cli._output import print_json
 
 
 def run(args: argparse.Namespace) -> int:
-    from dmpg.decisions import read_decision_file, record_decision, require_waiting, wait_until_moved_on
+    from dmpg.decisions import (
+        read_decision_file,
+        record_decision,
+        require_waiting,
+        wait_until_moved_on,
+    )
 
     require_waiting(args.proposal, args.gate)  # "not waiting there" comes before "invalid file"
     payload = read_decision_file(Path(args.input), args.gate, args.by)

@@ -147,8 +147,8 @@ def _approve(args: argparse.Namespace) -> int:
 
 
 def _form(args: argparse.Namespace) -> int:
-    from dmpg.documents.meeting import produce_meeting_document
     from dmpg.agenda import get_meeting
+    from dmpg.documents.meeting import produce_meeting_document
 
     doc = produce_meeting_document(get_meeting(args.meeting).id, "minutes_form")
     out = Path(args.out)

@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from core import clock
+from core.identity import fold_address, same_address
 from core.text import as_date, capitalise, danish_date, danish_number, join_danish
 from dmpg.documents.naming import kind as get_kind
 from forms.gates import GATES
@@ -53,7 +55,7 @@ class Sources:
     findings: list[dict[str, Any]] = field(default_factory=list)   # {code, severity, message, items}
     decisions: list[dict[str, Any]] = field(default_factory=list)  # {gate, round, outcome, payload, recorded_by, at}
     roster: dict[str, Any] = field(default_factory=dict)  # roster.yaml's shape: bodies' people, organisations
-    today: date = field(default_factory=date.today)
+    today: date = field(default_factory=clock.today)
     stages: dict[str, date] = field(default_factory=dict)  # the day the proposal first entered each stage
     meeting_dates: dict[tuple[str, int], date] = field(default_factory=dict)  # (gate, round) -> its meeting
     reply_days: int = 21  # settings.reply_days: how long a hearing or a request gives to answer
@@ -210,10 +212,10 @@ def _appointed(src: Sources) -> dict[str, Any]:
     """Members, chairs and director from the accepted ``appointments`` decision (empty if none yet)."""
     d = _decision(src, "appointments")
     p = d["payload"] if d else {}
-    chairs = {c.lower() for c in p.get("chairs", [])}
+    chairs = {fold_address(c) for c in p.get("chairs", [])}
     members = [
         {"name": m.get("name", ""), "email": m.get("email", ""), "represents": label(REPRESENTS_LABELS, m.get("represents")),
-         "region": label(REGION_NAMES, m.get("region")), "chair": m.get("email", "").lower() in chairs}
+         "region": label(REGION_NAMES, m.get("region")), "chair": fold_address(m.get("email", "")) in chairs}
         for m in p.get("members", [])
     ]
     chair_rows = [{"name": m["name"], "email": m["email"]} for m in members if m["chair"]]
@@ -314,7 +316,7 @@ def person(src: Sources, email: str | None) -> str:
     for body, people in src.roster.items():
         if body != "organisations":
             for p in people:
-                if str(p.get("email", "")).strip().lower() == email.strip().lower():
+                if same_address(p.get("email", ""), email):
                     return f"{p['name']} ({p['email']})"
     return email
 
@@ -479,7 +481,7 @@ class MeetingSources:
     roster: dict[str, Any]
     minutes: list[dict[str, Any]] = field(default_factory=list)  # {proposal, gate, round, decision, rationale}
     workload: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # see workload_view
-    today: date = field(default_factory=date.today)
+    today: date = field(default_factory=clock.today)
 
 
 def _finding(src: Sources, code: str) -> dict[str, Any] | None:
@@ -593,7 +595,7 @@ def load_meeting_sources(meeting_id: str, today: date | None = None) -> MeetingS
     meeting = ledger.get_meeting(meeting_id)
     items = [({"proposal": i.proposal_id, "gate": i.gate, "round": i.round, "source": i.source},
               load_sources(i.proposal_id)) for i in ledger.agenda(meeting_id)]
-    today = today or date.today()
+    today = today or clock.today()
     workload: dict[str, list[dict[str, Any]]] = {
         stage: [{"name": p.title, "proposal": p.id} for p in ledger.list_proposals(stage)]
         for stage in ("appointments", "director_approval")

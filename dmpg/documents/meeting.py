@@ -15,7 +15,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from dmpg.documents.naming import document_dir, kind as get_kind, meeting_filename
+from dmpg.documents.naming import document_dir, meeting_filename
+from dmpg.documents.naming import kind as get_kind
 
 
 @dataclass(frozen=True)

@@ -68,9 +68,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--images", type=Path, help="copy the first page of the key documents here")
     args = parser.parse_args(argv)
 
+    from core.settings import get_settings
     from dmpg.documents.samples import EXAMPLE, render_meeting_samples, render_samples
     from dmpg.documents.wordform import write_filled_form
-    from core.settings import get_settings
     from forms.loading import load_form
 
     home = args.home or get_settings().home

@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from dmpg.documents.naming import document_dir, document_filename, kind as get_kind
+from dmpg.documents.naming import document_dir, document_filename
+from dmpg.documents.naming import kind as get_kind
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,13 @@ from pathlib import Path
 
 from dmpg.documents.docxstyle import NAVY_HEX
 from forms.gates import GATES
-from forms.vocabulary import BASE_CATEGORIES, BODIES, REPRESENTS_LABELS, STAGES, TOPIC_KIND_LABELS
+from forms.vocabulary import (
+    BASE_CATEGORIES,
+    BODIES,
+    REPRESENTS_LABELS,
+    STAGES,
+    TOPIC_KIND_LABELS,
+)
 
 # --- what a reader sees ------------------------------------------------------------------------------
 

@@ -10,10 +10,10 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from core.settings import PROJECT_ROOT
 from dmpg.documents.context import Sources, compose_context
 from dmpg.documents.naming import KINDS, document_filename
 from dmpg.documents.render import render_template
-from core.settings import PROJECT_ROOT
 
 EXAMPLE = PROJECT_ROOT / "examples" / "angst-og-ocd.yaml"
 

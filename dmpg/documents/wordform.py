@@ -9,7 +9,14 @@ from typing import Any
 
 from forms.proposal import ProposalForm
 from forms.vocabulary import REGION_NAMES
-from forms.wordform import BLANK_ROWS, EXTRA_ROWS, FORM_TITLE, GENERAL_SECTION, Cell, form_layout
+from forms.wordform import (
+    BLANK_ROWS,
+    EXTRA_ROWS,
+    FORM_TITLE,
+    GENERAL_SECTION,
+    Cell,
+    form_layout,
+)
 
 # ---------------------------------------------------------------- writing
 

@@ -37,8 +37,8 @@ from pathlib import Path
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from core.errors import UserError
-from core.text import ascii_name
 from core.settings import get_settings
+from core.text import ascii_name
 
 MAIL_SCHEMES = ("mailto", "mailtos")
 _ERROR_HINTS = re.compile(r"exception|error|fail|could not|refused|timed out|unable", re.IGNORECASE)

@@ -28,12 +28,20 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from core import clock
 from core.errors import UserError
-from dmpg.mail.compose import render
-from core.text import ascii_name
-from dmpg.mail.delivery import channel_id, channel_url, send_channel, send_email, thread_headers
-from dmpg.mail.recipients import Recipient
+from core.identity import fold_address
 from core.settings import get_settings
+from core.text import ascii_name
+from dmpg.mail.compose import render
+from dmpg.mail.delivery import (
+    channel_id,
+    channel_url,
+    send_channel,
+    send_email,
+    thread_headers,
+)
+from dmpg.mail.recipients import Recipient
 
 if TYPE_CHECKING:
     from models.tables import Notification
@@ -43,12 +51,12 @@ PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
 
 def _utc(value: datetime | None) -> datetime:
     """Aware UTC (SQLite hands back naive datetimes; they were written as UTC)."""
-    value = value or datetime.now(timezone.utc)
+    value = value or clock.now()
     return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
 def notification_key(proposal_id: str | None, kind: str, round: int, recipient: str, scope: str | None = None) -> str:  # noqa: A002
-    return f"{proposal_id or 'all'}:{kind}{'/' + scope if scope else ''}:{round}:{recipient.strip().lower()}"
+    return f"{proposal_id or 'all'}:{kind}{'/' + scope if scope else ''}:{round}:{fold_address(recipient)}"
 
 
 def _scope(kind: str, context: Mapping[str, Any], scope: str | None) -> str | None:
@@ -85,10 +93,11 @@ def enqueue(
     ``context`` is the template context (see ``dmpg.mail.compose``); ``proposal_id``, ``round``,
     ``recipient`` and ``attachments`` (ASCII file names) are added here. Raises ``UserError`` for a
     missing attachment file or an incomplete context, before anything is written."""
+    from sqlmodel import col, select
+
     from models.db import session_scope
     from models.ledger import insert_once
     from models.tables import Notification
-    from sqlmodel import col, select
 
     files = [Path(a) for a in attachments]
     missing = [str(f) for f in files if not f.is_file()]
@@ -106,7 +115,7 @@ def enqueue(
         rendered = render(kind, {**base, **own, "recipient": person.as_context()})
         rows.append(Notification(
             key=notification_key(proposal_id, kind, round, person.email, scope), proposal_id=proposal_id,
-            kind=kind, round=round, recipient=person.email.strip().lower(), subject=rendered.subject,
+            kind=kind, round=round, recipient=fold_address(person.email), subject=rendered.subject,
             body_text=rendered.text, body_html=rendered.html, attachments=[str(f.resolve()) for f in files],
         ))
         if person.role == "secretariat" and not any(r.recipient.startswith("channel:") for r in rows):
@@ -142,8 +151,9 @@ class DeliveryReport:
 
 
 def _due(now: datetime, ignore_backoff: bool):
-    from models.tables import Notification
     from sqlalchemy import and_, or_
+
+    from models.tables import Notification
 
     not_before = or_(Notification.next_attempt_at.is_(None), Notification.next_attempt_at <= now)
     waiting = Notification.status == PENDING if ignore_backoff else and_(Notification.status == PENDING, not_before)
@@ -153,9 +163,10 @@ def _due(now: datetime, ignore_backoff: bool):
 
 def _claim(row_id: int, now: datetime, ignore_backoff: bool) -> bool:
     """Take the row for sending; False if another deliverer has it (or it is no longer due)."""
+    from sqlalchemy import update
+
     from models.db import session_scope
     from models.tables import Notification
-    from sqlalchemy import update
 
     # The lease runs on the real clock: ``now`` may be a test's (or the flow parameter's) pretend time.
     lease = _utc(None) + timedelta(seconds=get_settings().mail_lease_seconds)
@@ -208,9 +219,10 @@ def deliver_pending(
     ``sending`` whose lease ran out. Each row is claimed before it is sent and updated right after, so a
     crash loses at most the one message in flight (it is resent once the lease runs out). Never raises
     for a failed send: the row records ``last_error`` and waits for its next try."""
+    from sqlmodel import func, select
+
     from models.db import session_scope
     from models.tables import Notification
-    from sqlmodel import func, select
 
     now = _utc(now)
     settings = get_settings()
@@ -260,9 +272,10 @@ def deliver_pending(
 def retry_failed(proposal_id: str | None = None) -> int:
     """Put every ``failed`` row back to ``pending``, due now, with a fresh count of attempts
     (``last_error`` is kept until the next try). Returns how many."""
+    from sqlalchemy import update
+
     from models.db import session_scope
     from models.tables import Notification
-    from sqlalchemy import update
 
     with session_scope() as session:
         stmt = update(Notification).where(Notification.status == FAILED)
@@ -273,9 +286,10 @@ def retry_failed(proposal_id: str | None = None) -> int:
 
 def list_notifications(proposal_id: str | None = None, status: str | None = None) -> list[Notification]:
     """The outbox rows (of one proposal and/or one status), oldest first."""
+    from sqlmodel import select
+
     from models.db import session_scope
     from models.tables import Notification
-    from sqlmodel import select
 
     with session_scope() as session:
         query = select(Notification)
@@ -288,9 +302,10 @@ def list_notifications(proposal_id: str | None = None, status: str | None = None
 
 def undelivered_count() -> int:
     """Rows not yet sent (pending, being sent, or failed): the digest reports this number."""
+    from sqlmodel import func, select
+
     from models.db import session_scope
     from models.tables import Notification
-    from sqlmodel import func, select
 
     with session_scope() as session:
         query = select(func.count()).select_from(Notification).where(Notification.status != SENT)

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from core.errors import UserError
+from core.identity import fold_address
 from dmpg.mail import KINDS, MEETING_KINDS
 from forms.gates import GATES, PROPOSERS, Gate
 from forms.vocabulary import BODIES
@@ -108,7 +109,7 @@ def dedupe(recipients: Iterable[Recipient]) -> list[Recipient]:
     """One recipient per lower-cased e-mail (first wins; organisations of later duplicates are merged)."""
     seen: dict[str, Recipient] = {}
     for r in recipients:
-        key = r.email.strip().lower()
+        key = fold_address(r.email)
         if key in seen:
             first = seen[key]
             merged = first.organisations + tuple(c for c in r.organisations if c not in first.organisations)
@@ -148,9 +149,9 @@ def organisation_contacts(form: ProposalForm, roster: Roster) -> list[Recipient]
 def appointed(appointments: Mapping[str, Any]) -> list[Recipient]:
     """Chairs first, then the director, then the other members (from an ``AppointmentsInput`` dump)."""
     members = list(appointments.get("members") or [])
-    by_email = {str(_get(m, "email")).lower(): m for m in members}
+    by_email = {fold_address(_get(m, "email")): m for m in members}
     chairs = [str(c) for c in appointments.get("chairs") or []]
-    out = [Recipient(name=_get(by_email.get(c.lower(), {}), "name") or c, email=c, role="chair") for c in chairs]
+    out = [Recipient(name=_get(by_email.get(fold_address(c), {}), "name") or c, email=c, role="chair") for c in chairs]
     director = appointments.get("director")
     if director:
         out += _people([director], "director")
@@ -200,8 +201,8 @@ def meeting_recipients(kind: str, body: str, roster: Roster) -> tuple[list[Recip
     if kind not in MEETING_KINDS:
         raise UserError(f"mail {kind!r} is not a meeting's mail; expected one of: {', '.join(MEETING_KINDS)}")
     members = dedupe(_people(roster.people(body), body))
-    emails = {m.email.lower() for m in members}
-    secretariat = [r for r in dedupe(_people(roster.people("secretariat"), "secretariat")) if r.email.lower() not in emails]
+    emails = {fold_address(m.email) for m in members}
+    secretariat = [r for r in dedupe(_people(roster.people("secretariat"), "secretariat")) if fold_address(r.email) not in emails]
     return members, secretariat
 
 
@@ -217,10 +218,10 @@ def _named(emails: Iterable[str], form: ProposalForm, roster: Roster) -> list[Re
     """Reminder recipients: names and roles from the roster or the proposers where the e-mail is known."""
     known: dict[str, Recipient] = {}
     for r in proposers(form) + [p for body in BODIES for p in _people(roster.people(body), body)]:
-        known.setdefault(r.email.lower(), r)
+        known.setdefault(fold_address(r.email), r)
     out = []
     for email in emails:
         email = str(email).strip()
         if email:
-            out.append(known.get(email.lower(), Recipient(name=email, email=email, role="waiting")))
+            out.append(known.get(fold_address(email), Recipient(name=email, email=email, role="waiting")))
     return out

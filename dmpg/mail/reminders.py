@@ -16,9 +16,10 @@ Which gates are open comes from ``dmpg.gates_open`` (the same answer ``dmpg pend
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
-from typing import TYPE_CHECKING, Any
+from datetime import date, datetime
+from typing import TYPE_CHECKING
 
+from core import clock
 from dmpg.gates_open import as_utc, open_gates
 
 if TYPE_CHECKING:
@@ -50,7 +51,7 @@ def digest_due(now: datetime, weekday: int) -> bool:
 
 
 def _now(now: datetime | None) -> datetime:
-    return as_utc(now) if now else datetime.now(timezone.utc)
+    return as_utc(now) if now else clock.now()
 
 
 def _roster() -> Roster:
@@ -70,8 +71,8 @@ def queue_reminders(now: datetime | None = None, roster: Roster | None = None) -
     """Enqueue the reminders due at ``now`` (see the module docstring); returns their outbox rows."""
     from core.settings import get_settings
     from dmpg.documents.context import case_context
-    from dmpg.links import personal_urls
     from dmpg.gatekeeper import meeting_context_of
+    from dmpg.links import personal_urls
     from dmpg.mail.outbox import enqueue
     from dmpg.mail.recipients import recipients_for
     from forms.proposal import ProposalForm
@@ -101,9 +102,9 @@ def queue_reminders(now: datetime | None = None, roster: Roster | None = None) -
 
 def queue_digest(now: datetime | None = None, roster: Roster | None = None, *, force: bool = False) -> list[Notification]:
     """On the digest weekday (or with ``force``), enqueue this ISO week's digest to the secretariat."""
+    from core.settings import get_settings
     from dmpg.mail.outbox import enqueue, undelivered_count
     from dmpg.mail.recipients import recipients_for
-    from core.settings import get_settings
     from forms.proposal import ProposalForm
     from models.ledger import get_proposal
 

@@ -14,8 +14,9 @@ from __future__ import annotations
 import itertools
 import re
 import threading
-from datetime import datetime, timezone
 from pathlib import Path
+
+from core import clock
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9@._+-]+")
 
@@ -32,7 +33,7 @@ class _SaveHandler:
         raw = envelope.original_content or envelope.content
         if isinstance(raw, str):
             raw = raw.encode("utf-8")
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
+        stamp = clock.now().strftime("%Y%m%dT%H%M%S.%fZ")
         for rcpt in envelope.rcpt_tos:
             with self._lock:
                 n = next(self._counter)

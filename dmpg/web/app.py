@@ -38,6 +38,7 @@ from starlette.concurrency import run_in_threadpool
 
 from core.errors import InputError, UserError
 from core.files import MAX_DOCX_BYTES, MAX_TEXT_BYTES, format_size
+from core.identity import same_address
 from core.settings import get_settings
 from dmpg import links
 from dmpg.web.page import Page, build_page, payload_from_form
@@ -274,7 +275,7 @@ def _recorded_page(link: links.Link | None) -> tuple[str, int, dict[str, Any]] |
     row = link.row if link is not None else None
     if row is not None and row.purpose == "minutes":
         meeting = ledger.find_meeting(row.meeting_id)
-        if meeting is None or (meeting.approved_by or "").lower() != row.recipient:
+        if meeting is None or not same_address(meeting.approved_by, row.recipient):
             return None
         return "minutes_approved.html.j2", 200, {**_minutes(row), "at": meeting.approved_at}
     decided = ledger.decision(row.proposal_id, row.gate, row.round) if row is not None and row.gate else None

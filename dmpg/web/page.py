@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from core.identity import same_address
 from core.text import capitalise, danish_date, one_line, parse_danish_date
 from forms.gates import GATES, Gate
 from forms.vocabulary import (
@@ -148,7 +149,7 @@ def build_page(row: Any) -> Page:
     waiting = next((g for g in open_gates(row.proposal_id) if g.gate == row.gate and g.round == row.round), None)
     person = roster.person(row.recipient)
     name = person[1].name if person else next(
-        (p.get("name") for p in proposal.form.get("proposers") or [] if str(p.get("email", "")).lower() == row.recipient),
+        (p.get("name") for p in proposal.form.get("proposers") or [] if same_address(p.get("email", ""), row.recipient)),
         row.recipient) or row.recipient
     decisions = [
         {"what": capitalise(GATES[d.gate].label), "round": str(d.round),

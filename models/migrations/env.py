@@ -18,8 +18,9 @@ config = context.config
 def _target_metadata():  # noqa: ANN202
     # Only for `alembic revision --autogenerate` by a developer; running migrations never needs it.
     if context.get_x_argument(as_dictionary=True).get("autogenerate"):
-        import models.tables  # noqa: F401 - registers the tables on SQLModel.metadata
         from sqlmodel import SQLModel
+
+        import models.tables  # noqa: F401 - registers the tables on SQLModel.metadata
 
         return SQLModel.metadata
     return None
