@@ -26,10 +26,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
-from core import clock
+from core import clock, workdays
 from core.identity import fold_address, same_address
 from core.text import as_date, capitalise, danish_date, danish_number, join_danish
 from dmpg.documents.naming import kind as get_kind
@@ -271,7 +271,8 @@ def reply_deadline(src: Sources, gate: str | None) -> date | None:
     """The last day to answer the request of ``gate`` (:data:`REPLY_GATES`), ``src.reply_days`` after it
     was sent: the hearing (``advice``, ``database``) from the day the proposal went to the reference
     group, the appointment requests from the day the directors approved. Counted from the ledger, so
-    the letter, its mail and a later reminder give the same date; ``None`` for any other gate."""
+    the letter, its mail and a later reminder give the same date; a day off moves it to the next working
+    day (``core.workdays``). ``None`` for any other gate."""
     if gate not in REPLY_GATES:
         return None
     stage = REPLY_GATES[gate]
@@ -280,7 +281,7 @@ def reply_deadline(src: Sources, gate: str | None) -> date | None:
     else:
         approval = _decision(src, "approval", outcome="approve")
         sent = local_day(approval["at"]) if approval and approval.get("at") else None
-    return (sent or src.today) + timedelta(days=src.reply_days)
+    return workdays.deadline(sent or src.today, src.reply_days)
 
 
 def local_day(moment: datetime | date | str) -> date:
