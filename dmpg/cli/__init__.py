@@ -142,7 +142,20 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+    import os
+
+    from core.private import UMASK
+
+    # Whatever a command writes under DMPG_HOME is its owner's alone (core.private); called in-process
+    # (the tests), the caller's umask is given back.
+    previous = os.umask(UMASK)
+    try:
+        return _run(list(sys.argv[1:] if argv is None else argv))
+    finally:
+        os.umask(previous)
+
+
+def _run(argv: list[str]) -> int:
     args = build_parser(next((a for a in argv if not a.startswith("-")), None)).parse_args(argv)
     module_name, _, _ = COMMANDS[args.command]
     try:

@@ -35,7 +35,10 @@ def _up_text(stack: LocalStack, report: StartReport) -> str:
         head = f"DMPG local stack running (DMPG_HOME={report.home}); started {restarted}, the rest was already running."
     else:
         head = f"DMPG local stack started (DMPG_HOME={report.home})."
-    lines = [head, f"  Prefect UI:   {report.ui}  (log in with {stack.auth_string})",
+    lines = [head]
+    if report.tightened:
+        lines.append(report.tightened.sentence(report.home))
+    lines += [f"  Prefect UI:   {report.ui}  (log in with {stack.auth_string})",
              f"  Prefect API:  {report.api}  (locked: PREFECT_API_AUTH_STRING, kept in {stack.settings.api_auth_file})"]
     if "web" in report.pids:
         lines.append(f"  Decisions:    {stack.settings.public_base_url}  (the page behind the links in mails)")
