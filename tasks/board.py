@@ -9,6 +9,12 @@
   not tied to any run: the Artifacts page shows the secretariat's whole board.
 
 All through Prefect's public client API; the ledger says what waits (``dmpg.gates_open``).
+
+Form text is never markup here. The UI renders artifact descriptions, markdown artifacts and every
+text cell of a table artifact as markdown: a table goes out through :func:`table_rows` (each text cell
+literal, ``core.text.markdown_literal``), the story is made literal by ``dmpg.narrative``. A run's
+name and tags are shown as text, and other tools (notifications, automations) may quote them into
+markdown: form text in them goes through ``core.text.inert_label``.
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ from prefect.client.schemas.filters import (
 from prefect.runtime import flow_run
 
 from core import clock
-from core.text import join_danish
+from core.text import inert_label, join_danish, markdown_literal
 from dmpg import narrative
 from dmpg.gates_open import open_gates
 from forms.gates import GATES
@@ -53,11 +59,15 @@ def show_finished(proposal_id: str) -> None:
     _rename(proposal_id, stage, [stage])
 
 
+def run_name(proposal_id: str, title: str, what: str) -> str:
+    """``DMPG-2026-001 · Angst og OCD — venter på følgegruppen …``: the title as an inert label."""
+    return f"{proposal_id} · {inert_label(title, 120)} — {what}"[:200]
+
+
 def _rename(proposal_id: str, what: str, tags: list[str]) -> None:
-    title = ledger.get_proposal(proposal_id).title
-    name = f"{proposal_id} · {title} — {what}"
+    name = run_name(proposal_id, ledger.get_proposal(proposal_id).title, what)
     with get_client(sync_client=True) as client:
-        client.update_flow_run(flow_run.id, name=name[:200], tags=["dmpg", proposal_id, *tags])
+        client.update_flow_run(flow_run.id, name=name, tags=["dmpg", proposal_id, *(inert_label(t, 100) for t in tags)])
 
 
 def publish_story(proposal_id: str) -> None:
@@ -74,19 +84,38 @@ def publish_story(proposal_id: str) -> None:
     create_markdown_artifact(key=key, markdown=markdown, description=description)
 
 
-def publish_waiting() -> None:
-    """Everything that waits, as one table artifact kept current (see the module docstring)."""
-    now = clock.now()
-    rows = [
+def table_rows(rows: list[dict]) -> list[dict]:
+    """``rows`` as a table artifact's data: every text cell literal markdown (the UI renders text cells
+    as markdown; numbers as they are). Every table we publish goes out through here."""
+    return [{column: markdown_literal(value) if isinstance(value, str) else value for column, value in row.items()}
+            for row in rows]
+
+
+def waiting_rows(now) -> list[dict]:  # noqa: ANN001 - an aware datetime
+    """One row per open gate (form text as it is; :func:`table_rows` makes it literal)."""
+    return [
         {"Forslag": g.proposal, "Titel": g.title, "Afventer": GATES[g.gate].label, "Hos": GATES[g.gate].decider,
          "Runde": g.round, "Siden": f"{g.waiting_since:%d.%m.%Y}", "Dage": (now - g.waiting_since).days}
         for g in open_gates()
     ]
-    description = f"Det venter på beslutning: {len(rows)} punkt(er), opdateret {now:%d.%m.%Y %H:%M} (UTC)"
+
+
+def publish_waiting() -> None:
+    """Everything that waits, as one table artifact kept current (see the module docstring)."""
+    now = clock.now()
+    rows = waiting_rows(now)
+    _publish_table(WAITING_KEY, rows, f"Det venter på beslutning: {len(rows)} punkt(er), opdateret "
+                                      f"{now:%d.%m.%Y %H:%M} (UTC)")
+
+
+def _publish_table(key: str, rows: list[dict], description: str) -> None:
+    """The table artifact ``key`` (not tied to a run) with ``rows``, updated in place. ``description``
+    is rendered as markdown: it must hold no form text."""
+    data = table_rows(rows)
     with get_client(sync_client=True) as client:
         latest = client.read_latest_artifacts(
-            artifact_filter=ArtifactCollectionFilter(key=ArtifactCollectionFilterKey(any_=[WAITING_KEY])), limit=1)
+            artifact_filter=ArtifactCollectionFilter(key=ArtifactCollectionFilterKey(any_=[key])), limit=1)
         if latest:
-            client.update_artifact(latest[0].latest_id, ArtifactUpdate(data=rows, description=description))
+            client.update_artifact(latest[0].latest_id, ArtifactUpdate(data=data, description=description))
         else:
-            client.create_artifact(ArtifactCreate(key=WAITING_KEY, type="table", data=rows, description=description))
+            client.create_artifact(ArtifactCreate(key=key, type="table", data=data, description=description))
