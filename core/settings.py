@@ -92,6 +92,11 @@ class Settings(BaseSettings):
     # Weekly digest of everything pending, to the secretariat: 0 = Monday ... 6 = Sunday.
     digest_weekday: int = Field(0, ge=0, le=6)
 
+    # Personal data (dmpg.persondata): an ended proposal's record (form, decisions, audit trail,
+    # documents) is kept this many years after it ended, then pseudonymised by the daily flow. Set it to
+    # the region's retention time for such cases (its archive plan).
+    retention_years: int = Field(5, ge=1, le=100, description="Years an ended proposal's record is kept before it is pseudonymised.")
+
     # Meetings (dmpg meeting): the pack goes to the body's members this many days before the meeting
     # (08:00 Copenhagen time; at once when that moment has passed).
     meeting_pack_days_before: int = Field(7, ge=0)

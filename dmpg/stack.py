@@ -298,6 +298,10 @@ class LocalStack:
             # sweep reports a run no runner takes (DMPG_RECOVERY_NO_WORKER_SECONDS).
             "PREFECT_SERVER_SERVICES_LATE_RUNS_ENABLED": "false",
             "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+            # Prefect holds orchestration state, the ledger the record: a finished run (its parameters are
+            # the proposal's form) is deleted 90 days after it ended, as deploy/dmpg.env says for production.
+            "PREFECT_SERVER_SERVICES_DB_VACUUM_ENABLED": "events,flow_runs",
+            "PREFECT_SERVER_SERVICES_DB_VACUUM_RETENTION_PERIOD": str(90 * 86400),
             "PREFECT_SERVER_UI_SHOW_PROMOTIONAL_CONTENT": "false",
             # flows/ and dmpg/ resolve from the project whatever the caller's working directory.
             "PYTHONPATH": pythonpath,

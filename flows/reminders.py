@@ -6,6 +6,7 @@
 2. Remind whoever an open gate has waited on for ``remind_after_days`` or more (once per interval).
 3. On ``digest_weekday``, the secretariat's weekly digest of everything pending (once per ISO week).
 4. Deliver what 2 and 3 queued, and bring the Prefect UI's table of everything waiting up to date.
+5. Pseudonymise the records of proposals that ended ``DMPG_RETENTION_YEARS`` ago (``dmpg.persondata``).
 
 Every step is keyed in the ledger, so running it twice, or more often than daily, sends nothing twice.
 Imports stay lean: the runner starts a fresh process per run.
@@ -19,6 +20,7 @@ from typing import Any
 from prefect import flow
 
 from tasks.notify import (
+    apply_retention,
     deliver_outbox,
     publish_board,
     queue_digest,
@@ -38,6 +40,7 @@ def send_reminders(now: datetime | None = None) -> dict[str, Any]:
     digest = queue_digest(now)
     delivered = deliver_outbox(now=now)
     publish_board()
+    retained = apply_retention(now)
     summary = {
         "gates_expired": len(expired),
         "backlog_sent": len(backlog["sent"]),
@@ -45,6 +48,7 @@ def send_reminders(now: datetime | None = None) -> dict[str, Any]:
         "digest_queued": len(digest),
         "sent": len(delivered["sent"]),
         "still_pending": delivered["still_pending"],
+        "records_pseudonymised": len(retained["proposals"]),
     }
     print(f"dmpg-reminders: {summary}")
     return summary

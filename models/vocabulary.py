@@ -24,6 +24,10 @@ class EventKind:
     # "action", "attempt", "flow_run_id", "by"}. See dmpg.recovery.
     RUN_STUCK = "run_stuck"
     RUN_RECOVERED = "run_recovered"          # detail: {"incident", "run_state"}: the run waits at a gate again
+    # Personal data (dmpg.persondata): a person's data outside the record erased (detail: {"pseudonym",
+    # "by", "mails", "links"}), and the record pseudonymised after the retention time (detail: {"years", "by"}).
+    PERSONAL_DATA_ERASED = "personal_data_erased"
+    RETENTION_APPLIED = "retention_applied"
 
 
 EVENT_LABELS: dict[str, str] = {
@@ -40,6 +44,8 @@ EVENT_LABELS: dict[str, str] = {
     EventKind.LINK_REFUSED: "Beslutningslink afvist",
     EventKind.RUN_STUCK: "Kørslen gik i stå",
     EventKind.RUN_RECOVERED: "Kørslen er genoptaget",
+    EventKind.PERSONAL_DATA_ERASED: "Personoplysninger slettet",
+    EventKind.RETENTION_APPLIED: "Opbevaringsperioden udløb: personoplysninger pseudonymiseret",
 }
 
 # How a decision reached the ledger, and how the person behind it was established (DESIGN.md

@@ -108,6 +108,19 @@ def _meeting(p: argparse.ArgumentParser) -> None:
     form.add_argument("out", help="where to write the .docx")
 
 
+def _person(p: argparse.ArgumentParser) -> None:
+    sub = p.add_subparsers(dest="person_command", required=True, metavar="{export,erase,retention}")
+    export = sub.add_parser("export", help="write everything the engine holds about a person: JSON and a Danish Word summary")
+    export.add_argument("email", help="the person's e-mail address")
+    export.add_argument("out", help="the folder to write the two files to (made if missing)")
+    _json_flag(export)
+    erase = sub.add_parser("erase", help="remove or pseudonymise a person's data where no record must be kept")
+    erase.add_argument("email", help="the person's e-mail address")
+    _json_flag(erase)
+    retention = sub.add_parser("retention", help="pseudonymise the records of proposals ended DMPG_RETENTION_YEARS ago")
+    _json_flag(retention)
+
+
 COMMANDS: dict[str, tuple[str, str, Adder | None]] = {
     "check": ("check", "check a proposal form against the basic premises (grundpræmisser)", _check),
     "form": ("form", "the proposal form in Word: blank or filled", _form),
@@ -122,6 +135,7 @@ COMMANDS: dict[str, tuple[str, str, Adder | None]] = {
     "outbox": ("outbox", "the notification outbox: list, or retry what failed", _outbox),
     "recover": ("recover", "resume a proposal whose lifecycle run stopped (the recovery sweep does it on its own)",
                 _recover),
+    "person": ("person", "one person's data (GDPR): export, erase; the retention rule", _person),
     "demo": ("demo", "run an example proposal through the whole lifecycle on the local stack", _demo),
 }
 
