@@ -23,7 +23,7 @@ def working_links(text: str, client: Any) -> list[str]:
         response = client.get(path)
         if response.status_code != 200:
             continue
-        decides = path.startswith("/beslut/") and '<form method="post"' in response.text
+        decides = path.startswith("/beslut/") and re.search(r'<form[^>]*method="post"', response.text) is not None
         serves = path.startswith("/dokument/") and "wordprocessingml" in response.headers.get("content-type", "")
         if decides or serves:
             working.append(path)
