@@ -245,6 +245,12 @@ def test_the_minutes_pages_are_accessible(site, phone):
     page.goto(base + paths["minutes"])
     page.get_by_role("button", name="Godkend referatet").wait_for()
     assert_accessible(page, "minutes")
+    page.get_by_role("button", name="Godkend referatet").press("Enter")
+    page.get_by_role("heading", name="Tak – referatet er godkendt").wait_for()
+    assert_accessible(page, "minutes approved")
+    page.goto(base + paths["minutes"])  # the used link shows what it approved, and whom to ask
+    page.get_by_role("heading", name="Tak – referatet er godkendt").wait_for()
+    assert SECRETARIAT in page.locator("main").inner_text()
 
 
 def test_a_decision_at_200_percent_zoom_with_the_keyboard(site, zoomed, tmp_path):
