@@ -380,10 +380,10 @@ def erase(email: str, *, by: str) -> Erased:
         raise UserError(f"{me} kan ikke slettes nu: personen {' og '.join(blockers)}; {advice}. Intet er ændret.",
                         exit_code=1)
 
-    pseudonym, _ = new_pseudonym()
+    pseudonym, pseudo_name = new_pseudonym()
     done = Erased(pseudonym)
     ended = {p["proposal"] for p in found.proposals if p["ended_at"]}
-    swap = _swapper({me: pseudonym}, {})
+    swap = _swapper({me: pseudonym}, {name: pseudo_name for name in found.names})
     touched: set[str] = set()
     with session_scope() as s:
         for row in s.exec(select(Notification)).all():
