@@ -190,3 +190,20 @@ def test_on_the_local_stack_only_the_mailboxes_hold_working_links(driver, client
     url = link_in_mail(home / "mail", hearing, REFERENCE, "følgegruppens rådgivning")
     path = "/" + url.split("://", 1)[1].split("/", 1)[1]
     assert working_links(url, client) == [path]
+
+
+def test_the_journal_keeps_an_opened_gate_without_its_description(dmpg_home, examples):
+    """The open-gate step's journal entry (and Prefect's persisted result) has no description, whose
+    document links would lie at rest; a replay makes the description again from the ledger."""
+    from dmpg.gatekeeper import open_gate
+    from tasks.lifecycle import _gate_form, _gate_form_at_rest
+
+    hearing = ask_everyone(examples)[0]
+    form = open_gate(hearing, "advice", 1, 2, "advice-r1-a2")
+    stored = _gate_form_at_rest(form)
+    assert "description" not in stored and "/dokument/" not in str(stored) and stored["recorders"] == form["recorders"]
+    again = _gate_form(stored)
+    assert again["description"].split("### Dokumenter")[0] == form["description"].split("### Dokumenter")[0]
+    assert "/dokument/" in again["description"]
+    old = {"description": "journaled before", "recorders": []}  # an entry from before: kept as it was
+    assert _gate_form(old) == old
