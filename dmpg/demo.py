@@ -84,7 +84,7 @@ def _lifecycle(console) -> str:
     from models.ledger import roster as roster_in_force
 
     form = load_form(FORM)
-    proposal = submit_proposal(form, source=str(FORM.relative_to(PROJECT_ROOT)), tags=("demo",))
+    proposal = submit_proposal(form, source=str(FORM.relative_to(PROJECT_ROOT)), tags=("demo",), again=True)
     console.print(f"[green]✓[/] Submitted [bold]{proposal.proposal} · {proposal.title}[/] (a form with known gaps)")
 
     roster = roster_in_force()

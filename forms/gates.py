@@ -13,6 +13,7 @@ page, meeting minutes). Plain pydantic and Python: no Prefect, no ledger.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -125,9 +126,18 @@ class Gate:
     opening_mail: str | None = None  # mail kind sent to whoever the gate waits on
     decision_document: str | None = None  # the document recording the decision
     completeness: Callable[[Any], list[Finding]] | None = None  # blocking findings refuse the input
+    # The version of the gate's input: raised whenever ``input`` changes (a field added, a choice added or
+    # renamed). Each gate round records the version it opened under, and ``dmpg upgrade check`` compares
+    # it with the installed code's (tests/forms/test_gate_versions.py fails when ``input`` changes
+    # without a new version).
+    schema_version: int = 1
 
     def __post_init__(self) -> None:
         problems = []
+        if not re.fullmatch(r"[a-z][a-z0-9]*", self.name):
+            # The name goes into the run's suspension keys, and Prefect's input keys take only lowercase
+            # letters, digits and dashes (the dash separates the round and attempt).
+            problems.append("a gate's name is lowercase letters and digits only")
         if self.decided_by != PROPOSERS and self.decided_by not in BODIES:
             problems.append(f"decided_by {self.decided_by!r} is neither {PROPOSERS!r} nor a roster body {BODIES}")
         if self.stage not in STAGES:

@@ -54,6 +54,8 @@ class Proposal(SQLModel, table=True):
     stage: str = Field(default="submitted", index=True, max_length=32)
     form: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     flow_run_id: str | None = Field(default=None, index=True, max_length=64)
+    # The release the proposal started under (``core.release.current()``); None before 0.2.0.
+    release: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

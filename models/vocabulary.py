@@ -24,6 +24,11 @@ class EventKind:
     # "action", "attempt", "flow_run_id", "by"}. See dmpg.recovery.
     RUN_STUCK = "run_stuck"
     RUN_RECOVERED = "run_recovered"          # detail: {"incident", "run_state"}: the run waits at a gate again
+    # A waiting gate's Resume form was no longer today's (an older release's, or people who left the roster):
+    # the sweep woke the run to re-open the gate with today's form (detail: {"attempt", "digest"} of the
+    # wake-up), and the flow closed that attempt as re-armed (detail: {"attempt"}). See dmpg.wake.
+    GATE_REARM_REQUESTED = "gate_rearm_requested"
+    GATE_REARMED = "gate_rearmed"
 
 
 EVENT_LABELS: dict[str, str] = {
@@ -40,6 +45,8 @@ EVENT_LABELS: dict[str, str] = {
     EventKind.LINK_REFUSED: "Beslutningslink afvist",
     EventKind.RUN_STUCK: "Kørslen gik i stå",
     EventKind.RUN_RECOVERED: "Kørslen er genoptaget",
+    EventKind.GATE_REARM_REQUESTED: "Formularen i Prefect fornyes",
+    EventKind.GATE_REARMED: "Formularen i Prefect er fornyet",
 }
 
 # How a decision reached the ledger, and how the person behind it was established (DESIGN.md

@@ -95,11 +95,14 @@ def local_stack(tmp_path_factory):
     from dmpg.stack import LocalStack
 
     home = tmp_path_factory.mktemp("local-stack") / "dmpg-home"
+    # The session's own copy of the roster: a test may change it as the secretariat would (a member leaves).
+    roster = home.parent / "roster.yaml"
+    roster.write_bytes((Path(__file__).resolve().parent.parent / "roster.yaml").read_bytes())
     prefect_port, smtp_port, web_port = _distinct_free_ports(3)
     stack = LocalStack(Settings(home=home, prefect_port=prefect_port, smtp_port=smtp_port, smtp_host="127.0.0.1",
-                                web_port=web_port))
+                                web_port=web_port, roster=roster))
     # The scheduler service passes every 5 s instead of 60, so a test sees it schedule within the session.
-    env = {**stack.client_env(), "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "5"}
+    env = {**stack.client_env(), "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "5", "DMPG_ROSTER": str(roster)}
     saved = {key: os.environ.get(key) for key in [*env, "DMPG_DATABASE_URL"]}
     os.environ.update(env)
     os.environ.pop("DMPG_DATABASE_URL", None)  # the ledger lives under the session's DMPG_HOME

@@ -35,6 +35,8 @@ def _form(p: argparse.ArgumentParser) -> None:
 
 def _propose(p: argparse.ArgumentParser) -> None:
     p.add_argument("form", help="the proposal form: .yaml, .json or a filled .docx")
+    p.add_argument("--again", action="store_true",
+                   help="submit even when an open proposal has the same title and proposers")
     _json_flag(p)
 
 
@@ -108,6 +110,13 @@ def _meeting(p: argparse.ArgumentParser) -> None:
     form.add_argument("out", help="where to write the .docx")
 
 
+def _upgrade(p: argparse.ArgumentParser) -> None:
+    sub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    check = sub.add_parser("check", help="read-only: can this release carry on every waiting proposal? "
+                                         "(exit 1 when one cannot)")
+    _json_flag(check)
+
+
 COMMANDS: dict[str, tuple[str, str, Adder | None]] = {
     "check": ("check", "check a proposal form against the basic premises (grundpræmisser)", _check),
     "form": ("form", "the proposal form in Word: blank or filled", _form),
@@ -122,6 +131,8 @@ COMMANDS: dict[str, tuple[str, str, Adder | None]] = {
     "outbox": ("outbox", "the notification outbox: list, or retry what failed", _outbox),
     "recover": ("recover", "resume a proposal whose lifecycle run stopped (the recovery sweep does it on its own)",
                 _recover),
+    "upgrade": ("upgrade", "before an upgrade: check that this release can carry on every waiting proposal",
+                _upgrade),
     "demo": ("demo", "run an example proposal through the whole lifecycle on the local stack", _demo),
 }
 

@@ -12,7 +12,7 @@ def run(args: argparse.Namespace) -> int:
     from dmpg.submission import submit_proposal
     from forms.loading import load_form
 
-    submitted = submit_proposal(load_form(args.form), source=str(args.form))
+    submitted = submit_proposal(load_form(args.form), source=str(args.form), again=args.again)
     if args.json:
         print_json({"proposal": submitted.proposal, "flow_run_id": submitted.flow_run_id, "url": submitted.url,
                     "title": submitted.title})

@@ -42,6 +42,7 @@ from core.identity import same_address
 from core.settings import get_settings
 from dmpg import links
 from dmpg.web.page import Page, build_page, payload_from_form
+from models.ledger import LinkTaken
 
 log = logging.getLogger("dmpg.web")
 
@@ -174,13 +175,15 @@ def _record(link: links.Link, fields: dict[str, str], upload: bytes | None, file
         payload = _payload(page, fields, upload, filename)
     except InputError as exc:
         return _form_again(link, page, fields, [(path or "Filen", message) for path, message in exc.problems], csrf)
-    if not links.consume(link):  # another request through the same link came first
-        return RedirectResponse(f"/beslut/{link.token}", status_code=303)
     try:
+        # The link's use and the decision are one act: one transaction records both, or neither.
         recorded = record_decision(row.proposal_id, row.gate, payload, channel="mail-link", identity="link",
-                                   detail={"link": row.id}, ref=f"link-{row.id}", wake_now=False)
+                                   detail={"link": row.id}, ref=f"link-{row.id}", wake_now=False, link=row.id)
+    except LinkTaken:  # another request through the same link came first: show what it recorded
+        return RedirectResponse(f"/beslut/{link.token}", status_code=303)
     except UserError as exc:
-        links.release(link)
+        if _recorded_page(link) is not None:  # two taps: the other one recorded it, and closed the gate
+            return RedirectResponse(f"/beslut/{link.token}", status_code=303)
         problems = getattr(exc, "problems", None) or [("", str(exc))]
         return _form_again(link, page, fields, problems, csrf)
     # The decision stands once it is in the ledger: the person gets their answer now, and the flow run
@@ -296,9 +299,11 @@ def _refusal(refused: links.LinkRefused, status: int = 410) -> HTMLResponse:
 
     row = refused.link.row if refused.link is not None else None
     if row is not None and row.proposal_id:
+        # Once per link and reason: mail scanners and reloads GET a dead link again and again, and the audit
+        # trail must not grow with them.
         ledger.record_event(
-            row.proposal_id, key=f"{row.proposal_id}:link_refused:{uuid.uuid4().hex}", kind=EventKind.LINK_REFUSED,
-            gate=row.gate, round=row.round, by=row.recipient,
+            row.proposal_id, key=f"{row.proposal_id}:link_refused:{row.id}:{refused.reason}",
+            kind=EventKind.LINK_REFUSED, gate=row.gate, round=row.round, by=row.recipient,
             detail={"reason": refused.reason, "channel": "mail-link", "link": row.id},
         )
     else:

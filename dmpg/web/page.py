@@ -158,7 +158,7 @@ def build_page(row: Any) -> Page:
          "when": danish_date(d.payload.get("meeting_date") or d.at), "how": CHANNEL_LABELS.get(d.channel, d.channel)}
         for d in ledger.decisions(row.proposal_id)
     ]
-    documents = [{"title": document_title(d), "url": document_url(d.id, d.proposal_id)}
+    documents = [{"title": document_title(d), "url": document_url(d.id, d.proposal_id, row.gate, row.round)}
                  for d in ledger.documents(row.proposal_id)]
     findings = [{"severity": SEVERITY_LABELS[f.severity], "level": f.severity, "message": f.message,
                  "items": ", ".join(label(REPRESENTS_LABELS, i) for i in f.items)}

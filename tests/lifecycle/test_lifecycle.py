@@ -175,7 +175,7 @@ def test_refused_and_invalid_answers_leave_the_gate_pending(driver):
     answer = driver.tmp_path / "advice.yaml"
     answer.write_text(yaml.safe_dump(decision("advice", STEERING)), encoding="utf-8")
     code, _, err = driver.cli("decide", proposal, "advice", "--input", str(answer), "--by", STEERING)
-    assert code == 1 and "may not record" in err
+    assert code == 1 and "må ikke registrere" in err
     refused = [e for e in _events(proposal) if e.kind == "input_refused"]
     assert refused and refused[0].by == STEERING and refused[0].detail["channel"] == "cli"
 
@@ -247,7 +247,7 @@ def test_two_decisions_racing_for_one_gate_exactly_one_wins(driver):
     for t in threads:
         t.join()
     assert sorted(results)[0] == "accepted", results
-    assert "was recorded first" in sorted(results)[1] or "was already recorded" in sorted(results)[1], results
+    assert "blev registreret først" in sorted(results)[1] or "er allerede registreret" in sorted(results)[1], results
     driver.resume(proposal, "database", decision("database", RKKP))
     driver.wait_for_gate(proposal, "steering")
     assert len([d for d in ledger.decisions(proposal) if d.gate == "advice"]) == 1

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from support.browser import BROWSER_MARKS, open_page, screenshot
+from support.browser import BROWSER_MARKS, login, open_page, screenshot
 from support.lifecycle import REFERENCE, example_form
 
 pytestmark = BROWSER_MARKS
@@ -22,15 +22,6 @@ pytestmark = BROWSER_MARKS
 def browser_page():
     with open_page(viewport={"width": 1400, "height": 1400}) as page:
         yield page
-
-
-def login(page, stack) -> None:
-    """The locked UI asks for the API's auth string once per browser, as `dmpg up` prints it."""
-    page.goto(stack.ui_url, wait_until="networkidle")
-    page.get_by_text("Login").first.wait_for()
-    page.locator("input").first.fill(stack.stack.auth_string)
-    page.keyboard.press("Enter")
-    page.wait_for_url(lambda url: "login" not in url)
 
 
 def test_a_waiting_proposal_is_decided_in_the_prefect_ui(driver, browser_page, tmp_path):
@@ -120,6 +111,7 @@ def test_the_runs_list_is_the_secretariats_board(driver, browser_page, tmp_path)
     page.get_by_role("button", name="Resume").click()
     dialog = page.get_by_role("dialog")
     dialog.locator(".p-select button").first.press("ArrowDown")
+    page.locator(".p-select-option__text", has_text="Godkendt (approve)").wait_for()  # the list opens after a moment
     choices = page.locator(".p-select-option__text").all_inner_texts()
     assert {"Godkendt (approve)", "Afvist (reject)", "Sendt tilbage til revision (revise)",
             "Udsat til et senere møde (defer)"} <= set(choices)

@@ -7,11 +7,19 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
+from support.lifecycle import (
+    DIRECTOR,
+    SECRETARIAT,
+    STEERING,
+    decision,
+    example_form,
+    fixed_form,
+)
 
-from support.lifecycle import DIRECTOR, SECRETARIAT, STEERING, decision, example_form, fixed_form
+from core.workdays import deadline
 
 pytestmark = pytest.mark.prefect
 
@@ -75,12 +83,12 @@ def test_every_document_and_mail_of_a_lifecycle_goes_out_without_an_edit(driver)
         docs["steering_memo", 2, ""].body
     assert "Genoptaget sag: På mødet 11. februar 2027 blev indstillingen sendt tilbage til revision." in \
         docs["steering_minutes", 3, ""].body
-    # Reply deadlines: DMPG_REPLY_DAYS (21) from the day the letter's request went out.
+    # Reply deadlines: DMPG_REPLY_DAYS (21) from the day the letter's request went out, on a working day.
     hearing_sent = _first_day(proposal, "reference_group")
-    hearing_deadline = _danish(hearing_sent + timedelta(days=21))
+    hearing_deadline = _danish(deadline(hearing_sent, 21))
     assert f"senest {hearing_deadline}" in docs["hearing_letter", 1, ""].body
     approved = ledger.decision(proposal, "approval", 1).at
-    request_deadline = _danish(_local(approved) + timedelta(days=21))
+    request_deadline = _danish(deadline(_local(approved), 21))
     dsam = docs["appointment_request", 1, "DSAM"]
     assert f"senest {request_deadline}" in dsam.body
     assert "Til Dansk Selskab for Almen Medicin\n" in dsam.body + "\n" and "Kære" not in dsam.body

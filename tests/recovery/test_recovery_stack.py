@@ -113,7 +113,7 @@ def test_a_failed_run_waits_for_a_person_and_dmpg_recover_resumes_it(driver):
     proposal = driver.propose(example_form() | {"title": "Angst og OCD (fejlet kørsel)"})
     driver.wait_for_gate(proposal, "advice")
     code, out, _ = driver.cli("recover", proposal)
-    assert code == 0 and "nothing to recover" in out
+    assert code == 0 and "intet at genoptage" in out
 
     # The resumed run fails before any runner takes it, as a flow that raised an error is recorded.
     runner = _runner(driver)

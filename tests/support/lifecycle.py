@@ -63,10 +63,12 @@ class Driver:
             code = main(list(argv))
         return code, out.getvalue(), err.getvalue()
 
-    def propose(self, form: dict[str, Any]) -> str:
+    def propose(self, form: dict[str, Any], *, again: bool = True) -> str:
+        """Submit ``form`` as the secretariat does. The session's stack collects proposals from every test, so
+        the same example form is submitted many times: ``--again`` unless a test is about exactly that."""
         path = self.tmp_path / f"form-{time.monotonic_ns()}.json"
         path.write_text(json.dumps(form, default=str), encoding="utf-8")
-        code, out, err = self.cli("propose", str(path), "--json")
+        code, out, err = self.cli("propose", str(path), "--json", *(["--again"] if again else []))
         assert code == 0, err
         return json.loads(out)["proposal"]
 

@@ -281,3 +281,88 @@ def test_a_bad_upload_is_refused_in_danish_and_the_link_still_works(revising, cl
     assert answer.status_code == status and says in answer.text, answer.text[-2500:]
     assert ledger.decision(revising, "revision", 1) is None
     assert client.get(link).status_code == 200  # nothing used up: the proposers can try again
+
+
+def test_a_dead_link_opened_again_and_again_is_audited_once_and_only_its_own_spelling_is_a_link(waiting, client):
+    link = _link(waiting)
+    client.post(link, data=_decision(csrf=_csrf(client.get(link).text)), follow_redirects=False)
+    for _ in range(3):  # a scanner and a person reloading the used link
+        assert client.get(link).status_code == 200  # the page that says what was recorded
+    other = _link(waiting, OTHER)  # a member whose gate round is decided: the link is closed
+    for _ in range(3):
+        assert client.get(other).status_code == 410
+    assert [(e.detail["reason"], e.by) for e in _refusals(waiting)] == [("closed", OTHER)]
+    assert client.get(link + "==").status_code == 404  # padding makes it another spelling, not the link
+
+
+def test_a_link_used_by_an_older_release_that_recorded_nothing_is_the_persons_again(waiting, client):
+    """Before link use and decision were one act, a process stopped between the two left a used link and no
+    decision: the gate still waits, so the person must not be told it was decided, nor hold a dead link."""
+    from models import ledger
+
+    link = _link(waiting)
+    row = ledger.get_decision_link(_row_id(waiting))
+    assert ledger.use_decision_link(row.id)
+    page = client.get(link)
+    assert page.status_code == 200 and "allerede brugt" not in page.text and 'name="csrf"' in page.text
+    answer = client.post(link, data=_decision(csrf=_csrf(page.text)), follow_redirects=False)
+    assert answer.status_code == 303
+    assert ledger.decision(waiting, "steering", 1).detail["link"] == row.id
+
+
+def _row_id(pid: str, who: str = STEERING) -> str:
+    from models import ledger
+    from models.tables import DecisionLink
+    from models.db import session_scope
+    from sqlmodel import select
+
+    with session_scope() as s:
+        return s.exec(select(DecisionLink.id).where(DecisionLink.proposal_id == pid,
+                                                   DecisionLink.recipient == who)).one()
+
+
+def test_the_page_process_killed_between_using_the_link_and_recording_leaves_both_undone(waiting, client, tmp_path):
+    """The decision page's process dies in the middle of recording (after the link's use was written, before the
+    decision was): one transaction, so neither is in the ledger; the person opens the link again and decides."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    from dmpg.stack_net import free_port, tcp_answers
+    from models import ledger
+
+    port = free_port()
+    # The page as `dmpg up` serves it, with a kill point where the decision row is written.
+    code = ("import os, signal, models.ledger as L\n"
+            "real = L.insert_once\n"
+            "def insert_once(session, row):\n"
+            "    if type(row).__name__ == 'Decision':\n"
+            "        session.flush()  # the link's use is written in this transaction\n"
+            "        os.kill(os.getpid(), signal.SIGKILL)\n"
+            "    return real(session, row)\n"
+            "L.insert_once = insert_once\n"
+            "import runpy; runpy.run_module('dmpg.web', run_name='__main__')\n")
+    env = {**os.environ, "DMPG_WEB_PORT": str(port), "DMPG_PUBLIC_URL": f"http://127.0.0.1:{port}"}
+    page = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while not tcp_answers(port) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        url = f"http://127.0.0.1:{port}{_link(waiting)}"
+        with httpx.Client() as browser:
+            form = browser.get(url)
+            with pytest.raises(httpx.HTTPError):  # the process dies under the request
+                browser.post(url, data=_decision(csrf=_csrf(form.text)))
+        assert page.wait(timeout=30) == -9
+    finally:
+        page.kill()
+    assert ledger.decision(waiting, "steering", 1) is None
+    assert ledger.get_decision_link(_row_id(waiting)).used_at is None
+    link = _link(waiting)
+    again = client.get(link)
+    assert again.status_code == 200 and "registreret" not in again.text.lower()
+    assert client.post(link, data=_decision(csrf=_csrf(again.text)), follow_redirects=False).status_code == 303
+    assert "registreret" in client.get(link).text.lower()
