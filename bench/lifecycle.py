@@ -125,9 +125,8 @@ def measure_tuned(waiting: int) -> list[Row]:
 
 
 def measure_waiting(stack, n: int) -> list[Row]:
-    from dmpg.gates_open import open_gates
-
     from core.errors import UserError
+    from dmpg.gates_open import open_gates
 
     submissions = []
     for _ in range(n):

@@ -68,7 +68,6 @@ def _all_waiting_at(proposals: list[str], gate: str, timeout: float = 300) -> No
 
 def run_meeting(n: int, day: date, tmp: Path) -> float:
     """One meeting of ``n`` proposals; seconds from recording the minutes until all wait at approval."""
-    from dmpg.decisions import wait_for_gate
     from dmpg.meetings import plan_meeting, record_minutes
 
     proposals = _at_steering(n)

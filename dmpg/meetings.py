@@ -38,7 +38,7 @@ from typing import Any
 
 from core import clock
 from core.errors import InputError, UserError
-from core.identity import same_address
+from core.identity import fold_address, same_address
 from core.settings import get_settings
 from dmpg.agenda import get_meeting, meeting_context
 from forms.gates import GATES
@@ -241,7 +241,9 @@ def item_states(meeting) -> list[ItemState]:  # noqa: ANN001
 def record_minutes(text: str, path: Path, by: str) -> MinutesResult:
     """Check the minutes in ``path`` for meeting ``text`` as a whole, take them, and let them take
     effect (module docstring, steps 3 and 4). Every problem raises ``InputError`` (exit 2) naming
-    item and field, and nothing is written."""
+    item and field, and nothing is written. ``by`` is matched as every door matches an address
+    (``core.identity``) and recorded as the roster spells it."""
+    by = fold_address(by)
     meeting = get_meeting(text)
     data, naming = read_minutes(Path(path), meeting.id)
     if meeting.minutes is None:
@@ -418,6 +420,7 @@ def approve_minutes(text: str, by: str) -> MinutesResult:
     ``UserError`` when ``by`` is not the chair, or there are no minutes awaiting approval."""
     meeting = get_meeting(text)
     _, chair = chair_of(meeting.body)
+    by = fold_address(by)
     if not same_address(by, chair):
         raise UserError(f"{by} is not the chair of {MEETING_BODIES[meeting.body][1]}; only "
                         f"{chair} may approve the minutes of {meeting.id}", exit_code=1)

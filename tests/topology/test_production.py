@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
 
 import httpx
 import pytest
@@ -20,7 +21,7 @@ import yaml
 
 from support import faults
 from support.prefect_server import wait_until
-from support.topology import install
+from support.topology import PROJECT_ROOT, install
 from support.lifecycle import (
     DIRECTOR, REFERENCE, RKKP, SECRETARIAT, STEERING, Driver, appointments_input, assert_exactly_once, decision,
     example_form, link_in_mail,
@@ -256,6 +257,12 @@ def test_the_upgrade_procedure_brings_both_databases_to_the_new_schema_and_waiti
 
     proposal = driver.propose(example_form() | {"title": "Angst og OCD (opgradering)"})
     driver.wait_for_gate(proposal, "advice", timeout=HANG_GUARD)
+
+    # The new release, installed beside the running one, says every waiting proposal can carry on.
+    release = subprocess.run(["git", "-C", str(PROJECT_ROOT), "rev-parse", "HEAD"], capture_output=True, text=True,
+                             check=True).stdout.strip()
+    checked = "".join(production.follow("upgrade-check", {"<release>": release}))
+    assert "Traceback" not in checked and "kan fortsætte med denne version" in checked
 
     production.follow("stop")
     # The databases as the previous release left them: one migration back, in each.
