@@ -39,11 +39,13 @@ MEETING_BODIES: dict[str, tuple[str, str]] = {
     "director_circle": ("direktoerkredsen", "Psykiatridirektørkredsen"),
 }
 PLANNED, PACK_SENT, AWAITING_APPROVAL, MINUTES_RECORDED = "planned", "pack_sent", "awaiting_approval", "minutes_recorded"
+CANCELLED = "cancelled"  # dmpg meeting cancel: its agenda is free again, its invitation cancelled
 STATUS_LABELS: dict[str, str] = {
     PLANNED: "Planlagt",
     PACK_SENT: "Mødemateriale udsendt",
     AWAITING_APPROVAL: "Referat afventer formandens godkendelse",
     MINUTES_RECORDED: "Referat registreret",
+    CANCELLED: "Aflyst",
 }
 STATUSES: tuple[str, ...] = tuple(STATUS_LABELS)
 _ID = re.compile(r"^(?P<short>[a-z]+)-(?P<date>\d{4}-\d{2}-\d{2})$")

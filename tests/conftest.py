@@ -36,6 +36,17 @@ def examples() -> Path:
     return EXAMPLES
 
 
+@pytest.fixture
+def calendar(tmp_path, monkeypatch):
+    """A simulated calendar for this test (``core.clock`` behind ``DMPG_CLOCK_FILE``): it starts at the
+    machine's time and moves only forward, with ``calendar.advance_to(date)`` — dates are tested on the
+    engine's clock, never by waiting."""
+    from core import clock
+
+    monkeypatch.setenv(clock.ENV, str(tmp_path / "clock.json"))
+    return clock
+
+
 # ---- PostgreSQL (session) ----
 
 

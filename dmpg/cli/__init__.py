@@ -82,12 +82,17 @@ def _outbox(p: argparse.ArgumentParser) -> None:
 
 def _meeting(p: argparse.ArgumentParser) -> None:
     bodies = ["reference_group", "steering_group", "director_circle"]
-    sub = p.add_subparsers(dest="meeting_command", required=True, metavar="{plan,list,show,record,approve,form}")
+    sub = p.add_subparsers(dest="meeting_command", required=True,
+                           metavar="{plan,list,show,record,approve,form,cancel}")
     plan = sub.add_parser("plan", help="plan a meeting: its agenda, and its pack scheduled in Prefect")
     plan.add_argument("body", choices=bodies, help="the deciding body")
     plan.add_argument("date", help="the meeting's date, YYYY-MM-DD")
     plan.add_argument("--proposal", action="append", default=[], metavar="P",
                       help="put exactly these proposals on the agenda (repeatable); default: all waiting")
+    plan.add_argument("--time", metavar="HH:MM", help="when it starts (default DMPG_MEETING_TIME); another time "
+                                                      "for a planned meeting changes its invitation")
+    plan.add_argument("--place", metavar="TEXT", help="where it is held (default DMPG_MEETING_PLACE)")
+    plan.add_argument("--online", metavar="URL", help="a link to join it online (default DMPG_MEETING_ONLINE_URL)")
     _json_flag(plan)
     _json_flag(sub.add_parser("list", help="the meetings, by date"))
     show = sub.add_parser("show", help="a meeting: agenda, each item's state, documents")
@@ -106,6 +111,9 @@ def _meeting(p: argparse.ArgumentParser) -> None:
     form = sub.add_parser("form", help="write the meeting's minutes form (.docx) to fill in")
     form.add_argument("meeting", help="meeting id")
     form.add_argument("out", help="where to write the .docx")
+    cancel = sub.add_parser("cancel", help="cancel a meeting: the members get the calendar's cancellation")
+    cancel.add_argument("meeting", help="meeting id")
+    _json_flag(cancel)
 
 
 COMMANDS: dict[str, tuple[str, str, Adder | None]] = {

@@ -15,7 +15,7 @@ from dmpg.cli._output import print_json, print_table
 
 def run(args: argparse.Namespace) -> int:
     return {"plan": _plan, "list": _list, "show": _show, "record": _record, "approve": _approve,
-            "form": _form}[args.meeting_command](args)
+            "form": _form, "cancel": _cancel}[args.meeting_command](args)
 
 
 def _date(text: str) -> date:
@@ -28,7 +28,8 @@ def _date(text: str) -> date:
 def _plan(args: argparse.Namespace) -> int:
     from dmpg.meetings import plan_meeting
 
-    planned = plan_meeting(args.body, _date(args.date), args.proposal)
+    planned = plan_meeting(args.body, _date(args.date), args.proposal, start=args.time, place=args.place,
+                           online_url=args.online)
     data = planned.to_json()
     if args.json:
         print_json(data)
@@ -156,4 +157,17 @@ def _form(args: argparse.Namespace) -> int:
         raise UserError(f"{out}: the minutes form is a Word file; give a name ending in .docx", exit_code=2)
     shutil.copyfile(doc.path, out)
     print(f"wrote {out} (the minutes form of {doc.meeting_id}, version {doc.version})")
+    return 0
+
+
+def _cancel(args: argparse.Namespace) -> int:
+    from dmpg.meetings import cancel_meeting
+
+    meeting = cancel_meeting(args.meeting)
+    if args.json:
+        print_json({"meeting": meeting.id, "body": meeting.body, "date": meeting.date.isoformat(),
+                    "status": meeting.status, "invitation_sequence": meeting.invitation_sequence})
+    else:
+        print(f"{meeting.id}: aflyst; medlemmerne får kalenderens aflysning. Forslagene på dagsordenen venter "
+              "fortsat og kommer på det næste møde, der planlægges.")
     return 0

@@ -51,12 +51,17 @@ def test_human_output(dmpg_home, examples, capsys):
     assert code == 1
     lines = out.splitlines()
     assert lines[0] == "Indstillingsskema: Personlighedsforstyrrelser"
-    assert "[BLOKERER] target.primary_sector" in lines
-    assert "[ADVARSEL] target.child_adult" in lines
-    assert "[INFO] database.status" in lines
-    assert "    Punkter: BUP, FYP, DSAM, relatives, hospital_management" in lines
+    # Danish words only: what each finding is about, the seats by name, no codes or field paths.
+    assert "[BLOKERER] Primærsektoren i målgruppen" in lines
+    assert "[ADVARSEL] Børne- og ungdomspsykiatri og voksenpsykiatri i målgruppen" in lines
+    assert "[INFO] Klinisk kvalitetsdatabase" in lines
+    text = " ".join(out.split())
+    assert ("Sammensætningen mangler pladser til: Børne- og Ungdomspsykiatrisk Selskab (BUP), Foreningen af Yngre "
+            "Psykiatere (FYP), Dansk Selskab for Almen Medicin (DSAM), pårørenderepræsentanter og hospitalsledelse.") in text
+    for code in ("relatives", "hospital_management", "target.primary_sector", "composition.", "topic.", "(er)"):
+        assert code not in out
     assert lines[-1] == (
-        "Kan IKKE indsendes: 2 blokerende mangel(er): target.primary_sector, composition.base_members."
+        "Kan IKKE indsendes: 2 blokerende mangler (primærsektoren i målgruppen og basismedlemmer i sammensætningen)."
     )
     code, out, _ = run_check(capsys, examples / "angst-og-ocd.yaml")
     assert code == 0 and out.splitlines()[-1] == "Kan indsendes: ingen blokerende mangler."

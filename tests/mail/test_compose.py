@@ -65,8 +65,8 @@ def test_html_escapes_what_people_typed_but_text_keeps_it():
 
 def test_missing_context_is_named_before_rendering():
     ctx = context("kickoff")
-    del ctx["kickoff_date"], ctx["chairs"]
-    with pytest.raises(UserError, match=r"mail 'kickoff': the context lacks kickoff_date, chairs"):
+    del ctx["kickoff"], ctx["chairs"]
+    with pytest.raises(UserError, match=r"mail 'kickoff': the context lacks kickoff, chairs"):
         render("kickoff", ctx)
 
 
@@ -108,8 +108,15 @@ def test_the_shapes_the_lifecycle_has_are_accepted():
     ctx = {k: v for k, v in context("decision").items() if k not in ("rationale", "decided_on")}
     decision = render("decision", ctx | {"gate": "advice", "outcome": "support_with_changes", "decision": {
         "summary": "Støtter; tilføj PTSD-perspektiv.", "meeting_date": "2026-11-20"}})
-    assert "på mødet 20. november 2026: Følgegruppen støtter indstillingen med ændringer." in decision.text
-    assert "Begrundelse: Støtter; tilføj PTSD-perspektiv." in decision.text
+    assert ("Følgegruppen har givet sin rådgivning i sagen om en ny DMPG om \"Angst og OCD – børn og unge\" på mødet "
+            "20. november 2026: Følgegruppen støtter indstillingen med ændringer.") in decision.text
+    assert "Rådgivningen: Støtter; tilføj PTSD-perspektiv." in decision.text  # advice is not a decision
+    assert "truffet beslutning" not in decision.text and "Begrundelse" not in decision.text
+    assert decision.subject.endswith("Følgegruppen har givet sin rådgivning")
+    statement = render("decision", ctx | {"gate": "database", "outcome": "planned", "decision": {
+        "database_plan": "planned", "statement": "Databasen starter til efteråret.", "expected_start": "2027-09-01"}})
+    assert "RKKP har afgivet sin udtalelse om databasegrundlaget" in statement.text
+    assert "(forventet opstart 1. september 2027)" in statement.text and "Udtalelsen: Databasen starter" in statement.text
 
     request = render("appointment_request", context("appointment_request", organisations=["patients", "relatives"]))
     assert request.subject.endswith("anmodning om udpegning af medlemmer – Patientrepræsentanter, Pårørenderepræsentanter")

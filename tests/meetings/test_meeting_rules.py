@@ -21,6 +21,13 @@ DAY = date(2027, 3, 11)
 SECRETARIAT = "sekretariat@example.dk"
 
 
+@pytest.fixture(autouse=True)
+def after_the_meeting(calendar):
+    """The minutes are taken after the meeting of 11 March 2027: the engine's calendar is a week past it
+    (a meeting date after today is refused)."""
+    calendar.advance_to(date(2027, 3, 18))
+
+
 @pytest.fixture
 def roster():
     from dmpg.documents.samples import SAMPLE_ROSTER
@@ -193,7 +200,7 @@ def test_each_candidate_is_compared_on_what_the_steering_group_weighs():
     row = candidate_view(flawed)
     assert (row["primary_sector"], row["child_adult"], row["overlap"]) == ("Nej", "Voksne", "Depression")
     assert row["composition"] == "Mangler: Børne- og Ungdomspsykiatrisk Selskab (BUP), Pårørenderepræsentanter"
-    assert row["findings"] == "1 blokerende, 1 advarsel(er)"
+    assert row["findings"] == "1 blokerende, 1 advarsel"
     assert row["rkkp"] == "RKKP's udtalelse foreligger ikke" and row["advice"] == "Følgegruppens rådgivning foreligger ikke"
 
 
@@ -269,7 +276,7 @@ def test_a_word_file_that_is_not_a_minutes_form_is_one_clear_problem(tmp_path):
     from forms.minutesform import read_minutes_docx
 
     path = write_blank_form(tmp_path / "skema.docx")
-    with pytest.raises(InputError, match="not a meeting's minutes form"):
+    with pytest.raises(InputError, match="dokumentet er ikke et mødes referatskema"):
         read_minutes_docx(path, "steering_group")
     (tmp_path / "broken.docx").write_bytes(b"not a zip")
     with pytest.raises(InputError, match="kan ikke læses som et Word-dokument"):
