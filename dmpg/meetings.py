@@ -64,7 +64,7 @@ from forms.meetings import (
     meeting_title,
     select_agenda,
 )
-from forms.vocabulary import FINAL_STAGES
+from forms.vocabulary import FINAL_STAGES, STAGE_LABELS
 from models import ledger
 
 PACK_HOUR = time(8, 0)
@@ -116,15 +116,15 @@ def plan_meeting(body: str, day: date, named: Sequence[str] = (), *, start: str 
         raise UserError(f"{mid} er aflyst; planlæg mødet på en anden dato", exit_code=1)
     if existing is not None and existing.status != PLANNED:
         if named:
-            raise UserError(f"the pack of {mid} has gone out (status {existing.status}); its agenda is final. "
-                            f"Plan the proposals for a later meeting", exit_code=1)
+            raise UserError(f"mødematerialet til {mid} er sendt ud; dagsordenen ligger fast. "
+                            f"Planlæg forslagene til et senere møde", exit_code=1)
         _change_invitation(existing, start, place, online_url)
         return Planned(ledger.get_meeting(mid), created=False)
     taken = {key: other for key, other in ledger.open_agenda_rounds().items() if other != mid}
     items, problems = select_agenda(body, open_gates(), [p.strip().upper() for p in named], taken=taken,
                                     known=where_is)
     if problems:
-        raise UserError(f"cannot plan {mid}; nothing was changed:\n" + "\n".join(f"  - {p}" for p in problems),
+        raise UserError(f"{mid} kan ikke planlægges; intet er ændret:\n" + "\n".join(f"  - {p}" for p in problems),
                         exit_code=1)
     own = {i.proposal_id for i in ledger.agenda(mid)}
     meeting, created = ledger.create_meeting(mid, body, day)
@@ -219,11 +219,11 @@ def where_is(proposal_id: str) -> str | None:
     if proposal is None:
         return None
     if proposal.stage in FINAL_STAGES:
-        return f"it has ended ({proposal.stage})"
+        return f"sagen er afsluttet ({STAGE_LABELS.get(proposal.stage, proposal.stage).lower()})"
     waiting = open_gates(proposal_id)
     if waiting:
-        return "it waits at " + ", ".join(f"'{g.gate}' (round {g.round})" for g in waiting)
-    return f"it is not waiting at any gate right now (stage {proposal.stage})"
+        return "den venter på " + ", ".join(f"{GATES[g.gate].label} (runde {g.round})" for g in waiting)
+    return f"den venter ikke på en beslutning lige nu (stadie: {STAGE_LABELS.get(proposal.stage, proposal.stage).lower()})"
 
 
 def pack_time(day: date, days_before: int, now: datetime) -> datetime | None:
@@ -342,7 +342,7 @@ def record_minutes(text: str, path: Path, by: str) -> MinutesResult:
     data, naming = read_minutes(Path(path), meeting.id)
     if meeting.minutes is None:
         if meeting.status == MINUTES_RECORDED:  # cannot happen without minutes; say so rather than guess
-            raise UserError(f"{meeting.id} has its minutes recorded already", exit_code=1)
+            raise UserError(f"{meeting.id} har allerede fået sit referat registreret", exit_code=1)
         check = check_minutes(data, meeting=meeting.id, body=meeting.body, day=meeting.date, by=by,
                               states=item_states(meeting), roster=ledger.roster(), naming=naming, known=where_is)
         if check.problems:
@@ -391,10 +391,10 @@ def _require_same(meeting, data: object, path: Path) -> None:  # noqa: ANN001
             given.append((str(entry.get("proposal") or "").strip().upper(), str(entry.get("decision") or "").strip(),
                           " ".join(str(entry.get("rationale") or "").split())))
     if sorted(given) != sorted(taken):
-        when = f"{meeting.minutes_at:%Y-%m-%d %H:%M} UTC" if meeting.minutes_at else "earlier"
-        raise UserError(f"the minutes of {meeting.id} were recorded {when} by {meeting.minutes_by} from "
-                        f"{meeting.minutes.get('source')}, and {path} says something else; nothing was changed "
-                        f"(see 'dmpg meeting show {meeting.id}')", exit_code=1)
+        when = f"{meeting.minutes_at:%d.%m.%Y kl. %H:%M} (UTC)" if meeting.minutes_at else "tidligere"
+        raise UserError(f"referatet af {meeting.id} blev registreret {when} af {meeting.minutes_by} fra "
+                        f"{meeting.minutes.get('source')}, og {path} siger noget andet; intet er ændret "
+                        f"(se 'dmpg meeting show {meeting.id}')", exit_code=1)
 
 
 def apply_minutes(mid: str) -> MinutesResult:
@@ -412,7 +412,7 @@ def apply_minutes(mid: str) -> MinutesResult:
                 record_decision(d["proposal"], d["gate"], d["payload"], channel="cli", ref=f"meeting-{mid}",
                                 detail={"meeting": mid}, wake_now=False)
             elif (decided.detail or {}).get("meeting") != mid:
-                raise UserError(f"another decision ('{decided.outcome}' by {decided.recorded_by}) was recorded first")
+                raise UserError(f"en anden beslutning ('{decided.outcome}', registreret af {decided.recorded_by}) kom først")
         except UserError as exc:
             result.not_recorded.append({"proposal": d["proposal"], "reason": str(exc)})
             continue
@@ -490,7 +490,7 @@ def chair_of(body: str) -> tuple[str, str]:
     """The body's chair as (name, email): the first member listed for the body in the roster."""
     people = ledger.roster().people(body)
     if not people:
-        raise UserError(f"the roster lists nobody in {body}; add its members (the chair first)", exit_code=1)
+        raise UserError(f"rosteren har ingen medlemmer af {body}; tilføj dem (formanden først)", exit_code=1)
     return people[0].name, str(people[0].email)
 
 
@@ -516,10 +516,10 @@ def approve_minutes(text: str, by: str) -> MinutesResult:
     meeting = get_meeting(text)
     _, chair = chair_of(meeting.body)
     if not same_address(by, chair):
-        raise UserError(f"{by} is not the chair of {MEETING_BODIES[meeting.body][1]}; only "
-                        f"{chair} may approve the minutes of {meeting.id}", exit_code=1)
+        raise UserError(f"{by} er ikke formand for {MEETING_BODIES[meeting.body][1]}; kun "
+                        f"{chair} må godkende referatet af {meeting.id}", exit_code=1)
     if meeting.minutes is None:
-        raise UserError(f"{meeting.id} has no minutes to approve; record them first (dmpg meeting record)",
+        raise UserError(f"{meeting.id} har intet referat at godkende; registrér det først (dmpg meeting record)",
                         exit_code=1)
     if meeting.status == AWAITING_APPROVAL:
         ledger.update_meeting(meeting.id, only_if={"status": AWAITING_APPROVAL}, status=PACK_SENT,

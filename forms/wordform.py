@@ -241,7 +241,7 @@ def read_form_docx(path: str | Path) -> ProposalForm:
     is not a Word document, or one too large or too odd to read safely, is one file-level problem.
     """
     source = str(path)
-    doc = _open_docx(read_bounded(path, MAX_DOCX_BYTES, what="Word forms (.docx)"), source)
+    doc = _open_docx(read_bounded(path, MAX_DOCX_BYTES, what="Word-skemaer (.docx)"), source)
     try:
         _check_tables(doc, source)
         data, problems, where = _read_tables(doc, source)
@@ -369,7 +369,7 @@ def open_docx(path: str | Path):  # noqa: ANN201 - docx.document.Document, impor
     """python-docx's document of a Word file someone filled in (the proposal form, a meeting's minutes
     form), read the one bounded way (size limit, checked archive), so every limit on hostile files
     applies to all of them. ``InputError`` (one file-level problem) when it is not a readable Word file."""
-    return _open_docx(read_bounded(path, MAX_DOCX_BYTES, what="Word files (.docx)"), str(path))
+    return _open_docx(read_bounded(path, MAX_DOCX_BYTES, what="Word-filer (.docx)"), str(path))
 
 
 def _join(section: str, label: str) -> str:

@@ -175,4 +175,4 @@ def test_dmpg_form_commands(tmp_path, examples, capsys):
     assert main(["form", "blank", str(tmp_path / "blank.txt")]) == 2
     assert not (tmp_path / "x.docx").exists() and not (tmp_path / "blank.txt").exists()
     err = capsys.readouterr().err
-    assert "Traceback" not in err and "must end in .docx" in err
+    assert "Traceback" not in err and "skal ende på .docx" in err

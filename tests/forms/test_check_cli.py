@@ -72,11 +72,11 @@ def test_invalid_form_exits_2_listing_every_problem(dmpg_home, write, capsys):
     code, out, err = run_check(capsys, path, "--json")
     assert code == 2 and out == ""
     assert err.splitlines() == [
-        f"dmpg check: {path}: 3 problem(s) in the input:",
-        "  - title: required (Titel: Den foreslåede DMPG's emne, fx 'Angst og OCD'.)",
-        "  - proposers[0].region: expected one of hovedstaden, sjaelland, syddanmark, midtjylland, nordjylland "
-        "(or a name such as 'Region Sjælland'); got the text 'Fyn'",
-        "  - topik: unknown field (did you mean 'topic'?)",
+        f"dmpg check: {path}: 3 fejl i indholdet:",
+        "  - title: skal udfyldes (Titel: Den foreslåede DMPG's emne, fx 'Angst og OCD'.)",
+        "  - proposers[0].region: forventede en af hovedstaden, sjaelland, syddanmark, midtjylland, nordjylland "
+        "(eller et navn som 'Region Sjælland'); fik teksten 'Fyn'",
+        "  - topik: ukendt felt (mente du 'topic'?)",
     ]
 
 
@@ -91,7 +91,7 @@ def test_the_real_command_exit_codes(dmpg_home, examples, tmp_path):
                            ("broken", broken)]
     }
     assert {k: r.returncode for k, r in results.items()} == {"ok": 0, "blocks": 1, "broken": 2}
-    assert "YAML syntax error at line 2, column 1" in results["broken"].stderr
+    assert "YAML-syntaksfejl i linje 2, kolonne 1" in results["broken"].stderr
     assert all("Traceback" not in r.stderr for r in results.values())
 
 

@@ -75,7 +75,7 @@ def test_one_judge_for_every_channel():
 
     invalid = judge(steering, STEERING | {"decision": "aprove"}, roster=ROSTER)
     assert (invalid.accepted, invalid.refusal) == (False, "invalid")
-    assert dict(invalid.problems)["decision"].endswith("(did you mean 'approve'?)")
+    assert dict(invalid.problems)["decision"].endswith("(mente du 'approve'?)")
 
     outsider = judge(steering, STEERING | {"recorded_by": "rkkp@example.dk"}, roster=ROSTER)
     assert outsider.refusal == "not_allowed" and "medlemmerne af DMPG-styregruppen (sg@example.dk)" in outsider.reason

@@ -110,7 +110,7 @@ def test_stale_pid_file_is_cleaned_and_down_says_nothing_runs(settings, capsys):
 
     assert main(["down"]) == 0
 
-    assert "Nothing to stop" in capsys.readouterr().out
+    assert "Intet at stoppe" in capsys.readouterr().out
     assert not (run_dir / "server.pid").exists()
 
 
