@@ -71,7 +71,7 @@ def test_outbox_lists_and_retry_sends_what_waited(smtp_port, dmpg_home, proposal
 
     assert main(["outbox"]) == 0
     table = capsys.readouterr().out
-    assert "2 pending." in table and "dmpg outbox retry" in table
+    assert "2 venter." in table and "dmpg outbox retry" in table
 
     with MailSink("127.0.0.1", smtp_port, dmpg_home / "mail") as sink:
         assert main(["outbox", "--json", "retry"]) == 0
