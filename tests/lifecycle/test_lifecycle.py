@@ -302,7 +302,7 @@ def test_rkkp_may_answer_before_the_reference_group_and_the_memo_shows_both(driv
     statement.write_text(yaml.safe_dump(decision("database", RKKP)), encoding="utf-8")
     code, out, err = driver.cli("decide", proposal, "database", "--input", str(statement), "--by", RKKP)
     assert code == 0, err
-    assert "takes it up when it reaches this gate" in out
+    assert "sagen tager den op, når den når dette punkt" in out
     recorded = ledger.decision(proposal, "database", 1)
     assert (recorded.recorded_by, recorded.channel, recorded.identity) == (RKKP, "cli", "secretariat")
 

@@ -9,6 +9,7 @@ import pytest
 
 from core.errors import UserError
 from dmpg.mail import KINDS, MEETING_KINDS
+from dmpg.documents.proofread import html_text
 from dmpg.mail.compose import danish_date, render, templates_dir
 from tests.mail.samples import CONTEXTS, SUBJECT_ASKS, URL
 
@@ -126,3 +127,29 @@ def test_the_shapes_the_lifecycle_has_are_accepted():
                                                            {"name": "Bo Ølund", "email": "b@x.dk"}],
                                         director={"name": "Dorte Direktør", "email": "d@x.dk"}))
     assert "Formandskab: Anne Holm og Bo Ølund (formænd) samt Dorte Direktør" in kickoff.text
+
+
+# What each kind's mail carries in the lifecycle (the steps attach it; tests/lifecycle/test_whole_correspondence
+# and tests/meetings/test_meetings_stack read the delivered mails): the text may name only these.
+ATTACHES: dict[str, set[str]] = {
+    "receipt": {"proposal"}, "revision_request": {"proposal"}, "hearing": {"hearing-letter", "proposal"},
+    "database_request": {"proposal"}, "steering_memo": {"steering-memo"},
+    "director_memo": {"director-memo", "steering-minutes"}, "decision": {"steering-minutes", "director-letter"},
+    "appointment_request": {"appointment-request"}, "appointments_record": set(),
+    "kickoff": {"terms-of-reference", "kickoff-invitation", ".ics"}, "established": {"terms-of-reference"},
+    "reminder": set(), "digest": set(), "recovery": set(), "meeting_pack": {"meeting-pack", "minutes-form"},
+    "meeting_minutes": {"meeting-minutes"}, "minutes_approval": set(), "meeting_invitation": {".ics"},
+}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_mail_names_only_what_its_kind_attaches(kind):
+    from dmpg.documents.proofread import named_attachments
+
+    assert set(ATTACHES) == set(KINDS)
+    for role in ("proposer", "secretariat", "member"):
+        mail = render(kind, context(kind, recipient={**RECIPIENT, "role": role}))
+        assert named_attachments(mail.text) <= ATTACHES[kind], (kind, role)
+        assert named_attachments(mail.text) == named_attachments(html_text(mail.html)), (kind, role)
+    if ATTACHES[kind]:
+        assert named_attachments(render(kind, context(kind, recipient={**RECIPIENT, "role": "secretariat"})).text), kind
