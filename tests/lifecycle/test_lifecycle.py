@@ -103,7 +103,8 @@ def _assert_mails(mail_dir: Path, proposal: str, form: dict) -> None:
     message = kickoff[0]
     assert "Angst og OCD" in message["Subject"]
     names = sorted(part.get_filename() for part in message.iter_attachments())
-    assert names == [f"{proposal}_kickoff-invitation_r1_v1.docx", f"{proposal}_terms-of-reference_r1_v1.docx"]
+    assert names == [f"{proposal}_kickoff-invitation_r1_v1.docx", f"{proposal}_kickoff_kalenderinvitation_v1.ics",
+                     f"{proposal}_terms-of-reference_r1_v1.docx"]
     body = message.get_body(preferencelist=("plain",)).get_content()
     assert "Direktør Åse Øberg" in body and "Medlem DPS Ærø" in body  # names with æøå intact
     requests = to("udpeg")
