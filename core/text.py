@@ -167,6 +167,8 @@ def danish_number(n: int | None) -> str:
     """24000 -> '24.000' (Babel, ``da_DK``); None -> ''."""
     if n is None:
         return ""
+    if -1000 < n < 1000:  # no separator to place: spare the fast commands Babel's locale data
+        return str(n)
     from babel.numbers import format_decimal
 
     return format_decimal(n, locale=LOCALE)

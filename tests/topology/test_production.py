@@ -211,7 +211,7 @@ def test_decisions_made_while_the_prefect_server_restarts_reach_their_run(produc
     try:
         _decide(driver, proposal, "database", RKKP)
         out = _decide(driver, proposal, "advice", REFERENCE)
-        assert "takes it up when it reaches this gate" in out  # recorded; the wake-up could not get through
+        assert "sagen tager den op, når den når dette punkt" in out  # recorded; the wake-up could not get through
     finally:
         production.systemctl(["start", "prefect-server"])
 
