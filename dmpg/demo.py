@@ -156,11 +156,11 @@ def _lifecycle(console) -> str:
         by = form.proposers[0].email if step.body == "proposers" else roster.people(step.body)[0].email
         payload = _dated(step, read_decision_file(step.input, step.gate, str(by)))
         started = time.monotonic()
-        with console.status(f"{step.gate}: {step.says} …"):
+        with console.status(f"{step.says} …"):
             resumed = resume_through_prefect(proposal.proposal, step.gate, payload)
             gate = wait_until_moved_on(resumed, timeout=180)
-        console.print(f"[green]✓[/] {danish_date(day)} · {step.gate} (runde {resumed.round}): {step.says} — "
-                      f"registreret af {by} [dim]({time.monotonic() - started:.1f} s til næste trin)[/]")
+        console.print(f"[green]✓[/] {danish_date(day)} · {step.says} (runde {resumed.round}) — registreret af {by} "
+                      f"[dim]({time.monotonic() - started:.1f} s til næste trin)[/]")
         _show_gate(console, proposal.proposal, gate)
     return proposal.proposal
 

@@ -157,6 +157,17 @@ def test_directors_reject(driver):
     driver.wait_for_stage(proposal, "rejected")
     rejected = [e for e in _events(proposal) if e.kind == "rejected"]
     assert rejected[0].gate == "approval" and rejected[0].by == DIRECTOR
+    # The rejection reaches the proposers with its reasons and the directors' letter.
+    from dmpg.mail.outbox import list_notifications
+
+    driver.wait_for_mail(proposal)
+    told = [n for n in list_notifications(proposal) if n.kind == "decision" and "oprettelsen" in n.subject]
+    proposers = {p["email"] for p in example_form()["proposers"]}
+    assert proposers <= {n.recipient for n in told}
+    for n in told:
+        assert "har afvist oprettelsen af gruppen" in n.body_text and "Sagen er hermed afsluttet." in n.body_text
+        assert "Begrundelse: " + decision("approval", DIRECTOR)["rationale"] in " ".join(n.body_text.split())
+        assert any("director-letter" in a for a in n.attachments)
 
 
 def test_refused_and_invalid_answers_leave_the_gate_pending(driver):
