@@ -49,7 +49,7 @@ def _plan(args: argparse.Namespace) -> int:
                                                else "allerede planlagt")
     m = planned.meeting
     print(f"{data['meeting']}: {what} ({danish_date(m.date, weekday=True)} kl. {m.start_time}, {m.place}"
-          + (f", online: {m.online_url}" if m.online_url else "") + f"; {STATUS_LABELS.get(m.status, m.status).lower()})")
+          + (f", online: {m.online_url}" if m.online_url else "") + ")")
     _agenda(data["agenda"])
     if planned.meeting.pack_at and data["status"] == "planned":
         print(f"Mødematerialet sendes til medlemmerne {_local(planned.meeting.pack_at)} (kørslen {data['meeting']} "
