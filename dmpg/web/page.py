@@ -286,7 +286,8 @@ def appointments_payload(fields: dict[str, str], recipient: str, rows: int) -> d
         if fields.get(f"m{n}_chair"):
             chairs.append(row["email"])
     payload: dict[str, Any] = {"members": members, "chairs": chairs, "recorded_by": recipient,
-                               "director": {"name": value("director_name"), "email": value("director_email")}}
+                               "director": {k: v for k, v in (("name", value("director_name")),
+                                                              ("email", value("director_email"))) if v}}
     if not members:
         problems.append(("Medlemmer", "skriv navn og e-mail på de udpegede medlemmer"))
     date_text = value("kickoff_date")
