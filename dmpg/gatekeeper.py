@@ -146,6 +146,11 @@ def open_gate(proposal_id: str, gate: str, round: int, attempt: int, key: str) -
     # At every attempt: the outbox sends each recipient a round's mail once, so a later attempt mails only
     # those who joined the body since (a director who took the seat while the gate waited, re-armed).
     attachments = [effects.document(proposal_id, kind, round) for kind in g.opening_documents]
+    for decided_gate in g.attach_decided:  # e.g. the directors get the steering group's decision record
+        decided = ledger.latest_decision(proposal_id, decided_gate)
+        record = gate_named(decided_gate).decision_document
+        if decided is not None and record:
+            attachments.append(effects.document(proposal_id, record, decided.round))
     if g.attach_proposal:
         attachments.append(effects.latest_document(proposal_id, "proposal"))
     if g.opening_mail:
@@ -179,6 +184,8 @@ def _opening_context(proposal_id: str, g: Gate) -> dict[str, Any]:
     if g.name == "steering":
         advice = ledger.decision(proposal_id, "advice", 1)
         return {"advice": advice.outcome} if advice else {}
+    if g.name == "appointments":
+        return appointments_asked(proposal_id)
     if g.name != "revision":
         return {}
     context: dict[str, Any] = {"findings": [f.to_dict() for f in ledger.recorded_findings(proposal_id)]}
@@ -186,6 +193,18 @@ def _opening_context(proposal_id: str, g: Gate) -> dict[str, Any]:
     if sent_back:
         context["rationale"] = sent_back[-1].payload.get("rationale", "")
     return context
+
+
+def appointments_asked(proposal_id: str) -> dict[str, Any]:
+    """What the secretariat's mails at the appointments gate say: the organisations asked to appoint
+    members (name and seats) and the day they were asked to answer by."""
+    from dmpg.documents.context import load_sources, organisation_seats, reply_deadline
+
+    form = ledger.current_form(proposal_id)
+    organisations = ledger.roster().organisations
+    asked = [{"name": organisations[code].name if code in organisations else code, "seats": seats}
+             for code, seats in organisation_seats(form).items() if code != "other"]
+    return {"organisations": asked, "answers_by": reply_deadline(load_sources(proposal_id), "appointments")}
 
 
 def announce_decision(proposal_id: str, gate: str, round: int) -> None:  # noqa: A002

@@ -225,7 +225,7 @@ class DecisionLink(SQLModel, table=True):
 class Meeting(SQLModel, table=True):
     """A dated meeting of a deciding body (``forms.meetings``): its agenda is :class:`MeetingItem`,
     its documents :class:`MeetingDocument`. ``status``: planned, pack_sent, awaiting_approval,
-    minutes_recorded. ``minutes`` holds the minutes as taken (checked, before they take effect):
+    minutes_recorded, cancelled. ``minutes`` holds the minutes as taken (checked, before they take effect):
     ``{"decisions": [{proposal, gate, round, outcome, payload}], "source", "sha256"}``; a re-run of
     ``dmpg meeting record`` completes exactly these."""
 
@@ -242,6 +242,12 @@ class Meeting(SQLModel, table=True):
     minutes_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     approved_by: str | None = Field(default=None, max_length=320)
     approved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The calendar invitation (dmpg.invitations): start (HH:MM, Copenhagen), place, online link, and the
+    # iCalendar SEQUENCE, raised on every change and on cancellation (migration 0007).
+    start_time: str | None = Field(default=None, max_length=5)
+    place: str | None = Field(default=None, max_length=300)
+    online_url: str | None = Field(default=None, max_length=500)
+    invitation_sequence: int = Field(default=0)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

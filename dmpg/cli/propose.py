@@ -18,6 +18,6 @@ def run(args: argparse.Namespace) -> int:
                     "title": submitted.title})
     else:
         title = printable(submitted.title, newlines=False)
-        print(f"{submitted.proposal} · {title}: submitted; its lifecycle runs as {submitted.flow_run_name}")
-        print(f"Follow it: dmpg status {submitted.proposal}   or in the Prefect UI: {submitted.url}")
+        print(f"{submitted.proposal} · {title}: indsendt; sagens forløb kører som {submitted.flow_run_name}")
+        print(f"Følg den: dmpg status {submitted.proposal}   eller i Prefect UI: {submitted.url}")
     return 0

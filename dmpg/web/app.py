@@ -41,13 +41,14 @@ from core.files import MAX_DOCX_BYTES, MAX_TEXT_BYTES, format_size
 from core.identity import same_address
 from core.settings import get_settings
 from dmpg import links
-from dmpg.web.page import Page, build_page, payload_from_form
+from dmpg.web.page import Page, appointments_payload, build_page, payload_from_form
 from models.ledger import LinkTaken
 
 log = logging.getLogger("dmpg.web")
 
 CSRF_COOKIE = "dmpg_csrf"
 FORM_OVERHEAD = 64 * 1024  # multipart boundaries and the other fields around an upload
+MAX_FORM_FIELDS = 100  # the appointments page posts 5 fields for each of 12+ members, the director, the kickoff
 IN_FLIGHT_SECONDS = 5.0  # how long a second POST through a link waits for the first one's decision
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
@@ -112,7 +113,8 @@ def create_app() -> FastAPI:
         if link.row.purpose == "minutes":
             response = _html("minutes.html.j2", minutes=_minutes(link.row), token=token, csrf=csrf)
         else:
-            response = _html("decide.html.j2", page=build_page(link.row), token=token, csrf=csrf)
+            page = build_page(link.row)
+            response = _html(page.template, page=page, token=token, csrf=csrf)
         _set_csrf_cookie(response, csrf)
         return response
 
@@ -131,7 +133,7 @@ def create_app() -> FastAPI:
             return await run_in_threadpool(
                 _refusal, links.LinkRefused("too_large", f"Det indsendte er for stort (højst {format_size(limit)}). "
                                                          "Er det den rigtige fil?", link), 413)
-        form = await request.form(max_files=1, max_fields=30, max_part_size=MAX_TEXT_BYTES)
+        form = await request.form(max_files=1, max_fields=MAX_FORM_FIELDS, max_part_size=MAX_TEXT_BYTES)
         sent = form.get("csrf") or ""
         cookie = request.cookies.get(CSRF_COOKIE) or ""
         if not cookie or not hmac.compare_digest(str(sent), cookie):
@@ -226,7 +228,10 @@ def _approve(link: links.Link) -> Response:
 
 
 def _payload(page: Page, fields: dict[str, str], upload: bytes | None, filename: str | None) -> dict[str, Any]:
-    """The gate's input from the form, or the uploaded file (checked like any input file)."""
+    """The gate's input from the form (the appointments page's own, or a gate's fields), or the uploaded
+    file (checked like any input file)."""
+    if page.appointments is not None:
+        return appointments_payload(fields, page.recipient, len(page.appointments["rows"]))
     if page.upload is None:
         return payload_from_form(page.gate, fields, page.recipient)
     if not upload:
@@ -256,7 +261,7 @@ def _form_again(link: links.Link, page: Page, fields: dict[str, str], problems: 
         detail={"reason": "invalid", "channel": "mail-link", "link": link.row.id,
                 "problems": [list(p) for p in page.problems]},
     )
-    response = _html("decide.html.j2", 422, page=page, token=link.token, csrf=csrf)
+    response = _html(page.template, 422, page=page, token=link.token, csrf=csrf)
     _set_csrf_cookie(response, csrf)
     return response
 

@@ -96,10 +96,8 @@ def test_documents_are_listed_as_signed_links_never_file_paths(proposal):
     import re
 
     from dmpg.documents.links import documents_markdown
-    from dmpg.links import verify_document
+    from dmpg.links import LinkRefused, verify_document
     from models import ledger
-
-    from dmpg.links import LinkRefused
 
     produce_document(proposal, "steering_minutes", round=2)
     produce_document(proposal, "appointment_request", recipient="DPS")

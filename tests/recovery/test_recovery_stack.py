@@ -16,12 +16,16 @@ import signal
 
 import pytest
 import yaml
-
 from support import faults
-from support.prefect_server import wait_until
 from support.lifecycle import (
-    REFERENCE, RKKP, SECRETARIAT, assert_exactly_once, decision, example_form,
+    REFERENCE,
+    RKKP,
+    SECRETARIAT,
+    assert_exactly_once,
+    decision,
+    example_form,
 )
+from support.prefect_server import wait_until
 
 pytestmark = pytest.mark.prefect
 
@@ -96,7 +100,7 @@ def test_a_decision_recorded_while_the_prefect_server_is_down_reaches_the_run_af
         answer.write_text(yaml.safe_dump(decision(gate, by)), encoding="utf-8")
         code, out, err = driver.cli("decide", proposal, gate, "--input", str(answer), "--by", by)
         assert code == 0, err
-    assert "takes it up when it reaches this gate" in out  # recorded; the wake-up did not get through
+    assert "sagen tager den op, når den når dette punkt" in out  # recorded; the wake-up did not get through
 
     # The sweep has started the server again; it finds the run still suspended at a decided gate and wakes it.
     assert wait_until(driver.waits_at(proposal, "steering"), HANG_GUARD, 0.5)

@@ -234,12 +234,20 @@ def decision(kind: str, recorded_by: str, **extra: Any) -> dict[str, Any]:
     if kind == "database":
         return {"database_plan": "planned", "expected_start": "2027-09-01", "recorded_by": recorded_by,
                 "statement": "RKKP planlægger en database; indikatorer & mål <udvikles> sammen med gruppen."} | extra
-    base = {"meeting_date": "2027-01-14", "recorded_by": recorded_by}
+    base = {"meeting_date": meeting_day(), "recorded_by": recorded_by}
     if kind == "advice":
         base |= {"recommendation": "support", "summary": "Følgegruppen støtter; husk pårørende & børn <under 18>."}
     else:
         base |= {"decision": "approve", "rationale": "Emnet er centralt — \"godkendt\" {{ ikke en skabelon }}."}
     return base | extra
+
+
+def meeting_day() -> str:
+    """The day a decision was taken, as a gate takes it: the engine's today (``core.clock``; a meeting
+    date after today is refused)."""
+    from core import clock
+
+    return clock.today().isoformat()
 
 
 def fixed_form(name: str = "personlighedsforstyrrelser") -> dict[str, Any]:

@@ -18,14 +18,22 @@ import subprocess
 import httpx
 import pytest
 import yaml
-
 from support import faults
+from support.lifecycle import (
+    DIRECTOR,
+    REFERENCE,
+    RKKP,
+    SECRETARIAT,
+    STEERING,
+    Driver,
+    appointments_input,
+    assert_exactly_once,
+    decision,
+    example_form,
+    link_in_mail,
+)
 from support.prefect_server import wait_until
 from support.topology import PROJECT_ROOT, install
-from support.lifecycle import (
-    DIRECTOR, REFERENCE, RKKP, SECRETARIAT, STEERING, Driver, appointments_input, assert_exactly_once, decision,
-    example_form, link_in_mail,
-)
 
 pytestmark = [pytest.mark.topology, pytest.mark.postgres]
 
@@ -212,7 +220,7 @@ def test_decisions_made_while_the_prefect_server_restarts_reach_their_run(produc
     try:
         _decide(driver, proposal, "database", RKKP)
         out = _decide(driver, proposal, "advice", REFERENCE)
-        assert "takes it up when it reaches this gate" in out  # recorded; the wake-up could not get through
+        assert "sagen tager den op, når den når dette punkt" in out  # recorded; the wake-up could not get through
     finally:
         production.systemctl(["start", "prefect-server"])
 
