@@ -40,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
         ("Meetings on the local stack", "bench.meetings", []),
         ("The decision page on the local stack", "bench.decision_page", []),
         ("Production topology (PostgreSQL, two workers) beside the local stack", "bench.topology", []),
+        ("An upgrade with 100 proposals waiting under the earlier release", "bench.upgrade", []),
     ]:
         print(f"== {title}", flush=True)
         failed |= subprocess.run([sys.executable, "-m", module, *args], cwd=PROJECT).returncode

@@ -17,12 +17,12 @@ import time
 from bench.lifecycle import EXAMPLES, Row, _propose, running_stack
 
 STEPS = [  # (gate, fields a person fills in, whose link)
-    ("advice", {"recommendation": "support", "summary": "Følgegruppen støtter.", "meeting_date": "14.01.2027"},
+    ("advice", {"recommendation": "support", "summary": "Følgegruppen støtter.", "meeting_date": "14.01.2026"},
      "foelgegruppe.regioner@example.dk"),
     ("database", {"database_plan": "planned", "statement": "En database er planlagt."}, "rkkp.databaser@example.dk"),
-    ("steering", {"decision": "approve", "meeting_date": "11.03.2027", "rationale": "Godkendt."},
+    ("steering", {"decision": "approve", "meeting_date": "11.03.2026", "rationale": "Godkendt."},
      "styregruppe.hovedstaden@example.dk"),
-    ("approval", {"decision": "approve", "meeting_date": "08.04.2027", "rationale": "Godkendt."},
+    ("approval", {"decision": "approve", "meeting_date": "08.04.2026", "rationale": "Godkendt."},
      "direktoer.hovedstaden@example.dk"),
 ]
 

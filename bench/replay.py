@@ -15,9 +15,9 @@ import time
 
 from bench.lifecycle import EXAMPLES, Row, _propose, running_stack
 
-DEFER = {"decision": "defer", "meeting_date": "2027-03-11", "rationale": "Udsat til næste møde.",
+DEFER = {"decision": "defer", "meeting_date": "2026-03-11", "rationale": "Udsat til næste møde.",
          "recorded_by": "styregruppe.hovedstaden@example.dk"}
-HEARING = [("advice", {"recommendation": "support", "summary": "Støtter.", "meeting_date": "2027-01-14",
+HEARING = [("advice", {"recommendation": "support", "summary": "Støtter.", "meeting_date": "2026-01-14",
                        "recorded_by": "foelgegruppe.regioner@example.dk"}),
            ("database", {"database_plan": "planned", "statement": "Planlagt.", "recorded_by": "rkkp.databaser@example.dk"})]
 

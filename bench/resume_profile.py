@@ -26,7 +26,7 @@ from pathlib import Path
 
 from bench.lifecycle import EXAMPLES, _propose, _stack
 
-STEERING = {"meeting_date": "2027-03-11", "rationale": "Udsat.", "recorded_by": "styregruppe.hovedstaden@example.dk"}
+STEERING = {"meeting_date": "2026-03-11", "rationale": "Udsat.", "recorded_by": "styregruppe.hovedstaden@example.dk"}
 
 
 def _states(flow_run_id: str) -> list[tuple[str, str, datetime]]:
@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
             proposal = _propose(EXAMPLES / "angst-og-ocd.yaml")
             wait_for_gate(proposal, "advice", timeout=120)
             one_decision(proposal, "advice", {"recommendation": "support", "summary": "Støtter.",
-                                              "meeting_date": "2027-01-14", "recorded_by": "foelgegruppe.regioner@example.dk"})
+                                              "meeting_date": "2026-01-14", "recorded_by": "foelgegruppe.regioner@example.dk"})
             measured: list[dict[str, float]] = []
             gates = [("database", {"database_plan": "planned", "statement": "Planlagt.",
                                    "recorded_by": "rkkp.databaser@example.dk"})]

@@ -54,7 +54,12 @@ def _environment(values: dict[str, str]) -> Iterator[None]:
 
 def _at_steering() -> str:
     """A new proposal through the hearing, waiting at the steering gate."""
-    from dmpg.decisions import read_decision_file, resume_through_prefect, wait_for_gate, wait_until_moved_on
+    from dmpg.decisions import (
+        read_decision_file,
+        resume_through_prefect,
+        wait_for_gate,
+        wait_until_moved_on,
+    )
 
     proposal = _propose(EXAMPLES / "angst-og-ocd.yaml")
     wait_for_gate(proposal, timeout=300)

@@ -46,10 +46,11 @@ class InputError(UserError):
     def __init__(self, source: str, problems: list[tuple[str, str]]):
         self.source = source
         self.problems = problems
-        lines = [f"{printable(source, newlines=False)}: {len(problems)} problem(s) in the input:"]
+        lines = [f"{printable(source, newlines=False)}: {len(problems)} fejl i indholdet:" if source
+                 else f"{len(problems)} fejl i indholdet:"]
         for path, message in problems[:MAX_SHOWN_PROBLEMS]:
             shown = printable(message, newlines=False)
             lines.append(f"  - {printable(path, newlines=False)}: {shown}" if path else f"  - {shown}")
         if len(problems) > MAX_SHOWN_PROBLEMS:
-            lines.append(f"  - ... and {len(problems) - MAX_SHOWN_PROBLEMS} more")
+            lines.append(f"  - … og {len(problems) - MAX_SHOWN_PROBLEMS} fejl mere")
         super().__init__("\n".join(lines), exit_code=2)

@@ -62,15 +62,15 @@ _FOREIGN_XML_STARTS = (
 _XML_ENCODING = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?\bencoding\s*=\s*[\"']([^\"']*)[\"']")
 _UTF8_NAMES = {b"utf-8", b"utf8", b"us-ascii", b"ascii"}
 _MARKER_OVERLAP = max(map(len, _DTD_MARKERS)) - 1
-_SAVE_AGAIN = "save the form again from Word"
+_SAVE_AGAIN = "gem skemaet igen fra Word"
 
 
-def read_bounded(path: str | Path, limit: int = MAX_TEXT_BYTES, *, what: str = "input files") -> bytes:
+def read_bounded(path: str | Path, limit: int = MAX_TEXT_BYTES, *, what: str = "inputfiler") -> bytes:
     """The bytes of the regular file at ``path``, at most ``limit`` of them.
 
     Raises ``InputError`` (source = ``path``) when the file is missing, is not a regular file (or a
     link to one), cannot be read, or is larger than ``limit``; ``what`` names the kind of file in
-    the size message ("the file is 52.3 MB; Word forms are at most 10 MB — ...").
+    the size message ("filen fylder 52,3 MB; Word-skemaer fylder højst 10 MB — ...").
     """
     source = str(path)
     _require_regular(path, source)
@@ -110,16 +110,16 @@ def check_docx(data: bytes, source: str) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
-        raise _refused(source, "not a ZIP archive, as every .docx file is (a .doc, a PDF or a "
-                               "password-protected document renamed to .docx?)") from None
+        raise _refused(source, "ikke et ZIP-arkiv, som enhver .docx-fil er (en .doc, en PDF eller et "
+                               "adgangskodebeskyttet dokument omdøbt til .docx?)") from None
     with archive:
         parts = archive.infolist()
         if len(parts) > MAX_ZIP_ENTRIES:
-            raise _refused(source, f"the Word document has {len(parts):,} parts; a Word form has about 20 "
-                                   f"(at most {MAX_ZIP_ENTRIES:,} are read) — is this the right file?")
+            raise _refused(source, f"Word-dokumentet har {_n(len(parts))} dele; et Word-skema har omkring 20 "
+                                   f"(højst {_n(MAX_ZIP_ENTRIES)} læses) — er det den rigtige fil?")
         declared = sum(part.file_size for part in parts)
         if declared > MAX_UNZIPPED_BYTES:
-            raise _refused(source, _unpacked_too_large(f"would unpack to {format_size(declared)}"))
+            raise _refused(source, _unpacked_too_large(f"ville fylde {format_size(declared)} udpakket"))
         for part in parts:
             _check_part_header(part, source)
         budget = MAX_UNZIPPED_BYTES
@@ -134,21 +134,21 @@ def _shown_name(part: zipfile.ZipInfo) -> str:
 
 
 def _unpacked_too_large(what: str) -> str:
-    return (f"the Word document {what}; a Word form unpacks to about 1 MB (at most "
-            f"{format_size(MAX_UNZIPPED_BYTES)} are read) — is this the right file?")
+    return (f"Word-dokumentet {what}; et Word-skema fylder omkring 1 MB udpakket (højst "
+            f"{format_size(MAX_UNZIPPED_BYTES)} læses) — er det den rigtige fil?")
 
 
 def _check_part_header(part: zipfile.ZipInfo, source: str) -> None:
     name = _shown_name(part)
     if part.flag_bits & 0x1:
-        raise _refused(source, f"the part {name} is encrypted; save the form again without a password")
+        raise _refused(source, f"delen {name} er krypteret; gem skemaet igen uden adgangskode")
     if part.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-        raise _refused(source, f"the part {name} uses a compression Word does not write "
+        raise _refused(source, f"delen {name} bruger en komprimering, Word ikke skriver "
                                f"(method {part.compress_type}); {_SAVE_AGAIN}")
     if part.file_size > RATIO_FLOOR and part.file_size > MAX_RATIO * part.compress_size:
         ratio = part.file_size / max(part.compress_size, 1)
-        raise _refused(source, f"the part {name} is packed {ratio:,.0f}:1 (Word's own parts at most about "
-                               f"35:1; refused above {MAX_RATIO}:1): a ZIP bomb, not a Word form")
+        raise _refused(source, f"delen {name} er pakket {_n(round(ratio))}:1 (Words egne dele højst omkring "
+                               f"35:1; afvist over {MAX_RATIO}:1): en ZIP-bombe, ikke et Word-skema")
 
 
 def _scan_part(archive: zipfile.ZipFile, part: zipfile.ZipInfo, budget: int, source: str) -> int:
@@ -164,15 +164,15 @@ def _scan_part(archive: zipfile.ZipFile, part: zipfile.ZipInfo, budget: int, sou
                     _check_xml_encoding(chunk, name, source)
                 size += len(chunk)
                 if size > budget:
-                    raise _refused(source, _unpacked_too_large("unpacks to more than its headers say"))
+                    raise _refused(source, _unpacked_too_large("fylder mere udpakket, end dets hoveder siger"))
                 window = tail + chunk.lower()
                 if any(marker in window for marker in _DTD_MARKERS):
-                    raise _refused(source, f"the part {name} declares a DTD (<!DOCTYPE or <!ENTITY), which "
-                                           "Word never writes and which can make XML expand without bound; "
+                    raise _refused(source, f"delen {name} erklærer en DTD (<!DOCTYPE eller <!ENTITY), som "
+                                           "Word aldrig skriver, og som kan få XML til at vokse uden grænse; "
                                            + _SAVE_AGAIN)
                 tail = window[-_MARKER_OVERLAP:]
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
-        raise _refused(source, f"the Word document is damaged: the part {name} cannot be unpacked "
+        raise _refused(source, f"Word-dokumentet er beskadiget: delen {name} kan ikke pakkes ud "
                                f"({type(exc).__name__}); {_SAVE_AGAIN}") from None
     return size
 
@@ -180,7 +180,7 @@ def _scan_part(archive: zipfile.ZipFile, part: zipfile.ZipInfo, budget: int, sou
 def _check_xml_encoding(start: bytes, name: str, source: str) -> None:
     declared = _XML_ENCODING.match(start)
     if start.startswith(_FOREIGN_XML_STARTS) or (declared and declared.group(1).lower() not in _UTF8_NAMES):
-        raise _refused(source, f"the part {name} is XML in another encoding than UTF-8, which Word never "
+        raise _refused(source, f"delen {name} er XML i en anden tegnkodning end UTF-8, som Word aldrig "
                                f"writes; {_SAVE_AGAIN}")
 
 
@@ -193,7 +193,7 @@ def _require_regular(path: str | Path, source: str) -> None:
         target = os.stat(path)
     except FileNotFoundError:
         linked = os.path.islink(path)
-        raise _refused(source, "is a symbolic link to a file that does not exist" if linked else "no such file") from None
+        raise _refused(source, "er et symbolsk link til en fil, der ikke findes" if linked else "filen findes ikke") from None
     except OSError as exc:
         raise _unreadable(source, exc) from None
     if not stat.S_ISREG(target.st_mode):
@@ -201,29 +201,29 @@ def _require_regular(path: str | Path, source: str) -> None:
 
 
 def _not_a_file(source: str, mode: int, linked: bool = False) -> InputError:
-    via = "a symbolic link to " if linked else ""
+    via = "et symbolsk link til " if linked else ""
     if stat.S_ISDIR(mode):
-        return _refused(source, f"is {via}a directory, not a file")
+        return _refused(source, f"er {via}en mappe, ikke en fil")
     if stat.S_ISFIFO(mode):
-        kind = "a named pipe (FIFO)"
+        kind = "en navngivet pipe (FIFO)"
     elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        kind = "a device"
+        kind = "en enhed"
     elif stat.S_ISSOCK(mode):
-        kind = "a socket"
+        kind = "en socket"
     else:
-        kind = "a special file"
-    return _refused(source, f"is {via}{kind}, not a file; save the input as a file and give its path")
+        kind = "en specialfil"
+    return _refused(source, f"er {via}{kind}, ikke en fil; gem indholdet som en fil og angiv dens sti")
 
 
 def _unreadable(source: str, exc: OSError) -> InputError:
-    return _refused(source, f"cannot read the file: {exc.strerror or type(exc).__name__}")
+    return _refused(source, f"filen kan ikke læses: {exc.strerror or type(exc).__name__}")
 
 
 def _too_large(source: str, size: int, limit: int, what: str) -> InputError:
     shown, allowed = format_size(size), format_size(limit)
     if shown == allowed:  # just over the limit, the rounded sizes would read the same
-        shown, allowed = f"{size:,} bytes", f"{limit:,} bytes"
-    return _refused(source, f"the file is {shown}; {what} are at most {allowed} — is this the right file?")
+        shown, allowed = f"{_n(size)} byte", f"{_n(limit)} byte"
+    return _refused(source, f"filen fylder {shown}; {what} fylder højst {allowed} — er det den rigtige fil?")
 
 
 def _refused(source: str, message: str) -> InputError:
@@ -231,8 +231,13 @@ def _refused(source: str, message: str) -> InputError:
 
 
 def format_size(size: int) -> str:
-    """A byte count as people read it: ``52.3 MB``, ``2 MB``, ``740 kB``, ``12 bytes`` (powers of 1000)."""
+    """A byte count as people read it, the Danish way: ``52,3 MB``, ``2 MB``, ``740 kB``, ``12 byte`` (powers of 1000)."""
     for unit, factor in (("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
         if size >= factor:
-            return f"{size / factor:.1f}".removesuffix(".0") + f" {unit}"
-    return f"{size} bytes"
+            return f"{size / factor:.1f}".removesuffix(".0").replace(".", ",") + f" {unit}"
+    return f"{size} byte"
+
+
+def _n(number: int) -> str:
+    """A whole number with the Danish thousands dot: 2.000.001."""
+    return f"{number:,}".replace(",", ".")

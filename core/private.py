@@ -36,9 +36,11 @@ class Tightened:
         return bool(self.directories or self.files)
 
     def sentence(self, home: Path) -> str:
-        """One line for ``dmpg up``: what was made private."""
-        return (f"Made DMPG_HOME private: {self.directories} folder(s) and {self.files} file(s) under {home} "
-                "could be read by other accounts and are now readable by you only (0700/0600).")
+        """One line for ``dmpg up`` (Danish, as the command line speaks): what was made private."""
+        folders = f"{self.directories} {'mappe' if self.directories == 1 else 'mapper'}"
+        files = f"{self.files} {'fil' if self.files == 1 else 'filer'}"
+        return (f"DMPG_HOME er gjort privat: {folders} og {files} under {home} kunne læses af andre brugere "
+                "og kan nu kun læses af dig (0700/0600).")
 
 
 def tighten(root: Path) -> Tightened:

@@ -92,6 +92,17 @@ class Settings(BaseSettings):
     # Weekly digest of everything pending, to the secretariat: 0 = Monday ... 6 = Sunday.
     digest_weekday: int = Field(0, ge=0, le=6)
 
+    # Meetings and the kickoff reach their invitees as calendar invitations (iCalendar): where and when,
+    # unless the meeting (dmpg meeting plan --time/--place/--online) or the appointments say otherwise.
+    meeting_time: str = Field("10:00", description="A meeting's start (Copenhagen time), HH:MM.")
+    meeting_minutes: int = Field(120, ge=15, description="How long a meeting lasts, in minutes.")
+    meeting_place: str = Field("RKKP, Olof Palmes Allé 15, 8200 Aarhus N", description="Where meetings are held.")
+    meeting_online_url: str | None = Field(None, description="A link to join meetings online, if there is one.")
+    kickoff_time: str = Field("10:00", description="A new group's kickoff meeting starts (Copenhagen time), HH:MM.")
+    kickoff_minutes: int = Field(180, ge=15, description="How long a kickoff meeting lasts, in minutes.")
+    kickoff_place: str = Field("RKKP, Olof Palmes Allé 15, 8200 Aarhus N", description="Where kickoffs are held.")
+    kickoff_online_url: str | None = Field(None, description="A link to join a kickoff online, if there is one.")
+
     # Personal data (dmpg.persondata): an ended proposal's record (form, decisions, audit trail,
     # documents) is kept this many years after it ended, then pseudonymised by the daily flow. Set it to
     # the region's retention time for such cases (its archive plan).

@@ -2,7 +2,14 @@
 numbers with a thousands dot, and the ASCII transliteration (æ -> ae, ø -> oe, å -> aa) that slugs,
 file names and case-insensitive comparisons share.
 
-Standard library only: the CLI's start-up path imports this module.
+Dates and numbers are Babel's (CLDR, locale ``da_DK``): no month table of our own. Babel is imported
+on first use, inside the functions: the CLI's start-up path imports this module and must stay light.
+
+One date format per medium, each said where people type a date: letters and mails write
+"3. december 2026" (:func:`danish_date`); the decision page and the Word forms take "03.12.2026"
+(dd.mm.åååå, :data:`TYPED_DATE_HINT`); YAML and JSON files take "2026-12-03" (ÅÅÅÅ-MM-DD, ISO).
+A date in the right shape that is not in the calendar ("31.02.2027") is :class:`NoSuchDate`:
+"datoen 31.02.2027 findes ikke", never a format error.
 """
 
 from __future__ import annotations
@@ -13,11 +20,11 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-MONTHS: tuple[str, ...] = (
-    "januar", "februar", "marts", "april", "maj", "juni",
-    "juli", "august", "september", "oktober", "november", "december",
-)
-WEEKDAYS: tuple[str, ...] = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
+LOCALE = "da_DK"
+# How people type a date on the decision page and in the Word forms, and how a file writes one.
+TYPED_DATE_FORMAT = "dd.mm.åååå"
+TYPED_DATE_HINT = "Skriv datoen som dd.mm.åååå, fx 14.01.2027."
+FILE_DATE_FORMAT = "ÅÅÅÅ-MM-DD"
 
 MAX_NUMBER_DIGITS = 100  # longer digit strings make int() slow (YAML's base 60) or refused by Python
 
@@ -71,40 +78,77 @@ def as_date(value: date | datetime | str) -> date:
 
 
 def danish_date(value: date | datetime | str | None, weekday: bool = False) -> str:
-    """``date(2026, 12, 3)`` -> ``"3. december 2026"`` (``weekday=True``: ``"torsdag den 3. december 2026"``).
+    """``date(2026, 12, 3)`` -> ``"3. december 2026"`` (``weekday=True``: ``"torsdag den 3. december 2026"``),
+    Babel's long and full Danish formats.
 
     ``None`` and ``""`` give ``""``, so an optional date renders as nothing rather than failing."""
     if value is None or value == "":
         return ""
-    d = as_date(value)
-    text = f"{d.day}. {MONTHS[d.month - 1]} {d.year}"
-    return f"{WEEKDAYS[d.weekday()]} den {text}" if weekday else text
+    from babel.dates import format_date
+
+    return format_date(as_date(value), "full" if weekday else "long", locale=LOCALE)
 
 
 def month_year(value: date) -> str:
     """``date(2023, 3, 1)`` -> ``"marts 2023"``."""
-    return f"{MONTHS[value.month - 1]} {value.year}"
+    from babel.dates import format_date
+
+    return format_date(value, "MMMM y", locale=LOCALE)
 
 
-_DANISH_DATE = re.compile(r"^\s*(\d{1,2})\.\s*([a-zæøå]+)\s+(\d{4})\s*$", re.IGNORECASE)
+def typed_date(value: date | datetime | str | None) -> str:
+    """A date as people type it on the page and in the Word forms: ``"03.12.2026"``; ``""`` for none."""
+    if value is None or value == "":
+        return ""
+    from babel.dates import format_date
+
+    return format_date(as_date(value), "dd.MM.y", locale=LOCALE)
+
+
+class NoSuchDate(ValueError):
+    """A date in a right shape that is not in the calendar ("31.02.2027"); ``str()`` says so in Danish."""
+
+    def __init__(self, text: str):
+        super().__init__(f"datoen {text.strip()} findes ikke")
+        self.text = text.strip()
+
+
+_DANISH_DATE = re.compile(r"^\s*(\d{1,2})\.\s*([a-zæøå]+)\.?\s+(\d{4})\s*$", re.IGNORECASE)
 _NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[./-](\d{1,2})[./-](\d{4})\s*$")
+_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
+
+
+def _month_number(name: str) -> int | None:
+    from babel.dates import get_month_names
+
+    for width in ("wide", "abbreviated"):
+        for number, month in get_month_names(width, locale=LOCALE).items():
+            if month.rstrip(".").lower() == name.rstrip(".").lower():
+                return number
+    return None
+
+
+def _calendar_date(text: str, year: str, month: int | str, day: str) -> date:
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        raise NoSuchDate(text) from None
 
 
 def parse_danish_date(text: str) -> date:
     """Lenient: ``"2026-12-03"``, ``"3. december 2026"``, ``"3.12.2026"`` or ``"3/12/2026"``.
 
-    Raises ``ValueError`` for anything else (callers turn it into a message naming the field)."""
+    Raises :class:`NoSuchDate` for a date in one of these shapes that is not in the calendar
+    ("31.02.2027") and ``ValueError`` for anything else (callers turn it into a message naming the field)."""
     text = text.strip()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        pass
+    if m := _ISO_DATE.match(text):
+        return _calendar_date(text, m.group(1), m.group(2), m.group(3))
     if m := _DANISH_DATE.match(text):
-        month = m.group(2).lower()
-        if month in MONTHS:
-            return date(int(m.group(3)), MONTHS.index(month) + 1, int(m.group(1)))
+        month = _month_number(m.group(2))
+        if month is not None:
+            return _calendar_date(text, m.group(3), month, m.group(1))
     if m := _NUMERIC_DATE.match(text):
-        return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        return _calendar_date(text, m.group(3), m.group(2), m.group(1))
     raise ValueError(text)
 
 
@@ -120,8 +164,20 @@ def join_danish(items: list[str], word: str = "og") -> str:
 
 
 def danish_number(n: int | None) -> str:
-    """24000 -> '24.000'; None -> ''."""
-    return "" if n is None else f"{n:,}".replace(",", ".")
+    """24000 -> '24.000' (Babel, ``da_DK``); None -> ''."""
+    if n is None:
+        return ""
+    if -1000 < n < 1000:  # no separator to place: spare the fast commands Babel's locale data
+        return str(n)
+    from babel.numbers import format_decimal
+
+    return format_decimal(n, locale=LOCALE)
+
+
+def plural(n: int, one: str, many: str) -> str:
+    """``"1 bemærkning"`` / ``"3 bemærkninger"``: the number and the right form of the noun (never
+    "bemærkning(er)")."""
+    return f"{danish_number(n)} {one if n == 1 else many}"
 
 
 def one_line(text: object, limit: int = 300) -> str:
@@ -163,19 +219,47 @@ def inert_label(text: object, limit: int = 200) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-def danish_message(err: Mapping[str, Any]) -> str:
-    """One pydantic error in Danish, for people who fill in a form (the Word form, the decision page)."""
+def date_problem(value: object, expected: str = FILE_DATE_FORMAT) -> str:
+    """What is wrong with ``value`` given for a date, in Danish: "datoen 31.02.2027 findes ikke" for a
+    date in a right shape that is not in the calendar; otherwise what was expected and what came."""
+    if isinstance(value, str):
+        try:
+            parse_danish_date(value)
+        except NoSuchDate as exc:
+            return str(exc)
+        except ValueError:
+            pass
+    example = "14.01.2027" if expected == TYPED_DATE_FORMAT else "2027-01-14"
+    got = f"'{one_line(value, 60)}'" if isinstance(value, str) else _shown_value(value)
+    return f"forventede en dato som {expected} (fx {example}), fik {got}"
+
+
+def _shown_value(value: object) -> str:
+    if value is None:
+        return "ingenting"
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    if isinstance(value, (int, float)):
+        return f"tallet {value}"
+    return f"'{one_line(value, 60)}'"
+
+
+def danish_message(err: Mapping[str, Any], labels: Mapping[str, str] | None = None) -> str:
+    """One pydantic error in Danish, for people who fill in a form (the Word form, the decision page).
+    ``labels`` turns the codes of a choice into the words people write ("relatives" -> "Pårørende")."""
     kind, value, ctx = err.get("type", ""), err.get("input"), err.get("ctx") or {}
     shown = f"'{one_line(value, 60)}'"
     if kind in ("missing", "string_too_short", "too_short"):
         return "skal udfyldes"
     if kind == "literal_error":
-        allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
-        return f"forventede en af: {', '.join(allowed)}; fik {shown}"
+        allowed = [(labels or {}).get(code, code) for code in re.findall(r"'([^']*)'", str(ctx.get("expected", "")))]
+        return f"forventede {join_danish(allowed, 'eller')}; fik {shown}"
     if kind == "value_error" and "email" in str(err.get("msg", "")).lower():
         return f"forventede en e-mailadresse som navn@example.dk, fik {shown}"
+    if kind == "value_error":  # our own validators say it in Danish already
+        return str(err.get("msg", "ugyldig værdi")).removeprefix("Value error, ")
     if kind == "greater_than_equal":
         return f"skal være mindst {ctx.get('ge')}, fik {value}"
     if kind.startswith("date"):
-        return f"forventede en dato som ÅÅÅÅ-MM-DD (fx 2027-03-11), fik {shown}"
+        return date_problem(value, TYPED_DATE_FORMAT)
     return f"{err.get('msg', 'ugyldig værdi')} (fik {shown})"

@@ -9,7 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from core.settings import get_settings
-from forms.meetings import MINUTES_RECORDED, meeting_title, normalise_meeting_id
+from forms.meetings import (
+    CANCELLED,
+    MINUTES_RECORDED,
+    meeting_title,
+    normalise_meeting_id,
+)
 from models import ledger
 
 
@@ -27,7 +32,7 @@ def meeting_of(proposal_id: str, gate: str, round: int):  # noqa: A002, ANN201 -
     the Prefect UI's description and the decision page ("to be decided at …")."""
     meetings = ledger.meetings_of_round(proposal_id, gate, round)
     for m in meetings:
-        if m.status != MINUTES_RECORDED:
+        if m.status not in (MINUTES_RECORDED, CANCELLED):
             return m
     decided = ledger.decision(proposal_id, gate, round)
     by_minutes = (decided.detail or {}).get("meeting") if decided else None

@@ -21,7 +21,7 @@ from core.errors import UserError
 from core.identity import same_address
 from dmpg.gatekeeper import resume_input
 from dmpg.gates_open import OpenGate, open_gates
-from forms.vocabulary import FINAL_STAGES
+from forms.vocabulary import FINAL_STAGES, STAGE_LABELS, label
 from models import ledger
 
 
@@ -37,10 +37,11 @@ class Recorded:
     flow_run_id: str | None
     url: str | None
     woken: bool
+    wake: str = ""  # ``dmpg.wake``'s outcome: woken, elsewhere, unreachable, refused ("" when not tried)
 
     def to_json(self) -> dict[str, Any]:
         return {"proposal": self.proposal, "gate": self.gate, "round": self.round, "accepted": True,
-                "woken": self.woken, "flow_run_id": self.flow_run_id, "url": self.url}
+                "woken": self.woken, "wake": self.wake, "flow_run_id": self.flow_run_id, "url": self.url}
 
 
 def read_decision_file(path: Path, gate: str, by: str) -> dict[str, Any]:
@@ -53,12 +54,16 @@ def read_decision_file(path: Path, gate: str, by: str) -> dict[str, Any]:
     else:
         data = read_data(path)
     if not isinstance(data, dict):
-        raise UserError(f"{path}: expected a mapping of field names to values (YAML or JSON object)", exit_code=2)
+        raise UserError(f"{path}: forventede felter med værdier (et YAML- eller JSON-objekt)", exit_code=2)
     given = data.get("recorded_by")
     if given and not same_address(given, by):
-        raise UserError(f"{path}: recorded_by is {given!r} but --by is {by!r}; they must be the same person",
+        raise UserError(f"{path}: recorded_by er {given!r}, men --by er {by!r}; det skal være den samme person",
                         exit_code=2)
     return {**data, "recorded_by": by}
+
+
+def stage_label(stage: str) -> str:
+    return label(STAGE_LABELS, stage).lower()
 
 
 def require_waiting(proposal_id: str, gate: str) -> OpenGate:
@@ -72,49 +77,52 @@ def require_waiting(proposal_id: str, gate: str) -> OpenGate:
         if g.gate == gate:
             return g
     if proposal.stage in FINAL_STAGES:
-        raise UserError(f"{proposal.id} is {proposal.stage}; no gate is waiting", exit_code=1)
+        raise UserError(f"{proposal.id} er afsluttet ({stage_label(proposal.stage)}); der venter ingen beslutning",
+                        exit_code=1)
     if decided := ledger.latest_decision(proposal.id, gate):
-        raise UserError(f"the '{gate}' decision of {proposal.id} (round {decided.round}) was already recorded "
-                        f"({decided.outcome}, for {decided.recorded_by}); see 'dmpg status {proposal.id}'",
+        raise UserError(f"beslutningen '{gate}' i {proposal.id} (runde {decided.round}) er allerede registreret "
+                        f"({decided.outcome}, for {decided.recorded_by}); se 'dmpg status {proposal.id}'",
                         exit_code=1)
     if waiting:
-        at = ", ".join(f"'{g.gate}' (round {g.round})" for g in waiting)
-        raise UserError(f"{proposal.id} is not waiting at '{gate}'; it waits at {at}", exit_code=1)
-    raise UserError(f"{proposal.id} is not waiting at any gate right now (stage {proposal.stage}); "
-                    f"see 'dmpg status {proposal.id}'", exit_code=1)
+        at = ", ".join(f"'{g.gate}' (runde {g.round})" for g in waiting)
+        raise UserError(f"{proposal.id} venter ikke ved '{gate}'; den venter ved {at}", exit_code=1)
+    raise UserError(f"{proposal.id} venter ikke ved nogen gate lige nu ({stage_label(proposal.stage)}); "
+                    f"se 'dmpg status {proposal.id}'", exit_code=1)
 
 
 def record_decision(proposal_id: str, gate: str, payload: dict[str, Any], *, channel: str = "cli",
                     identity: str = "secretariat", detail: dict[str, Any] | None = None,
-                    ref: str | None = None, wake_now: bool = True) -> Recorded:
+                    ref: str | None = None, wake_now: bool = True, link: str | None = None) -> Recorded:
     """Judge ``payload`` (``recorded_by`` included) as the decision of the open round of ``gate``;
     when it stands, wake the flow. Raises ``UserError`` when refused (see the module docstring).
 
     ``ref`` names this answer in the audit trail (default: unique per call). A caller that may run
     again after a crash passes its own deterministic ref (``meeting-<id>``), so a replay writes nothing.
-    ``wake_now=False`` leaves waking to the caller (:func:`wake_rounds`, many flows at once)."""
+    ``wake_now=False`` leaves waking to the caller (:func:`wake_rounds`, many flows at once). ``link``: the
+    decision link it came through, used in the same transaction as the decision is recorded
+    (``models.ledger.LinkTaken`` when another request used it first)."""
     from dmpg.gatekeeper import take_answer
 
     waiting = require_waiting(proposal_id, gate)
     ref = ref or f"{channel}-{uuid.uuid4().hex[:12]}"
     answer = take_answer(proposal_id, gate, waiting.round, payload, ref=ref, channel=channel, identity=identity,
-                         detail=detail)
+                         detail=detail, link=link)
     by = payload.get("recorded_by")
     if not answer.accepted:
         if answer.refusal == "invalid":
             lines = "\n".join(f"  - {path}: {message}" if path else f"  - {message}" for path, message in answer.problems)
-            raise UserError(f"the input for '{gate}' is invalid; nothing was recorded:\n{lines}", exit_code=2)
+            raise UserError(f"beslutningen til '{gate}' er ugyldig; intet er registreret:\n{lines}", exit_code=2)
         if answer.refusal == "not_allowed":
-            raise UserError(f"{by} may not record '{gate}' for {proposal_id}; only these may: "
+            raise UserError(f"{by} må ikke registrere '{gate}' i {proposal_id}; det må kun: "
                             f"{', '.join(_allowed(proposal_id, gate))}", exit_code=1)
-        raise UserError(f"the '{gate}' input is not complete, nothing was recorded; blocking findings: "
+        raise UserError(f"beslutningen til '{gate}' er ikke fuldstændig; intet er registreret. Blokerende fund: "
                         f"{', '.join(answer.problems_codes)}", exit_code=1)
     if answer.superseded:
-        raise UserError(f"another decision for {proposal_id} '{gate}' (round {waiting.round}) was recorded first; "
-                        f"see 'dmpg status {proposal_id}'", exit_code=1)
-    woken = wake(waiting, answer.decision) if wake_now else False
+        raise UserError(f"en anden beslutning til '{gate}' i {proposal_id} (runde {waiting.round}) blev registreret "
+                        f"først; se 'dmpg status {proposal_id}'", exit_code=1)
+    outcome = wake_outcomes([(proposal_id, gate, waiting.round)])[0] if wake_now else ""
     return Recorded(proposal_id, gate, waiting.round, waiting.key, waiting.flow_run_id,
-                    _url(waiting.flow_run_id), woken)
+                    _url(waiting.flow_run_id), outcome == "woken", outcome)
 
 
 def resume_through_prefect(proposal_id: str, gate: str, payload: dict[str, Any], timeout: float = 120.0) -> Recorded:
@@ -125,11 +133,11 @@ def resume_through_prefect(proposal_id: str, gate: str, payload: dict[str, Any],
 
     waiting = wait_for_gate(proposal_id, gate, timeout=timeout)
     if waiting is None:
-        raise UserError(f"{proposal_id} has ended; no gate is waiting", exit_code=1)
+        raise UserError(f"{proposal_id} er afsluttet; der venter ingen beslutning", exit_code=1)
     with PrefectAPI() as api:
         status = api.resume(waiting.flow_run_id, resume_input(proposal_id, gate, payload))
     if status != "ACCEPT":
-        raise UserError(f"Prefect did not take the input for {proposal_id} '{gate}' ({status})", exit_code=1)
+        raise UserError(f"Prefect tog ikke imod beslutningen til '{gate}' i {proposal_id} ({status})", exit_code=1)
     return Recorded(proposal_id, gate, waiting.round, waiting.key, waiting.flow_run_id,
                     _url(waiting.flow_run_id), woken=True)
 
@@ -142,19 +150,12 @@ def _allowed(proposal_id: str, gate: str) -> list[str]:
     return [email for _, email in allowed_recorders(gate_named(gate), ledger.roster(), proposers(proposal_id))]
 
 
-def wake(waiting: OpenGate, decision: dict[str, Any]) -> bool:
-    """Resume the proposal's flow run with ``decision`` when it is suspended at that gate round.
-    False when it waits elsewhere (it takes the decision from the ledger when it gets there), or
-    when Prefect cannot be reached (recovery resumes it later)."""
-    from dmpg.prefect_api import PrefectUnavailable, resume_if_waiting
-
-    if not waiting.flow_run_id:
-        return False
-    try:
-        return resume_if_waiting(waiting.flow_run_id, f"{waiting.gate}-r{waiting.round}-",
-                                 resume_input(waiting.proposal, waiting.gate, decision))
-    except PrefectUnavailable:
-        return False
+def wake(waiting: OpenGate) -> bool:
+    """Wake the proposal's flow run with the ledger's decision of ``waiting``'s gate round, when it is
+    suspended there (``dmpg.recovery.wake_decided``). False when it waits elsewhere (it takes the decision
+    from the ledger when it gets there), when Prefect cannot be reached (the sweep wakes it later), or when
+    Prefect refused (an incident the secretariat hears about)."""
+    return wake_outcomes([(waiting.proposal, waiting.gate, waiting.round)])[0] == "woken"
 
 
 def wake_recorded(recorded: Recorded) -> bool:
@@ -162,35 +163,38 @@ def wake_recorded(recorded: Recorded) -> bool:
     answering the person). False when the run waits elsewhere or Prefect cannot be reached."""
     if not recorded.flow_run_id:
         return False
-    decided = ledger.decision(recorded.proposal, recorded.gate, recorded.round)
-    return bool(decided) and wake_rounds([(recorded.proposal, recorded.gate, recorded.round, decided.payload)])[0]
+    return wake_outcomes([(recorded.proposal, recorded.gate, recorded.round)])[0] == "woken"
 
 
 def wake_rounds(rounds: list[tuple[str, str, int, dict[str, Any]]]) -> list[bool]:
-    """Wake each ``(proposal, gate, round, decision)``'s flow run if it waits at that round, over one
-    connection and a few at a time (a meeting's decisions, recorded first). A resume the server
-    refused or did not answer in time is tried again once. False for a run that has moved on, waits
-    elsewhere, or cannot be reached (running the same command again wakes it). How many at a time:
-    ``DMPG_WAKE_CONCURRENCY``."""
+    """Whether each ``(proposal, gate, round, _)``'s flow run was woken (:func:`wake_outcomes`)."""
+    return [o == "woken" for o in wake_outcomes([(p, g, r) for p, g, r, _ in rounds])]
+
+
+def wake_outcomes(rounds: list[tuple[str, str, int]]) -> list[str]:
+    """Wake each ``(proposal, gate, round)``'s flow run if it waits at that round, over one connection and a
+    few at a time (a meeting's decisions, recorded first), with the decision the ledger holds; each one's
+    ``dmpg.wake`` outcome (``woken``, ``elsewhere``, ``unreachable``, ``refused``). A resume the server did
+    not answer in time is tried again once; one it refused is an incident, not retried. How many at a
+    time: ``DMPG_WAKE_CONCURRENCY``."""
     from concurrent.futures import ThreadPoolExecutor
 
     from core.settings import get_settings
-    from dmpg.prefect_api import PrefectAPI, PrefectUnavailable, resume_if_waiting
+    from dmpg.prefect_api import PrefectAPI
+    from dmpg.recovery import wake_decided
+    from dmpg.wake import ELSEWHERE, UNREACHABLE
 
-    runs = [ledger.get_proposal(p).flow_run_id for p, _, _, _ in rounds]
+    runs = [ledger.get_proposal(p).flow_run_id for p, _, _ in rounds]
     with PrefectAPI() as api, ThreadPoolExecutor(max_workers=get_settings().wake_concurrency) as pool:
-        def one(i: int) -> bool:
-            proposal, gate, round_, decision = rounds[i]
-            try:
-                return bool(runs[i]) and resume_if_waiting(runs[i], f"{gate}-r{round_}-",
-                                                           resume_input(proposal, gate, decision), api)
-            except PrefectUnavailable:
-                return False
+        def one(i: int) -> str:
+            proposal, gate, round_ = rounds[i]
+            return wake_decided(api, proposal, gate, round_, runs[i]).outcome if runs[i] else ELSEWHERE
 
-        woken = list(pool.map(one, range(len(rounds))))
-        if not all(woken):
+        outcomes = list(pool.map(one, range(len(rounds))))
+        if UNREACHABLE in outcomes:
             time.sleep(1.0)  # a busy server: give it a moment before the second try
-        return [w or one(i) for i, w in enumerate(woken)]
+            outcomes = [one(i) if o == UNREACHABLE else o for i, o in enumerate(outcomes)]
+        return outcomes
 
 
 def wait_until_moved_on(recorded: Recorded, timeout: float = 120.0) -> OpenGate | None:
@@ -217,11 +221,11 @@ def wait_for_gate(proposal_id: str, gate: str | None = None, *, timeout: float =
                     if g.key == state.pause_key and (g.gate, g.round) != after and (not gate or g.gate == gate):
                         return g
             elif state is not None and state.final and not _recovery_restarts(proposal_id, state):
-                raise UserError(f"the lifecycle run of {proposal_id} ended as {state.name}: {state.message}; "
-                                "see the Prefect UI", exit_code=1)
+                raise UserError(f"kørslen af {proposal_id} endte som {state.name}: {state.message}; "
+                                "se Prefect UI", exit_code=1)
             time.sleep(0.1)
-    raise UserError(f"{proposal_id} is not waiting at {gate or 'a gate'} after {timeout:.0f} s; "
-                    "is the flow runner up? ('dmpg up')", exit_code=1)
+    raise UserError(f"{proposal_id} venter ikke ved {gate or 'en gate'} efter {timeout:.0f} sekunder; "
+                    "kører sagernes kørselsproces? ('dmpg up')", exit_code=1)
 
 
 def _recovery_restarts(proposal_id: str, state: Any) -> bool:

@@ -1,6 +1,11 @@
 """The demo: one proposal from the seed's candidate topics through the whole lifecycle on the local
 stack, with scripted decisions recorded through the same path as the Prefect UI (``resume_flow_run``),
 including one revision round and one deferral. Safe to rerun under the same ``DMPG_HOME``.
+
+The demo tells its story on a simulated calendar (``core.clock``, like Temporal's time-skipping test
+server): it starts its stack with ``DMPG_CLOCK_FILE`` set, and moves the calendar forward before each
+step, so every letter's date, every meeting and every reply deadline falls where it would in months of a
+real case. Real runs never simulate.
 """
 
 from __future__ import annotations
@@ -8,9 +13,11 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 from core.settings import PROJECT_ROOT, get_settings
+from core.text import danish_date
 
 EXAMPLES = PROJECT_ROOT / "examples"
 
@@ -20,31 +27,43 @@ class Step:
     gate: str
     input: Path
     body: str  # whose member records it: a roster body, or "proposers"
-    says: str  # what the demo prints (English, like the CLI)
+    says: str  # what the demo prints
+    days: int  # the simulated calendar moves this many days on (to a working day) before the step
 
 
+# The story on the demo's calendar: each step some days after the one before, as months pass in a real
+# case. A decision's meeting is held the day it is recorded, the kickoff a few weeks after the
+# appointments; the dates in the files under examples/decisions are replaced by these.
 SCRIPT: tuple[Step, ...] = (
     Step("revision", EXAMPLES / "personlighedsforstyrrelser-revideret.yaml", "proposers",
-         "the proposers send a revised form"),
+         "indstillerne sender et revideret skema", 12),
     Step("advice", EXAMPLES / "decisions/advice.yaml", "reference_group",
-         "the reference group advises: support with changes"),
+         "følgegruppen giver sin rådgivning: støtter med ændringer", 16),
     Step("database", EXAMPLES / "decisions/database.yaml", "rkkp",
-         "RKKP states its database plan: a database is planned"),
+         "RKKP afgiver sin udtalelse: en database er planlagt", 2),
     Step("steering", EXAMPLES / "decisions/steering-defer.yaml", "steering_group",
-         "the steering group defers to its next meeting"),
+         "styregruppen udsætter sagen til sit næste møde", 21),
     Step("steering", EXAMPLES / "decisions/steering-approve.yaml", "steering_group",
-         "the steering group approves"),
+         "styregruppen godkender", 42),
     Step("approval", EXAMPLES / "decisions/approval.yaml", "director_circle",
-         "the psychiatry directors approve"),
+         "psykiatridirektørkredsen godkender", 21),
     Step("appointments", EXAMPLES / "decisions/appointments.yaml", "secretariat",
-         "the secretariat records members, chairs and director"),
+         "sekretariatet registrerer medlemmer, formænd og direktør", 26),
 )
 FORM = EXAMPLES / "personlighedsforstyrrelser.yaml"
+KICKOFF_AFTER_DAYS = 35  # the kickoff is planned this long after the appointments are recorded
+
+
+def clock_file() -> Path:
+    """The demo's simulated calendar (``core.clock``), under ``DMPG_HOME/run``: a rerun goes on from
+    where the last one left the calendar."""
+    return get_settings().run_dir / "demo-clock.json"
 
 
 def run_demo(keep_running: bool = False) -> int:
     from rich.console import Console
 
+    from core import clock
     from dmpg.stack import LocalStack
 
     console = Console(highlight=False)
@@ -53,26 +72,65 @@ def run_demo(keep_running: bool = False) -> int:
     started_here = not stack.is_running()
     # The demo always talks to its own local stack, whatever PREFECT_API_URL says.
     os.environ["PREFECT_API_URL"] = stack.api_url
+    # Its stack runs on the demo's simulated calendar: every process reads the same clock file.
+    if started_here or stack.clock_file() == str(clock_file()):
+        os.environ[clock.ENV] = str(clock_file())
     t0 = time.monotonic()
     try:
-        with console.status("Starting the local stack (Prefect server + UI, flow runner, mail sink) …"):
+        with console.status("Starter den lokale stak (Prefect-server og UI, flowkører, mailsink) …"):
             stack.start()
-        console.print(f"[green]✓[/] Local stack {'started' if started_here else 'already running'}: "
-                      f"Prefect UI at {stack.ui_url}, mail sink on port {settings.smtp_port}")
+        console.print(f"[green]✓[/] Lokal stak {'startet' if started_here else 'kører allerede'}: "
+                      f"Prefect UI på {stack.ui_url}, mailsink på port {settings.smtp_port}")
+        if clock.simulated():
+            console.print(f"  Demoens kalender er simuleret: den starter {danish_date(clock.today())} og springer "
+                          "frem fra trin til trin, så datoerne i breve og mails hænger sammen.")
+        else:
+            console.print("  [yellow]Stakken blev startet uden demoens kalender ('dmpg up'): datoerne er dagens.[/]")
         proposal = _lifecycle(console)
         _summary(console, proposal, stack, time.monotonic() - t0)
     finally:
         if started_here and not keep_running:
-            with console.status("Stopping the local stack …"):
+            with console.status("Stopper den lokale stak …"):
                 stack.stop()
-            console.print("[green]✓[/] Local stack stopped (run [bold]make demo DEMO_ARGS=--keep-running[/] "
-                          "or [bold]dmpg demo --keep-running[/] to browse the UI afterwards).")
+            console.print("[green]✓[/] Lokal stak stoppet (kør [bold]make demo DEMO_ARGS=--keep-running[/] "
+                          "eller [bold]dmpg demo --keep-running[/] for at se UI'et bagefter).")
         elif keep_running:
-            console.print(f"The stack keeps running: open {stack.ui_url} — stop it with [bold]dmpg down[/].")
+            console.print(f"Stakken kører videre: åbn {stack.ui_url} — stop den med [bold]dmpg down[/].")
     return 0
 
 
+def _next_day(days: int) -> date:
+    """The working day ``days`` after the calendar's today: where the simulated calendar moves to."""
+    from core import clock, workdays
+
+    return workdays.next_working_day(clock.today() + timedelta(days=days))
+
+
+def _advance(days: int) -> date:
+    """Move the simulated calendar on (nothing happens on the machine's clock) and return the day."""
+    from core import clock
+
+    if clock.simulated():
+        clock.advance_to(_next_day(days))
+    return clock.today()
+
+
+def _dated(step: Step, payload: dict) -> dict:
+    """The step's input with the dates of the calendar: the meeting is today; the kickoff some weeks on."""
+    from core import clock
+
+    today = clock.today()
+    if "meeting_date" in payload:
+        payload["meeting_date"] = today.isoformat()
+    if "kickoff_date" in payload:
+        payload["kickoff_date"] = _next_day(KICKOFF_AFTER_DAYS).isoformat()
+    if step.gate == "revision":
+        payload["submitted_on"] = today.isoformat()
+    return payload
+
+
 def _lifecycle(console) -> str:
+    from core import clock
     from dmpg.decisions import (
         read_decision_file,
         resume_through_prefect,
@@ -83,51 +141,75 @@ def _lifecycle(console) -> str:
     from forms.loading import load_form
     from models.ledger import roster as roster_in_force
 
-    form = load_form(FORM)
-    proposal = submit_proposal(form, source=str(FORM.relative_to(PROJECT_ROOT)), tags=("demo",))
-    console.print(f"[green]✓[/] Submitted [bold]{proposal.proposal} · {proposal.title}[/] (a form with known gaps)")
+    form = load_form(FORM).model_copy(update={"submitted_on": clock.today()})
+    proposal = submit_proposal(form, source=str(FORM.relative_to(PROJECT_ROOT)), tags=("demo",), again=True)
+    console.print(f"[green]✓[/] {danish_date(clock.today())} · Indsendt [bold]{proposal.proposal} · {proposal.title}[/] "
+                  "(et skema med kendte mangler)")
 
     roster = roster_in_force()
-    with console.status("Checking the form against the basic premises …"):
+    with console.status("Tjekker skemaet mod grundpræmisserne …"):
         gate = wait_for_gate(proposal.proposal, timeout=180)
     _show_gate(console, proposal.proposal, gate)
     for step in SCRIPT:
+        _wait_for_mail(proposal.proposal)  # the step's mails leave on its day, before the calendar moves on
+        day = _advance(step.days)
         by = form.proposers[0].email if step.body == "proposers" else roster.people(step.body)[0].email
-        payload = read_decision_file(step.input, step.gate, str(by))
+        payload = _dated(step, read_decision_file(step.input, step.gate, str(by)))
         started = time.monotonic()
-        with console.status(f"{step.gate}: {step.says} …"):
+        with console.status(f"{step.says} …"):
             resumed = resume_through_prefect(proposal.proposal, step.gate, payload)
             gate = wait_until_moved_on(resumed, timeout=180)
-        console.print(f"[green]✓[/] {step.gate} (round {resumed.round}): {step.says} — recorded by {by} "
-                      f"[dim]({time.monotonic() - started:.1f} s to the next step)[/]")
+        console.print(f"[green]✓[/] {danish_date(day)} · {step.says} (runde {resumed.round}) — registreret af {by} "
+                      f"[dim]({time.monotonic() - started:.1f} s til næste trin)[/]")
         _show_gate(console, proposal.proposal, gate)
     return proposal.proposal
 
 
 def _show_gate(console, proposal_id: str, gate) -> None:
+    from forms.gates import GATES
     from forms.vocabulary import STAGE_LABELS
     from models import ledger
 
     if gate is None:
         stage = ledger.get_proposal(proposal_id).stage
-        console.print(f"  → [bold]{stage}[/] ({STAGE_LABELS.get(stage, stage)})")
+        console.print(f"  → [bold]{STAGE_LABELS.get(stage, stage)}[/]")
     else:
-        console.print(f"  → waiting at [bold]{gate.gate}[/] (round {gate.round}) on {', '.join(gate.waiting_on[:3])}"
+        console.print(f"  → venter på {GATES[gate.gate].label} (runde {gate.round}) hos {', '.join(gate.waiting_on[:3])}"
                       + (" …" if len(gate.waiting_on) > 3 else ""))
 
 
-def _summary(console, proposal_id: str, stack, seconds: float) -> None:
+def _wait_for_mail(proposal_id: str, timeout: float = 60.0) -> None:
+    """Until the outbox deliverer has sent what the last step queued: the demo counts every mail it caused."""
     from dmpg.mail.outbox import list_notifications
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if all(n.status == "sent" for n in list_notifications(proposal_id)):
+            return
+        time.sleep(0.2)
+
+
+def _summary(console, proposal_id: str, stack, seconds: float) -> None:
+    from core import clock
+    from dmpg.mail.outbox import list_notifications
+    from forms.vocabulary import STAGE_LABELS
     from models import ledger
 
     settings = get_settings()
+    with console.status("Venter på, at de sidste mails er leveret …"):
+        _wait_for_mail(proposal_id)
     documents = ledger.documents(proposal_id)
-    sent = [n for n in list_notifications(proposal_id) if n.status == "sent"]
-    mails = sorted(settings.mail_dir.glob("*.eml"))
+    mails = [n for n in list_notifications(proposal_id) if not n.recipient.startswith("channel:")]
+    sent = [n for n in mails if n.status == "sent"]
+    files = sorted(settings.mail_dir.glob("*.eml"))
+    stage = ledger.get_proposal(proposal_id).stage
     group = next((g for g in ledger.list_registry() if g.name == ledger.get_proposal(proposal_id).title), None)
-    console.rule(f"{proposal_id} is {ledger.get_proposal(proposal_id).stage} after {seconds:.0f} s")
-    console.print(f"Documents ({len(documents)}): {settings.documents_dir / proposal_id}")
-    console.print(f"E-mails ({len(sent)} sent for this proposal; {len(mails)} .eml files in all): {settings.mail_dir}")
+    console.rule(f"{proposal_id}: {STAGE_LABELS.get(stage, stage).lower()} efter {seconds:.0f} s "
+                 f"(simuleret: {danish_date(clock.today())})")
+    console.print(f"Dokumenter ({len(documents)}): {settings.documents_dir / proposal_id}")
+    console.print(f"E-mails: {len(sent)} af {len(mails)} sendt for denne sag ({len(files)} .eml-filer i alt): "
+                  f"{settings.mail_dir}")
     if group:
-        console.print(f"Registry: '{group.name}' is now a DMPG (since {group.dmpg_since:%Y-%m-%d}) — see [bold]dmpg registry[/]")
-    console.print(f"Timeline: [bold]dmpg status {proposal_id}[/]   Prefect UI: {stack.ui_url}")
+        console.print(f"Registret: '{group.name}' er nu en DMPG (siden {danish_date(group.dmpg_since)}) — "
+                      "se [bold]dmpg registry[/]")
+    console.print(f"Forløbet: [bold]dmpg status {proposal_id}[/]   Prefect UI: {stack.ui_url}")

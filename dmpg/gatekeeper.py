@@ -13,12 +13,15 @@ Plain Python, no Prefect: the flow calls these through ``tasks.lifecycle``.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from typing import Any
 
+from core import release
 from dmpg import effects
 from dmpg.mail.recipients import gate_recipients, recipients_for
 from forms.gates import Gate, allowed_recorders, judge, waiting_on
 from forms.gates import gate as gate_named
+from forms.resume_form import form_digest, form_model, wake_digest
 from models import ledger
 from models.vocabulary import EventKind
 
@@ -33,7 +36,7 @@ def parse_gate_key(key: str | None) -> tuple[str, int, int] | None:
     """``(gate, round, attempt)`` of a suspension key made by :func:`gate_key`, else None."""
     import re
 
-    match = re.fullmatch(r"([a-z_]+)-r(\d+)-a(\d+)", key or "")
+    match = re.fullmatch(r"([a-z][a-z0-9]*)-r(\d+)-a(\d+)", key or "")
     return (match.group(1), int(match.group(2)), int(match.group(3))) if match else None
 
 
@@ -90,25 +93,49 @@ def resume_input(proposal_id: str, gate: str, payload: dict[str, Any]) -> dict[s
     return to_form_values(g, payload, allowed_recorders(g, ledger.roster(), proposers(proposal_id)))
 
 
+def current_form_digest(proposal_id: str, gate: str) -> str:
+    """The digest of the Resume form ``gate`` would open with for this proposal today (its fields, labels
+    and the people allowed now); compared with the one a waiting attempt opened with (``gate_opened``)."""
+    g = gate_named(gate)
+    return _form_digest(g.name, tuple(allowed_recorders(g, ledger.roster(), proposers(proposal_id))))
+
+
+@lru_cache(maxsize=256)
+def _form_digest(gate: str, recorders: tuple[tuple[str, str], ...]) -> str:
+    return form_digest(form_model(gate_named(gate), list(recorders)))
+
+
 def gate_waiting_on(proposal_id: str, gate: str) -> list[str]:
     """Who ``gate`` waits on for this proposal, from the roster in force."""
     return waiting_on(gate_named(gate), ledger.roster(), proposers(proposal_id))
 
 
 def next_attempt(proposal_id: str, gate: str, round: int) -> int:  # noqa: A002
-    """The attempt the flow waits at: one after the last of its own attempts that was refused."""
-    refused = [e.detail.get("attempt") for e in ledger.events(proposal_id)
-               if e.gate == gate and e.round == round
-               and e.kind in (EventKind.INPUT_REFUSED, EventKind.INPUT_INVALID)]
-    return max([a for a in refused if isinstance(a, int)], default=0) + 1
+    """The attempt the flow waits at: one after the last of its own attempts that was refused or re-armed."""
+    closed = [e.detail.get("attempt") for e in ledger.events(proposal_id)
+              if e.gate == gate and e.round == round
+              and e.kind in (EventKind.INPUT_REFUSED, EventKind.INPUT_INVALID, EventKind.GATE_REARMED)]
+    return max([a for a in closed if isinstance(a, int)], default=0) + 1
+
+
+def rearmed(proposal_id: str, gate: str, round: int, attempt: int, received: dict[str, Any]) -> bool:  # noqa: A002
+    """Whether the input the run was resumed with at ``attempt`` is the re-arming wake-up the ledger asked
+    for (``dmpg.wake.rearm``), not a person's answer: then the attempt is closed as re-armed, and the flow
+    opens the next one with today's Resume form. A person's answer that won the race is judged as usual."""
+    asked = ledger.event(proposal_id, f"{proposal_id}:{EventKind.GATE_REARM_REQUESTED}:{gate_key(gate, round, attempt)}")
+    if asked is None or asked.detail.get("digest") != wake_digest(received):
+        return False
+    ledger.record_event(proposal_id, key=f"{proposal_id}:{EventKind.GATE_REARMED}:{gate_key(gate, round, attempt)}",
+                        kind=EventKind.GATE_REARMED, gate=gate, round=round, detail={"attempt": attempt})
+    return True
 
 
 # --- opening a gate --------------------------------------------------------------------------------
 
 
 def open_gate(proposal_id: str, gate: str, round: int, attempt: int, key: str) -> dict[str, Any]:  # noqa: A002
-    """Open round ``round`` of ``gate`` (attempt 1) or re-open it after a refused answer: the stage,
-    the gate's documents and its mail to whoever it waits on (first attempt only), and the
+    """Open round ``round`` of ``gate`` (attempt 1) or re-open it after a refused answer or a re-arm: the
+    stage, the gate's documents and its mail to whoever it waits on (each person once per round), and the
     ``gate_opened`` event. Returns what the Resume form shows: ``description`` (Danish markdown) and
     ``recorders`` (``[name, email]`` of everyone who may record the gate, the only choices it offers),
     and the ``proposal``, ``gate`` and ``round`` it is for (the description is made again from them
@@ -118,20 +145,29 @@ def open_gate(proposal_id: str, gate: str, round: int, attempt: int, key: str) -
     g = gate_named(gate)
     ledger.set_stage(proposal_id, g.stage, key=f"{proposal_id}:stage:{g.stage}:{round}")  # the hearing's two gates: one stage
     people = gate_waiting_on(proposal_id, gate)
-    if attempt == 1:
-        attachments = [effects.document(proposal_id, kind, round) for kind in g.opening_documents]
-        if g.attach_proposal:
-            attachments.append(effects.latest_document(proposal_id, "proposal"))
-        if g.opening_mail:
-            recipients = gate_recipients(g, ledger.current_form(proposal_id), ledger.roster())
-            effects.mail(proposal_id, g.opening_mail, round, recipients, attachments=attachments,
-                         context={"gate": gate, **_opening_context(proposal_id, g),
-                                  **meeting_context_of(proposal_id, gate, round)}, decides=(gate, round))
+    # At every attempt: the outbox sends each recipient a round's mail once, so a later attempt mails only
+    # those who joined the body since (a director who took the seat while the gate waited, re-armed).
+    attachments = [effects.document(proposal_id, kind, round) for kind in g.opening_documents]
+    for decided_gate in g.attach_decided:  # e.g. the directors get the steering group's decision record
+        decided = ledger.latest_decision(proposal_id, decided_gate)
+        record = gate_named(decided_gate).decision_document
+        if decided is not None and record:
+            attachments.append(effects.document(proposal_id, record, decided.round))
+    if g.attach_proposal:
+        attachments.append(effects.latest_document(proposal_id, "proposal"))
+    if g.opening_mail:
+        recipients = gate_recipients(g, ledger.current_form(proposal_id), ledger.roster())
+        effects.mail(proposal_id, g.opening_mail, round, recipients, attachments=attachments,
+                     context={"gate": gate, **_opening_context(proposal_id, g),
+                              **meeting_context_of(proposal_id, gate, round)}, decides=(gate, round))
+    recorders = allowed_recorders(g, ledger.roster(), proposers(proposal_id))
+    # What this attempt's Resume form is: the sweep re-arms a waiting run whose form is no longer today's.
     ledger.record_event(
         proposal_id, key=f"{proposal_id}:{EventKind.GATE_OPENED}:{key}", kind=EventKind.GATE_OPENED,
-        stage=g.stage, gate=gate, round=round, detail={"key": key, "attempt": attempt, "waiting_on": people},
+        stage=g.stage, gate=gate, round=round,
+        detail={"key": key, "attempt": attempt, "waiting_on": people, "schema_version": g.schema_version,
+                "form": _form_digest(g.name, tuple(recorders)), "release": release.current()},
     )
-    recorders = allowed_recorders(g, ledger.roster(), proposers(proposal_id))
     return {"description": narrative.gate_description(proposal_id, gate, round),
             "recorders": [list(person) for person in recorders],
             "proposal": proposal_id, "gate": gate, "round": round}
@@ -151,6 +187,8 @@ def _opening_context(proposal_id: str, g: Gate) -> dict[str, Any]:
     if g.name == "steering":
         advice = ledger.decision(proposal_id, "advice", 1)
         return {"advice": advice.outcome} if advice else {}
+    if g.name == "appointments":
+        return appointments_asked(proposal_id)
     if g.name != "revision":
         return {}
     context: dict[str, Any] = {"findings": [f.to_dict() for f in ledger.recorded_findings(proposal_id)]}
@@ -158,6 +196,18 @@ def _opening_context(proposal_id: str, g: Gate) -> dict[str, Any]:
     if sent_back:
         context["rationale"] = sent_back[-1].payload.get("rationale", "")
     return context
+
+
+def appointments_asked(proposal_id: str) -> dict[str, Any]:
+    """What the secretariat's mails at the appointments gate say: the organisations asked to appoint
+    members (name and seats) and the day they were asked to answer by."""
+    from dmpg.documents.context import load_sources, organisation_seats, reply_deadline
+
+    form = ledger.current_form(proposal_id)
+    organisations = ledger.roster().organisations
+    asked = [{"name": organisations[code].name if code in organisations else code, "seats": seats}
+             for code, seats in organisation_seats(form).items() if code != "other"]
+    return {"organisations": asked, "answers_by": reply_deadline(load_sources(proposal_id), "appointments")}
 
 
 def announce_decision(proposal_id: str, gate: str, round: int) -> None:  # noqa: A002
@@ -176,7 +226,7 @@ def announce_decision(proposal_id: str, gate: str, round: int) -> None:  # noqa:
 
 def take_answer(proposal_id: str, gate: str, round: int, payload: dict[str, Any], *,  # noqa: A002
                 ref: str, channel: str, identity: str = "secretariat",
-                detail: dict[str, Any] | None = None) -> Answer:
+                detail: dict[str, Any] | None = None, link: str | None = None) -> Answer:
     """Judge ``payload`` as an answer to ``gate`` round ``round`` and write the verdict, once per ``ref``.
 
     - Replaying a ``ref`` already judged gives the same answer without writing anything.
@@ -184,7 +234,9 @@ def take_answer(proposal_id: str, gate: str, round: int, payload: dict[str, Any]
       payload is a different answer: it is audited as refused, and nothing changes).
     - A refused answer is written to the audit trail (``input_invalid`` or ``input_refused``).
     - An accepted one becomes the round's decision, with its channel and how the person was
-      established, plus a ``decision_recorded`` event.
+      established, plus a ``decision_recorded`` event — and, for an answer through a decision ``link``,
+      that link's use: one transaction (``models.ledger.record_decision``). ``LinkTaken`` when another
+      request used the link first.
     """
     g = gate_named(gate)
     key = answer_key(proposal_id, gate, round, ref)
@@ -207,14 +259,11 @@ def take_answer(proposal_id: str, gate: str, round: int, payload: dict[str, Any]
         return Answer(False, refusal=verdict.refusal, reason=verdict.reason, problems=problems,
                       findings=[f.to_dict() for f in verdict.findings])
 
-    row, created = ledger.record_decision(proposal_id, gate, round, verdict.outcome, verdict.data, verdict.by,
-                                          channel=channel, identity=identity, detail=detail)
-    if created:
-        ledger.record_event(
-            proposal_id, key=key, kind=EventKind.DECISION_RECORDED, gate=gate, round=round, by=verdict.by,
-            detail={"outcome": verdict.outcome, "channel": channel, "identity": identity,
-                    **({"attempt": attempt} if attempt else {})},
-        )
+    row, created = ledger.record_decision(
+        proposal_id, gate, round, verdict.outcome, verdict.data, verdict.by, channel=channel, identity=identity,
+        detail=detail, link_id=link, event_key=key,
+        event_detail={"outcome": verdict.outcome, "channel": channel, "identity": identity,
+                      **({"attempt": attempt} if attempt else {})})
     return Answer(True, row.payload, row.outcome, superseded=not created)
 
 

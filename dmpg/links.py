@@ -152,10 +152,30 @@ def url_of(row: Any) -> str:
     return f"{get_settings().public_base_url}/beslut/{token}"
 
 
+def canonical(token: str) -> bool:
+    """Whether ``token`` is written exactly as we sign it. Base64 decoding forgives extra padding and the
+    unused low bits of a last character, so ``token + "=="`` would name the same link: a link is accepted
+    only in the one spelling it was mailed in."""
+    from itsdangerous.encoding import base64_decode, base64_encode
+
+    parts = token.split(".")
+    if parts and parts[0] == "":  # a compressed payload starts with "."
+        parts = parts[1:]
+    if len(parts) != 3:
+        return False
+    try:
+        return all(part and base64_encode(base64_decode(part)).decode("ascii") == part for part in parts)
+    except Exception:  # noqa: BLE001 - anything that does not decode is not canonical
+        return False
+
+
 def verify(token: str) -> Link:
     """The link ``token`` names, if it may decide now; else :class:`LinkRefused` saying why."""
     from itsdangerous import BadSignature, SignatureExpired
 
+    if not canonical(token):
+        raise LinkRefused("tampered", "Linket er ikke gyldigt: det er ændret eller ufuldstændigt. Brug linket "
+                                      "præcis som det står i din e-mail.")
     try:
         data = _serializer(SALT).loads(token, max_age=int(_lifetime().total_seconds()))
     except SignatureExpired:
@@ -169,9 +189,15 @@ def verify(token: str) -> Link:
             or row.meeting_id != data.get("m"):
         raise LinkRefused("unknown", "Linket kendes ikke. Brug linket i den seneste e-mail fra sekretariatet.")
     link = Link(row, token)
+    if row.used_at is not None and row.purpose == "gate" and not _decided_through(row) and _gate_open(row):
+        # Used, but nothing was recorded through it (an older release could be stopped between the two):
+        # the gate still waits, so the link is the person's again.
+        ledger.release_decision_link(row.id)
+        row = ledger.get_decision_link(row.id)
+        link = Link(row, token)
     if row.used_at is not None:
-        raise LinkRefused("used", f"Linket er allerede brugt: der blev registreret en beslutning med det "
-                                  f"{row.used_at:%d.%m.%Y kl. %H:%M} (UTC). Et link kan kun bruges én gang.", link)
+        raise LinkRefused("used", "Linket er allerede brugt: der er registreret en beslutning med det. Et link kan "
+                                  "kun bruges én gang.", link)
     if row.expires_at < clock.now():
         raise LinkRefused("expired", "Linket er udløbet, fordi fristen for beslutningen er overskredet. Skriv til "
                                      "sekretariatet.", link)
@@ -191,6 +217,11 @@ def _minutes_await(row: Any) -> bool:
     return meeting is not None and meeting.status == AWAITING_APPROVAL
 
 
+def _decided_through(row: Any) -> bool:
+    decided = ledger.decision(row.proposal_id, row.gate, row.round)
+    return decided is not None and decided.detail.get("link") == row.id
+
+
 def _gate_open(row: Any) -> bool:
     from dmpg.gates_open import open_gates
 
@@ -198,29 +229,41 @@ def _gate_open(row: Any) -> bool:
 
 
 def consume(link: Link) -> bool:
-    """Mark the link used; False when another request used it first (exactly one wins)."""
+    """Mark the link used; False when another request used it first (exactly one wins). For the minutes'
+    approval; a gate link is used in the same transaction as its decision is recorded
+    (``models.ledger.record_decision``)."""
     return ledger.use_decision_link(link.row.id)
 
 
 def release(link: Link) -> None:
-    """Make the link usable again: the decision posted through it was refused (nothing recorded)."""
+    """Make the link usable again: what was posted through it was refused (nothing recorded)."""
     ledger.release_decision_link(link.row.id)
 
 
-def document_url(document_id: int, proposal_id: str) -> str:
-    """A signed address of one document of ``proposal_id``, valid as long as a gate waits."""
-    token = _serializer(DOCUMENT_SALT).dumps({"d": document_id, "p": proposal_id})
+def document_url(document_id: int, proposal_id: str, gate: str, round: int) -> str:  # noqa: A002
+    """A signed address of one document of ``proposal_id``, shown for ``gate`` round ``round`` (its Resume
+    form, its decision page): it works while that round waits, and is refused once it is decided."""
+    token = _serializer(DOCUMENT_SALT).dumps({"d": document_id, "p": proposal_id, "g": gate, "r": round})
     return f"{get_settings().public_base_url}/dokument/{token}"
 
 
 def verify_document(token: str) -> tuple[int, str]:
-    """``(document id, proposal id)`` of a document link; :class:`LinkRefused` when tampered or expired."""
+    """``(document id, proposal id)`` of a document link; :class:`LinkRefused` when tampered, expired, or its
+    gate round no longer waits."""
     from itsdangerous import BadSignature, SignatureExpired
 
+    if not canonical(token):
+        raise LinkRefused("tampered", "Linket til dokumentet er ikke gyldigt.")
     try:
         data = _serializer(DOCUMENT_SALT).loads(token, max_age=int(_lifetime().total_seconds()))
     except SignatureExpired:
         raise LinkRefused("expired", "Linket til dokumentet er udløbet.") from None
     except BadSignature:
         raise LinkRefused("tampered", "Linket til dokumentet er ikke gyldigt.") from None
-    return int(data["d"]), str(data["p"])
+    from dmpg.gates_open import open_gates
+
+    proposal_id = str(data["p"])
+    if not any(g.gate == data.get("g") and g.round == data.get("r") for g in open_gates(proposal_id)):
+        raise LinkRefused("closed", "Linket til dokumentet gjaldt, mens sagen ventede på en beslutning, og det er "
+                                    "den ikke længere. Skriv til sekretariatet, hvis du har brug for dokumentet.")
+    return int(data["d"]), proposal_id

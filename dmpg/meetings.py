@@ -9,6 +9,9 @@ The life of a meeting, all in the ledger:
    deployment is scheduled in Prefect for ``date - DMPG_MEETING_PACK_DAYS_BEFORE`` days at 08:00
    Copenhagen time (at once if that has passed), named after the meeting. Planning the same body and
    date again adds what has come to wait since (or the named proposals) while the pack is not out.
+   The body's members get a calendar invitation (``dmpg.invitations``: time, place and online link from
+   the plan or the settings); planning it again with another time, place or link sends the change
+   (the same UID, the next SEQUENCE), and :func:`cancel_meeting` the cancellation.
 2. **Pack sent** (:func:`send_pack`, run by that flow): the meeting pack (agenda, comparison of the
    candidates, the groups being established right now, each proposal's memo as an appendix) and the
    minutes form are rendered once, and mailed once to the body's members (the secretariat also gets
@@ -38,12 +41,16 @@ from typing import Any
 
 from core import clock
 from core.errors import InputError, UserError
-from core.identity import same_address
+from core.identity import fold_address, same_address
 from core.settings import get_settings
+from core.text import capitalise
+from dmpg import invitations
 from dmpg.agenda import get_meeting, meeting_context
+from forms.appointments import clock_time
 from forms.gates import GATES
 from forms.meetings import (
     AWAITING_APPROVAL,
+    CANCELLED,
     MEETING_BODIES,
     MINUTES_RECORDED,
     PACK_SENT,
@@ -54,9 +61,10 @@ from forms.meetings import (
     check_minutes,
     meeting_gate,
     meeting_id,
+    meeting_title,
     select_agenda,
 )
-from forms.vocabulary import FINAL_STAGES
+from forms.vocabulary import FINAL_STAGES, STAGE_LABELS
 from models import ledger
 
 PACK_HOUR = time(8, 0)
@@ -76,31 +84,47 @@ class Planned:
         items = [AgendaItem(i.proposal_id, ledger.get_proposal(i.proposal_id).title, i.gate, i.round).to_json()
                  for i in ledger.agenda(self.meeting.id)]
         return {"meeting": self.meeting.id, "body": self.meeting.body, "date": self.meeting.date.isoformat(),
-                "status": self.meeting.status, "agenda": items,
+                "status": self.meeting.status, "agenda": items, "time": self.meeting.start_time,
+                "place": self.meeting.place, "online_url": self.meeting.online_url,
+                "invitation_sequence": self.meeting.invitation_sequence,
                 "pack_at": self.meeting.pack_at.isoformat() if self.meeting.pack_at else None,
                 "pack_flow_run_id": self.meeting.pack_flow_run_id}
 
 
-def plan_meeting(body: str, day: date, named: Sequence[str] = ()) -> Planned:
-    """Plan (or top up) the meeting of ``body`` on ``day`` and schedule its pack (module docstring).
-    A named proposal that is not waiting at the body's gate, or is on another open meeting's agenda,
-    is a ``UserError`` listing every such proposal, and nothing is changed."""
+def plan_meeting(body: str, day: date, named: Sequence[str] = (), *, start: str | None = None,
+                 place: str | None = None, online_url: str | None = None) -> Planned:
+    """Plan (or top up) the meeting of ``body`` on ``day``, schedule its pack and invite the body
+    (module docstring). ``start`` (HH:MM), ``place`` and ``online_url`` default to the settings'
+    ``DMPG_MEETING_*``; given for a planned meeting with other values, they change it and the change
+    is sent. A named proposal that is not waiting at the body's gate, or is on another open meeting's
+    agenda, is a ``UserError`` listing every such proposal, and nothing is changed."""
     from dmpg.gates_open import open_gates
     from models.db import ensure_schema
 
     ensure_schema()
+    if start is not None:
+        try:
+            start = clock_time(start)
+        except ValueError as exc:
+            raise UserError(f"--time: {exc}", exit_code=2) from None
+    if online_url is not None and not online_url.startswith("https://"):
+        raise UserError(f"--online: forventede en webadresse, der begynder med https://, fik {online_url!r}",
+                        exit_code=2)
     mid = meeting_id(body, day)
     existing = ledger.find_meeting(mid)
+    if existing is not None and existing.status == CANCELLED:
+        raise UserError(f"{mid} er aflyst; planlæg mødet på en anden dato", exit_code=1)
     if existing is not None and existing.status != PLANNED:
         if named:
-            raise UserError(f"the pack of {mid} has gone out (status {existing.status}); its agenda is final. "
-                            f"Plan the proposals for a later meeting", exit_code=1)
-        return Planned(existing, created=False)
+            raise UserError(f"mødematerialet til {mid} er sendt ud; dagsordenen ligger fast. "
+                            f"Planlæg forslagene til et senere møde", exit_code=1)
+        _change_invitation(existing, start, place, online_url)
+        return Planned(ledger.get_meeting(mid), created=False)
     taken = {key: other for key, other in ledger.open_agenda_rounds().items() if other != mid}
     items, problems = select_agenda(body, open_gates(), [p.strip().upper() for p in named], taken=taken,
                                     known=where_is)
     if problems:
-        raise UserError(f"cannot plan {mid}; nothing was changed:\n" + "\n".join(f"  - {p}" for p in problems),
+        raise UserError(f"{mid} kan ikke planlægges; intet er ændret:\n" + "\n".join(f"  - {p}" for p in problems),
                         exit_code=1)
     own = {i.proposal_id for i in ledger.agenda(mid)}
     meeting, created = ledger.create_meeting(mid, body, day)
@@ -113,7 +137,78 @@ def plan_meeting(body: str, day: date, named: Sequence[str] = ()) -> Planned:
             if created:
                 ledger.delete_meeting(mid)  # both or neither: no meeting without its pack run
             raise
+    if created or meeting.start_time is None:
+        settings = get_settings()
+        ledger.update_meeting(mid, start_time=start or settings.meeting_time,
+                              place=place or settings.meeting_place, online_url=online_url or settings.meeting_online_url)
+        send_invitation(ledger.get_meeting(mid))
+    else:
+        _change_invitation(ledger.get_meeting(mid), start, place, online_url)
     return Planned(ledger.get_meeting(mid), created, added)
+
+
+# --- the calendar invitation --------------------------------------------------------------------------
+
+
+def calendar_meeting(meeting) -> invitations.Meeting:  # noqa: ANN001
+    """The meeting as a calendar has it (``dmpg.invitations``)."""
+    settings = get_settings()
+    g = meeting_gate(meeting.body)
+    title = meeting_title(meeting.body)
+    return invitations.Meeting(
+        uid=invitations.uid(meeting.id), title=capitalise(title), day=meeting.date,
+        time=meeting.start_time or settings.meeting_time, minutes=settings.meeting_minutes,
+        place=meeting.place or settings.meeting_place, online_url=meeting.online_url,
+        description=f"{capitalise(title)}: beslutning om forslag til nye DMPG'er, der venter på {g.label}. "
+                    f"Mødematerialet sendes {settings.meeting_pack_days_before} dage før mødet.",
+        sequence=meeting.invitation_sequence, cancelled=meeting.status == CANCELLED)
+
+
+def send_invitation(meeting) -> None:  # noqa: ANN001
+    """Mail the body's members the meeting's calendar invitation (or its change, or its cancellation),
+    once per SEQUENCE: the outbox key carries it as the round."""
+    from dmpg.documents.naming import document_dir
+    from dmpg.mail.outbox import enqueue
+    from dmpg.mail.recipients import meeting_recipients
+
+    members, _ = meeting_recipients("meeting_invitation", meeting.body, ledger.roster())
+    first = ledger.roster().people("secretariat")[0]
+    event = calendar_meeting(meeting)
+    path = invitations.write(event, document_dir(meeting.id), meeting.id, (first.name, str(first.email)),
+                             [(m.name, m.email) for m in members])
+    context = {"meeting": {**meeting_context(meeting), "gate": meeting_gate(meeting.body).label},
+               "invitation": event.as_context(), "pack_days": get_settings().meeting_pack_days_before,
+               "agenda": _agenda_lines(meeting.id)}
+    enqueue(None, "meeting_invitation", meeting.invitation_sequence + 1, members, context, [path], scope=meeting.id)
+
+
+def _change_invitation(meeting, start: str | None, place: str | None, online_url: str | None) -> None:  # noqa: ANN001
+    """A planned meeting given another time, place or online link: changed, and the change sent."""
+    changes = {key: value for key, value in (("start_time", start), ("place", place),
+                                             ("online_url", online_url))
+               if value is not None and value != getattr(meeting, key)}
+    if not changes or meeting.status in (MINUTES_RECORDED, CANCELLED):
+        return
+    sequence = meeting.invitation_sequence + 1
+    if ledger.update_meeting(meeting.id, only_if={"invitation_sequence": meeting.invitation_sequence},
+                             invitation_sequence=sequence, **changes):
+        send_invitation(ledger.get_meeting(meeting.id))
+
+
+def cancel_meeting(text: str) -> Any:
+    """Cancel a meeting whose minutes are not recorded: it is ``cancelled``, its scheduled pack run is
+    cancelled, its agenda is free for the next meeting (the proposals still wait), and the body gets
+    the calendar's cancellation (the same UID, the next SEQUENCE). Cancelling it again changes nothing."""
+    meeting = get_meeting(text)
+    if meeting.status == CANCELLED:
+        return meeting
+    if meeting.minutes is not None or meeting.status == MINUTES_RECORDED:
+        raise UserError(f"{meeting.id} har fået sit referat registreret og kan ikke aflyses", exit_code=1)
+    if ledger.update_meeting(meeting.id, only_if={"status": meeting.status}, status=CANCELLED,
+                             invitation_sequence=meeting.invitation_sequence + 1):
+        _cancel_pack(meeting, "Mødet er aflyst.")
+        send_invitation(ledger.get_meeting(meeting.id))
+    return ledger.get_meeting(meeting.id)
 
 
 def where_is(proposal_id: str) -> str | None:
@@ -124,11 +219,11 @@ def where_is(proposal_id: str) -> str | None:
     if proposal is None:
         return None
     if proposal.stage in FINAL_STAGES:
-        return f"it has ended ({proposal.stage})"
+        return f"sagen er afsluttet ({STAGE_LABELS.get(proposal.stage, proposal.stage).lower()})"
     waiting = open_gates(proposal_id)
     if waiting:
-        return "it waits at " + ", ".join(f"'{g.gate}' (round {g.round})" for g in waiting)
-    return f"it is not waiting at any gate right now (stage {proposal.stage})"
+        return "den venter på " + ", ".join(f"{GATES[g.gate].label} (runde {g.round})" for g in waiting)
+    return f"den venter ikke på en beslutning lige nu (stadie: {STAGE_LABELS.get(proposal.stage, proposal.stage).lower()})"
 
 
 def pack_time(day: date, days_before: int, now: datetime) -> datetime | None:
@@ -142,7 +237,8 @@ def pack_time(day: date, days_before: int, now: datetime) -> datetime | None:
 
 def schedule_pack(meeting) -> None:  # noqa: ANN001
     """A flow run of the pack deployment named after the meeting, scheduled for the pack's moment
-    (once: the meeting id is its idempotency key)."""
+    (once: the meeting id is its idempotency key). Prefect schedules on the machine's clock, so on a
+    simulated calendar (the demo) the moment is moved back by the calendar's lead."""
     from dmpg.prefect_api import MEETING_PACK_DEPLOYMENT, PrefectAPI
 
     now = clock.now()
@@ -150,7 +246,7 @@ def schedule_pack(meeting) -> None:  # noqa: ANN001
     with PrefectAPI() as api:
         run = api.create_flow_run(
             api.deployment_id(MEETING_PACK_DEPLOYMENT), parameters={"meeting_id": meeting.id}, name=meeting.id,
-            tags=["dmpg", "meeting", meeting.body, meeting.id], scheduled_time=at,
+            tags=["dmpg", "meeting", meeting.body, meeting.id], scheduled_time=at - clock.offset() if at else None,
             idempotency_key=f"meeting-pack:{meeting.id}",
         )
     ledger.update_meeting(meeting.id, pack_flow_run_id=str(run["id"]), pack_at=at or now)
@@ -241,12 +337,14 @@ def item_states(meeting) -> list[ItemState]:  # noqa: ANN001
 def record_minutes(text: str, path: Path, by: str) -> MinutesResult:
     """Check the minutes in ``path`` for meeting ``text`` as a whole, take them, and let them take
     effect (module docstring, steps 3 and 4). Every problem raises ``InputError`` (exit 2) naming
-    item and field, and nothing is written."""
+    item and field, and nothing is written. ``by`` is matched as every door matches an address
+    (``core.identity``) and recorded as the roster spells it."""
+    by = fold_address(by)
     meeting = get_meeting(text)
     data, naming = read_minutes(Path(path), meeting.id)
     if meeting.minutes is None:
         if meeting.status == MINUTES_RECORDED:  # cannot happen without minutes; say so rather than guess
-            raise UserError(f"{meeting.id} has its minutes recorded already", exit_code=1)
+            raise UserError(f"{meeting.id} har allerede fået sit referat registreret", exit_code=1)
         check = check_minutes(data, meeting=meeting.id, body=meeting.body, day=meeting.date, by=by,
                               states=item_states(meeting), roster=ledger.roster(), naming=naming, known=where_is)
         if check.problems:
@@ -295,10 +393,10 @@ def _require_same(meeting, data: object, path: Path) -> None:  # noqa: ANN001
             given.append((str(entry.get("proposal") or "").strip().upper(), str(entry.get("decision") or "").strip(),
                           " ".join(str(entry.get("rationale") or "").split())))
     if sorted(given) != sorted(taken):
-        when = f"{meeting.minutes_at:%Y-%m-%d %H:%M} UTC" if meeting.minutes_at else "earlier"
-        raise UserError(f"the minutes of {meeting.id} were recorded {when} by {meeting.minutes_by} from "
-                        f"{meeting.minutes.get('source')}, and {path} says something else; nothing was changed "
-                        f"(see 'dmpg meeting show {meeting.id}')", exit_code=1)
+        when = f"{meeting.minutes_at:%d.%m.%Y kl. %H:%M} (UTC)" if meeting.minutes_at else "tidligere"
+        raise UserError(f"referatet af {meeting.id} blev registreret {when} af {meeting.minutes_by} fra "
+                        f"{meeting.minutes.get('source')}, og {path} siger noget andet; intet er ændret "
+                        f"(se 'dmpg meeting show {meeting.id}')", exit_code=1)
 
 
 def apply_minutes(mid: str) -> MinutesResult:
@@ -316,7 +414,7 @@ def apply_minutes(mid: str) -> MinutesResult:
                 record_decision(d["proposal"], d["gate"], d["payload"], channel="cli", ref=f"meeting-{mid}",
                                 detail={"meeting": mid}, wake_now=False)
             elif (decided.detail or {}).get("meeting") != mid:
-                raise UserError(f"another decision ('{decided.outcome}' by {decided.recorded_by}) was recorded first")
+                raise UserError(f"en anden beslutning ('{decided.outcome}', registreret af {decided.recorded_by}) kom først")
         except UserError as exc:
             result.not_recorded.append({"proposal": d["proposal"], "reason": str(exc)})
             continue
@@ -332,8 +430,9 @@ def apply_minutes(mid: str) -> MinutesResult:
     return result
 
 
-def _cancel_pack(meeting) -> None:  # noqa: ANN001
-    """The minutes came before the pack was due: its scheduled run is cancelled (it would do nothing)."""
+def _cancel_pack(meeting, why: str = "Referatet blev registreret, før mødematerialet skulle udsendes.") -> None:  # noqa: ANN001
+    """The minutes came before the pack was due, or the meeting was cancelled: its scheduled run is
+    cancelled (it would do nothing)."""
     from dmpg.prefect_api import PrefectAPI
 
     if not meeting.pack_flow_run_id:
@@ -341,7 +440,7 @@ def _cancel_pack(meeting) -> None:  # noqa: ANN001
     try:
         with PrefectAPI() as api:
             if api.run_state(meeting.pack_flow_run_id).type == "SCHEDULED":
-                api.cancel(meeting.pack_flow_run_id, "Referatet blev registreret, før mødematerialet skulle udsendes.")
+                api.cancel(meeting.pack_flow_run_id, why)
     except UserError:
         pass  # best effort: the run finds the minutes recorded and sends nothing
 
@@ -393,7 +492,7 @@ def chair_of(body: str) -> tuple[str, str]:
     """The body's chair as (name, email): the first member listed for the body in the roster."""
     people = ledger.roster().people(body)
     if not people:
-        raise UserError(f"the roster lists nobody in {body}; add its members (the chair first)", exit_code=1)
+        raise UserError(f"rosteren har ingen medlemmer af {body}; tilføj dem (formanden først)", exit_code=1)
     return people[0].name, str(people[0].email)
 
 
@@ -418,11 +517,12 @@ def approve_minutes(text: str, by: str) -> MinutesResult:
     ``UserError`` when ``by`` is not the chair, or there are no minutes awaiting approval."""
     meeting = get_meeting(text)
     _, chair = chair_of(meeting.body)
+    by = fold_address(by)
     if not same_address(by, chair):
-        raise UserError(f"{by} is not the chair of {MEETING_BODIES[meeting.body][1]}; only "
-                        f"{chair} may approve the minutes of {meeting.id}", exit_code=1)
+        raise UserError(f"{by} er ikke formand for {MEETING_BODIES[meeting.body][1]}; kun "
+                        f"{chair} må godkende referatet af {meeting.id}", exit_code=1)
     if meeting.minutes is None:
-        raise UserError(f"{meeting.id} has no minutes to approve; record them first (dmpg meeting record)",
+        raise UserError(f"{meeting.id} har intet referat at godkende; registrér det først (dmpg meeting record)",
                         exit_code=1)
     if meeting.status == AWAITING_APPROVAL:
         ledger.update_meeting(meeting.id, only_if={"status": AWAITING_APPROVAL}, status=PACK_SENT,

@@ -47,7 +47,7 @@ def gate_description(proposal_id: str, gate: str, round: int) -> str:  # noqa: A
     lines += _summary(proposal.form)
     lines += _findings_section(ledger.recorded_findings(proposal_id))
     lines += _decisions_section(proposal_id)
-    lines += _documents_section(proposal_id)
+    lines += _documents_section(proposal_id, (gate, round))
     lines += [
         "### Sådan registreres beslutningen",
         f"{capitalise(g.decider)} beslutter selv via det personlige link i "
@@ -71,11 +71,13 @@ def summary_markdown(proposal_id: str) -> str:
     ]
     from dmpg.gates_open import open_gates
 
-    lines += [m for g in open_gates(proposal_id) if (m := _meeting_line(proposal_id, g.gate, g.round))]
+    waiting = open_gates(proposal_id)
+    lines += [m for g in waiting if (m := _meeting_line(proposal_id, g.gate, g.round))]
     lines += _summary(proposal.form)
     lines += _findings_section(ledger.recorded_findings(proposal_id))
     lines += _decisions_section(proposal_id)
-    lines += _documents_section(proposal_id)
+    # Document links live as long as a gate round waits: linked for the first waiting one, plain titles after.
+    lines += _documents_section(proposal_id, (waiting[0].gate, waiting[0].round) if waiting else None)
     lines += ["### Forløb", "| Tidspunkt (UTC) | Hændelse | Gate | Af |", "| --- | --- | --- | --- |"]
     for event in ledger.events(proposal_id):
         what = label(EVENT_LABELS, event.kind)
@@ -139,10 +141,10 @@ def _decisions_section(proposal_id: str) -> list[str]:
     return lines + [""]
 
 
-def _documents_section(proposal_id: str) -> list[str]:
+def _documents_section(proposal_id: str, at: tuple[str, int] | None) -> list[str]:
     from dmpg.documents.links import documents_markdown
 
-    return [documents_markdown(proposal_id).replace("**Dokumenter**", "### Dokumenter", 1), ""]
+    return [documents_markdown(proposal_id, at).replace("**Dokumenter**", "### Dokumenter", 1), ""]
 
 
 def _upload_line(proposal_id: str) -> str:

@@ -53,6 +53,7 @@ class RunState:
     message: str
     id: str = ""
     since: datetime | None = None
+    input_keys: dict[str, str] | None = None  # a suspension's run-input keys: schema, response, description
 
     @property
     def paused(self) -> bool:
@@ -69,7 +70,7 @@ class RunState:
         details = state.get("state_details") or {}
         since = datetime.fromisoformat(state["timestamp"]) if state.get("timestamp") else None
         return cls(state.get("type", ""), state.get("name", ""), details.get("pause_key"),
-                   state.get("message") or "", state.get("id") or "", since)
+                   state.get("message") or "", state.get("id") or "", since, details.get("run_input_keyset"))
 
 
 def api_url() -> str:
@@ -186,15 +187,28 @@ class PrefectAPI:
         return RunState.of(self._request("GET", f"/flow_runs/{flow_run_id}"))
 
     def resume(self, flow_run_id: str, run_input: dict[str, Any]) -> str:
-        """Prefect's resume (as the UI's Resume button): ``ACCEPT``, ``REJECT`` or ``ABORT``. A
-        rejection (the input does not match the gate's schema) is logged with the server's reason: it
-        means a wake-up was built wrongly, which no retry mends."""
+        """Prefect's resume (as the UI's Resume button): ``ACCEPT``, ``REJECT`` or ``ABORT``."""
+        return self.resume_outcome(flow_run_id, run_input)[0]
+
+    def resume_outcome(self, flow_run_id: str, run_input: dict[str, Any]) -> tuple[str, str]:
+        """Prefect's resume and the server's reason: ``("ACCEPT", "")``; ``("ABORT", why)`` when the run
+        was not suspended any more (someone resumed it first); ``("REJECT", why)`` when the stored form's
+        schema refused the input. A rejection is logged as such: it is never a resumed run."""
         result = self._request("POST", f"/flow_runs/{flow_run_id}/resume", json={"run_input": run_input})
         status = str(result.get("status", "")).upper()
+        reason = str((result.get("details") or {}).get("reason") or "")
         if status == "REJECT":
-            log.error("Prefect refused the input resuming flow run %s: %s", flow_run_id,
-                      (result.get("details") or {}).get("reason", result))
-        return status
+            log.error("Prefect refused to resume flow run %s (not woken): %s", flow_run_id, reason or result)
+        return status, reason
+
+    def stored_form(self, flow_run_id: str, state: RunState) -> dict[str, Any] | None:
+        """The JSON schema of the Resume form Prefect stored when the run suspended into ``state`` (the
+        schema a resume is checked against, whichever release wrote it); None when it has none."""
+        key = (state.input_keys or {}).get("schema")
+        if not key:
+            return None
+        stored = self._request("GET", f"/flow_runs/{flow_run_id}/input/{key}", missing_ok=True)
+        return stored if isinstance(stored, dict) else None
 
     def resume_if_waiting(self, flow_run_id: str, key_prefix: str, run_input: dict[str, Any]) -> bool:
         """Resume the run with ``run_input`` when it is suspended at a key starting with ``key_prefix``;

@@ -49,28 +49,82 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
 
+from core import clock
 from models.vocabulary import EventKind
 
 log = logging.getLogger("dmpg.recovery")
 
 # What an incident's problem is (the mail and the timeline name it).
 STUCK, FAILED, CANCELLED, NO_WORKER, UNWOKEN = "stuck", "failed", "cancelled", "no_worker", "unwoken"
+WAKE_REFUSED = "wake_refused"  # Prefect refused the wake-up of a recorded decision: a person must look
 # What is done about it.
 RESCHEDULED, WOKEN, NEEDS_ATTENTION, REPORTED = "rescheduled", "woken", "needs_attention", "reported"
 # What pending/status say about a proposal with an open incident.
 RECOVERING = "recovering"
 
 INCIDENT_KINDS = (EventKind.RUN_STUCK, EventKind.RUN_RECOVERED)  # the events fold_incidents reads
-_KINDS = (*INCIDENT_KINDS, EventKind.DECISION_RECORDED)
+_KINDS = (*INCIDENT_KINDS, EventKind.DECISION_RECORDED, EventKind.GATE_OPENED, EventKind.GATE_REARMED)
+REARMS_PER_PASS = 2     # re-arming replays a run: a few per pass, so an upgrade never becomes a burst
+REARMS_PER_ROUND = 3    # a form that stays stale after this many re-arms is left alone (and logged)
 
 
 class Orchestrator(Protocol):
-    """What recovery asks of Prefect (``dmpg.prefect_api.PrefectAPI``)."""
+    """What recovery asks of Prefect (``dmpg.prefect_api.PrefectAPI``); waking goes through ``dmpg.wake``."""
 
     def run_states(self, flow_run_ids: Iterable[str]) -> dict[str, Any]: ...
+    def run_state(self, flow_run_id: str) -> Any: ...
     def heartbeats_since(self, flow_run_ids: Iterable[str], since: datetime) -> set[str]: ...
     def reschedule(self, flow_run_id: str, expected_state_id: str, why: str) -> bool: ...
-    def resume_if_waiting(self, flow_run_id: str, key_prefix: str, run_input: dict[str, Any]) -> bool: ...
+    def stored_form(self, flow_run_id: str, state: Any) -> dict[str, Any] | None: ...
+    def resume_outcome(self, flow_run_id: str, run_input: dict[str, Any]) -> tuple[str, str]: ...
+
+
+def wake_decided(prefect: Orchestrator, proposal_id: str, gate: str, round: int,  # noqa: A002
+                 flow_run_id: str | None = None) -> Any:
+    """Wake the proposal's run with the ledger's decision of ``gate`` round ``round`` (``dmpg.wake``), the
+    way every channel does. A wake-up Prefect refuses is an incident at once — recorded, the secretariat
+    mailed once, ``pending``/``status`` saying what to do — and never retried on its own; ``dmpg recover``
+    tries again once the cause is mended. Returns the ``dmpg.wake.Wake``."""
+    from dmpg.wake import REFUSED, wake_round
+
+    woke = wake_round(prefect, proposal_id, gate, round, flow_run_id)
+    if woke.outcome == REFUSED:
+        report_refused_wake(proposal_id, gate, round, woke)
+    return woke
+
+
+def report_refused_wake(proposal_id: str, gate: str, round: int, woke: Any, *, by: str = "wake") -> None:  # noqa: A002
+    """Record a refused wake-up as an incident that needs a person, and mail the secretariat once."""
+    from models import ledger
+
+    incident = open_incidents(proposal_id).get(proposal_id)
+    number = incident.number if incident else _closed_incidents(proposal_id) + 1
+    reason = (f"beslutningen ved {_gate_round(gate, round)} er registreret, men kørslen kunne ikke vækkes med den "
+              "(Prefect afviste det), så sagen står stille")
+    new = ledger.record_event(
+        proposal_id, key=f"{proposal_id}:{EventKind.RUN_STUCK}:{woke.state_id or gate}:{WAKE_REFUSED}",
+        kind=EventKind.RUN_STUCK,
+        detail={"incident": number, "problem": WAKE_REFUSED, "run_state": "Suspended", "reason": reason,
+                "detail": woke.reason, "action": NEEDS_ATTENTION, "attempt": 0, "by": by,
+                "flow_run_id": ledger.get_proposal(proposal_id).flow_run_id},
+    )
+    if new:
+        log.error("%s: Prefect refused to wake the run with the decision of %s round %d (not woken): %s",
+                  proposal_id, gate, round, woke.reason)
+        _alert(proposal_id, number, Diagnosis(WAKE_REFUSED, reason, detail=woke.reason), NEEDS_ATTENTION,
+               since=incident.since if incident else _now())
+
+
+def _closed_incidents(proposal_id: str) -> int:
+    from models import ledger
+
+    return sum(e.kind == EventKind.RUN_RECOVERED for e in ledger.events(proposal_id))
+
+
+def _now() -> datetime:
+    from core import clock
+
+    return clock.now()
 
 
 @dataclass(frozen=True)
@@ -84,6 +138,7 @@ class Incident:
     reason: str
     action: str
     attempts: int  # restarts so far in this incident
+    detail: str = ""  # the technical particulars for IT (Prefect's own words), apart from the Danish reason
 
     @property
     def status(self) -> str:
@@ -93,7 +148,7 @@ class Incident:
     def to_json(self) -> dict[str, Any]:
         return {"status": self.status, "incident": self.number, "since": self.since.isoformat(),
                 "problem": self.problem, "run_state": self.run_state, "reason": self.reason,
-                "action": self.action, "attempts": self.attempts}
+                "action": self.action, "attempts": self.attempts, "detail": self.detail}
 
 
 @dataclass(frozen=True)
@@ -116,9 +171,10 @@ class Diagnosis:
     on its way (starting, running, scheduled), so there is nothing to do yet."""
 
     problem: str | None
-    reason: str
+    reason: str  # Danish: what pending, status and the mail say
     healthy: bool = False
     wake: tuple[str, int] | None = None  # the decided gate round to wake the run with
+    detail: str = ""  # technical particulars for IT (Prefect's message), apart from the Danish reason
 
 
 # --- the ledger's view ----------------------------------------------------------------------------
@@ -138,7 +194,7 @@ def fold_incidents(events: Iterable[Any]) -> dict[str, Incident]:
             open_[e.proposal_id] = Incident(
                 number=int(d.get("incident") or 1), since=was.since if was else _utc(e.at),
                 problem=d.get("problem", STUCK), run_state=d.get("run_state", ""), reason=d.get("reason", ""),
-                action=d.get("action", ""), attempts=restarts,
+                action=d.get("action", ""), attempts=restarts, detail=d.get("detail", ""),
             )
     return open_
 
@@ -181,34 +237,54 @@ def diagnose(state: Any, *, now: datetime, stale: timedelta, alive: bool, decide
         gate = parse_gate_key(state.pause_key)
         if gate and decided_at is not None:
             if now - decided_at < wake_after:
-                return Diagnosis(None, "its decision was just recorded; the run is being woken")
-            return Diagnosis(UNWOKEN, f"the decision of {gate[0]} round {gate[1]} is recorded but the run still "
-                                      f"waits there (its wake-up never arrived)", wake=gate[:2])
-        return Diagnosis(None, f"it waits at {state.pause_key}", healthy=True)
+                return Diagnosis(None, "beslutningen er netop registreret, og kørslen vækkes")
+            return Diagnosis(UNWOKEN, f"beslutningen ved {_gate_round(gate[0], gate[1])} er registreret, men kørslen "
+                                      "venter stadig dér, fordi den ikke blev vækket", wake=gate[:2])
+        return Diagnosis(None, f"den venter ved {_gate_round(gate[0], gate[1]) if gate else state.pause_key}",
+                         healthy=True)
     if kind == "COMPLETED":
-        return Diagnosis(None, "its lifecycle run has finished", healthy=True)
+        return Diagnosis(None, "kørslen er færdig", healthy=True)
     if kind in ("PENDING", "RUNNING"):
         if orphaned:
-            return Diagnosis(STUCK, f"{state.name} since {since:%H:%M:%S} UTC under a runner that has stopped since")
+            return Diagnosis(STUCK, f"kørslen stod som {state_label(state)} siden {since:%H:%M:%S} UTC under en "
+                                    "kørselsproces, der siden er stoppet")
         if kind == "PENDING" and age > stale:
-            return Diagnosis(STUCK, f"{state.name} for {age.total_seconds():.0f} s: its runner or worker stopped "
-                                    "while starting it")
+            return Diagnosis(STUCK, f"kørslen har ventet på at starte i {age.total_seconds():.0f} sekunder: den "
+                                    "proces, der skulle starte den, stoppede")
         if kind == "RUNNING" and age > stale and not alive:
-            return Diagnosis(STUCK, f"Running with no heartbeat for {stale.total_seconds():.0f} s: its runner or "
-                                    "worker stopped in the middle of a step")
-        return Diagnosis(None, f"it is {state.name.lower()} (since {age.total_seconds():.0f} s)")
+            return Diagnosis(STUCK, f"kørslen har ikke givet livstegn i {stale.total_seconds():.0f} sekunder: den "
+                                    "proces, der kørte den, stoppede midt i et trin")
+        return Diagnosis(None, f"kørslen er {state_label(state)} (i {age.total_seconds():.0f} sekunder)")
     if kind == "CRASHED":
-        return Diagnosis(STUCK, f"Crashed: {state.message or 'its process ended unexpectedly'}")
+        return Diagnosis(STUCK, "kørslen brød ned, fordi dens proces forsvandt", detail=state.message)
     if kind == "FAILED":
         if gate_timed_out(state):
-            return Diagnosis(None, "its gate waited past DMPG_GATE_TIMEOUT_DAYS (recorded as gate_expired)")
-        return Diagnosis(FAILED, f"Failed: {state.message or 'the flow raised an error'}")
+            return Diagnosis(None, "fristen ved gaten udløb (DMPG_GATE_TIMEOUT_DAYS) og er registreret")
+        return Diagnosis(FAILED, "kørslen stoppede med en fejl", detail=state.message)
     if kind in ("CANCELLED", "CANCELLING"):
-        return Diagnosis(CANCELLED, f"{state.name}: {state.message or 'cancelled in Prefect'}")
+        return Diagnosis(CANCELLED, "kørslen blev annulleret i Prefect", detail=state.message)
     if kind == "SCHEDULED" and age > no_worker_after:
-        return Diagnosis(NO_WORKER, f"Scheduled for {age.total_seconds() / 60:.0f} min: no runner or worker "
-                                    "has taken it")
-    return Diagnosis(None, f"it is {state.name.lower() or kind.lower()}, waiting for a runner or worker")
+        return Diagnosis(NO_WORKER, f"kørslen har ventet i {age.total_seconds() / 60:.0f} minutter, uden at nogen "
+                                    "kørselsproces (runner eller worker) har taget den")
+    return Diagnosis(None, f"kørslen er {state_label(state)} og venter på en kørselsproces")
+
+
+_STATE_NAMES = {"SCHEDULED": "planlagt", "PENDING": "ved at starte", "RUNNING": "i gang", "PAUSED": "på pause",
+                "COMPLETED": "færdig", "FAILED": "fejlet", "CRASHED": "brudt ned", "CANCELLED": "annulleret",
+                "CANCELLING": "ved at blive annulleret"}
+
+
+def state_label(state: Any) -> str:
+    """A Prefect run state in Danish ('i gang', 'på pause')."""
+    return _STATE_NAMES.get(state.type, (state.name or state.type).lower())
+
+
+def _gate_round(gate: str, round: int) -> str:  # noqa: A002
+    """'styregruppens beslutning, runde 2' for the Danish incident texts."""
+    from forms.gates import GATES
+
+    label = GATES[gate].label if gate in GATES else gate
+    return f"{label}, runde {round}"
 
 
 # --- sweeping -------------------------------------------------------------------------------------
@@ -232,7 +308,7 @@ def _policy(now: datetime | None, orphaned_before: datetime | None, manual: bool
     s = get_settings()
     zero = timedelta(0)
     return _Policy(
-        now=_utc(now) if now else datetime.now(timezone.utc),
+        now=_utc(now) if now else clock.wall(),  # compared with Prefect's timestamps
         stale=timedelta(seconds=s.recovery_stale_seconds),
         wake_after=zero if manual else timedelta(seconds=s.recovery_wake_after_seconds),
         no_worker_after=zero if manual else timedelta(seconds=s.recovery_no_worker_seconds),
@@ -258,12 +334,12 @@ def recover(proposal_id: str, prefect: Orchestrator) -> Action:
 
     proposal = ledger.get_proposal(proposal_id)
     if proposal.stage in FINAL_STAGES:
-        return Action(proposal.id, None, None, f"{proposal.id} is {proposal.stage}; nothing to recover")
+        return Action(proposal.id, None, None, f"{proposal.id} er afsluttet ({proposal.stage}); intet at genoptage")
     if not proposal.flow_run_id:
-        return Action(proposal.id, None, None, f"{proposal.id} has no lifecycle run; nothing to recover")
+        return Action(proposal.id, None, None, f"{proposal.id} har ingen kørsel; intet at genoptage")
     actions = _pass(prefect, proposal.id, _policy(None, None, manual=True))
     return actions[0] if actions else Action(
-        proposal.id, None, None, f"Prefect does not know the run {proposal.flow_run_id} of {proposal.id}")
+        proposal.id, None, None, f"Prefect kender ikke kørslen {proposal.flow_run_id} af {proposal.id}")
 
 
 def _pass(prefect: Orchestrator, proposal_id: str | None, policy: _Policy) -> list[Action]:
@@ -272,7 +348,11 @@ def _pass(prefect: Orchestrator, proposal_id: str | None, policy: _Policy) -> li
     if not runs:
         return []
     incidents = fold_incidents(events)
-    decided = {(e.proposal_id, e.gate, e.round): _utc(e.at) for e in events if e.kind == EventKind.DECISION_RECORDED}
+    # The ledger keeps the engine's time (``core.clock``), Prefect the machine's: on a simulated calendar
+    # (the demo) a decision's time is moved back onto the machine's clock before the two are compared.
+    lead = clock.offset()
+    decided = {(e.proposal_id, e.gate, e.round): _utc(e.at) - lead for e in events
+               if e.kind == EventKind.DECISION_RECORDED}
     closed = {}
     for e in events:
         if e.kind == EventKind.RUN_RECOVERED:
@@ -293,7 +373,58 @@ def _pass(prefect: Orchestrator, proposal_id: str | None, policy: _Policy) -> li
             if policy.manual:
                 raise
             log.exception("recovery of %s failed; trying again next pass", proposal.id)
-            actions.append(Action(proposal.id, "error", None, f"recovery failed: {exc}"))
+            actions.append(Action(proposal.id, "error", None, f"genoptagelsen mislykkedes: {exc}"))
+    actions += _refresh_forms(prefect, runs, states, events, decided, policy)
+    return actions
+
+
+def _refresh_forms(prefect: Orchestrator, runs: Mapping[str, Any], states: Mapping[str, Any], events: list[Any],
+                   decided: Mapping[tuple[str, str, int], datetime], policy: _Policy) -> list[Action]:
+    """Re-arm runs that wait at an undecided gate with a Resume form that is no longer today's: a form an
+    older release stored (other fields or labels), or one offering people who have since left the roster
+    and not those who joined. The run opens the gate's next attempt with today's form (``dmpg.wake.rearm``);
+    nobody is asked again, and nothing is recorded as decided. A few per pass: after an upgrade with many
+    waiting proposals, the replays are spread out rather than made a burst."""
+    from dmpg.gatekeeper import current_form_digest, parse_gate_key
+    from dmpg.wake import REFUSED as WAKE_REFUSED_OUTCOME
+    from dmpg.wake import WOKEN as WAKE_WOKEN
+    from dmpg.wake import rearm
+
+    opened = {(e.proposal_id, (e.detail or {}).get("key")): (e.detail or {}).get("form")
+              for e in events if e.kind == EventKind.GATE_OPENED}
+    rearmed: dict[tuple[str, str, int], int] = {}
+    for e in events:
+        if e.kind == EventKind.GATE_REARMED:
+            rearmed[(e.proposal_id, e.gate, e.round)] = rearmed.get((e.proposal_id, e.gate, e.round), 0) + 1
+    actions = []
+    for run_id, state in states.items():
+        if len(actions) >= REARMS_PER_PASS:
+            break
+        parsed = parse_gate_key(state.pause_key) if state.type == "PAUSED" else None
+        proposal = runs[run_id]
+        if parsed is None or (proposal.id, *parsed[:2]) in decided:
+            continue
+        slot = (proposal.id, *parsed[:2])
+        stored = opened.get((proposal.id, state.pause_key))
+        try:
+            if stored == current_form_digest(proposal.id, parsed[0]):
+                continue
+            if rearmed.get(slot, 0) >= REARMS_PER_ROUND:
+                continue  # logged when the limit was reached; the form still works for those it offers
+            woke = rearm(prefect, proposal.id, run_id, state)
+        except Exception:  # noqa: BLE001 - one proposal's trouble must not stop the sweep for the others
+            if policy.manual:
+                raise
+            log.exception("%s: re-arming the form of %s failed; trying again next pass", proposal.id, state.pause_key)
+            continue
+        if woke.outcome == WAKE_WOKEN:
+            log.info("%s: the Resume form of %s was not today's; re-armed", proposal.id, state.pause_key)
+            actions.append(Action(proposal.id, None, "rearmed",
+                                  f"{proposal.id}: formularen i Prefect ved {_gate_round(*parsed[:2])} er fornyet"))
+        elif woke.outcome == WAKE_REFUSED_OUTCOME:
+            log.warning("%s: the stale Resume form of %s could not be re-armed: %s", proposal.id,
+                        state.pause_key, woke.reason)
+            rearmed[slot] = REARMS_PER_ROUND  # not again in this pass; the next pass tries once more
     return actions
 
 
@@ -314,27 +445,35 @@ def _look_at(prefect: Orchestrator, proposal: Any, state: Any, alive: bool, inci
                                 kind=EventKind.RUN_RECOVERED,
                                 detail={"incident": incident.number, "run_state": state.name, "by": policy.by})
             log.info("%s: recovered from incident %d (%s)", pid, incident.number, diagnosis.reason)
-            return Action(pid, None, None, f"{pid} has recovered: {diagnosis.reason}")
-        return Action(pid, None, None, f"{pid}: nothing to recover: {diagnosis.reason}")
+            return Action(pid, None, None, f"{pid} er genoptaget: {diagnosis.reason}")
+        return Action(pid, None, None, f"{pid}: intet at genoptage: {diagnosis.reason}")
 
     number = incident.number if incident else closed + 1
     attempts = incident.attempts if incident else 0
+    if diagnosis.problem == UNWOKEN and incident is not None and incident.problem == WAKE_REFUSED and not policy.manual:
+        # Prefect refused this wake-up once; the same try would be refused again. A person mends the cause
+        # and runs `dmpg recover` (the incident and its mail say so).
+        return Action(pid, WAKE_REFUSED, None, f"{pid}: {incident.reason}; venter på 'dmpg recover {pid}'")
     action = _action_for(diagnosis.problem, attempts, policy)
     # Recorded before acting: a pass that dies half-way leaves the record, and the next pass acts (each
     # action checks the run's state first, so acting twice is harmless). Only a new record is announced.
     new = ledger.record_event(
         pid, key=f"{pid}:{EventKind.RUN_STUCK}:{state.id}:{action}", kind=EventKind.RUN_STUCK,
         detail={"incident": number, "problem": diagnosis.problem, "run_state": state.name,
-                "reason": diagnosis.reason, "action": action, "attempt": attempts + (action == RESCHEDULED),
-                "flow_run_id": proposal.flow_run_id, "by": policy.by},
+                "reason": diagnosis.reason, "detail": diagnosis.detail, "action": action,
+                "attempt": attempts + (action == RESCHEDULED), "flow_run_id": proposal.flow_run_id, "by": policy.by},
     )
-    done = _act(prefect, proposal, state, diagnosis, action, number)
+    outcome = _act(prefect, proposal, state, diagnosis, action, number, policy)
     if new:
         # A redelivered wake-up needs nobody, and a person running `dmpg recover` knows already.
         if diagnosis.problem != UNWOKEN and not policy.manual:
             _alert(pid, number, diagnosis, action, since=incident.since if incident else _utc(state.since or policy.now))
-        log.info("%s: %s (%s) -> %s%s", pid, diagnosis.problem, diagnosis.reason, action, "" if done else " (moved on)")
-    return Action(pid, diagnosis.problem, action if done else None, _message(pid, diagnosis, action, done, number))
+        if outcome == _DONE:
+            log.info("%s: %s (%s) -> %s", pid, diagnosis.problem, diagnosis.reason, action)
+    if outcome == _REFUSED:
+        return Action(pid, WAKE_REFUSED, NEEDS_ATTENTION, _message(pid, diagnosis, NEEDS_ATTENTION, outcome, number))
+    return Action(pid, diagnosis.problem, action if outcome == _DONE else None,
+                  _message(pid, diagnosis, action, outcome, number))
 
 
 def _action_for(problem: str, attempts: int, policy: _Policy) -> str:
@@ -347,20 +486,26 @@ def _action_for(problem: str, attempts: int, policy: _Policy) -> str:
     return NEEDS_ATTENTION
 
 
-def _act(prefect: Orchestrator, proposal: Any, state: Any, diagnosis: Diagnosis, action: str, number: int) -> bool:
-    """Do ``action``; False when the run had moved on meanwhile (nothing was done, which is fine)."""
-    from dmpg.gatekeeper import resume_input
-    from models import ledger
+_DONE, _MOVED_ON, _REFUSED = "done", "moved_on", "refused"
+
+
+def _act(prefect: Orchestrator, proposal: Any, state: Any, diagnosis: Diagnosis, action: str, number: int,
+         policy: _Policy) -> str:
+    """Do ``action``: ``done``; ``moved_on`` when the run had moved on meanwhile (nothing was done, which is
+    fine); ``refused`` when Prefect refused the wake-up (recorded as an incident that needs a person)."""
+    from dmpg.wake import REFUSED as WAKE_REFUSED_OUTCOME
+    from dmpg.wake import WOKEN as WAKE_WOKEN
 
     if action == RESCHEDULED:
-        why = f"{diagnosis.reason} (DMPG incident {number} of {proposal.id})"
-        return prefect.reschedule(proposal.flow_run_id, state.id, why)
+        why = f"{diagnosis.reason} (DMPG-hændelse {number} i {proposal.id})"
+        return _DONE if prefect.reschedule(proposal.flow_run_id, state.id, why) else _MOVED_ON
     if action == WOKEN:
         gate, round_ = diagnosis.wake
-        decided = ledger.decision(proposal.id, gate, round_)
-        return prefect.resume_if_waiting(proposal.flow_run_id, f"{gate}-r{round_}-",
-                                         resume_input(proposal.id, gate, decided.payload))
-    return True
+        woke = wake_decided(prefect, proposal.id, gate, round_, proposal.flow_run_id)
+        if woke.outcome == WAKE_REFUSED_OUTCOME:
+            return _REFUSED
+        return _DONE if woke.outcome == WAKE_WOKEN else _MOVED_ON
+    return _DONE
 
 
 def _alert(proposal_id: str, number: int, diagnosis: Diagnosis, action: str, since: datetime) -> None:
@@ -372,20 +517,25 @@ def _alert(proposal_id: str, number: int, diagnosis: Diagnosis, action: str, sin
     scope = {RESCHEDULED: "auto", REPORTED: "worker"}.get(action, "attention")
     recipients = recipients_for("recovery", form=ledger.current_form(proposal_id), roster=ledger.roster())
     effects.mail(proposal_id, "recovery", number, recipients, scope=scope, context={
-        "problem": diagnosis.problem, "action": action, "since": since, "detail": diagnosis.reason})
+        "problem": diagnosis.problem, "action": action, "since": since, "reason": diagnosis.reason,
+        "detail": diagnosis.detail})
 
 
-def _message(pid: str, diagnosis: Diagnosis, action: str, done: bool, number: int) -> str:
-    if not done:
-        return f"{pid}: {diagnosis.reason}; the run moved on meanwhile, so nothing was done"
+def _message(pid: str, diagnosis: Diagnosis, action: str, outcome: str, number: int) -> str:
+    """What ``dmpg recover`` (and the sweep's log) says about one proposal, in Danish."""
+    if outcome == _MOVED_ON:
+        return f"{pid}: {diagnosis.reason}; kørslen er kommet videre i mellemtiden, så der blev ikke gjort noget"
+    if outcome == _REFUSED:
+        return (f"{pid}: beslutningen er registreret, men Prefect afviste at vække kørslen med den (hændelse {number}). "
+                f"Sekretariatet har fået besked. Bed IT se på årsagen i 'dmpg status {pid}', og kør derefter "
+                f"'dmpg recover {pid}'")
     what = {
-        RESCHEDULED: "rescheduled it: a runner or worker starts it again from the top, and the replay redoes "
-                     "nothing that is recorded",
-        WOKEN: "woke it with the recorded decision",
-        REPORTED: "told the secretariat; start a runner ('dmpg up') or the workers",
-        NEEDS_ATTENTION: "told the secretariat; fix the cause, then run 'dmpg recover " + pid + "'",
+        RESCHEDULED: "den er sat i gang igen: en kørselsproces starter den forfra, og intet registreret gentages",
+        WOKEN: "den er vækket med den registrerede beslutning",
+        REPORTED: "sekretariatet har fået besked; start en kørselsproces ('dmpg up') eller workerne",
+        NEEDS_ATTENTION: f"sekretariatet har fået besked; ret årsagen, og kør derefter 'dmpg recover {pid}'",
     }[action]
-    return f"{pid}: {diagnosis.reason}; {what} (incident {number}). Follow it: dmpg status {pid}"
+    return f"{pid}: {diagnosis.reason}; {what} (hændelse {number}). Følg sagen: dmpg status {pid}"
 
 
 def _utc(value: datetime) -> datetime:

@@ -141,7 +141,7 @@ def default_children(settings: Settings) -> list[Child]:
     return [
         Child(
             name=SERVER,
-            title="Prefect server and UI",
+            title="Prefect-server og UI",
             argv=(py, "-m", "prefect", "server", "start", "--host", net.LOOPBACK, "--port", str(port)),
             ready=lambda _log, _offset: net.api_healthy(api),
             port=port,
@@ -149,7 +149,7 @@ def default_children(settings: Settings) -> list[Child]:
         ),
         Child(
             name=SINK,
-            title="mail sink (SMTP)",
+            title="mailsink (SMTP)",
             argv=(py, "-m", "dmpg.mail.sink"),
             ready=lambda _log, _offset: net.tcp_answers(settings.smtp_port),
             port=settings.smtp_port,
@@ -161,7 +161,7 @@ def default_children(settings: Settings) -> list[Child]:
         ),
         Child(
             name=RUNNER,
-            title="flow runner",
+            title="flowkører",
             argv=(py, "-m", "flows.serve"),
             ready=lambda log, offset: bool(RUNNER_READY.search(procs.log_text(log, offset))),
             module="flows.serve",
@@ -169,7 +169,7 @@ def default_children(settings: Settings) -> list[Child]:
         ),
         Child(
             name=WEB,
-            title="decision page",
+            title="beslutningsside",
             argv=(py, "-m", "dmpg.web"),
             ready=lambda _log, _offset: net.tcp_answers(settings.web_port, settings.web_host),
             port=settings.web_port,
@@ -178,14 +178,14 @@ def default_children(settings: Settings) -> list[Child]:
         ),
         Child(
             name=DELIVERER,
-            title="outbox deliverer",
+            title="udbakkens afsender",
             argv=(py, "-m", "dmpg.mail.deliverer"),
             ready=lambda log, offset: "outbox deliverer ready" in procs.log_text(log, offset),
             module="dmpg.mail.deliverer",
         ),
         Child(
             name=SWEEP,
-            title="recovery sweep",
+            title="genoptagelse (recovery sweep)",
             argv=(py, "-m", "dmpg.sweep", "--local-stack"),
             ready=lambda log, offset: "recovery sweep ready" in procs.log_text(log, offset),
             module="dmpg.sweep",
@@ -528,6 +528,8 @@ class LocalStack:
             "log_offset": offset,
             "port": child.port,
             "argv": list(child.argv),
+            # The simulated calendar the child runs on (``core.clock``; the demo's), or None.
+            "clock_file": os.environ.get(clock.ENV) or None,
         }
         self._write_state(state)
         return offset
@@ -583,6 +585,11 @@ class LocalStack:
         return [Stopped(n, pid, pid in killed) for n, pid in alive.items()]
 
     # ---- status ----------------------------------------------------------------------------------
+
+    def clock_file(self) -> str | None:
+        """The simulated calendar (``DMPG_CLOCK_FILE``) the running flow runner was started with, or None."""
+        info = self._read_state().get("children", {}).get(RUNNER, {})
+        return info.get("clock_file") if info else None
 
     def is_running(self) -> bool:
         """True when every child this stack would start has a live process and those with a port answer."""

@@ -63,16 +63,26 @@ def request_appointments(proposal_id: str) -> None:
 
 
 def establish_group(proposal_id: str, appointments: dict[str, Any]) -> str:
-    """Kommissorium and kickoff invitation, the kickoff mail, the group in the registry, stage ``established``."""
+    """Kommissorium and kickoff invitation, the kickoff mail with its calendar invitation to the
+    appointed, the establishment notice (with the kommissorium) to the proposers, the secretariat, the
+    steering group and the director circle, the group in the registry, stage ``established``."""
+    from dmpg import invitations
+    from dmpg.documents.naming import document_dir
+
     form = ledger.current_form(proposal_id)
-    documents = [effects.document(proposal_id, "terms_of_reference", 1),
-                 effects.document(proposal_id, "kickoff_invitation", 1)]
+    terms = effects.document(proposal_id, "terms_of_reference", 1)
+    documents = [terms, effects.document(proposal_id, "kickoff_invitation", 1)]
     members = {fold_address(m["email"]): m for m in appointments["members"]}
     chairs = [members.get(fold_address(email), {"name": email, "email": email}) for email in appointments["chairs"]]
+    kickoff = invitations.kickoff_of(proposal_id, form.title, appointments)
+    calendar = invitations.write(kickoff, document_dir(proposal_id), f"{proposal_id}_kickoff",
+                                 _organiser(), invitations.invitees(appointments))
+    people = {"kickoff": kickoff.as_context(), "chairs": chairs, "director": appointments["director"],
+              "members": appointments["members"]}
     effects.mail(proposal_id, "kickoff", 1, _recipients("kickoff", proposal_id, appointments=appointments),
-                 attachments=documents,
-                 context={"kickoff_date": appointments["kickoff_date"], "chairs": chairs,
-                          "director": appointments["director"], "members": appointments["members"]})
+                 attachments=[*documents, str(calendar)], context=people)
+    effects.mail(proposal_id, "established", 1, _recipients("established", proposal_id), attachments=[terms],
+                 context=people)
     topic = form.topic
     ledger.add_registry_group(
         name=form.title,
@@ -99,6 +109,12 @@ def finish_rejected(proposal_id: str, gate: str, round: int) -> str:  # noqa: A0
 
 
 # --- shared ----------------------------------------------------------------------------------------
+
+
+def _organiser() -> tuple[str, str]:
+    """Who sends meetings' invitations: the secretariat, as the roster names it first."""
+    first = ledger.roster().people("secretariat")[0]
+    return first.name, str(first.email)
 
 
 def _recipients(kind: str, proposal_id: str, **extra: Any) -> list:

@@ -17,11 +17,13 @@ class Submitted:
     url: str
 
 
-def submit_proposal(form: ProposalForm, *, source: str, tags: tuple[str, ...] = ()) -> Submitted:
+def submit_proposal(form: ProposalForm, *, source: str, tags: tuple[str, ...] = (), again: bool = False) -> Submitted:
     """Create ``DMPG-<year>-<n>`` and its flow run on the lifecycle deployment. If the flow run cannot
     be created, the new proposal is removed again, so no half-submitted proposal is left behind. A
     busy Prefect server is waited for (``dmpg.prefect_api.BUSY_PATIENCE``): the flow run is created
-    with an idempotency key of this submission's own, so asking again never makes a second run."""
+    with an idempotency key of this submission's own, so asking again never makes a second run. A form
+    whose title and proposers match an open proposal is refused (``models.ledger.DuplicateProposal``,
+    naming it) unless ``again``."""
     from core.settings import get_settings
     from dmpg.prefect_api import PrefectAPI
     from models import ledger
@@ -30,7 +32,7 @@ def submit_proposal(form: ProposalForm, *, source: str, tags: tuple[str, ...] = 
     ensure_schema()
     with PrefectAPI() as api:
         deployment_id = api.deployment_id()
-        proposal = ledger.create_proposal(form, source=source)
+        proposal = ledger.create_proposal(form, source=source, again=again)
         try:
             flow_run = api.create_flow_run(
                 deployment_id,

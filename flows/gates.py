@@ -26,7 +26,7 @@ from forms.gates import gate as gate_named
 from forms.resume_form import form_model, from_form_values
 from models import ledger
 from tasks.board import show_waiting
-from tasks.lifecycle import open_gate, take_answer
+from tasks.lifecycle import close_rearmed, open_gate, take_answer
 
 
 def wait_for_decision(proposal_id: str, gate: str, round: int) -> dict[str, Any]:  # noqa: A002
@@ -52,30 +52,48 @@ def _decided(proposal_id: str, gate: str, round: int) -> dict[str, Any]:  # noqa
         key = gate_key(gate, round, attempt)
         form = open_gate(proposal_id, gate, round, attempt, key)
         show_waiting(proposal_id)
-        answer = take_answer(proposal_id, gate, round, attempt, _suspend(gate, key, form))
+        received = _suspend(gate, key, form)
+        if close_rearmed(proposal_id, gate, round, attempt, received):
+            continue  # the sweep re-armed the gate: wait again, with today's Resume form
+        answer = take_answer(proposal_id, gate, round, attempt, from_form_values(gate_named(gate), received))
         if answer.accepted:
             return answer.decision
     return decided.payload
 
 
 def _suspend(gate: str, key: str, form: dict[str, Any]) -> dict[str, Any]:
-    """Suspend under ``key`` until resumed with input; on the replay after the resume, that input as
-    the gate's input (``forms.resume_form``: the Resume form speaks Danish and offers only the people
-    allowed at the gate, so the Prefect server itself refuses anyone else)."""
+    """Suspend under ``key`` until resumed with input; on the replay after the resume, the input exactly as
+    Prefect stored it (the Resume form's values: ``forms.resume_form`` — Danish labels, the people allowed
+    at the gate). Read raw, because the run may have suspended under an older release whose form today's
+    model no longer reads, and because a re-arming wake-up is recognised by its exact values."""
     g = gate_named(gate)
     model = form_model(g, [tuple(person) for person in form["recorders"]])
     run_input = RunInput.subclass_from_base_model_type(model).with_initial_data(description=form["description"])
     timeout = get_settings().gate_timeout_days * 86400
     try:
-        received = suspend_flow_run(wait_for_input=run_input, key=key, timeout=timeout).model_dump(mode="json")
-    except pydantic.ValidationError:
-        # The server checks only the JSON schema; the model's own validators run here. The raw input
-        # then goes to the gatekeeper, which names every problem in the audit trail.
-        keyset = keyset_from_paused_state(Suspended(pause_key=key))
-        received = read_flow_run_input(keyset["response"]) or {}
+        suspend_flow_run(wait_for_input=run_input, key=key, timeout=timeout)
+    except pydantic.ValidationError as exc:
+        if exc.title == "FlowRunInput":
+            raise  # Prefect refused to store the form itself: a gate declared against its rules
+        # The answer: the server checks only the JSON schema; the gatekeeper names every problem of the raw input.
     except PrefectHTTPStatusError as exc:
         _suspended_anyway(exc, key)
-    return from_form_values(g, received)
+    keyset = keyset_from_paused_state(Suspended(pause_key=key))
+    received = read_flow_run_input(keyset["response"])
+    if received is None:
+        _still_suspended(key)  # resumed without input is impossible for an input-waiting gate: see there
+    return received or {}
+
+
+def _still_suspended(key: str) -> None:
+    """``suspend_flow_run`` came back without an answer stored under ``key``. Prefect hands a run back only when
+    the key was answered, but a run started by a runner that hands it the flow function by value has been seen
+    to come back right after suspending. When the run is suspended at ``key``, end the way ``suspend_flow_run``
+    ends (never judge an empty answer); otherwise there is nothing to wait for, and the gatekeeper names it."""
+    with get_client(sync_client=True) as client:
+        state = client.read_flow_run(FlowRunContext.get().flow_run.id).state
+    if state is not None and state.is_paused() and state.state_details.pause_key == key:
+        raise Pause(state=state)
 
 
 def _suspended_anyway(exc: PrefectHTTPStatusError, key: str) -> None:

@@ -7,13 +7,22 @@ Contract (DESIGN.md "Premise findings"): ``appointments.base_members`` (block), 
 
 from __future__ import annotations
 
-from pydantic import EmailStr, Field
+import re
+
+from pydantic import EmailStr, Field, field_validator
 
 from core.identity import fold_address
+from core.text import join_danish
 from forms.findings import Finding
 from forms.inputs import RECORDED_BY, GateInput
 from forms.proposal import LooseDate, Person
-from forms.vocabulary import BASE_CATEGORIES, REGION_NAMES, Region, RepresentsCode
+from forms.vocabulary import (
+    BASE_CATEGORIES,
+    REGION_NAMES,
+    Region,
+    RepresentsCode,
+    represents_name,
+)
 
 DELTAGERE = "Grundpræmis (Deltagere)"
 
@@ -36,7 +45,46 @@ class AppointmentsInput(GateInput):
     )
     director: Person = Field(title="Sundhedsfaglig direktør", description="Direktøren i formandskabet.")
     kickoff_date: LooseDate = Field(title="Dato for kickoff-møde", description="Dato for gruppens første møde.")
+    kickoff_time: str | None = Field(None, title="Tidspunkt for kickoff-møde",
+                                     description="Mødets start, fx 10:00 (tom: DMPG_KICKOFF_TIME).")
+    kickoff_place: str | None = Field(None, title="Sted for kickoff-møde",
+                                      description="Adresse og lokale (tom: DMPG_KICKOFF_PLACE).")
+    kickoff_online_url: str | None = Field(None, title="Onlinelink til kickoff-møde",
+                                           description="Link til at deltage online (Teams, Zoom …), hvis der er et.")
     recorded_by: EmailStr = Field(**RECORDED_BY)
+
+    @field_validator("kickoff_time")
+    @classmethod
+    def _clock_time(cls, value: str | None) -> str | None:
+        """"10", "10.00", "10:00" -> "10:00"; anything else is refused."""
+        if value is None or not value.strip():
+            return None
+        return clock_time(value)
+
+    @field_validator("kickoff_online_url")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not re.fullmatch(r"https://\S+", value.strip()):
+            raise ValueError(f"forventede en webadresse, der begynder med https://, fik '{value.strip()[:60]}'")
+        return value.strip()
+
+
+_TIME = re.compile(r"^\s*(?:kl\.?\s*)?(\d{1,2})(?:[:.](\d{2}))?\s*$", re.IGNORECASE)
+
+
+def clock_time(text: str) -> str:
+    """A time of day as people write it ("10", "kl. 9.30", "14:00") as ``HH:MM``; ``ValueError`` in Danish."""
+    m = _TIME.match(text)
+    hour, minute = (int(m.group(1)), int(m.group(2) or 0)) if m else (99, 99)
+    if hour > 23 or minute > 59:
+        raise ValueError(f"forventede et klokkeslæt som 10:00, fik '{text.strip()[:20]}'")
+    return f"{hour:02d}:{minute:02d}"
+
+
+def _count(n: int) -> str:
+    return {0: "ingen formænd", 1: "én formand"}.get(n, f"{n} forskellige formænd")
 
 
 def _email(value: str) -> str:
@@ -55,7 +103,7 @@ def check_appointments(inp: AppointmentsInput) -> list[Finding]:
             "block",
             f"{DELTAGERE}: Basismedlemmer i alle DMPG'er skal være udpeget: repræsentanter fra DPS, BUP, FYP, "
             "DSAM, DP og DASYS, for patienter og pårørende samt på hospitalsledelsesniveau. "
-            f"Der er ikke udpeget medlemmer for: {', '.join(missing)}.",
+            f"Der er ikke udpeget medlemmer for: {join_danish([represents_name(c, in_sentence=True) for c in missing])}.",
             missing,
         ))
 
@@ -65,14 +113,14 @@ def check_appointments(inp: AppointmentsInput) -> list[Finding]:
     if len(chairs) != 2 or outsiders:
         problems = []
         if len(chairs) != 2:
-            problems.append(f"der er angivet {len(chairs)} forskellige formænd, ikke to")
+            problems.append(f"der er valgt {_count(len(chairs))}, ikke to")
         if outsiders:
             problems.append(f"ikke blandt de udpegede medlemmer: {', '.join(outsiders)}")
         findings.append(Finding(
             "appointments.chairs",
             "block",
-            f"{DELTAGERE}: Formandskabet består af to formænd, som vælges blandt de udpegede medlemmer "
-            f"(angiv deres e-mail i chairs); {'; '.join(problems)}.",
+            f"{DELTAGERE}: Formandskabet består af to formænd, som vælges blandt de udpegede medlemmer; "
+            f"{'; '.join(problems)}.",
             outsiders,
         ))
 
@@ -82,7 +130,7 @@ def check_appointments(inp: AppointmentsInput) -> list[Finding]:
             "appointments.director",
             "block",
             f"{DELTAGERE}: Formandskabet omfatter en sundhedsfaglig direktør for at sikre en god opstart og "
-            "ledelsesmæssig opbakning; angiv direktørens navn og e-mail (director).",
+            "ledelsesmæssig opbakning; angiv direktørens navn og e-mail.",
         ))
 
     covered = {m.region for m in inp.members if m.region}

@@ -32,6 +32,53 @@ class Finding:
         return asdict(self)
 
 
+# What each finding is about, in Danish: the heading a person reads instead of the code.
+FINDING_TITLES: dict[str, str] = {
+    "proposers.missing": "Indstillere",
+    "topic.description": "Beskrivelse af emnet",
+    "topic.severity_volume": "Sværhedsgrad og volumen",
+    "target.primary_sector": "Primærsektoren i målgruppen",
+    "target.child_adult": "Børne- og ungdomspsykiatri og voksenpsykiatri i målgruppen",
+    "tasks.guidelines": "Retningslinjer",
+    "composition.base_members": "Basismedlemmer i sammensætningen",
+    "database.status": "Klinisk kvalitetsdatabase",
+    "registry.overlap": "Overlap med en eksisterende DMPG",
+    "appointments.base_members": "Udpegede basismedlemmer",
+    "appointments.chairs": "Formandskabet",
+    "appointments.director": "Sundhedsfaglig direktør",
+    "appointments.regions": "Regioner",
+}
+# The form's fields an item may name (JSON keeps the path; a person reads the words).
+FIELD_WORDS: dict[str, str] = {
+    "topic.severity": "sværhedsgrad",
+    "topic.volume.patients_per_year": "volumen (patienter pr. år)",
+    "topic.target_group.child_and_adolescent": "børne- og ungdomspsykiatri",
+    "topic.target_group.adult": "voksenpsykiatri",
+}
+
+
+def finding_title(code: str) -> str:
+    """The Danish heading of a finding ("Primærsektoren i målgruppen"); the code when there is none."""
+    return FINDING_TITLES.get(code, code)
+
+
+def readable_items(items: Iterable[str]) -> list[str]:
+    """A finding's items as a person knows them: seats by their Danish names, regions by theirs, the
+    form's fields in words; anything else (a group's name) as it is."""
+    from forms.vocabulary import REGION_NAMES, REPRESENTS_LABELS, represents_name
+
+    out = []
+    for item in items:
+        text = str(item)
+        if text in REPRESENTS_LABELS:
+            out.append(represents_name(text))
+        elif text in REGION_NAMES:
+            out.append(REGION_NAMES[text])
+        else:
+            out.append(FIELD_WORDS.get(text, text))
+    return out
+
+
 def submittable(findings: Iterable[Finding]) -> bool:
     """True when no finding has severity ``block`` (warnings and info never stop a proposal)."""
     return not any(f.severity == "block" for f in findings)

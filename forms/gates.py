@@ -13,14 +13,18 @@ page, meeting minutes). Plain pydantic and Python: no Prefect, no ledger.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
 import pydantic
 from pydantic import EmailStr, Field
 
+from core import clock
 from core.identity import fold_address
+from core.text import danish_date
 from forms.appointments import AppointmentsInput, check_appointments
 from forms.findings import Finding, blocking
 from forms.inputs import MEETING_DATE, RECORDED_BY, GateInput
@@ -124,10 +128,24 @@ class Gate:
     attach_proposal: bool = False  # the opening mail also carries the latest indstillingsskema
     opening_mail: str | None = None  # mail kind sent to whoever the gate waits on
     decision_document: str | None = None  # the document recording the decision
+    attach_decided: tuple[str, ...] = ()  # the opening mail also carries these gates' decision records
     completeness: Callable[[Any], list[Finding]] | None = None  # blocking findings refuse the input
+    # How the answer is announced: what the body did ("Følgegruppen har givet sin rådgivning"), and
+    # the heading of its free text ("Rådgivningen"); advice and statements are not decisions.
+    announced: str = ""
+    reason_title: str = "Begrundelse"
+    # The version of the gate's input: raised whenever ``input`` changes (a field added, a choice added or
+    # renamed). Each gate round records the version it opened under, and ``dmpg upgrade check`` compares
+    # it with the installed code's (tests/forms/test_gate_versions.py fails when ``input`` changes
+    # without a new version).
+    schema_version: int = 1
 
     def __post_init__(self) -> None:
         problems = []
+        if not re.fullmatch(r"[a-z][a-z0-9]*", self.name):
+            # The name goes into the run's suspension keys, and Prefect's input keys take only lowercase
+            # letters, digits and dashes (the dash separates the round and attempt).
+            problems.append("a gate's name is lowercase letters and digits only")
         if self.decided_by != PROPOSERS and self.decided_by not in BODIES:
             problems.append(f"decided_by {self.decided_by!r} is neither {PROPOSERS!r} nor a roster body {BODIES}")
         if self.stage not in STAGES:
@@ -146,8 +164,11 @@ class Gate:
                 problems.append(f"outcomes {codes} differ from the choices of {self.outcome_field}: {choices}")
         if self.reason_field is not None and self.reason_field not in self.input.model_fields:
             problems.append(f"reason field {self.reason_field!r} is not a field of {self.input.__name__}")
+
         if problems:
             raise ValueError(f"gate {self.name!r}: " + "; ".join(problems))
+        if not self.announced:
+            object.__setattr__(self, "announced", f"{self.decider[:1].upper()}{self.decider[1:]} har truffet beslutning")
 
     @property
     def decider(self) -> str:
@@ -180,6 +201,8 @@ GATES: dict[str, Gate] = {g.name: g for g in (
         outcomes=(Outcome("revised", "Revideret", "har indsendt en revideret indstilling",
                           "Den reviderede indstilling bliver nu tjekket mod grundpræmisserne igen."),),
         opening_mail="revision_request", attach_proposal=True,
+        announced="Indstillerne har indsendt en revideret indstilling",
+        schema_version=2,  # the form's choices are read in Danish as well as by code (0.2.0)
     ),
     Gate(
         name="database", input=DatabaseInput, decided_by="rkkp", stage="reference_group",
@@ -198,7 +221,8 @@ GATES: dict[str, Gate] = {g.name: g for g in (
             Outcome("not_relevant", "Ikke relevant", "vurderer, at en klinisk kvalitetsdatabase ikke er relevant for emnet",
                     "Udtalelsen indgår i indstillingen til DMPG-styregruppen."),
         ),
-        opening_mail="database_request", attach_proposal=True,
+        opening_mail="database_request", attach_proposal=True, reason_field="statement",
+        announced="RKKP har afgivet sin udtalelse om databasegrundlaget", reason_title="Udtalelsen",
     ),
     Gate(
         name="advice", input=AdviceInput, decided_by="reference_group", stage="reference_group",
@@ -214,6 +238,7 @@ GATES: dict[str, Gate] = {g.name: g for g in (
                     "Indstillingen går videre til DMPG-styregruppen sammen med følgegruppens rådgivning."),
         ),
         opening_documents=("hearing_letter",), opening_mail="hearing", attach_proposal=True,
+        announced="Følgegruppen har givet sin rådgivning", reason_title="Rådgivningen",
     ),
     Gate(
         name="steering", input=SteeringInput, decided_by="steering_group", stage="steering",
@@ -244,6 +269,7 @@ GATES: dict[str, Gate] = {g.name: g for g in (
             Outcome("reject", "Afvist", "har afvist oprettelsen af gruppen", "Sagen er hermed afsluttet."),
         ),
         opening_documents=("director_memo",), opening_mail="director_memo", decision_document="director_letter",
+        attach_decided=("steering",),
     ),
     Gate(
         name="appointments", input=AppointmentsInput, decided_by="secretariat", stage="appointments",
@@ -252,7 +278,9 @@ GATES: dict[str, Gate] = {g.name: g for g in (
                  "sundhedsfaglige direktør samt datoen for kickoff-mødet.",
         outcomes=(Outcome("appointed", "Udpeget", "har registreret de udpegede medlemmer og formandskabet",
                           "Gruppen er nu etableret, og medlemmerne indkaldes til kickoff-møde."),),
-        completeness=check_appointments,
+        completeness=check_appointments, opening_mail="appointments_record",
+        announced="Sekretariatet har registreret udpegningen", reason_title="Bemærkning",
+        schema_version=2,  # the kickoff's time, place and online link (0.2.0)
     ),
 )}
 
@@ -333,9 +361,35 @@ class Verdict:
     findings: tuple[Finding, ...] = ()
 
 
+# Fields holding the day a decision was taken: it cannot lie after the day it is recorded.
+DECIDED_ON_FIELDS: tuple[str, ...] = ("meeting_date",)
+
+
+def future_dates(g: Gate, data: Mapping[str, Any], today: date | None = None) -> list[tuple[str, str]]:
+    """``(field, Danish message)`` for each day a decision was taken (``meeting_date``) that lies after
+    ``today`` (default: the engine's day, ``core.clock``): a decision is recorded after its meeting,
+    never before it. ``data`` is a gate input, validated or not (a value that is no date is left to
+    the input's own validation)."""
+    today = today or clock.today()
+    problems = []
+    for name in DECIDED_ON_FIELDS:
+        if name not in g.input.model_fields:
+            continue
+        value = data.get(name)
+        try:
+            day = value if isinstance(value, date) else date.fromisoformat(str(value)) if value else None
+        except ValueError:
+            continue
+        if day is not None and day > today:
+            problems.append((name, f"mødedatoen {danish_date(day)} ligger efter dags dato ({danish_date(today)}); "
+                                   "en beslutning registreres, når mødet har været holdt"))
+    return problems
+
+
 def judge(g: Gate, payload: Mapping[str, Any], *, roster: Roster, proposers: Sequence[str] = ()) -> Verdict:
-    """Whether an answer to ``g`` stands: valid for the gate's input, recorded by someone allowed,
-    and complete (``g.completeness``). Pure: the caller writes the verdict to the ledger."""
+    """Whether an answer to ``g`` stands: valid for the gate's input (its meeting date not after today,
+    :func:`future_dates`), recorded by someone allowed, and complete (``g.completeness``). Pure but for
+    the engine's clock: the caller writes the verdict to the ledger."""
     # One identity at every door: the address as the roster (or the form's proposers) spells it, after
     # NFKC and case folding, so "ANNE@REGION.DK" and a look-alike character record the same person.
     by = fold_address(payload.get("recorded_by"))
@@ -345,6 +399,9 @@ def judge(g: Gate, payload: Mapping[str, Any], *, roster: Roster, proposers: Seq
     except pydantic.ValidationError as exc:
         problems = tuple(describe_validation_error(exc, model=g.input))
         reason = "; ".join(f"{path}: {message}" if path else message for path, message in problems)
+        return Verdict(False, by, refusal="invalid", reason=reason, problems=problems)
+    if problems := tuple(future_dates(g, accepted.model_dump())):
+        reason = "; ".join(f"{path}: {message}" for path, message in problems)
         return Verdict(False, by, refusal="invalid", reason=reason, problems=problems)
     allowed, why = may_record(g, by, roster, proposers)
     if not allowed:

@@ -1,7 +1,7 @@
 """Read a proposal form (or any of our YAML/JSON inputs) and say precisely what is wrong with it.
 
 Contract: every failure raises :class:`core.errors.InputError` listing EVERY problem as
-``(field path, what was expected)``. Paths use dots for keys and ``[i]`` for list positions
+``(field path, what was expected)``, in Danish (the secretariat reads them). Paths use dots for keys and ``[i]`` for list positions
 (``proposers[0].region``, ``composition.seats[2].count``); file-level problems (missing file, YAML
 syntax with line and column, empty file, a list at the top) have an empty path. Nothing is written.
 
@@ -35,7 +35,7 @@ from pydantic.fields import FieldInfo
 
 from core.errors import InputError
 from core.files import MAX_TEXT_BYTES, read_bounded
-from core.text import CONTROL_IN_TEXT, MAX_NUMBER_DIGITS
+from core.text import CONTROL_IN_TEXT, MAX_NUMBER_DIGITS, danish_number, date_problem
 from forms.proposal import ProposalForm
 from forms.vocabulary import REGION_NAMES
 
@@ -78,7 +78,7 @@ def read_data(path: str | Path, suffixes: tuple[str, ...] = DATA_SUFFIXES) -> ob
     """
     path = Path(path)
     _check_suffix(path, suffixes)
-    raw = read_bounded(path, MAX_TEXT_BYTES, what="YAML and JSON files")
+    raw = read_bounded(path, MAX_TEXT_BYTES, what="YAML- og JSON-filer")
     return parse_data(raw, path.suffix, str(path))
 
 
@@ -88,13 +88,13 @@ def parse_data(raw: bytes, suffix: str, source: str) -> object:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(source, [("", f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")]) from None
+        raise InputError(source, [("", f"ikke UTF-8-tekst (byte {exc.start}); gem filen som UTF-8")]) from None
     if not text.strip():
-        raise InputError(source, [("", "the file is empty; expected fields such as 'title: ...'")])
+        raise InputError(source, [("", "filen er tom; forventede felter som 'title: ...'")])
     if control := _CONTROL_IN_FILE.search(text):
-        raise InputError(source, [("", f"{_position(text, control.start())}: the file contains "
-                                       f"{_control_character(control.group())}; YAML and JSON files are "
-                                       "plain text — is this the right file?")])
+        raise InputError(source, [("", f"{_position(text, control.start())}: filen indeholder "
+                                       f"{_control_character(control.group())}; YAML- og JSON-filer er "
+                                       "almindelig tekst — er det den rigtige fil?")])
     data = _parse_json(text, source) if suffix.lower() == ".json" else _parse_yaml(text, source)
     check_values(data, source)
     return data
@@ -109,7 +109,7 @@ def check_values(data: object, source: str) -> None:
         if isinstance(value, (dict, list)) and len(loc) >= MAX_DEPTH:
             raise InputError(source, [(format_path(loc), _too_deep())])
     problems = [
-        (format_path(loc), f"contains {_describe_control(control)}; remove it (forms hold plain text)")
+        (format_path(loc), f"indeholder {_describe_control(control)}; fjern det (skemaer er almindelig tekst)")
         for loc, value in _values_with_locations(data)
         if isinstance(value, str) and (control := CONTROL_IN_TEXT.search(value))
     ]
@@ -119,7 +119,7 @@ def check_values(data: object, source: str) -> None:
 
 def _describe_control(control: re.Match[str]) -> str:
     """A match of ``CONTROL_IN_TEXT`` in words: which character, where (1-based)."""
-    return f"{_control_character(control.group())} at character {control.start() + 1}"
+    return f"{_control_character(control.group())} ved tegn {control.start() + 1}"
 
 
 def _values_with_locations(data: object) -> Iterator[tuple[tuple[int | str, ...], object]]:
@@ -141,12 +141,12 @@ def _values_with_locations(data: object) -> Iterator[tuple[tuple[int | str, ...]
 def validate_model(model: type[M], data: object, source: str) -> M:
     """``model.model_validate(data)``, with every problem reported as an :class:`InputError`."""
     if data is None:
-        raise InputError(source, [("", "the file is empty; expected fields such as 'title: ...'")])
+        raise InputError(source, [("", "filen er tom; forventede felter som 'title: ...'")])
     if not isinstance(data, dict):
         fields = ", ".join(list(model.model_fields)[:4])
         # Never quote the text: a wrong file (a link to a system file) must not be shown.
-        got = "plain text (is this the right file?)" if isinstance(data, str) else _describe(data)
-        raise InputError(source, [("", f"expected a mapping of fields at the top level ({fields}, ...), got {got}")])
+        got = "almindelig tekst (er det den rigtige fil?)" if isinstance(data, str) else _describe(data)
+        raise InputError(source, [("", f"forventede felter øverst i filen ({fields}, ...), fik {got}")])
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -155,8 +155,8 @@ def validate_model(model: type[M], data: object, source: str) -> M:
 
 def _check_suffix(path: Path, suffixes: tuple[str, ...]) -> None:
     if path.suffix.lower() not in suffixes:
-        got = f"'{path.suffix}'" if path.suffix else "no extension"
-        raise InputError(str(path), [("", f"expected a file ending in {', '.join(suffixes)}; got {got}")])
+        got = f"'{path.suffix}'" if path.suffix else "ingen endelse"
+        raise InputError(str(path), [("", f"forventede en fil, der ender på {', '.join(suffixes)}; fik {got}")])
 
 
 def _load_docx(path: Path) -> ProposalForm:
@@ -188,7 +188,7 @@ def _yaml_loader() -> type:
                     continue
                 if key in seen:
                     raise yaml.constructor.ConstructorError(
-                        None, None, f"the key '{key}' appears twice in the same mapping", key_node.start_mark
+                        None, None, f"nøglen '{key}' står to gange i samme afsnit", key_node.start_mark
                     )
                 seen.add(key)
             return super().construct_mapping(node, deep=deep)
@@ -221,20 +221,20 @@ def _parse_yaml(text: str, source: str) -> object:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{_mark(mark)}: " if mark else ""
-        what = exc.problem or exc.context or "invalid YAML"
+        what = exc.problem or exc.context or "ugyldig YAML"
         context = ""
         if exc.context and exc.problem:
             start = exc.context_mark
             started = ""
             if start and start is not mark:
-                started = f" that starts at {_mark(start)}"
+                started = f", der begynder {_mark(start)}"
             context = f" ({exc.context}{started})"
-        raise InputError(source, [("", f"YAML syntax error at {where}{what}{context}")]) from None
+        raise InputError(source, [("", f"YAML-syntaksfejl {where}{what}{context}")]) from None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow (the file is already UTF-8)
-        character = f"U+{exc.character:04X}" if isinstance(exc.character, int) else "a character"
-        raise InputError(source, [("", f"YAML syntax error: {character} is not allowed in YAML ({exc.reason})")]) from None
+        character = f"U+{exc.character:04X}" if isinstance(exc.character, int) else "et tegn"
+        raise InputError(source, [("", f"YAML-syntaksfejl: {character} er ikke tilladt i YAML ({exc.reason})")]) from None
     except yaml.YAMLError as exc:
-        raise InputError(source, [("", f"YAML syntax error: {exc}")]) from None
+        raise InputError(source, [("", f"YAML-syntaksfejl: {exc}")]) from None
 
 
 def _check_yaml_events(events: Iterator[Any], source: str) -> None:
@@ -254,8 +254,8 @@ def _check_yaml_events(events: Iterator[Any], source: str) -> None:
             return
         if isinstance(event, yaml.AliasEvent):
             if any(anchor == event.anchor for anchor, _ in open_collections):
-                raise InputError(source, [("", f"YAML error at {_mark(event.start_mark)}: the alias "
-                                               f"*{event.anchor} is inside the value it repeats")])
+                raise InputError(source, [("", f"YAML-fejl {_mark(event.start_mark)}: aliaset "
+                                               f"*{event.anchor} står inde i den værdi, det gentager")])
             values += sizes.get(event.anchor, 1)  # an unknown anchor: the composer names it
             aliased = True
         elif isinstance(event, yaml.ScalarEvent):
@@ -265,15 +265,15 @@ def _check_yaml_events(events: Iterator[Any], source: str) -> None:
         elif isinstance(event, yaml.CollectionStartEvent):
             values += 1
             if len(open_collections) >= MAX_DEPTH:
-                raise InputError(source, [("", f"YAML error at {_mark(event.start_mark)}: {_too_deep()}")])
+                raise InputError(source, [("", f"YAML-fejl {_mark(event.start_mark)}: {_too_deep()}")])
             open_collections.append((event.anchor, values))
         elif isinstance(event, yaml.CollectionEndEvent):
             anchor, before = open_collections.pop()
             if anchor:
                 sizes[anchor] = values - before + 1
         if values > MAX_VALUES:
-            how = " (counting each value an alias such as *name repeats)" if aliased else ""
-            raise InputError(source, [("", f"YAML error at {_mark(event.start_mark)}: {_too_many_values(how)}")])
+            how = " (hver værdi, et alias som *navn gentager, tæller med)" if aliased else ""
+            raise InputError(source, [("", f"YAML-fejl {_mark(event.start_mark)}: {_too_many_values(how)}")])
 
 
 def _parse_json(text: str, source: str) -> object:
@@ -281,7 +281,7 @@ def _parse_json(text: str, source: str) -> object:
         out: dict[str, Any] = {}
         for key, value in pairs:
             if key in out:
-                raise ValueError(f"the key '{key}' appears twice in the same object")
+                raise ValueError(f"nøglen '{key}' står to gange i samme objekt")
             out[key] = value
         return out
 
@@ -293,43 +293,43 @@ def _parse_json(text: str, source: str) -> object:
     try:
         return json.loads(text, object_pairs_hook=refuse_duplicates, parse_int=bounded_int)
     except json.JSONDecodeError as exc:
-        where = f"line {exc.lineno}, column {exc.colno}"
-        raise InputError(source, [("", f"JSON syntax error at {where}: {exc.msg}")]) from None
+        where = f"linje {exc.lineno}, kolonne {exc.colno}"
+        raise InputError(source, [("", f"JSON-syntaksfejl i {where}: {exc.msg}")]) from None
     except RecursionError:  # the C decoder stops near 1000 levels: far beyond MAX_DEPTH
         raise InputError(source, [("", _too_deep())]) from None
     except ValueError as exc:
-        raise InputError(source, [("", f"JSON error: {exc}")]) from None
+        raise InputError(source, [("", f"JSON-fejl: {exc}")]) from None
 
 
 # --- file-level messages ------------------------------------------------------------------------
 
 
 def _mark(mark: Any) -> str:
-    return f"line {mark.line + 1}, column {mark.column + 1}"
+    return f"i linje {mark.line + 1}, kolonne {mark.column + 1}"
 
 
 def _position(text: str, index: int) -> str:
     line = text.count("\n", 0, index) + 1
     column = index - text.rfind("\n", 0, index)
-    return f"line {line}, column {column}"
+    return f"linje {line}, kolonne {column}"
 
 
 def _control_character(char: str) -> str:
     if char == "\r":
-        return "a carriage return (U+000D) that does not end a line"
-    return f"the control character U+{ord(char):04X}"
+        return "et linjeskift-tegn (U+000D), der ikke afslutter en linje"
+    return f"kontroltegnet U+{ord(char):04X}"
 
 
 def _too_deep() -> str:
-    return f"nested more than {MAX_DEPTH} levels deep (a form nests 4) — is this the right file?"
+    return f"indlejret mere end {MAX_DEPTH} niveauer (et skema har 4) — er det den rigtige fil?"
 
 
 def _too_many_values(how: str = "") -> str:
-    return f"more than {MAX_VALUES:,} values{how}; a form holds a few hundred — is this the right file?"
+    return f"mere end {danish_number(MAX_VALUES)} værdier{how}; et skema har nogle hundrede — er det den rigtige fil?"
 
 
 def _too_long_number(digits: int) -> str:
-    return f"a number of {digits:,} characters; numbers here have at most {MAX_NUMBER_DIGITS} digits"
+    return f"et tal på {danish_number(digits)} tegn; tal her har højst {MAX_NUMBER_DIGITS} cifre"
 
 
 # --- explaining validation errors ---------------------------------------------------------------
@@ -370,71 +370,73 @@ def _message(err: dict[str, Any], loc: tuple[int | str, ...], model: type[BaseMo
     ctx = err.get("ctx") or {}
     if "[key]" in loc:  # a mapping's key (e.g. roster organisations) rather than its value is wrong
         if kind == "literal_error":
-            return f"unknown key '{value}': {_literal(ctx.get('expected', ''), value, show_got=False)}"
-        return f"the key '{value}' is not allowed: {err.get('msg', 'invalid key')}"
+            return f"ukendt nøgle '{value}': {_literal(ctx.get('expected', ''), value, show_got=False)}"
+        return f"nøglen '{value}' er ikke tilladt: {err.get('msg', 'ugyldig nøgle')}"
     if kind == "missing":
         field = _field(model, loc)
-        return "required" + (f" ({_label(field)})" if field is not None and field.title else "")
+        return "skal udfyldes" + (f" ({_label(field)})" if field is not None and field.title else "")
     if kind == "extra_forbidden":
         return _unknown_field(model, loc, value)
     if kind == "literal_error":
         return _literal(ctx.get("expected", ""), value)
     if kind in ("int_type", "int_parsing", "int_from_float"):
-        return f"expected a whole number, got {_describe(value)}"
+        return f"forventede et helt tal, fik {_describe(value)}"
     if kind in ("float_type", "float_parsing"):
-        return f"expected a number, got {_describe(value)}"
+        return f"forventede et tal, fik {_describe(value)}"
+    if kind == "string_unicode":
+        return "forventede gyldig tekst (Unicode), fik tegn, der ikke er tekst"
     if kind in ("string_type",):
-        hint = " (put it in quotes if it is meant as text)" if isinstance(value, (int, float, bool)) else ""
-        return f"expected text, got {_describe(value)}{hint}"
+        hint = " (sæt det i anførselstegn, hvis det er tekst)" if isinstance(value, (int, float, bool)) else ""
+        return f"forventede tekst, fik {_describe(value)}{hint}"
     if kind in ("bool_type", "bool_parsing"):
-        return f"expected true or false, got {_describe(value)}"
+        return f"forventede true eller false, fik {_describe(value)}"
     if kind in ("list_type", "tuple_type", "set_type"):
-        hint = " (write [a, b] or one '- item' per line)" if isinstance(value, str) else ""
-        return f"expected a list, got {_describe(value)}{hint}"
+        hint = " (skriv [a, b] eller ét '- punkt' pr. linje)" if isinstance(value, str) else ""
+        return f"forventede en liste, fik {_describe(value)}{hint}"
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         fields = _field_names(model, loc)
         which = f" ({', '.join(fields[:5])}{', ...' if len(fields) > 5 else ''})" if fields else ""
-        return f"expected a mapping of fields{which}, got {_describe(value)}"
+        return f"forventede en gruppe af felter{which}, fik {_describe(value)}"
     if kind.startswith("date") or kind.startswith("datetime"):
-        return f"expected a date as YYYY-MM-DD (e.g. 2026-03-01), got {_describe(value)}"
+        return date_problem(value) if isinstance(value, str) else f"forventede en dato som ÅÅÅÅ-MM-DD (fx 2027-01-14), fik {_describe(value)}"
     if kind in ("string_too_short", "too_short") and ctx.get("min_length", 1) <= 1:
-        return "must not be empty" if kind == "string_too_short" else "must have at least one entry"
+        return "må ikke være tom" if kind == "string_too_short" else "skal have mindst ét punkt"
     if kind in ("too_short", "too_long"):
         count = len(value) if hasattr(value, "__len__") else "?"
-        bound = f"at least {ctx.get('min_length')}" if kind == "too_short" else f"at most {ctx.get('max_length')}"
-        return f"expected {bound} entries, got {count}"
+        bound = f"mindst {ctx.get('min_length')}" if kind == "too_short" else f"højst {ctx.get('max_length')}"
+        return f"forventede {bound} punkter, fik {count}"
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
-        words = {"greater_than_equal": "at least", "greater_than": "more than",
-                 "less_than_equal": "at most", "less_than": "less than"}[kind]
+        words = {"greater_than_equal": "mindst", "greater_than": "over",
+                 "less_than_equal": "højst", "less_than": "under"}[kind]
         limit = next(iter(ctx.values()), "?")
-        return f"expected a number {words} {limit}, got {_describe(value)}"
+        return f"forventede et tal på {words} {limit}, fik {_describe(value)}"
     if kind == "value_error" and "email" in str(err.get("msg", "")).lower():
         reason = str(ctx.get("reason") or err.get("msg", "")).strip()
-        return f"expected an e-mail address such as navn@example.dk, got {_describe(value)} ({reason})"
-    return f"{err.get('msg', 'invalid value')}; got {_describe(value)}"
+        return f"forventede en e-mailadresse som navn@example.dk, fik {_describe(value)} ({reason})"
+    return f"{str(err.get('msg', 'ugyldig værdi')).removeprefix('Value error, ')}; fik {_describe(value)}"
 
 
 def _bad_key(key: object) -> str:
     if isinstance(key, bool):
-        why = "YAML reads yes/no/on/off as true/false; put the name in quotes"
-        return f"a field name must be text, got {str(key).lower()} ({why})"
-    return f"a field name must be text, got {_describe(key)}"
+        why = "YAML læser yes/no/on/off som true/false; sæt navnet i anførselstegn"
+        return f"et feltnavn skal være tekst, fik {str(key).lower()} ({why})"
+    return f"et feltnavn skal være tekst, fik {_describe(key)}"
 
 
 def _literal(expected: str, value: object, show_got: bool = True) -> str:
     allowed = re.findall(r"'([^']*)'", expected)
-    message = f"expected one of {', '.join(allowed)}"
+    message = f"forventede en af {', '.join(allowed)}"
     if set(allowed) == set(REGION_NAMES):
-        message += " (or a name such as 'Region Sjælland')"
+        message += " (eller et navn som 'Region Sjælland')"
     if show_got:
-        message += f"; got {_describe(value)}"
+        message += f"; fik {_describe(value)}"
     if isinstance(value, str):
         close = difflib.get_close_matches(value, allowed, n=1, cutoff=0.6) or difflib.get_close_matches(
             value.lower(), [a.lower() for a in allowed], n=1, cutoff=0.6
         )
         if close:
             match = next(a for a in allowed if a.lower() == close[0].lower())
-            message += f" (did you mean '{match}'?)"
+            message += f" (mente du '{match}'?)"
     return message
 
 
@@ -443,11 +445,11 @@ def _unknown_field(model: type[BaseModel] | None, loc: tuple[int | str, ...], va
     allowed = _field_names(model, loc[:-1])
     close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
     if close:
-        return f"unknown field (did you mean '{close[0]}'?)"
+        return f"ukendt felt (mente du '{close[0]}'?)"
     if value is None and "name" in allowed and "," not in key:
         # YAML's flow style {name: A, B, email: ...} turns ", B" into a key without a value.
-        return f"unknown field with no value; a name containing a comma must be quoted, e.g. name: \"..., {key}\""
-    return f"unknown field (expected one of: {', '.join(allowed)})" if allowed else "unknown field"
+        return f"ukendt felt uden værdi; et navn med komma skal stå i anførselstegn, fx name: \"..., {key}\""
+    return f"ukendt felt (forventede et af: {', '.join(allowed)})" if allowed else "ukendt felt"
 
 
 def _label(field: FieldInfo) -> str:
@@ -457,23 +459,23 @@ def _label(field: FieldInfo) -> str:
 def _describe(value: object) -> str:
     """A value as a user would recognise it: the text 'x', the number 2, true/false, a list …"""
     if value is None:
-        return "nothing (empty value)"
+        return "ingenting (tom værdi)"
     if isinstance(value, bool):
-        return f"{'true' if value else 'false'} (yes/no)"
+        return f"{'true' if value else 'false'} (ja/nej)"
     if isinstance(value, int):
-        return f"the number {value}"
+        return f"tallet {value}"
     if isinstance(value, float):
-        return f"the decimal number {value}"
+        return f"decimaltallet {value}"
     if isinstance(value, str):
         shown = value if len(value) <= 60 else value[:57] + "..."
-        return f"the text '{shown}'"
+        return f"teksten '{shown}'"
     if isinstance(value, date):
-        return f"the date {value.isoformat()}"
+        return f"datoen {value.isoformat()}"
     if isinstance(value, dict):
-        return "a mapping of fields"
+        return "en gruppe af felter"
     if isinstance(value, (list, tuple)):
-        return f"a list of {len(value)} item(s)"
-    return f"a {type(value).__name__}"
+        return f"en liste med {len(value)} {'punkt' if len(value) == 1 else 'punkter'}"
+    return f"en værdi af typen {type(value).__name__}"
 
 
 # --- finding a field's model and title from an error location ---------------------------------------

@@ -39,11 +39,13 @@ MEETING_BODIES: dict[str, tuple[str, str]] = {
     "director_circle": ("direktoerkredsen", "Psykiatridirektørkredsen"),
 }
 PLANNED, PACK_SENT, AWAITING_APPROVAL, MINUTES_RECORDED = "planned", "pack_sent", "awaiting_approval", "minutes_recorded"
+CANCELLED = "cancelled"  # dmpg meeting cancel: its agenda is free again, its invitation cancelled
 STATUS_LABELS: dict[str, str] = {
     PLANNED: "Planlagt",
     PACK_SENT: "Mødemateriale udsendt",
     AWAITING_APPROVAL: "Referat afventer formandens godkendelse",
     MINUTES_RECORDED: "Referat registreret",
+    CANCELLED: "Aflyst",
 }
 STATUSES: tuple[str, ...] = tuple(STATUS_LABELS)
 _ID = re.compile(r"^(?P<short>[a-z]+)-(?P<date>\d{4}-\d{2}-\d{2})$")
@@ -125,9 +127,9 @@ def select_agenda(body: str, waiting: Sequence[Any], named: Sequence[str] = (), 
         w = at_gate.get(proposal)
         if w is None:
             where = known(proposal)
-            problems.append(f"{proposal}: {where}" if where else f"{proposal}: no such proposal (see dmpg pending)")
+            problems.append(f"{proposal}: {where}" if where else f"{proposal}: ingen sådan sag (se dmpg pending)")
         elif (w.proposal, w.gate, w.round) in taken:
-            problems.append(f"{proposal}: already on the agenda of {taken[(w.proposal, w.gate, w.round)]}")
+            problems.append(f"{proposal}: står allerede på dagsordenen for {taken[(w.proposal, w.gate, w.round)]}")
         else:
             items.append(AgendaItem(w.proposal, w.title, w.gate, w.round))
     return items, problems
@@ -213,20 +215,20 @@ def check_minutes(data: object, *, meeting: str, body: str, day: date, by: str, 
     check = MinutesCheck()
     problems = check.problems
     if not isinstance(data, Mapping):
-        problems.append(("", "expected a mapping with 'decisions: [{proposal, decision, rationale}, ...]'"))
+        problems.append(("", "forventede 'decisions: [{proposal, decision, rationale}, ...]' øverst i filen"))
         return check
     for key in data:
         if key not in MINUTES_KEYS:
-            problems.append((str(key), f"unknown field (expected one of: {', '.join(MINUTES_KEYS)})"))
+            problems.append((str(key), f"ukendt felt (forventede et af: {', '.join(MINUTES_KEYS)})"))
     named = data.get("meeting")
     if named is not None and normalise_meeting_id(str(named)) != meeting:
-        problems.append(("meeting", f"these minutes are for {named!r}, not for {meeting}"))
+        problems.append(("meeting", f"referatet er til {named!r}, ikke til {meeting}"))
     allowed, why = may_record(g, by, roster)
     if not allowed:
         problems.append(("--by", why))
     decisions = data.get("decisions")
     if not isinstance(decisions, list) or not decisions:
-        problems.append(("decisions", "required: a list of {proposal, decision, rationale}, one per decided proposal"))
+        problems.append(("decisions", "skal udfyldes: en liste med {proposal, decision, rationale}, én pr. behandlet sag"))
         return check
     on_agenda = {s.item.proposal: s for s in states}
     first: dict[str, int] = {}
@@ -241,34 +243,34 @@ def check_minutes(data: object, *, meeting: str, body: str, day: date, by: str, 
         if not proposal:
             continue
         if proposal in first:
-            problems.append((naming.field(i, "proposal"), f"{proposal} is in the minutes twice "
-                                                          f"(also {naming.item(first[proposal])})"))
+            problems.append((naming.field(i, "proposal"), f"{proposal} står to gange i referatet "
+                                                          f"(også {naming.item(first[proposal])})"))
             continue
         first[proposal] = i
         state = on_agenda.get(proposal)
         if state is None:
             where = known(proposal)
-            problems.append((naming.field(i, "proposal"), f"{proposal} is not on the agenda of {meeting}"
-                                                          + (f" ({where})" if where else ": no such proposal")))
+            problems.append((naming.field(i, "proposal"), f"{proposal} står ikke på dagsordenen for {meeting}"
+                                                          + (f" ({where})" if where else ": ingen sådan sag")))
             continue
         if entry is None:
             continue
         payload = minutes_payload(g, entry.model_dump(), day, by)
         if state.status == "decided_here":
             if not _same_decision(g, state.decided or {}, payload):
-                problems.append((naming.item(i), f"{proposal}: this meeting's minutes already recorded "
-                                                 f"'{(state.decided or {}).get(g.outcome_field)}' for it"))
+                problems.append((naming.item(i), f"{proposal}: mødets referat har allerede registreret "
+                                                 f"'{(state.decided or {}).get(g.outcome_field)}' for den"))
             else:
                 check.decisions.append(Decided(state.item, dict(state.decided or {}),
                                                g.outcome_of(state.decided or {}), recorded=True))
             continue
         if state.status == "decided_elsewhere":
             outcome = (state.decided or {}).get(g.outcome_field)
-            problems.append((naming.item(i), f"{proposal} was decided already ('{outcome}', recorded by "
-                                             f"{state.by}); there is nothing left to decide"))
+            problems.append((naming.item(i), f"{proposal} er allerede afgjort ('{outcome}', registreret af "
+                                             f"{state.by}); der er intet tilbage at beslutte"))
             continue
         if state.status != "waiting":
-            problems.append((naming.item(i), f"{proposal} is not waiting for {g.label} (round "
+            problems.append((naming.item(i), f"{proposal} venter ikke på {g.label} (runde "
                                              f"{state.item.round}): {state.where}"))
             continue
         verdict = judge(g, payload, roster=roster)

@@ -4,8 +4,8 @@ minutes' data (writing it is ``dmpg.documents.minutesform``), in the style of th
 
 Layout: a *label | value* table with ``Møde`` (the meeting id) and ``Dato``; then the decisions table,
 one row per agenda item, columns ``Nr.``, ``Sag`` (the proposal id), ``Forslag`` (its title),
-``Beslutning`` (the gate's choice: its code, e.g. ``approve``, or its Danish label, e.g.
-``Godkendt``) and ``Begrundelse``. A row whose decision and reason are both empty is not in the
+``Beslutning`` (the gate's choice: its Danish label, e.g. ``Godkendt``, or its code, e.g.
+``approve``) and ``Begrundelse``. A row whose decision and reason are both empty is not in the
 minutes (that proposal keeps waiting). Problems name the row in the form's words:
 ``Beslutninger, række 2 › Begrundelse``.
 """
@@ -26,9 +26,12 @@ LABELS = {name: label for label, name in COLUMNS if name}
 
 
 def choices_help(body: str) -> str:
-    """The help line under the decisions table: the gate's choices, code and Danish label."""
+    """The help line under the decisions table: the gate's choices by their Danish labels (the codes
+    are read back too)."""
+    from core.text import join_danish
+
     g = meeting_gate(body)
-    return "Beslutning: " + ", ".join(f"{o.code} ({o.label})" for o in g.outcomes) + \
+    return "Beslutning: " + join_danish([o.label for o in g.outcomes], "eller") + \
         ". Tom beslutning og begrundelse: forslaget er ikke behandlet og venter fortsat."
 
 
@@ -64,6 +67,6 @@ def read_minutes_docx(path: str | Path, body: str) -> tuple[dict, Naming]:
             if len(row.cells) >= 2 and _label_text(row.cells[0]) == MEETING_LABEL:
                 data["meeting"] = _cell_text(row.cells[1])
     if not found:
-        raise InputError(source, [("", "the document is not a meeting's minutes form: no decisions table with "
-                                       f"the columns {', '.join(header)} (get it with 'dmpg meeting form MEETING')")])
+        raise InputError(source, [("", "dokumentet er ikke et mødes referatskema: der er ingen tabel med "
+                                       f"kolonnerne {', '.join(header)} (hent skemaet med 'dmpg meeting form MØDE')")])
     return data, Naming(rows=rows, labels=LABELS)

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from core.text import join_danish
 from forms.findings import Finding
 from forms.proposal import ProposalForm
 from forms.registry import RegistryEntry, overlap_reason
-from forms.vocabulary import BASE_CATEGORIES
+from forms.vocabulary import BASE_CATEGORIES, represents_name
 
 # Seed 001's wording, quoted by the messages.
 EMNE = "Grundpræmis (Emne)"
@@ -30,12 +31,12 @@ def _proposers(form: ProposalForm, _registry: Sequence[RegistryEntry]) -> Findin
     items = []
     for i, p in enumerate(form.proposers):
         gaps = [word for word, gone in (("navn", _blank(p.name)), ("e-mail", not p.email)) if gone]
-        items.append(f"proposers[{i}]: mangler {' og '.join(gaps)}")
+        items.append(f"indstiller {i + 1}: mangler {' og '.join(gaps)}")
     return Finding(
         "proposers.missing",
         "block",
         "Indstillingsskema: Mindst én indstiller fra den forberedende gruppe skal stå med både navn og e-mail, "
-        "så sekretariatet kan kvittere og sende skemaet tilbage til revision (felt proposers).",
+        "så sekretariatet kan kvittere og sende skemaet tilbage til revision.",
         items,
     )
 
@@ -46,8 +47,8 @@ def _topic_description(form: ProposalForm, _registry: Sequence[RegistryEntry]) -
     return Finding(
         "topic.description",
         "block",
-        f"{EMNE}: Beskriv emnet (felt topic.description). Emnet for en DMPG kan være et diagnoseområde, "
-        "men kan også være et tværgående emne.",
+        f"{EMNE}: Beskriv emnet. Emnet for en DMPG kan være et diagnoseområde, men kan også være et tværgående "
+        "emne.",
     )
 
 
@@ -79,7 +80,7 @@ def _primary_sector(form: ProposalForm, _registry: Sequence[RegistryEntry]) -> F
         "target.primary_sector",
         "block",
         f"{EMNE}: Målgruppen for DMPG'erne er ikke kun regional, men skal også inkludere primærsektoren og "
-        f"dermed sikre bredde fra start. Primærsektoren (topic.target_group.primary_sector) {state}.",
+        f"dermed sikre bredde fra start. Primærsektoren i målgruppen {state}.",
     )
 
 
@@ -101,8 +102,7 @@ def _child_adult(form: ProposalForm, _registry: Sequence[RegistryEntry]) -> Find
         "target.child_adult",
         "warn",
         f"{EMNE}: Målgruppen skal i videst muligt omfang gå på tværs af børne- og ungdomspsykiatri og "
-        "voksenpsykiatri. Målgruppen dækker ikke begge, og der er ingen begrundelse "
-        "(topic.target_group.justification).",
+        "voksenpsykiatri. Målgruppen dækker ikke begge, og der er ingen begrundelse for det.",
         missing,
     )
 
@@ -114,7 +114,7 @@ def _guidelines(form: ProposalForm, _registry: Sequence[RegistryEntry]) -> Findi
         "tasks.guidelines",
         "block",
         f"{OPGAVER}: De enkelte DMPG'er skal til en start have fokus på udarbejdelse af en række kliniknære "
-        "DMPG-retningslinjer via forfattergrupper. Foreslå mindst én retningslinje (tasks.guidelines).",
+        "DMPG-retningslinjer via forfattergrupper. Foreslå mindst én retningslinje.",
     )
 
 
@@ -128,7 +128,8 @@ def _base_members(form: ProposalForm, _registry: Sequence[RegistryEntry]) -> Fin
         "block",
         f"{DELTAGERE}: Basismedlemmer i alle DMPG'er er repræsentanter fra DPS, BUP, FYP, DSAM, DP og DASYS "
         "(udpeget fra de faglige selskaber), for patienter og for pårørende samt på hospitalsledelsesniveau. "
-        f"Sammensætningen (composition.seats) mangler pladser til: {', '.join(missing)}.",
+        "Sammensætningen mangler pladser til: "
+        f"{join_danish([represents_name(code, in_sentence=True) for code in missing])}.",
         missing,
     )
 
@@ -148,8 +149,7 @@ def _database(form: ProposalForm, _registry: Sequence[RegistryEntry]) -> Finding
         "planned": f"En klinisk kvalitetsdatabase er planlagt{named}: koordinér etableringen med RKKP, så DMPG og "
         "database går i takt.",
         "none": "Der er ingen klinisk kvalitetsdatabase på området.",
-        None: "Skemaet oplyser ikke status for en klinisk kvalitetsdatabase (topic.clinical_database.status: "
-        "existing, planned eller none).",
+        None: "Skemaet oplyser ikke status for en klinisk kvalitetsdatabase (findes, planlagt eller ingen).",
     }[status]
     return Finding("database.status", "info", f"{text} {rule}")
 

@@ -12,7 +12,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
-from forms.vocabulary import DatabaseStatus, Region, RepresentsCode, TopicKind
+from forms.vocabulary import DatabaseStatusCode, Region, RepresentsCode, TopicKindCode
 
 # Dates come as YAML dates or ISO strings (JSON); everything else is strict.
 LooseDate = Annotated[date, Field(strict=False)]
@@ -53,10 +53,10 @@ class TargetGroup(_Strict):
 
 
 class ClinicalDatabase(_Strict):
-    status: DatabaseStatus | None = Field(
+    status: DatabaseStatusCode | None = Field(
         None,
         title="Status for klinisk kvalitetsdatabase",
-        description="existing (findes), planned (planlagt; koordineres med RKKP) eller none (ingen).",
+        description="Findes, Planlagt (koordineres med RKKP) eller Ingen.",
     )
     name: str | None = Field(None, title="Databasens navn", description="Navnet på den kliniske kvalitetsdatabase.")
 
@@ -64,8 +64,8 @@ class ClinicalDatabase(_Strict):
 class Topic(_Strict):
     """1) Emnevalg."""
 
-    kind: TopicKind | None = Field(
-        None, title="Emnetype", description="diagnosis (diagnoseområde) eller cross_cutting (tværgående emne)."
+    kind: TopicKindCode | None = Field(
+        None, title="Emnetype", description="Diagnoseområde eller Tværgående emne."
     )
     description: str | None = Field(None, title="Beskrivelse af emnet", description="Hvilket område eller emne dækker gruppen?")
     icd_codes: list[str] = Field(
@@ -100,10 +100,10 @@ class Tasks(_Strict):
 class Seat(_Strict):
     represents: RepresentsCode = Field(
         title="Repræsenterer",
-        description="DPS, BUP, FYP, DSAM, DP, DASYS, patients, relatives, sundhed_danmark, hospital_management eller other.",
+        description="DPS, BUP, FYP, DSAM, DP, DASYS, Patienter, Pårørende, Sundhed Danmark, Hospitalsledelse eller Andre.",
     )
     count: int = Field(1, ge=1, title="Antal pladser", description="Antal medlemmer fra denne kategori.")
-    description: str | None = Field(None, title="Beskrivelse", description="Uddybning, fx hvem 'other' dækker.")
+    description: str | None = Field(None, title="Beskrivelse", description="Uddybning, fx hvem 'Andre' dækker.")
 
 
 class Person(_Strict):
@@ -124,7 +124,7 @@ class ProposalForm(_Strict):
     """Indstillingsskema — forslag til ny DMPG."""
 
     title: str = Field(min_length=1, title="Titel", description="Den foreslåede DMPG's emne, fx 'Angst og OCD'.")
-    submitted_on: LooseDate | None = Field(None, title="Indsendt", description="Dato for indsendelse (ÅÅÅÅ-MM-DD).")
+    submitted_on: LooseDate | None = Field(None, title="Indsendt", description="Dato for indsendelse.")
     proposers: list[Proposer] = Field(
         default_factory=list, title="Indstillere", description="Den forberedende gruppes kontaktpersoner."
     )
@@ -133,3 +133,17 @@ class ProposalForm(_Strict):
     composition: Composition | None = Field(
         None, title="3) Sammensætning af deltagerkreds", description="Pladser pr. kategori og sundhedsfaglig direktør."
     )
+
+
+def same_proposal(form: dict, other: dict) -> bool:
+    """Whether two forms (as JSON) are the same proposal sent twice: the same title (case, spacing and
+    Danish letters folded) and the same proposers' addresses (``core.identity``). A form without proposers
+    matches only by title when the other has none either."""
+    from core.identity import fold_address
+    from core.text import fold
+
+    def key(f: dict) -> tuple[str, frozenset[str]]:
+        people = frozenset(fold_address(p.get("email")) for p in f.get("proposers") or [] if p.get("email"))
+        return " ".join(fold(str(f.get("title") or "")).split()), people
+
+    return key(form) == key(other)

@@ -14,20 +14,32 @@ translate, losslessly, between the two:
   channel waking the flow after recording it) passes through unchanged.
 
 Pure pydantic: the flow suspends with the form model and hands :func:`from_form_values` of the
-answer to the gatekeeper; a channel that recorded a decision wakes the flow with :func:`to_form_values`.
+answer to the gatekeeper.
+
+**Waking a run that waits since an older release.** Prefect checks a resume against the JSON schema it
+stored *when the run suspended*: the form of that day's release, with that day's choice labels and that
+day's people. A decision recorded today must still wake it, so :func:`wake_values` builds the wake-up
+against the stored schema itself — each field as close to the decision as that schema allows (a code or
+its label, an ISO or a Danish date, the person by their address), and where it allows nothing true (a
+person who joined the roster since, a field since dropped) a value it accepts. Prefect's copy of a
+wake-up is only the alarm clock: the flow takes the decision from the ledger (``flows.gates``).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import types
 import typing
+from collections.abc import Sequence
 from datetime import date
 from typing import Any, Literal
 
 import pydantic
 from pydantic import ConfigDict, Field
 
+from core import clock
 from core.identity import fold_address
 from core.text import parse_danish_date
 from forms.gates import Gate
@@ -119,3 +131,153 @@ def _is_date(annotation: Any) -> bool:
 
 def _date_fields(gate: Gate) -> list[str]:
     return [name for name, info in gate.input.model_fields.items() if _is_date(info.annotation)]
+
+
+# --- waking a suspended run (see the module docstring) ------------------------------------------------
+
+
+def wake_digest(values: dict[str, Any]) -> str:
+    """The digest a re-arming wake-up is recognised by when the flow reads it back from Prefect."""
+    return hashlib.sha256(json.dumps(values, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
+
+
+class NoWakeValues(ValueError):
+    """The stored schema accepts no value this code can build (the reason says which field)."""
+
+
+def form_digest(model: type[pydantic.BaseModel]) -> str:
+    """A short digest of a Resume form's JSON schema (its fields, choices and people): recorded when a
+    gate opens, so the sweep can tell a waiting run whose form is no longer today's."""
+    schema = json.dumps(model.model_json_schema(), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(schema.encode()).hexdigest()[:16]
+
+
+def wake_values(gate: Gate, decision: dict[str, Any], schema: dict[str, Any],
+                recorders: Sequence[tuple[str, str]], fallback_people: Sequence[str] = ()) -> dict[str, Any]:
+    """Values that ``schema`` (the Resume form Prefect stored when the run suspended, from any release)
+    accepts, as close to ``decision`` (the gate's input as recorded, codes and ISO dates) as it allows.
+
+    Per field: today's form value, the raw value, or the stored choice that means the same (the code, a
+    label ending in "(code)", a person "<address>"); when none fits, a required field gets a value the
+    schema accepts — for a person, the first of ``fallback_people`` (the secretariat's addresses) it
+    offers. ``NoWakeValues`` when even that fails."""
+    from jsonschema import Draft202012Validator
+
+    today = to_form_values(gate, decision, list(recorders)) if gate.name != "revision" else dict(decision)
+    defs = {key: schema[key] for key in ("$defs", "definitions") if key in schema}
+    properties: dict[str, Any] = schema.get("properties") or {}
+    required = set(schema.get("required") or ())
+    out: dict[str, Any] = {}
+    for name, sub in properties.items():
+        field_schema = {**sub, **defs}
+        validator = Draft202012Validator(field_schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+        candidates = [today.get(name), decision.get(name), *_meaning_in(sub, decision.get(name), defs)]
+        if name == "recorded_by":
+            candidates += [c for p in fallback_people for c in _meaning_in(sub, p, defs)]
+        chosen = next((c for c in candidates if c is not None and validator.is_valid(c)), _MISSING)
+        if chosen is _MISSING and name in required:
+            chosen = _accepted_value(field_schema, validator)
+            if chosen is _MISSING:
+                raise NoWakeValues(f"the stored form's field {name!r} accepts no value this release can make")
+        if chosen is not _MISSING:
+            out[name] = chosen
+    whole = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    problems = sorted(whole.iter_errors(out), key=lambda e: list(e.path))
+    if problems:
+        where = ".".join(str(p) for p in problems[0].path) or "(form)"
+        raise NoWakeValues(f"the stored form refuses {where}: {problems[0].message}")
+    return out
+
+
+_MISSING = object()
+
+
+def _meaning_in(sub: dict[str, Any], value: Any, defs: dict[str, Any]) -> list[Any]:
+    """The stored choices of ``sub`` that mean ``value``: the code itself, "Label (code)", "Name <address>"."""
+    if value is None:
+        return []
+    choices = _choices(sub, defs)
+    wanted = str(value).strip()
+    folded = fold_address(wanted)
+    found = []
+    for choice in choices:
+        text = str(choice)
+        code = _CODE.search(text)
+        email = _EMAIL.search(text)
+        if text == wanted or (code and code.group(1) == wanted) or (email and fold_address(email.group(1)) == folded):
+            found.append(choice)
+    return found
+
+
+def _choices(sub: dict[str, Any], defs: dict[str, Any]) -> list[Any]:
+    sub = _resolve(sub, defs)
+    if "enum" in sub:
+        return list(sub["enum"])
+    if "const" in sub:
+        return [sub["const"]]
+    return [c for option in sub.get("anyOf", []) + sub.get("oneOf", []) for c in _choices(option, defs)]
+
+
+def _resolve(sub: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
+    ref = sub.get("$ref")
+    if not isinstance(ref, str) or not ref.startswith("#/"):
+        return sub
+    node: Any = defs
+    for part in ref[2:].split("/"):
+        node = node.get(part, {}) if isinstance(node, dict) else {}
+    return {**node, **{k: v for k, v in sub.items() if k != "$ref"}}
+
+
+def _accepted_value(field_schema: dict[str, Any], validator: Any) -> Any:
+    """A value the field's schema accepts, built from the schema alone (its first choice, its default, or the
+    simplest value of its type, objects and lists built part by part); ``_MISSING`` when none is accepted."""
+    defs = {key: field_schema[key] for key in ("$defs", "definitions") if key in field_schema}
+    found = _build(field_schema, defs, 0)
+    return found if found is not _MISSING and validator.is_valid(found) else _MISSING
+
+
+def _build(sub: dict[str, Any], defs: dict[str, Any], depth: int) -> Any:
+    """The first of the simple values of ``sub`` that ``sub`` itself accepts (see :func:`_accepted_value`)."""
+    from jsonschema import Draft202012Validator
+
+    sub = _resolve(sub, defs)
+    if depth > 8:
+        return _MISSING
+    check = Draft202012Validator({**sub, **defs}, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    for candidate in _tries(sub, defs, depth):
+        if candidate is not _MISSING and check.is_valid(candidate):
+            return candidate
+    return _MISSING
+
+
+def _tries(sub: dict[str, Any], defs: dict[str, Any], depth: int) -> list[Any]:
+    tries: list[Any] = []
+    if "default" in sub:
+        tries.append(sub["default"])
+    tries += _choices(sub, defs)
+    for option in sub.get("anyOf", []) + sub.get("oneOf", []) + sub.get("allOf", []):
+        tries.append(_build(option, defs, depth + 1))
+    kinds = sub.get("type")
+    kinds = kinds if isinstance(kinds, list) else [kinds] if kinds else []
+    today = clock.today()
+    for kind in kinds:
+        if kind == "null":
+            tries.append(None)
+        elif kind == "string":
+            text = "Registreret i DMPG-sagen".ljust(max(int(sub.get("minLength") or 0), 1), ".")
+            dates = [today.isoformat(), f"{today.day:02d}.{today.month:02d}.{today.year}"]
+            tries += [*dates, "sekretariat@example.dk", text] if ("pattern" in sub or "format" in sub) else \
+                [text, "sekretariat@example.dk", *dates]
+        elif kind in ("integer", "number"):
+            tries += [sub.get("minimum", 0), 1]
+        elif kind == "boolean":
+            tries += [False, True]
+        elif kind == "array":
+            item = _build(sub.get("items") or {}, defs, depth + 1)
+            count = int(sub.get("minItems") or 0)
+            tries += [[] if count == 0 else _MISSING if item is _MISSING else [item] * count]
+        elif kind == "object" or "properties" in sub:
+            built = {name: _build(prop, defs, depth + 1) for name, prop in (sub.get("properties") or {}).items()
+                     if name in (sub.get("required") or ())}
+            tries.append(_MISSING if _MISSING in built.values() else built)
+    return tries

@@ -41,6 +41,14 @@ REPRESENTS_LABELS: dict[str, str] = {
     "other": "Andre",
 }
 
+# What the Word form and the appointments page offer for a seat (and accept back, besides the codes and
+# the labels above): the societies by their short names, the other seats by a Danish word.
+REPRESENTS_CHOICES: dict[str, str] = {
+    "DPS": "DPS", "BUP": "BUP", "FYP": "FYP", "DSAM": "DSAM", "DP": "DP", "DASYS": "DASYS",
+    "patients": "Patienter", "relatives": "Pårørende", "sundhed_danmark": "Sundhed Danmark",
+    "hospital_management": "Hospitalsledelse", "other": "Andre",
+}
+
 # Seed 001, "Basismedlemmer i alle DMPG'er". Sundhed Danmark is "where relevant", so not required.
 BASE_CATEGORIES: tuple[str, ...] = (
     "DPS", "BUP", "FYP", "DSAM", "DP", "DASYS", "patients", "relatives", "hospital_management",
@@ -49,12 +57,15 @@ BASE_CATEGORIES: tuple[str, ...] = (
 TopicKind = Literal["diagnosis", "cross_cutting"]
 TOPIC_KIND_LABELS: dict[str, str] = {"diagnosis": "Diagnoseområde", "cross_cutting": "Tværgående emne"}
 
+TOPIC_KIND_CHOICES: dict[str, str] = {"diagnosis": "Diagnoseområde", "cross_cutting": "Tværgående emne"}
+
 DatabaseStatus = Literal["existing", "planned", "none"]
 DATABASE_STATUS_LABELS: dict[str, str] = {
     "existing": "Findes",
     "planned": "Planlagt (koordineres med RKKP)",
     "none": "Ingen klinisk kvalitetsdatabase endnu",
 }
+DATABASE_STATUS_CHOICES: dict[str, str] = {"existing": "Findes", "planned": "Planlagt", "none": "Ingen"}
 
 
 def normalise_region(value: object) -> object:
@@ -67,18 +78,56 @@ def normalise_region(value: object) -> object:
     return folded if folded in REGION_NAMES else value
 
 
-_REPRESENTS_BY_FOLD = {code.lower(): code for code in REPRESENTS_LABELS}
+def _by_fold(*tables: dict[str, str], extra: dict[str, str] | None = None) -> dict[str, str]:
+    """Folded code, label and choice -> code: what a person may write for a code."""
+    found: dict[str, str] = {}
+    for table in tables:
+        for code, text in table.items():
+            found[fold(code)] = code
+            found[fold(text)] = code
+            found[fold(text.split(" (")[0])] = code  # "Dansk Psykiatrisk Selskab (DPS)" -> its name alone
+    return {**found, **{fold(k): v for k, v in (extra or {}).items()}}
 
 
-def normalise_represents(value: object) -> object:
-    """Society codes in any case ('dps' -> 'DPS'); other values pass through to be refused."""
-    if not isinstance(value, str):
-        return value
-    return _REPRESENTS_BY_FOLD.get(value.strip().lower(), value)
+_REPRESENTS_BY_FOLD = _by_fold(REPRESENTS_LABELS, REPRESENTS_CHOICES,
+                               extra={"patient": "patients", "patientrepræsentant": "patients",
+                                      "pårørenderepræsentant": "relatives", "hospitalsledelser": "hospital_management",
+                                      "anden": "other", "andet": "other"})
+_TOPIC_KIND_BY_FOLD = _by_fold(TOPIC_KIND_LABELS, extra={"diagnose": "diagnosis", "tværgående": "cross_cutting"})
+_DATABASE_STATUS_BY_FOLD = _by_fold(DATABASE_STATUS_LABELS, DATABASE_STATUS_CHOICES,
+                                    extra={"eksisterende": "existing", "findes ikke": "none"})
 
+
+def _normaliser(table: dict[str, str]):  # noqa: ANN202 - a pydantic before-validator
+    def normalise(value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        return table.get(fold(value), value)
+
+    return normalise
+
+
+normalise_represents = _normaliser(_REPRESENTS_BY_FOLD)
+normalise_represents.__doc__ = ("A seat's code, its Danish label or choice in any case ('dps' -> 'DPS', 'Pårørende' -> "
+                                "'relatives'); other values pass through to be refused.")
+normalise_topic_kind = _normaliser(_TOPIC_KIND_BY_FOLD)
+normalise_database_status = _normaliser(_DATABASE_STATUS_BY_FOLD)
 
 Region = Annotated[RegionCode, BeforeValidator(normalise_region)]
 RepresentsCode = Annotated[Represents, BeforeValidator(normalise_represents)]
+TopicKindCode = Annotated[TopicKind, BeforeValidator(normalise_topic_kind)]
+DatabaseStatusCode = Annotated[DatabaseStatus, BeforeValidator(normalise_database_status)]
+
+
+# Every choice's code and the word a person reads and writes for it (for messages about a choice).
+CHOICE_WORDS: dict[str, str] = {**REGION_NAMES, **REPRESENTS_CHOICES, **TOPIC_KIND_CHOICES, **DATABASE_STATUS_CHOICES}
+
+
+def represents_name(code: str, *, in_sentence: bool = False) -> str:
+    """A seat as a reader knows it: a society by its full name ("Dansk Psykiatrisk Selskab (DPS)"), the
+    others by their Danish label, lower-cased inside a sentence ("pårørenderepræsentanter")."""
+    name = REPRESENTS_LABELS.get(code, code)
+    return name[:1].lower() + name[1:] if in_sentence and code in REPRESENTS_LABELS and not code.isupper() else name
 
 
 def label(labels: dict[str, str], code: object) -> str:

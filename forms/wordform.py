@@ -10,7 +10,8 @@ descriptions the help texts: one source of truth):
   nested fields are labelled "Volumen › Patienter pr. år");
 - lists of items (proposers, guidelines, seats) in tables with a header row of column labels and one
   row per item (add rows in Word for more); ICD-10 codes as a comma list; yes/no as "Ja"/"Nej";
-  dates as ÅÅÅÅ-MM-DD (also "3. december 2026" or 3.12.2026 when read back).
+  dates as dd.mm.åååå (also "3. december 2026" or 2026-12-03 when read back); choices as Danish words
+  ("Pårørende", "Planlagt", "Diagnoseområde"; the codes are read too).
 
 Reading finds tables by their labels, not by position, so a person may add rows, text or page breaks.
 Problems are reported in the form's own words, e.g.
@@ -28,7 +29,6 @@ import io
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Union, get_args, get_origin
 
@@ -39,17 +39,15 @@ from core.files import MAX_DOCX_BYTES, check_docx, read_bounded
 from core.text import (
     CONTROL_IN_TEXT,
     MAX_NUMBER_DIGITS,
+    TYPED_DATE_FORMAT,
     danish_message,
     danish_number,
+    date_problem,
     one_line,
     parse_danish_date,
 )
 from forms.proposal import ProposalForm
-from forms.vocabulary import (
-    DATABASE_STATUS_LABELS,
-    REPRESENTS_LABELS,
-    TOPIC_KIND_LABELS,
-)
+from forms.vocabulary import CHOICE_WORDS
 
 FORM_TITLE = "Indstillingsskema — forslag til ny DMPG"
 GENERAL_SECTION = "Forslaget"
@@ -203,7 +201,7 @@ def _convert(text: str, kind: str) -> Any:
         try:
             return parse_danish_date(text)
         except ValueError:
-            raise ValueError(f"forventede en dato som ÅÅÅÅ-MM-DD (fx 2026-12-03), fik {_quoted(text)}") from None
+            raise ValueError(date_problem(one_line(text, 60), TYPED_DATE_FORMAT)) from None
     if kind == "list":
         return [part for part in re.split(r"[,;\s]+", text) if part]
     return text
@@ -214,24 +212,10 @@ def _quoted(value: object) -> str:
     return f"'{one_line(value, 60)}'"
 
 
-@lru_cache(maxsize=1)
-def _aliases() -> dict[tuple[str, ...], dict[str, str]]:
-    """Danish words a person may type instead of a code (folded to lower case), per field."""
-    represents = {label.lower(): code for code, label in REPRESENTS_LABELS.items()}
-    represents.update({label.split(" (")[0].lower(): code for code, label in REPRESENTS_LABELS.items()})
-    return {
-        ("topic", "kind"): {**{v.lower(): k for k, v in TOPIC_KIND_LABELS.items()}, "diagnose": "diagnosis", "tværgående": "cross_cutting"},
-        ("topic", "clinical_database", "status"): {"findes": "existing", "planlagt": "planned", "ingen": "none",
-                                                   **{v.lower(): k for k, v in DATABASE_STATUS_LABELS.items()}},
-        ("composition", "seats", "represents"): represents,
-    }
-
-
 def _convert_at(path: tuple[str, ...], text: str, kind: str) -> Any:
-    value = _convert(text, kind)
-    if isinstance(value, str):
-        value = _aliases().get(path, {}).get(value.strip().lower(), value)
-    return value
+    # A choice may be its Danish word ("Pårørende", "Planlagt", "Diagnoseområde") or its code: the
+    # model's own validators (forms.vocabulary) accept both, whatever the form came from.
+    return _convert(text, kind)
 
 
 def _put(data: dict, path: tuple[str, ...], value: Any) -> None:
@@ -257,7 +241,7 @@ def read_form_docx(path: str | Path) -> ProposalForm:
     is not a Word document, or one too large or too odd to read safely, is one file-level problem.
     """
     source = str(path)
-    doc = _open_docx(read_bounded(path, MAX_DOCX_BYTES, what="Word forms (.docx)"), source)
+    doc = _open_docx(read_bounded(path, MAX_DOCX_BYTES, what="Word-skemaer (.docx)"), source)
     try:
         _check_tables(doc, source)
         data, problems, where = _read_tables(doc, source)
@@ -268,7 +252,8 @@ def read_form_docx(path: str | Path) -> ProposalForm:
     try:
         form = ProposalForm.model_validate(data)
     except ValidationError as exc:
-        problems += [(_name_of(tuple(e["loc"]), where), danish_message(e)) for e in exc.errors(include_url=False)]
+        problems += [(_name_of(tuple(e["loc"]), where), danish_message(e, CHOICE_WORDS))
+                     for e in exc.errors(include_url=False)]
         form = None
     if problems:
         raise InputError(source, problems)
@@ -384,7 +369,7 @@ def open_docx(path: str | Path):  # noqa: ANN201 - docx.document.Document, impor
     """python-docx's document of a Word file someone filled in (the proposal form, a meeting's minutes
     form), read the one bounded way (size limit, checked archive), so every limit on hostile files
     applies to all of them. ``InputError`` (one file-level problem) when it is not a readable Word file."""
-    return _open_docx(read_bounded(path, MAX_DOCX_BYTES, what="Word files (.docx)"), str(path))
+    return _open_docx(read_bounded(path, MAX_DOCX_BYTES, what="Word-filer (.docx)"), str(path))
 
 
 def _join(section: str, label: str) -> str:

@@ -24,7 +24,7 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
-from core import clock
+from core import clock, release
 from core.errors import UserError
 from core.identity import fold_address
 from core.text import slugify
@@ -93,13 +93,37 @@ def next_proposal_id(session: Session, year: int) -> str:
     return f"DMPG-{year}-{max(numbers, default=0) + 1:03d}"
 
 
+class DuplicateProposal(UserError):
+    """The same form (title and proposers) is already an open proposal; ``existing`` is its row."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, existing: Proposal):
+        super().__init__(message)
+        self.existing = existing
+
+
 def create_proposal(
-    form: ProposalForm, *, year: int | None = None, source: str | None = None, session: Session | None = None
+    form: ProposalForm, *, year: int | None = None, source: str | None = None, again: bool = True,
+    session: Session | None = None,
 ) -> Proposal:
     """Store a new proposal at stage ``submitted`` with a fresh id of ``year`` (default: this year)
-    and record its ``submitted`` event (detail ``{"source": source}``). Never reuses an id."""
+    and record its ``submitted`` event (detail ``{"source": source}``). Never reuses an id.
+    ``again=False``: :class:`DuplicateProposal` when an open proposal has the same title and proposers
+    (``forms.proposal.same_proposal``), checked in the same transaction as the insert."""
+    from forms.proposal import same_proposal
+    from forms.vocabulary import FINAL_STAGES
+
     year = year or clock.today().year
     with _session(session) as s:
+        if not again:
+            data = form.model_dump(mode="json")
+            for existing in s.exec(select(Proposal).where(col(Proposal.stage).not_in(FINAL_STAGES))).all():
+                if same_proposal(data, existing.form):
+                    raise DuplicateProposal(
+                        f"indstillingen er allerede indsendt: {existing.id} «{existing.title}» med de samme "
+                        f"indstillere er i gang (se 'dmpg status {existing.id}'). Skal den alligevel indsendes som "
+                        "en ny sag, så tilføj --again", existing)
         for _ in range(_ID_ATTEMPTS):
             proposal = Proposal(
                 id=next_proposal_id(s, year),
@@ -107,6 +131,7 @@ def create_proposal(
                 slug=slugify(form.title),
                 stage="submitted",
                 form=form.model_dump(mode="json"),
+                release=release.current(),
             )
             if insert_once(s, proposal):
                 break
@@ -274,6 +299,12 @@ def recorded_findings(proposal_id: str, round: int | None = None, *, session: Se
     return [Finding(**f) for f in row.detail["findings"]] if row else []
 
 
+class LinkTaken(UserError):
+    """The decision link was used by another request first (or is used already): nothing was recorded."""
+
+    exit_code = 1
+
+
 def record_decision(
     proposal_id: str,
     gate: str,
@@ -285,24 +316,48 @@ def record_decision(
     channel: str = "prefect-ui",
     identity: str = "secretariat",
     detail: dict[str, Any] | None = None,
+    event_key: str | None = None,
+    event_detail: dict[str, Any] | None = None,
+    link_id: str | None = None,
     session: Session | None = None,
 ) -> tuple[Decision, bool]:
-    """Store a gate's accepted input once per (proposal, gate, round), with how it was recorded.
+    """Store a gate's accepted input once per (proposal, gate, round), with how it was recorded — and, in
+    the same transaction, its ``decision_recorded`` event (``event_key``, ``event_detail``) and the use of
+    the decision link it came through (``link_id``): all of it is in the ledger, or none of it (a process
+    killed half-way leaves the link unused and the gate waiting).
 
     Returns ``(row, created)``: when a decision for that round exists already (a replay, or another
-    person's decision that came first), that row and False — the first decision stands."""
+    person's decision that came first), that row and False — the first decision stands, and the link is
+    left unused. :class:`LinkTaken` when the link was used by another request first."""
+    from sqlalchemy import update
+
     with _session(session) as s:
         _load(s, proposal_id)
+        if link_id is not None:
+            # First, so that a second request through the same link waits for the first one's transaction
+            # and then finds the link used (it is shown what the first recorded).
+            used = s.execute(update(DecisionLink).where(
+                DecisionLink.id == link_id, col(DecisionLink.used_at).is_(None)).values(used_at=utcnow()))
+            if used.rowcount != 1:
+                raise LinkTaken("the decision link was used by another request first")
         if (found := _decision(s, proposal_id, gate, round)) is not None:
+            if link_id is not None:  # decided through another channel: the link decided nothing
+                s.execute(update(DecisionLink).where(DecisionLink.id == link_id).values(used_at=None))
             return found, False
         row = Decision(proposal_id=proposal_id, gate=gate, round=round, outcome=outcome,
                        payload=_jsonable(payload), recorded_by=recorded_by, channel=channel,
                        identity=identity, detail=dict(detail or {}))
-        if insert_once(s, row):
-            return row, True
-        found = _decision(s, proposal_id, gate, round)
-        assert found is not None  # the unique constraint refused it, so it exists
-        return found, False
+        if not insert_once(s, row):
+            found = _decision(s, proposal_id, gate, round)
+            assert found is not None  # the unique constraint refused it, so it exists
+            if link_id is not None:  # the link decided nothing: it stays usable (its gate is closed now)
+                s.execute(update(DecisionLink).where(DecisionLink.id == link_id).values(used_at=None))
+            return found, False
+        if event_key is not None:
+            insert_once(s, _event_row(proposal_id, key=event_key, kind=EventKind.DECISION_RECORDED, gate=gate,
+                                      round=round, by=recorded_by, detail=event_detail))
+        s.flush()
+        return row, True
 
 
 def _decision(s: Session, proposal_id: str, gate: str, round: int) -> Decision | None:  # noqa: A002

@@ -113,7 +113,7 @@ def proposal_status(proposal_id: str) -> dict[str, Any]:
     """What ``dmpg status`` shows: the proposal, its audit trail, the latest version of each document,
     and its notifications. ``UserError`` for an unknown proposal."""
     with _connect() as con:
-        found = _rows(con, "SELECT id, title, stage, flow_run_id FROM proposals WHERE id = ?", [proposal_id])
+        found = _proposal_rows(con, "WHERE id = ?", [proposal_id])
         if not found:
             raise UserError(f"no proposal {proposal_id} (see dmpg status/pending)")
         events = _rows(con, "SELECT at, kind, gate, round, stage, by, detail FROM stage_events "
@@ -126,6 +126,43 @@ def proposal_status(proposal_id: str) -> dict[str, Any]:
         notifications = _rows(con, "SELECT recipient, kind, subject, status, attempts FROM notifications "
                                    "WHERE proposal_id = ? ORDER BY created_at, id", [proposal_id])
     return {"proposal": found[0], "events": _events(events), "documents": documents, "notifications": notifications}
+
+
+def _proposal_rows(con: Any, where: str, params: Sequence[Any]) -> list[dict[str, Any]]:
+    """Proposals with their release (``None`` for a ledger older than migration 0006, which has no such
+    column yet: ``dmpg upgrade check`` reads a ledger before its upgrade)."""
+    try:
+        rows = _rows(con, f"SELECT id, title, stage, flow_run_id, release FROM proposals {where}", params)
+    except Exception as exc:  # noqa: BLE001 - sqlite3 and psycopg name a missing column differently
+        if "release" not in str(exc):
+            raise
+        if not isinstance(con, sqlite3.Connection):
+            con.rollback()
+        rows = [{**r, "release": None} for r in _rows(con, f"SELECT id, title, stage, flow_run_id FROM proposals {where}",
+                                                      params)]
+    return [{**r, "release": _json(r["release"])} for r in rows]
+
+
+def waiting_proposals() -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]:
+    """The proposals under way with their release, and their gate events (opened, decided, expired,
+    re-armed), oldest first: what ``dmpg upgrade check`` reads."""
+    where = f"WHERE stage NOT IN ({', '.join('?' * len(FINAL_STAGES))})"
+    with _connect() as con:
+        proposals = {p["id"]: p for p in _proposal_rows(con, where, FINAL_STAGES)}
+        if not proposals:
+            return {}, []
+        ids = list(proposals)
+        events = _rows(con, f"SELECT proposal_id, kind, gate, round, at, detail FROM stage_events "
+                            f"WHERE gate IS NOT NULL AND proposal_id IN ({', '.join('?' * len(ids))}) "
+                            f"ORDER BY at, id", ids)
+    return proposals, _events(events)
+
+
+def ledger_revision() -> str | None:
+    """The ledger's migration (``alembic_version``), or None for a ledger not made yet."""
+    with _connect() as con:
+        rows = _rows(con, "SELECT version_num FROM alembic_version")
+    return rows[0]["version_num"] if rows else None
 
 
 def registry() -> list[dict[str, Any]]:

@@ -54,6 +54,8 @@ class Proposal(SQLModel, table=True):
     stage: str = Field(default="submitted", index=True, max_length=32)
     form: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     flow_run_id: str | None = Field(default=None, index=True, max_length=64)
+    # The release the proposal started under (``core.release.current()``); None before 0.2.0.
+    release: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
@@ -223,7 +225,7 @@ class DecisionLink(SQLModel, table=True):
 class Meeting(SQLModel, table=True):
     """A dated meeting of a deciding body (``forms.meetings``): its agenda is :class:`MeetingItem`,
     its documents :class:`MeetingDocument`. ``status``: planned, pack_sent, awaiting_approval,
-    minutes_recorded. ``minutes`` holds the minutes as taken (checked, before they take effect):
+    minutes_recorded, cancelled. ``minutes`` holds the minutes as taken (checked, before they take effect):
     ``{"decisions": [{proposal, gate, round, outcome, payload}], "source", "sha256"}``; a re-run of
     ``dmpg meeting record`` completes exactly these."""
 
@@ -240,6 +242,12 @@ class Meeting(SQLModel, table=True):
     minutes_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     approved_by: str | None = Field(default=None, max_length=320)
     approved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The calendar invitation (dmpg.invitations): start (HH:MM, Copenhagen), place, online link, and the
+    # iCalendar SEQUENCE, raised on every change and on cancellation (migration 0007).
+    start_time: str | None = Field(default=None, max_length=5)
+    place: str | None = Field(default=None, max_length=300)
+    online_url: str | None = Field(default=None, max_length=500)
+    invitation_sequence: int = Field(default=0)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

@@ -28,6 +28,11 @@ class EventKind:
     # "by", "mails", "links"}), and the record pseudonymised after the retention time (detail: {"years", "by"}).
     PERSONAL_DATA_ERASED = "personal_data_erased"
     RETENTION_APPLIED = "retention_applied"
+    # A waiting gate's Resume form was no longer today's (an older release's, or people who left the roster):
+    # the sweep woke the run to re-open the gate with today's form (detail: {"attempt", "digest"} of the
+    # wake-up), and the flow closed that attempt as re-armed (detail: {"attempt"}). See dmpg.wake.
+    GATE_REARM_REQUESTED = "gate_rearm_requested"
+    GATE_REARMED = "gate_rearmed"
 
 
 EVENT_LABELS: dict[str, str] = {
@@ -46,6 +51,8 @@ EVENT_LABELS: dict[str, str] = {
     EventKind.RUN_RECOVERED: "Kørslen er genoptaget",
     EventKind.PERSONAL_DATA_ERASED: "Personoplysninger slettet",
     EventKind.RETENTION_APPLIED: "Opbevaringsperioden udløb: personoplysninger pseudonymiseret",
+    EventKind.GATE_REARM_REQUESTED: "Formularen i Prefect fornyes",
+    EventKind.GATE_REARMED: "Formularen i Prefect er fornyet",
 }
 
 # How a decision reached the ledger, and how the person behind it was established (DESIGN.md

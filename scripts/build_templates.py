@@ -11,6 +11,7 @@ templates/README.md; the context comes from dmpg/documents/context.py.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -28,7 +29,7 @@ def new_document(kind_name: str, version: str = "{{ version }}"):
     """A house-style document; ``version`` is the header's version number (a template expression)."""
     doc = house.new_document("{{ proposal_id }} · {{ document_title }} · Version " + version)
     house.title_block(doc, "{{ document_title }}", "{{ title }}", "{{ date|danish_date }}")
-    doc.core_properties.title = KINDS[kind_name].title
+    house.make_danish(doc, KINDS[kind_name].title)
     return doc
 
 
@@ -36,7 +37,7 @@ def new_meeting_document(kind_name: str):
     doc = house.new_document("{{ meeting.id }} · {{ document_title }} · Version {{ version }}")
     house.title_block(doc, "{{ document_title }}", "{{ meeting.title }} {{ meeting.date|danish_date(weekday=True) }}",
                       "{{ date|danish_date }}")
-    doc.core_properties.title = MEETING_KINDS[kind_name].title
+    house.make_danish(doc, MEETING_KINDS[kind_name].title)
     return doc
 
 
@@ -64,14 +65,24 @@ def bullets(doc, loop: str, text: str):
     tag(doc, "{%p endfor %}")
 
 
+_ONE_VALUE = re.compile(r"^\{\{\s*([\w.]+)\s*(?:\|[^}]*)?\}\}$")
+
+
 def kv_table(doc, rows: list[tuple[str, str]]):
-    """A two-column label | value table (labels shaded)."""
+    """A two-column label | value table (labels shaded). A row whose value is one variable
+    (``{{ form.research }}``) is left out when that variable is empty: a letter never shows an empty
+    field nor "Ikke oplyst"."""
     t = doc.add_table(rows=0, cols=2)
     t.style = "Table Grid"
     for label, value in rows:
+        m = _ONE_VALUE.match(value)
+        if m:
+            t.add_row().cells[0].paragraphs[0].add_run("{%tr if " + m.group(1) + " %}")
         cells = t.add_row().cells
         house.label_cell(cells[0], label)
         house.run(cells[1].paragraphs[0], value, size=Pt(10))
+        if m:
+            t.add_row().cells[0].paragraphs[0].add_run("{%tr endif %}")
     house.set_widths(t, [5.0, 11.4])
     doc.add_paragraph()
     return t
@@ -183,9 +194,18 @@ def database_section(doc, level: int = 1):
         ("Forventet opstart", "{{ answers.database.expected_start|danish_date }}"),
         ("Udtalelse", "{{ answers.database.statement }}"),
     ])
+    para(doc, "RKKP's udtalelse træder i stedet for indstillingsskemaets oplysning om databasen.", italic=True)
     tag(doc, "{%p else %}")
     para(doc, "RKKP's udtalelse foreligger ikke.", italic=True)
     tag(doc, "{%p endif %}")
+
+
+def composition_section(doc, level: int = 2):
+    """The proposed composition: a row per seat category, and the total."""
+    heading(doc, "Foreslået sammensætning", level)
+    loop_table(doc, ["Repræsenterer", "Antal pladser", "Beskrivelse"], "for s in form.seats",
+               ["{{ s.represents }}", "{{ s.count }}", "{{ s.description }}"], [6.4, 3.0, 7.0])
+    para(doc, "{{ form.seat_total }} pladser i alt. Foreslået sundhedsfaglig direktør: {{ form.director }}.")
 
 
 def members_table(doc):
@@ -225,13 +245,18 @@ def build_proposal():
     ])
     heading(doc, "2) Opgaven i gruppen")
     heading(doc, "Foreslåede retningslinjer", 2)
-    loop_table(doc, ["Retningslinje", "Begrundelse"], "for g in form.guidelines",
-               ["{{ g.title }}", "{{ g.rationale }}"], [7.2, 9.2])
+    tag(doc, "{%p if form.guidelines %}")
+    bullets(doc, "for g in form.guidelines", "{{ g.title }}{% if g.rationale %}: {{ g.rationale }}{% endif %}")
+    tag(doc, "{%p else %}")
+    para(doc, "Skemaet foreslår ingen retningslinjer.", italic=True)
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if form.monitoring or form.research or form.education %}")
     kv_table(doc, [
         ("Monitorering", "{{ form.monitoring }}"),
         ("Forskning", "{{ form.research }}"),
         ("Uddannelse", "{{ form.education }}"),
     ])
+    tag(doc, "{%p endif %}")
     heading(doc, "3) Sammensætning af deltagerkreds")
     loop_table(doc, ["Repræsenterer", "Antal pladser", "Beskrivelse"], "for s in form.seats",
                ["{{ s.represents }}", "{{ s.count }}", "{{ s.description }}"], [6.4, 3.0, 7.0])
@@ -280,9 +305,7 @@ def build_steering_memo():
     proposal_summary(doc)
     heading(doc, "Foreslåede retningslinjer", 2)
     bullets(doc, "for g in form.guidelines", "{{ g.title }}")
-    heading(doc, "Foreslået sammensætning", 2)
-    loop_table(doc, ["Repræsenterer", "Antal pladser", "Beskrivelse"], "for s in form.seats",
-               ["{{ s.represents }}", "{{ s.count }}", "{{ s.description }}"], [6.4, 3.0, 7.0])
+    composition_section(doc)
     findings_section(doc)
     advice_section(doc)
     database_section(doc)
@@ -298,7 +321,7 @@ def build_steering_minutes():
     kv_table(doc, [
         ("Møde", "DMPG-styregruppen, {{ decision.meeting_date|danish_date(weekday=True) }}"),
         ("Punkt", "Forslag om ny DMPG: {{ title }} ({{ proposal_id }}), runde {{ round }}"),
-        ("Referent", "{{ decision.recorded_by }}"),
+        ("Registreret af", "{{ decision.recorded_by }}"),
     ])
     previous_treatment(doc)
     heading(doc, "Styregruppens medlemmer")
@@ -323,6 +346,7 @@ def build_director_memo():
     proposal_summary(doc)
     heading(doc, "Foreslåede retningslinjer", 2)
     bullets(doc, "for g in form.guidelines", "{{ g.title }}")
+    composition_section(doc)
     advice_section(doc)
     database_section(doc)
     findings_section(doc)
@@ -383,8 +407,9 @@ def build_terms_of_reference():
     heading(doc, "5. Koordinering med den kliniske kvalitetsdatabase")
     para(doc, "{{ database_coordination }}")
     heading(doc, "6. Møder")
-    para(doc, "Gruppens første møde (kickoff) holdes {{ kickoff_date|danish_date }}. Herefter fastlægger "
-              "formandskabet en mødeplan; DMPG-sekretariatet i RKKP varetager sekretariatsbetjeningen.")
+    para(doc, "Gruppens første møde (kickoff) holdes {{ kickoff_date|danish_date(weekday=True) }} kl. "
+              "{{ kickoff.time }}, {{ kickoff.place }}. Herefter fastlægger formandskabet en mødeplan; "
+              "DMPG-sekretariatet i RKKP varetager sekretariatsbetjeningen.")
     return doc
 
 
@@ -415,6 +440,14 @@ def build_kickoff_invitation():
     para(doc, "Kære medlemmer,")
     para(doc, "Velkommen i DMPG {{ title }}. Vi inviterer hermed til gruppens første møde "
               "{{ kickoff_date|danish_date(weekday=True) }}.")
+    kv_table(doc, [
+        ("Dato", "{{ kickoff_date|danish_date(weekday=True) }}"),
+        ("Tid", "Kl. {{ kickoff.time }}–{{ kickoff.end_time }}"),
+        ("Sted", "{{ kickoff.place }}"),
+        ("Deltag online", "{{ kickoff.online_url }}"),
+    ])
+    para(doc, "En kalenderinvitation følger med mailen; den lægger mødet i Outlook, Google Kalender og andre "
+              "kalendere.", italic=True)
     heading(doc, "Dagsorden")
     for item in (
         "Velkomst og præsentation af medlemmerne",
@@ -474,7 +507,7 @@ def build_meeting_minutes():
     kv_table(doc, [
         ("Møde", "{{ meeting.title }} {{ meeting.date|danish_date(weekday=True) }}"),
         ("Mødets id", "{{ meeting.id }}"),
-        ("Referent", "{{ recorded_by }}"),
+        ("Registreret af", "{{ recorded_by }}"),
     ])
     tag(doc, "{%p if approved_by %}")
     para(doc, "{{ approved_by }}", bold_lead="Referatet er godkendt af formanden: ")
@@ -490,7 +523,7 @@ def build_meeting_minutes():
     para(doc, "Disse forslag var på dagsordenen, men blev ikke behandlet; de afventer fortsat og sættes på næste møde:")
     bullets(doc, "for a in not_decided", "{{ a.title }} ({{ a.proposal_id }})")
     tag(doc, "{%p endif %}")
-    para(doc, "Referent: {{ secretariat.name }}, DMPG-sekretariatet, RKKP · {{ secretariat.email }}", italic=True)
+    para(doc, "Udarbejdet af DMPG-sekretariatet, RKKP · {{ secretariat.email }}", italic=True)
     return doc
 
 

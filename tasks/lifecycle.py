@@ -95,6 +95,7 @@ def _gate_form(stored: dict[str, Any]) -> dict[str, Any]:
 check_submission = _step("check-submission")(steps.check_submission)
 open_gate = _step("open-gate", encode=_gate_form_at_rest, decode=_gate_form)(gatekeeper.open_gate)
 take_answer = _step("take-answer", encode=Answer.to_json, decode=Answer.from_json, board=False)(_take_answer)
+close_rearmed = _step("close-rearmed", board=False)(gatekeeper.rearmed)
 announce_decision = _step("announce-decision", board=False)(gatekeeper.announce_decision)
 request_appointments = _step("request-appointments")(steps.request_appointments)
 establish_group = _step("establish-group", then=show_finished)(steps.establish_group)

@@ -36,6 +36,17 @@ def examples() -> Path:
     return EXAMPLES
 
 
+@pytest.fixture
+def calendar(tmp_path, monkeypatch):
+    """A simulated calendar for this test (``core.clock`` behind ``DMPG_CLOCK_FILE``): it starts at the
+    machine's time and moves only forward, with ``calendar.advance_to(date)`` — dates are tested on the
+    engine's clock, never by waiting."""
+    from core import clock
+
+    monkeypatch.setenv(clock.ENV, str(tmp_path / "clock.json"))
+    return clock
+
+
 # ---- PostgreSQL (session) ----
 
 
@@ -95,11 +106,19 @@ def local_stack(tmp_path_factory):
     from dmpg.stack import LocalStack
 
     home = tmp_path_factory.mktemp("local-stack") / "dmpg-home"
+    # The session's own copy of the roster: a test may change it as the secretariat would (a member leaves).
+    roster = home.parent / "roster.yaml"
+    roster.write_bytes((Path(__file__).resolve().parent.parent / "roster.yaml").read_bytes())
     prefect_port, smtp_port, web_port = _distinct_free_ports(3)
     stack = LocalStack(Settings(home=home, prefect_port=prefect_port, smtp_port=smtp_port, smtp_host="127.0.0.1",
-                                web_port=web_port))
+                                web_port=web_port, roster=roster))
     # The scheduler service passes every 5 s instead of 60, so a test sees it schedule within the session.
-    env = {**stack.client_env(), "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "5"}
+    # The stack runs on a simulated calendar (core.clock) that stays at the machine's time until a test
+    # moves it (``stack_calendar``), as the demo does.
+    from core import clock
+
+    env = {**stack.client_env(), "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "5",
+           clock.ENV: str(home / "run" / "calendar.json"), "DMPG_ROSTER": str(roster)}
     saved = {key: os.environ.get(key) for key in [*env, "DMPG_DATABASE_URL"]}
     os.environ.update(env)
     os.environ.pop("DMPG_DATABASE_URL", None)  # the ledger lives under the session's DMPG_HOME
@@ -154,6 +173,20 @@ def _hide_local_stack_env(request, monkeypatch):
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
+
+
+@pytest.fixture
+def stack_calendar(local_stack):
+    """The session stack's simulated calendar (``core.clock``): this test moves it forward with
+    ``stack_calendar.advance_to(day)`` — every process of the stack reads the same clock file — and
+    afterwards the calendar is back at the machine's time for the tests that follow (a test's reset;
+    the engine's own calendar never runs backwards)."""
+    from core import clock
+
+    yield clock
+    path = clock.clock_file()
+    if path is not None:
+        path.unlink(missing_ok=True)
 
 
 @pytest.fixture

@@ -19,8 +19,8 @@ def report(exc: BaseException, command: str) -> int:
         print(printable(f"dmpg {command}: {exc}"), file=sys.stderr)
         return exc.exit_code
     where = _log(exc)
-    hint = f" (details in {where})" if where else ""
-    print(printable(f"dmpg {command}: unexpected error: {type(exc).__name__}: {exc}{hint}"), file=sys.stderr)
+    hint = f" (detaljer til IT i {where})" if where else ""
+    print(printable(f"dmpg {command}: uventet fejl: {type(exc).__name__}: {exc}{hint}"), file=sys.stderr)
     return 3
 
 

@@ -15,8 +15,9 @@ import sys
 import textwrap
 
 from core.errors import printable
+from core.text import join_danish, plural
 from dmpg.cli._output import print_json, print_text
-from forms.findings import Finding, submittable
+from forms.findings import Finding, finding_title, readable_items, submittable
 from forms.loading import load_form
 from forms.premises import check_premises
 from forms.registry import SEED_GROUPS, RegistryEntry
@@ -36,7 +37,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def render_text(title: str, findings: list[Finding], width: int = 100) -> str:
-    """The human report: the title, each finding (marker, code, message, items), then the verdict.
+    """The human report, in Danish words only (``--json`` keeps the codes): the title, each finding
+    (marker, what it is about, message, the items by their Danish names), then the verdict.
 
     Text from the form (the title, values quoted in messages) is shown on its own line with
     :func:`core.errors.printable`, so no line break, carriage return or escape sequence in it can
@@ -44,18 +46,22 @@ def render_text(title: str, findings: list[Finding], width: int = 100) -> str:
     """
     lines = [f"Indstillingsskema: {printable(title, newlines=False)}", ""]
     for f in findings:
-        lines.append(f"[{MARKERS[f.severity]}] {f.code}")
+        lines.append(f"[{MARKERS[f.severity]}] {finding_title(f.code)}")
         message = printable(f.message, newlines=False)
         lines += textwrap.wrap(message, width=width, initial_indent="    ", subsequent_indent="    ")
-        if f.items:
-            lines.append(f"    Punkter: {printable(', '.join(f.items), newlines=False)}")
+        items = readable_items(f.items)
+        if items and not all(item.lower() in f.message.lower() for item in items):  # the message may name them
+            lines += textwrap.wrap(f"Drejer sig om: {printable(', '.join(items), newlines=False)}", width=width,
+                                   initial_indent="    ", subsequent_indent="    ")
         lines.append("")
-    blocks = [f.code for f in findings if f.severity == "block"]
+    blocks = [finding_title(f.code).lower() for f in findings if f.severity == "block"]
     if blocks:
-        lines.append(f"Kan IKKE indsendes: {len(blocks)} blokerende mangel(er): {', '.join(blocks)}.")
+        lines.append(f"Kan IKKE indsendes: {plural(len(blocks), 'blokerende mangel', 'blokerende mangler')} "
+                     f"({join_danish(blocks)}).")
     else:
         warns = sum(f.severity == "warn" for f in findings)
-        lines.append("Kan indsendes: ingen blokerende mangler" + (f" ({warns} advarsel(er))." if warns else "."))
+        lines.append("Kan indsendes: ingen blokerende mangler"
+                     + (f" ({plural(warns, 'advarsel', 'advarsler')})." if warns else "."))
     return "\n".join(lines)
 
 
@@ -70,6 +76,7 @@ def load_registry() -> list[RegistryEntry]:
                                 dmpg_since=date.fromisoformat(str(g["dmpg_since"])[:10]), note=g["note"])
                   for g in registry()]
     except Exception as exc:  # noqa: BLE001 - the overlap check is advice; a ledger problem must not stop check
-        print(f"dmpg check: could not read the registry from the ledger ({exc}); using the seed groups", file=sys.stderr)
+        print(f"dmpg check: kunne ikke læse registret over DMPG'er i databasen ({exc}); bruger seed-grupperne",
+              file=sys.stderr)
         return list(SEED_GROUPS)
     return groups or list(SEED_GROUPS)

@@ -30,8 +30,10 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(recorded.to_json())
     else:
-        then = ("the lifecycle moves on" if recorded.woken else
-                "the lifecycle takes it up when it reaches this gate")
-        print(f"{recorded.proposal}: '{recorded.gate}' (round {recorded.round}) recorded for {args.by}; "
-              f"{then}. Follow it: dmpg status {recorded.proposal}")
+        from forms.gates import GATES
+
+        then = ("sagen går videre" if recorded.woken else
+                "sagen tager den op, når den når dette punkt")
+        print(f"{recorded.proposal}: {GATES[recorded.gate].label} (runde {recorded.round}) er registreret for "
+              f"{args.by}; {then}. Følg den: dmpg status {recorded.proposal}")
     return 0

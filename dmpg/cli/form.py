@@ -16,11 +16,11 @@ from core.errors import UserError, printable
 def _out(path: str) -> Path:
     out = Path(path)
     if out.suffix.lower() != ".docx":
-        raise UserError(f"{out}: the output must end in .docx")
+        raise UserError(f"{out}: filen skal ende på .docx")
     if out.exists() and out.is_dir():
-        raise UserError(f"{out}: is a directory; give a file name ending in .docx")
+        raise UserError(f"{out}: er en mappe; angiv et filnavn, der ender på .docx")
     if not out.parent.exists():
-        raise UserError(f"{out}: the folder {out.parent} does not exist")
+        raise UserError(f"{out}: mappen {out.parent} findes ikke")
     return out
 
 
@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     from forms.loading import load_form
 
     if Path(args.form).suffix.lower() == ".docx":
-        raise UserError(f"{args.form}: is already a Word form; give the YAML or JSON form to render")
+        raise UserError(f"{args.form}: er allerede et Word-skema; angiv YAML- eller JSON-skemaet, der skal udfyldes i Word")
     out_path = _out(args.out)
     form = load_form(args.form)
     out = write_filled_form(form, out_path)

@@ -39,21 +39,24 @@ def _list(args: argparse.Namespace) -> int:
         print_json(rows)
         return 0
     if not rows:
-        print("The outbox is empty: no notifications yet.")
+        print("Udbakken er tom: ingen e-mails endnu.")
         return 0
     print_table(
-        ["PROPOSAL", "KIND", "ROUND", "TO", "STATUS", "TRIES", "SUBJECT / LAST ERROR"],
-        [[r["proposal"] or "—", r["kind"], r["round"], r["to"], r["status"], r["attempts"],
+        ["SAG", "SLAGS", "RUNDE", "TIL", "STATUS", "FORSØG", "EMNE / SENESTE FEJL"],
+        [[r["proposal"] or "—", r["kind"], r["round"], r["to"], STATUS_WORDS.get(r["status"], r["status"]), r["attempts"],
           _shorten(r["last_error"] if r["status"] != "sent" and r["last_error"] else r["subject"])]
          for r in rows],
     )
     counts: dict[str, int] = {}
     for r in rows:
         counts[r["status"]] = counts.get(r["status"], 0) + 1
-    print("\n" + ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) + ".")
+    print("\n" + ", ".join(f"{n} {STATUS_WORDS.get(status, status).lower()}" for status, n in sorted(counts.items())) + ".")
     if counts.get("failed") or counts.get("pending"):
-        print("Send again now with: dmpg outbox retry")
+        print("Send igen nu med: dmpg outbox retry")
     return 0
+
+
+STATUS_WORDS = {"pending": "Venter", "sending": "Sendes", "sent": "Sendt", "failed": "Fejlet"}
 
 
 def _shorten(text: str, width: int = 90) -> str:
@@ -70,12 +73,12 @@ def _retry(args: argparse.Namespace) -> int:
     if args.json:
         print_json(data)
     else:
-        print(f"Reset {reset} failed notification(s) to pending; sent {len(report.sent)}.")
+        print(f"{reset} fejlede e-mails sat til at blive sendt igen; {len(report.sent)} sendt.")
         for key in report.retrying + report.failed:
-            print(f"  not sent: {key}: {report.errors.get(key, '')}")
+            print(f"  ikke sendt: {key}: {report.errors.get(key, '')}")
     left = report.still_pending + len(report.failed)
     if left:
         if not args.json:
-            print(f"{left} notification(s) still undelivered; see 'dmpg outbox' (is the mail server up?)")
+            print(f"{left} e-mails er stadig ikke leveret; se 'dmpg outbox' (kører mailserveren?)")
         return 1
     return 0

@@ -37,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
             "waiting_on": g.waiting_on,
             "url": settings.flow_run_url(g.flow_run_id) if g.flow_run_id else None,
             "state": incidents[g.proposal].status if g.proposal in incidents else "waiting",
+            **({"reason": incidents[g.proposal].reason} if g.proposal in incidents else {}),
         }
         for g in gates
     ]
@@ -57,9 +58,13 @@ def run(args: argparse.Namespace) -> int:
               STATE_LABELS.get(r["state"], r["state"])]
              for r in rows],
         )
-        if any(r["state"] != "waiting" for r in rows):
-            print("\nGenoptages: sagens kørsel gik i stå og genoptages automatisk. Kræver IT: se "
-                  "'dmpg status FORSLAG', og kør 'dmpg recover FORSLAG', når årsagen er rettet.")
+        stopped = {r["proposal"]: r for r in rows if r["state"] != "waiting"}
+        if stopped:
+            print()
+            for proposal_id, r in stopped.items():
+                todo = ("genoptages automatisk; I skal ikke gøre noget" if r["state"] == "recovering" else
+                        f"bed IT rette årsagen og køre 'dmpg recover {proposal_id}' (se 'dmpg status {proposal_id}')")
+                print(f"{proposal_id}: {r['reason']}. Sagen {todo}.")
     return 0
 
 

@@ -12,12 +12,12 @@ def run(args: argparse.Namespace) -> int:
     from dmpg.submission import submit_proposal
     from forms.loading import load_form
 
-    submitted = submit_proposal(load_form(args.form), source=str(args.form))
+    submitted = submit_proposal(load_form(args.form), source=str(args.form), again=args.again)
     if args.json:
         print_json({"proposal": submitted.proposal, "flow_run_id": submitted.flow_run_id, "url": submitted.url,
                     "title": submitted.title})
     else:
         title = printable(submitted.title, newlines=False)
-        print(f"{submitted.proposal} · {title}: submitted; its lifecycle runs as {submitted.flow_run_name}")
-        print(f"Follow it: dmpg status {submitted.proposal}   or in the Prefect UI: {submitted.url}")
+        print(f"{submitted.proposal} · {title}: indsendt; sagens forløb kører som {submitted.flow_run_name}")
+        print(f"Følg den: dmpg status {submitted.proposal}   eller i Prefect UI: {submitted.url}")
     return 0

@@ -29,36 +29,36 @@ def run(args: argparse.Namespace) -> int:
 def _up_text(stack: LocalStack, report: StartReport) -> str:
     titles = {c.name: c.title for c in stack.children}
     if not report.started:
-        head = f"DMPG local stack is already running (DMPG_HOME={report.home}); nothing started."
+        head = f"DMPG's lokale stak kører allerede (DMPG_HOME={report.home}); intet startet."
     elif report.already_running:
-        restarted = ", ".join(f"the {titles[n]}" for n in report.started)
-        head = f"DMPG local stack running (DMPG_HOME={report.home}); started {restarted}, the rest was already running."
+        restarted = ", ".join(titles[n] for n in report.started)
+        head = f"DMPG's lokale stak kører (DMPG_HOME={report.home}); startede {restarted}, resten kørte allerede."
     else:
-        head = f"DMPG local stack started (DMPG_HOME={report.home})."
+        head = f"DMPG's lokale stak er startet (DMPG_HOME={report.home})."
     lines = [head]
     if report.tightened:
         lines.append(report.tightened.sentence(report.home))
-    lines += [f"  Prefect UI:   {report.ui}  (log in with {stack.auth_string})",
-             f"  Prefect API:  {report.api}  (locked: PREFECT_API_AUTH_STRING, kept in {stack.settings.api_auth_file})"]
+    lines += [f"  Prefect UI:   {report.ui}  (log ind med {stack.auth_string})",
+              f"  Prefect API:  {report.api}  (låst: PREFECT_API_AUTH_STRING, gemt i {stack.settings.api_auth_file})"]
     if "web" in report.pids:
-        lines.append(f"  Decisions:    {stack.settings.public_base_url}  (the page behind the links in mails)")
+        lines.append(f"  Beslutninger: {stack.settings.public_base_url}  (siden bag linkene i mails)")
     if "sink" in report.pids:
-        lines.append(f"  Mail sink:    {report.smtp}  (messages in {stack.settings.mail_dir.resolve()})")
+        lines.append(f"  Mailsink:     {report.smtp}  (mails i {stack.settings.mail_dir.resolve()})")
     if "runner" in report.pids:
-        lines.append(f"  Flow runner:  pid {report.pids['runner']}")
-    lines.append(f"  Logs:         {report.logs}")
+        lines.append(f"  Flowkører:    pid {report.pids['runner']}")
+    lines.append(f"  Logfiler:     {report.logs}")
     for name, reason in report.not_started.items():
-        lines.append(f"Not started: the {titles[name]}: {reason}.")
-    lines.append("Stop it with: dmpg down")
+        lines.append(f"Ikke startet: {titles[name]}: {reason}.")
+    lines.append("Stop den med: dmpg down")
     return "\n".join(lines)
 
 
 def _down_text(stack: LocalStack, stopped: list[Stopped]) -> str:
     if not stopped:
-        return f"Nothing to stop: no local stack is running for DMPG_HOME={stack.home}."
+        return f"Intet at stoppe: der kører ingen lokal stak for DMPG_HOME={stack.home}."
     titles = {c.name: c.title for c in stack.children}
     parts = [
-        f"{titles.get(s.name, s.name)} (pid {s.pid}{', killed after the grace period' if s.killed else ''})"
+        f"{titles.get(s.name, s.name)} (pid {s.pid}{', dræbt efter fristen' if s.killed else ''})"
         for s in stopped
     ]
-    return f"Stopped the DMPG local stack (DMPG_HOME={stack.home}): " + ", ".join(parts) + "."
+    return f"DMPG's lokale stak er stoppet (DMPG_HOME={stack.home}): " + ", ".join(parts) + "."

@@ -29,6 +29,8 @@ def run(args: argparse.Namespace) -> int:
         "waiting_at": [{"gate": g.gate, "round": g.round, "since": g.waiting_since, "waiting_on": g.waiting_on}
                        for g in waiting],
         "recovery": incident.to_json() if incident else None,
+        "release": proposal["release"],
+        "rounds": _rounds(found["events"]),
         "flow_run_id": proposal["flow_run_id"],
         "url": get_settings().flow_run_url(proposal["flow_run_id"]) if proposal["flow_run_id"] else None,
         "events": [{"at": e["at"], "kind": e["kind"], "gate": e["gate"], "round": e["round"], "stage": e["stage"],
@@ -45,13 +47,29 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _rounds(events: list[dict]) -> list[dict]:
+    """Each gate round the proposal has waited at: when it opened, under which release, and the version of
+    the gate's input it opened with (``None`` for a round an older release opened)."""
+    rounds: dict[tuple[str, int], dict] = {}
+    for e in events:
+        if e["kind"] == "gate_opened" and (e["gate"], e["round"]) not in rounds:
+            rounds[(e["gate"], e["round"])] = {"gate": e["gate"], "round": e["round"], "opened_at": e["at"],
+                                               "schema_version": e["detail"].get("schema_version"),
+                                               "release": e["detail"].get("release")}
+    return list(rounds.values())
+
+
 def recovery_line(proposal_id: str, recovery: dict) -> str:
-    """The Danish line for an open incident (``dmpg.recovery.Incident.to_json()``)."""
+    """The Danish lines for an open incident (``dmpg.recovery.Incident.to_json()``): what happened, and what
+    the secretariat can do."""
     since = recovery["since"][:16].replace("T", " ") + " UTC"
     if recovery["status"] == "recovering":
-        return (f"Kørslen gik i stå {since} ({recovery['reason']}); den genoptages automatisk.")
-    return (f"Kræver IT siden {since}: {recovery['reason']}. Ret årsagen, og kør derefter "
-            f"'dmpg recover {proposal_id}'.")
+        return f"Kørslen gik i stå {since}: {recovery['reason']}. Den genoptages automatisk; I skal ikke gøre noget."
+    line = (f"Kræver IT siden {since}: {recovery['reason']}. Bed IT rette årsagen og derefter køre "
+            f"'dmpg recover {proposal_id}'; så går sagen videre.")
+    if recovery.get("detail"):
+        line += f"\nTeknisk oplysning til IT: {recovery['detail']}"
+    return line
 
 
 def print_danish(data: dict, waiting: list) -> None:
@@ -72,6 +90,8 @@ def print_danish(data: dict, waiting: list) -> None:
             return next((o.label for o in GATES[e["gate"]].outcomes if o.code == outcome), outcome)
         return one_line(e["detail"].get("reason", ""), 60)
 
+    from core.release import describe
+
     print(f"{data['proposal']} · {data['title']}")
     print(f"Stadie: {label(STAGE_LABELS, data['stage'])}"
           + "".join(f" — afventer {gate(g.gate, g.round)} (siden {g.waiting_since:%d.%m.%Y})" for g in waiting))
@@ -79,6 +99,7 @@ def print_danish(data: dict, waiting: list) -> None:
         print(recovery_line(data["proposal"], data["recovery"]))
     if data["url"]:
         print(f"Prefect UI: {data['url']}")
+    print(f"Startet under version: {describe(data['release'])}")
     print("\nForløb")
     print_table(["TIDSPUNKT (UTC)", "HÆNDELSE", "GATE", "AF", "KANAL", "BEMÆRKNING"],
                 [[f"{e['at']:%Y-%m-%d %H:%M:%S}",

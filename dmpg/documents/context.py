@@ -31,7 +31,14 @@ from typing import Any
 
 from core import clock, workdays
 from core.identity import fold_address, same_address
-from core.text import as_date, capitalise, danish_date, danish_number, join_danish
+from core.text import (
+    as_date,
+    capitalise,
+    danish_date,
+    danish_number,
+    join_danish,
+    plural,
+)
 from dmpg.documents.naming import kind as get_kind
 from forms.gates import GATES
 from forms.proposal import ProposalForm
@@ -59,12 +66,16 @@ class Sources:
     stages: dict[str, date] = field(default_factory=dict)  # the day the proposal first entered each stage
     meeting_dates: dict[tuple[str, int], date] = field(default_factory=dict)  # (gate, round) -> its meeting
     reply_days: int = 21  # settings.reply_days: how long a hearing or a request gives to answer
+    # The kickoff's time, place and online link when the appointments leave them blank (settings).
+    kickoff_defaults: dict[str, Any] = field(default_factory=lambda: {
+        "time": "10:00", "minutes": 180, "place": "RKKP, Olof Palmes Allé 15, 8200 Aarhus N", "online_url": None})
 
 
 # Gates whose request asks for an answer by a date, and the stage whose first day starts the count
 # (``None``: counted from the approval that sends the request, see :func:`reply_deadline`).
 REPLY_GATES: dict[str, str | None] = {"advice": "reference_group", "database": "reference_group", "appointments": None}
-NOT_GIVEN = "Ikke oplyst"  # what a letter shows for a field the proposers left empty
+NOT_GIVEN = ""  # a field the proposers left empty: the letter leaves its row out (never "Ikke oplyst")
+UNKNOWN = "—"  # an empty cell where a row cannot be left out (the meeting pack's comparison)
 
 
 # ---------------------------------------------------------------- pieces
@@ -169,7 +180,8 @@ def findings_view(findings: list[dict[str, Any]]) -> tuple[list[dict[str, str]],
     ]
     blocking = sum(1 for f in findings if f.get("severity") == "block")
     if blocking:
-        summary = f"Forslaget opfylder ikke alle grundpræmisser: {blocking} blokerende bemærkning(er) skal rettes."
+        what = "én blokerende bemærkning" if blocking == 1 else plural(blocking, "", "blokerende bemærkninger").strip()
+        summary = f"Forslaget opfylder ikke alle grundpræmisser: {what} skal rettes."
     else:
         summary = "Forslaget opfylder grundpræmisserne for etablering af en DMPG."
     return rows, summary
@@ -220,9 +232,22 @@ def _appointed(src: Sources) -> dict[str, Any]:
     ]
     chair_rows = [{"name": m["name"], "email": m["email"]} for m in members if m["chair"]]
     director = p.get("director") or {"name": "", "email": ""}
+    defaults = src.kickoff_defaults
+    start = p.get("kickoff_time") or defaults["time"]
+    hour, minute = (int(x) for x in start.split(":"))
+    end_minutes = hour * 60 + minute + int(defaults["minutes"])
+    kickoff = {"date": p.get("kickoff_date"), "time": start, "end_time": f"{end_minutes // 60 % 24:02d}:{end_minutes % 60:02d}",
+               "place": p.get("kickoff_place") or defaults["place"],
+               "online_url": p.get("kickoff_online_url") or defaults.get("online_url") or ""}
     return {"members": members, "chairs": chair_rows, "chair_names": join_danish([c["name"] for c in chair_rows]),
             "director": {"name": director.get("name", ""), "email": director.get("email", "")},
-            "kickoff_date": p.get("kickoff_date")}
+            "kickoff_date": p.get("kickoff_date"), "kickoff": kickoff}
+
+
+def database_text(statement: dict[str, Any]) -> str:
+    """RKKP's statement in a line: "Database planlagt, forventet opstart 1. september 2027 (RKKP's udtalelse)"."""
+    start = statement.get("expected_start")
+    return statement["label"] + (f", forventet opstart {danish_date(start)}" if start else "") + " (RKKP's udtalelse)"
 
 
 def _database_coordination(status: str | None) -> str:
@@ -336,9 +361,16 @@ def mail_facts(src: Sources, kind: str, round: int = 1, gate: str | None = None)
 
     gate = gate or ("appointments" if kind == "appointment_request" else None)
     asks = kind in GATE_KINDS or kind in _ASKING_MAILS
+    deadline = reply_deadline(src, gate) if asks else None
+    answers_by = None
+    if gate == "appointments" and kind != "appointment_request":
+        # The organisations answer the request; the secretariat, asked to record their answers, is told
+        # by when they were asked to answer ("answers_by"), not given a deadline of its own.
+        deadline, answers_by = None, deadline
     return {
         "summary": summary_lines(src),
-        "deadline": reply_deadline(src, gate) if asks else None,
+        "deadline": deadline,
+        "answers_by": answers_by,
         "previous": previous_round(src, gate, round) if asks and gate else None,
     }
 
@@ -361,6 +393,13 @@ def compose_context(kind_name: str, src: Sources, round: int = 1, recipient: str
     # ("DMPG-sekretariatet") is already the signature's unit line, so it is not repeated.
     signer = secretariat["name"] if is_person_name(secretariat["name"]) else ""
     answers = answers_view(src)
+    view = form_view(form)
+    statement = answers.get("database")
+    if statement and kind_name != "proposal":
+        # RKKP's statement is the database situation once it is given: the form's status (what the
+        # proposers believed) and the premise check's note on it give way, so a memo says it once.
+        view["topic"]["database"] = database_text(statement)
+        findings = [f for f in findings if f["code"] != "database.status"]
     ctx: dict[str, Any] = {
         "proposal_id": src.proposal_id,
         "document_title": k.title,
@@ -369,7 +408,7 @@ def compose_context(kind_name: str, src: Sources, round: int = 1, recipient: str
         "title": src.title or form.title,
         "round": round,
         "secretariat": {"name": secretariat["name"], "email": secretariat["email"], "signer": signer},
-        "form": form_view(form),
+        "form": view,
         "findings": findings,
         "findings_summary": findings_summary,
         "submittable": not any(f.get("severity") == "block" for f in src.findings),
@@ -442,9 +481,12 @@ def load_sources(proposal_id: str, findings_round: int | None = None) -> Sources
     for e in ledger.events(proposal_id):  # oldest first: the first entry into a stage counts
         if e.kind == EventKind.STAGE_ENTERED and e.stage:
             stages.setdefault(e.stage, local_day(e.at))
+    settings = get_settings()
     return Sources(proposal_id=proposal_id, title=proposal.title, form=proposal.form, findings=findings,
                    decisions=decisions, roster=ledger.roster().model_dump(mode="json"), stages=stages,
-                   meeting_dates=meeting_dates(proposal_id), reply_days=get_settings().reply_days)
+                   meeting_dates=meeting_dates(proposal_id), reply_days=settings.reply_days,
+                   kickoff_defaults={"time": settings.kickoff_time, "minutes": settings.kickoff_minutes,
+                                     "place": settings.kickoff_place, "online_url": settings.kickoff_online_url})
 
 
 def meeting_dates(proposal_id: str) -> dict[tuple[str, int], date]:
@@ -506,19 +548,19 @@ def candidate_view(src: Sources) -> dict[str, Any]:
     return {
         "proposal_id": src.proposal_id,
         "title": src.title or form["title"],
-        "topic": " · ".join(p for p in (form["topic"]["kind"], form["topic"]["icd_codes"]) if p) or "Ikke oplyst",
+        "topic": " · ".join(p for p in (form["topic"]["kind"], form["topic"]["icd_codes"]) if p) or UNKNOWN,
         "description": form["topic"]["description"],
         "target": form["topic"]["target_summary"],
         "primary_sector": "Ja" if tg.get("primary_sector") else "Nej",
-        "child_adult": capitalise(join_danish(ages)) if ages else "Ikke oplyst",
-        "volume": form["topic"]["volume"] or "Ikke oplyst",
+        "child_adult": capitalise(join_danish(ages)) if ages else UNKNOWN,
+        "volume": form["topic"]["volume"] or UNKNOWN,
         "volume_short": _volume_short(src.form),
-        "database": form["topic"]["database"],
+        "database": database_text(database) if database else (form["topic"]["database"] or UNKNOWN),
         "rkkp": f"{database['label']}: {database['statement']}" if database else "RKKP's udtalelse foreligger ikke",
         "overlap": ", ".join(overlap.get("items") or []) or overlap.get("message", "") if overlap else "Ingen",
         "composition": (f"Mangler: {', '.join(label(REPRESENTS_LABELS, i) for i in missing.get('items') or [])}"
                         if missing else f"Komplet ({form['seat_total']} pladser)"),
-        "findings": (f"{blocking} blokerende, {warnings} advarsel(er)" if blocking or warnings
+        "findings": (f"{blocking} blokerende, {plural(warnings, 'advarsel', 'advarsler')}" if blocking or warnings
                      else "Ingen blokerende bemærkninger eller advarsler"),
         "advice": f"{advice['sentence']}: {advice['summary']}" if advice else "Følgegruppens rådgivning foreligger ikke",
     }
@@ -526,7 +568,7 @@ def candidate_view(src: Sources) -> dict[str, Any]:
 
 def _volume_short(form: dict[str, Any]) -> str:
     n = (((form.get("topic") or {}).get("volume")) or {}).get("patients_per_year")
-    return f"ca. {danish_number(n)} patienter pr. år" if n is not None else "Ikke oplyst"
+    return f"ca. {danish_number(n)} patienter pr. år" if n is not None else UNKNOWN
 
 
 COMPARED_SIDE_BY_SIDE = 4  # candidates per comparison table (its columns): more would not fit the page's width

@@ -74,8 +74,70 @@ def new_document(header_text: str) -> Document:
     add_field(fp, "NUMPAGES")
 
     letterhead(doc)
-    doc.core_properties.author = "DMPG-sekretariatet"
+    make_danish(doc)
     return doc
+
+
+LANGUAGE = "da-DK"
+AUTHOR = "DMPG-sekretariatet"
+
+
+def make_danish(doc, title: str | None = None, when=None) -> None:  # noqa: ANN001 - a python-docx Document
+    """A Danish document as Word sees it: ``da-DK`` as the language of the document defaults and of every
+    style (so Word spell-checks Danish as Danish), and real core properties: ``title``, the secretariat as
+    author and last editor, created and modified ``when`` (default: the engine's now, ``core.clock``),
+    and the language. Applied when a document is made, so an edited template gets it too."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    from core import clock
+
+    styles = doc.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = OxmlElement("w:docDefaults")
+        styles.insert(0, defaults)
+    rpr_default = defaults.find(qn("w:rPrDefault"))
+    if rpr_default is None:
+        rpr_default = OxmlElement("w:rPrDefault")
+        defaults.insert(0, rpr_default)
+    holders = [_child(rpr_default, "w:rPr")]
+    # Every style inherits the defaults; those that name a language themselves (an English template's
+    # styles do) and the default styles say Danish too.
+    holders += [style.get_or_add_rPr() for style in styles.findall(qn("w:style"))
+                if style.get(qn("w:default")) in ("1", "true") or style.find(f"{qn('w:rPr')}/{qn('w:lang')}") is not None]
+    for rpr in holders:
+        lang = rpr.find(qn("w:lang"))
+        if lang is None:
+            lang = OxmlElement("w:lang")
+            # The schema's order: w:lang comes before these three, after everything else of a w:rPr.
+            later = next((c for c in rpr if c.tag in {qn("w:eastAsianLayout"), qn("w:specVanish"), qn("w:oMath")}), None)
+            if later is not None:
+                later.addprevious(lang)
+            else:
+                rpr.append(lang)
+        lang.set(qn("w:val"), LANGUAGE)
+        lang.set(qn("w:eastAsia"), LANGUAGE)
+    props = doc.core_properties
+    moment = (when or clock.now()).replace(microsecond=0, tzinfo=None)  # core properties are UTC, naive
+    if title:
+        props.title = title
+    props.author = props.last_modified_by = AUTHOR
+    props.created = props.modified = moment
+    props.language = LANGUAGE
+    props.revision = 1
+    props.comments = ""
+
+
+def _child(parent, tag: str):  # noqa: ANN001, ANN202 - lxml elements
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    found = parent.find(qn(tag))
+    if found is None:
+        found = OxmlElement(tag)
+        parent.append(found)
+    return found
 
 
 def set_widths(table, widths_cm: list[float]) -> None:

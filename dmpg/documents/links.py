@@ -12,17 +12,23 @@ from core.text import markdown_literal
 from dmpg.documents.naming import document_title
 
 
-def markdown_for(rows: Iterable[Any]) -> str:
-    """A markdown list of documents: Danish title (and round) as a signed link, and the version."""
+def markdown_for(rows: Iterable[Any], at: tuple[str, int] | None) -> str:
+    """A markdown list of documents: Danish title (and round) and version, each a signed link that works
+    while the gate round ``at`` waits (``dmpg.links.document_url``); plain titles when no round waits."""
     from dmpg.links import document_url
 
-    lines = [f"- [{markdown_literal(document_title(r))}]({document_url(r.id, r.proposal_id)}) (version {r.version})"
-             for r in rows]
+    def item(r: Any) -> str:
+        title = markdown_literal(document_title(r))
+        return f"- [{title}]({document_url(r.id, r.proposal_id, *at)}) (version {r.version})" if at else \
+            f"- {title} (version {r.version})"
+
+    lines = [item(r) for r in rows]
     return "\n".join(lines) if lines else "_Ingen dokumenter endnu._"
 
 
-def documents_markdown(proposal_id: str) -> str:
-    """The latest version of each of the proposal's documents as a Danish markdown list with links."""
+def documents_markdown(proposal_id: str, at: tuple[str, int] | None) -> str:
+    """The latest version of each of the proposal's documents as a Danish markdown list, linked for the
+    gate round ``at`` (see :func:`markdown_for`)."""
     from models import ledger
 
-    return "**Dokumenter**\n\n" + markdown_for(ledger.documents(proposal_id))
+    return "**Dokumenter**\n\n" + markdown_for(ledger.documents(proposal_id), at)

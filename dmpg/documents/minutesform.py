@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from core.text import danish_date
+from core.text import danish_date, typed_date
 from forms.minutesform import COLUMNS, DATE_LABEL, MEETING_LABEL, TABLE, choices_help
 
 
@@ -26,7 +26,7 @@ def minutes_form_bytes(context: dict[str, Any]) -> bytes:
               italic=True, size=Pt(9), colour=house.GREY)
     info = doc.add_table(rows=0, cols=2)
     info.style = "Table Grid"
-    for label, value in ((MEETING_LABEL, m["id"]), (DATE_LABEL, m["date"].isoformat())):
+    for label, value in ((MEETING_LABEL, m["id"]), (DATE_LABEL, typed_date(m["date"]))):
         cells = info.add_row().cells
         house.label_cell(cells[0], label)
         house.run(cells[1].paragraphs[0], value, size=Pt(10))
@@ -41,6 +41,7 @@ def minutes_form_bytes(context: dict[str, Any]) -> bytes:
         for i, text in enumerate((str(item["number"]), item["proposal_id"], clean_text(item["title"]))):
             house.run(table.rows[r].cells[i].paragraphs[0], text, size=Pt(10))
     house.set_widths(table, [1.2, 3.2, 3.8, 3.0, 5.2])
+    house.make_danish(doc, f"Referatskema, {m['title']}")
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()

@@ -10,9 +10,11 @@ sent unedited, as pure functions over text, and two readers that turn a Word doc
 What counts as a problem (each its own function, usable alone): a heading with nothing under it
 (:func:`empty_sections`), a labelled field left blank (:func:`empty_fields`), empty parentheses
 (:func:`empty_parentheses`), codes or template syntax where Danish text belongs
-(:func:`leftover_codes`), English words in Danish text (:func:`english_words`), a signature block
+(:func:`leftover_codes`: codes, ``snake_case``, a form's field paths), stock phrases ("Ikke oplyst",
+"(er)": :func:`stock_phrases`), English words in Danish text (:func:`english_words`), a signature block
 said twice (:func:`repeated_signature`), version numbers that disagree (:func:`disagreeing_versions`)
-and a function or organisation greeted as a person (:func:`misplaced_salutations`). Addresses, links
+and a function or organisation greeted as a person (:func:`misplaced_salutations`); and for a mail, a
+document its text names that is not attached (:func:`missing_attachments`). Addresses, links
 and file names are left out of the word checks: they are not prose.
 """
 
@@ -202,6 +204,9 @@ _CODE = re.compile(r"\b(" + "|".join(sorted(CODES, key=len, reverse=True)) + r")
 _PYTHON = re.compile(r"\b(None|True|False|null|undefined)\b")
 _TEMPLATE = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}")
 _SNAKE = re.compile(r"\b[a-z]+_[a-z_]+\b")
+# A form's field path ("topic.severity", "composition.seats[2].count") where words belong.
+_FIELD_PATH = re.compile(r"\b(?:title|proposers|topic|tasks|composition|target|database|registry|appointments|"
+                         r"recorded_by|members|chairs|director|kickoff_date)(?:\[\d+\])?\.[a-z_]+[\w.\[\]]*")
 # A society's code alone, where its Danish name belongs: "DPS" is fine only as "(DPS)" after the name.
 _SOCIETY = re.compile(r"(?<!\()\b(" + "|".join(c for c in BASE_CATEGORIES if c.isupper()) + r")\b(?!\))")
 
@@ -213,8 +218,51 @@ def leftover_codes(text: str) -> list[str]:
     text = prose(text)
     found = _CODE.findall(text) + _PYTHON.findall(text) + _TEMPLATE.findall(text)
     found += [w for w in _SNAKE.findall(text) if w not in found]
+    found += _FIELD_PATH.findall(text)
     found += _SOCIETY.findall(text)
     return sorted(set(found))
+
+
+# Stock wording a careful secretariat never sends: a field shown as not given, a plural left open.
+_STOCK = re.compile(r"Ikke oplyst|\w\((?:er|e|r|en|erne)\)")
+
+
+def stock_phrases(text: str) -> list[str]:
+    """ "Ikke oplyst" rows and "(er)" plurals ("bemærkning(er)"): the text should say it right."""
+    return sorted(set(_STOCK.findall(prose(text))))
+
+
+# What a mail's text says is attached ("… er vedhæftet", "den vedhæftede …"), and the file each phrase
+# stands for (a part of the attached file's name, or its ending). A mail that names a document attaches it.
+_ATTACHED = r"[^.]*\bvedhæftet"
+NAMED_ATTACHMENTS: dict[str, str] = {
+    r"høringsbrevet" + _ATTACHED: "hearing-letter",
+    r"indstillingsskemaet" + _ATTACHED: "proposal",
+    r"indstillingen til styregruppen" + _ATTACHED: "steering-memo",
+    r"indstillingen til psykiatridirektørkredsen" + _ATTACHED: "director-memo",
+    r"beslutningsreferat(?:et)?" + _ATTACHED: "steering-minutes",
+    r"meddelelse" + _ATTACHED: "director-letter",
+    r"kommissori(?:et|um)" + _ATTACHED: "terms-of-reference",
+    r"invitationen med dagsordenen" + _ATTACHED: "kickoff-invitation",
+    r"vedhæftede kalender(?:invitation|besked)": ".ics",
+    r"anmodningen er vedhæftet": "appointment-request",
+    r"referatskemaet" + _ATTACHED: "minutes-form",
+    r"(?<!beslutnings)referatet er vedhæftet": "meeting-minutes",
+    r"hermed mødematerialet": "meeting-pack",
+}
+
+
+def named_attachments(text: str) -> set[str]:
+    """The files (:data:`NAMED_ATTACHMENTS`) a mail's text says are attached."""
+    flat = " ".join(text.split())
+    return {kind for phrase, kind in NAMED_ATTACHMENTS.items()
+            if re.search(r"(?<!\w)" + phrase, flat, re.IGNORECASE)}
+
+
+def missing_attachments(text: str, attached: list[str]) -> list[str]:
+    """Documents the text names that are not among the ``attached`` file names."""
+    return sorted(kind for kind in named_attachments(text)
+                  if not any(kind in name if not kind.startswith(".") else name.endswith(kind) for name in attached))
 
 
 # A small explicit list: English words a template or a code could leave in Danish text, none of them
@@ -308,6 +356,7 @@ def misplaced_salutations(lines: list[str]) -> list[str]:
 
 def _text_problems(where: str, text: str) -> list[str]:
     problems = [f"{where}: empty parentheses …{p}" for p in empty_parentheses(text)]
+    problems += [f"{where}: stock phrase {p!r}" for p in stock_phrases(text)]
     problems += [f"{where}: leftover code {c!r}" for c in leftover_codes(text)]
     problems += [f"{where}: English word {w!r}" for w in english_words(text)]
     return problems

@@ -8,6 +8,9 @@
   gap in a letter that goes out).
 - Every string in the context is cleaned of XML-invalid control characters (``\\t`` and ``\\n`` stay;
   docxtpl turns them into a tab and a line break).
+- Every document is Danish as Word sees it (``docxstyle.make_danish``): ``da-DK`` in the document
+  defaults and styles, the title, the secretariat as author, created on the step's day (``core.clock``) —
+  applied here, so a template the secretariat edits in Word gets it too.
 - The output is written atomically (temp file in the same folder, then rename), so a crash never
   leaves a half-written .docx where the ledger expects a whole one.
 
@@ -132,9 +135,10 @@ def render_to_bytes(template_name: str, context: dict) -> bytes:
         tpl.render(clean_context(context), jinja_env=jinja_env())
     except TemplateError as exc:
         raise TemplateRenderError(_explain(template_name, exc)) from exc
+    from dmpg.documents.docxstyle import make_danish
+
     title = context.get("document_title")
-    if isinstance(title, str):
-        tpl.docx.core_properties.title = clean_text(title)
+    make_danish(tpl.docx, clean_text(title) if isinstance(title, str) else None)
     buf = io.BytesIO()
     tpl.save(buf)
     return buf.getvalue()

@@ -7,8 +7,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from core.text import TYPED_DATE_HINT, typed_date
 from forms.proposal import ProposalForm
-from forms.vocabulary import REGION_NAMES
+from forms.vocabulary import (
+    DATABASE_STATUS_CHOICES,
+    REGION_NAMES,
+    REPRESENTS_CHOICES,
+    TOPIC_KIND_CHOICES,
+)
 from forms.wordform import (
     BLANK_ROWS,
     EXTRA_ROWS,
@@ -27,12 +33,17 @@ def _display(value: Any, kind: str, path: tuple[str, ...]) -> str:
     if kind == "bool":
         return "Ja" if value else "Nej"
     if kind == "date":
-        return value.isoformat()
+        return typed_date(value)
     if kind == "list":
         return ", ".join(str(v) for v in value)
-    if path[-1] == "region" and value in REGION_NAMES:
-        return REGION_NAMES[value]
-    return str(value)
+    return CHOICES.get(path[-1], {}).get(value, str(value))
+
+
+# A choice is written as its Danish word (and read back as it, or as the code: forms.vocabulary).
+CHOICES: dict[str, dict[str, str]] = {
+    "region": REGION_NAMES, "represents": REPRESENTS_CHOICES, "kind": TOPIC_KIND_CHOICES,
+    "status": DATABASE_STATUS_CHOICES,
+}
 
 
 def _get(data: dict | None, path: tuple[str, ...]) -> Any:
@@ -44,10 +55,8 @@ def _get(data: dict | None, path: tuple[str, ...]) -> Any:
 
 
 def _help_line(cell: Cell) -> str:
-    extra = {"bool": " Skriv Ja eller Nej.", "date": " Dato som ÅÅÅÅ-MM-DD.", "list": " Adskil med komma.",
+    extra = {"bool": " Skriv Ja eller Nej.", "date": f" {TYPED_DATE_HINT}", "list": " Adskil med komma.",
              "int": " Et helt tal."}.get(cell.kind, "")
-    if cell.kind == "date" and "ÅÅÅÅ" in cell.help:
-        extra = ""  # the model's help already says how
     return (cell.help + extra).strip()
 
 
@@ -63,7 +72,7 @@ def _write(form: ProposalForm | None, out: str | Path) -> Path:
     intro = doc.add_paragraph()
     house.run(intro, "Udfyld felterne i højre kolonne. Hjælpeteksten under hvert felt forklarer, hvad der skal stå. "
                      "Lister (indstillere, retningslinjer, pladser) har én række pr. punkt; tilføj rækker i Word efter "
-                     "behov. Ja/nej-felter udfyldes med Ja eller Nej, datoer som ÅÅÅÅ-MM-DD. Felter, der ikke er "
+                     "behov. Ja/nej-felter udfyldes med Ja eller Nej, datoer som dd.mm.åååå (fx 14.01.2027). Felter, der ikke er "
                      "udfyldt, markeres af sekretariatets tjek af grundpræmisserne.", italic=True, size=Pt(9),
               colour=house.GREY)
     for section in form_layout():
@@ -98,7 +107,7 @@ def _write(form: ProposalForm | None, out: str | Path) -> Path:
                     for i, col in enumerate(part.columns):
                         _set_text(table.rows[r].cells[i], _display(_get(item, col.path), col.kind, col.path))
             doc.add_paragraph()
-    doc.core_properties.title = FORM_TITLE
+    house.make_danish(doc, FORM_TITLE)
     import io
 
     buf = io.BytesIO()

@@ -37,13 +37,16 @@ REQUIRED_CONTEXT: dict[str, tuple[str, ...]] = {
     "receipt": ("title",),
     "decision": ("title", "gate", "outcome"),
     "appointment_request": ("title", "organisations"),
-    "kickoff": ("title", "kickoff_date", "chairs", "director"),
+    "kickoff": ("title", "kickoff", "chairs", "director"),
+    "established": ("title", "kickoff", "chairs", "director", "members"),
     "reminder": ("title", "gate", "waiting_since", "days_waiting", "url"),
     "digest": ("gates", "undelivered", "week"),
     # dmpg.recovery: problem stuck|failed|cancelled|no_worker, action rescheduled|needs_attention|none
     "recovery": ("title", "problem", "action", "since"),
     **{kind: ("title", "url") for kind in GATE_KINDS},
+    "appointments_record": ("title", "url", "organisations"),
     "meeting_pack": ("meeting", "agenda"),
+    "meeting_invitation": ("meeting", "invitation", "pack_days"),
     "meeting_minutes": ("meeting", "decisions"),
     "minutes_approval": ("meeting", "decisions"),
 }
@@ -54,6 +57,24 @@ GATE_ASKS: dict[str, str] = {g.name: g.label for g in GATES.values()}
 GATE_BODIES: dict[str, str] = {g.name: g.decider for g in GATES.values()}
 OUTCOMES: dict[str, dict[str, str]] = {g.name: {o.code: o.statement for o in g.outcomes} for g in GATES.values()}
 NEXT_STEPS: dict[str, dict[str, str]] = {g.name: {o.code: o.next_step for o in g.outcomes} for g in GATES.values()}
+# How an answer is announced ("Følgegruppen har givet sin rådgivning": advice is not a decision) and
+# the heading of its text ("Rådgivningen", "Udtalelsen", "Begrundelse").
+ANNOUNCED: dict[str, str] = {g.name: g.announced for g in GATES.values()}
+REASON_TITLES: dict[str, str] = {g.name: g.reason_title for g in GATES.values()}
+# What a decision mail attaches, as its text names it (the gate's decision_document).
+DECISION_RECORDS: dict[str, str] = {"steering": "Beslutningsreferatet", "approval": "Psykiatridirektørkredsens meddelelse"}
+# A reminder asks for what the gate waits for, and its button says what to do.
+REMINDER_ASKS: dict[str, str] = {
+    "revision": "at den reviderede indstilling indsendes", "database": "at RKKP afgiver sin udtalelse",
+    "advice": "at følgegruppen giver sin rådgivning", "steering": "at styregruppens beslutning registreres",
+    "approval": "at psykiatridirektørkredsens beslutning registreres",
+    "appointments": "at udpegningen af medlemmer og formandskab registreres",
+}
+GATE_BUTTONS: dict[str, str] = {
+    "revision": "Indsend revideret indstilling", "database": "Afgiv RKKP's udtalelse",
+    "advice": "Giv følgegruppens rådgivning", "steering": "Registrér styregruppens beslutning",
+    "approval": "Registrér direktørkredsens beslutning", "appointments": "Registrér udpegningen",
+}
 ROLE_LABELS: dict[str, str] = {
     **BODY_LABELS,
     "proposer": "indstiller",
@@ -95,7 +116,8 @@ def _environment(directory: str):
     env.filters["stort"] = capitalise
     env.globals.update(
         GATE_ASKS=GATE_ASKS, GATE_BODIES=GATE_BODIES, OUTCOMES=OUTCOMES, NEXT_STEPS=NEXT_STEPS,
-        ROLE_LABELS=ROLE_LABELS, SEVERITY_LABELS=SEVERITY_LABELS,
+        ROLE_LABELS=ROLE_LABELS, SEVERITY_LABELS=SEVERITY_LABELS, ANNOUNCED=ANNOUNCED, REASON_TITLES=REASON_TITLES,
+        DECISION_RECORDS=DECISION_RECORDS, REMINDER_ASKS=REMINDER_ASKS, GATE_BUTTONS=GATE_BUTTONS,
     )
     return env
 
@@ -131,7 +153,9 @@ def normalise(kind: str, context: Mapping[str, Any]) -> dict[str, Any]:
       Danish names instead of codes: ``dmpg.documents.context.reader_message``).
     - ``appointment_request``: ``organisations`` may be ``represents`` codes or dicts; each becomes
       ``{"code", "name", "seats"}`` (name from the Danish labels, seats None when unknown).
-    - ``kickoff``: ``chairs`` may be names or ``{name, email}`` dicts, ``director`` a name or a dict.
+    - ``kickoff``, ``established``: ``chairs`` may be names or ``{name, email}`` dicts, ``director`` a name
+      or a dict; ``kickoff`` is the meeting (``dmpg.calendar.Meeting.as_context``: start, time, end_time,
+      place, online_url).
     """
     from dmpg.documents.context import reader_items, reader_message
     from dmpg.mail.recipients import salutation
@@ -140,12 +164,15 @@ def normalise(kind: str, context: Mapping[str, Any]) -> dict[str, Any]:
     ctx = dict(context)
     if isinstance(ctx.get("recipient"), Mapping) and "salutation" not in ctx["recipient"]:
         person = ctx["recipient"]
-        ctx["recipient"] = {**person, "salutation": salutation(str(person.get("name") or person.get("email") or ""),
-                                                               str(person.get("role") or ""))}
+        ctx["recipient"] = {**person, "role": str(person.get("role") or ""),
+                            "salutation": salutation(str(person.get("name") or person.get("email") or ""),
+                                                     str(person.get("role") or ""))}
     if kind == "decision":
         decided = ctx["decision"] if isinstance(ctx.get("decision"), Mapping) else {}
+        ctx["decision"] = decided
+        reason = GATES[ctx["gate"]].reason_field
         ctx.setdefault("decided_on", decided.get("meeting_date"))
-        ctx.setdefault("rationale", decided.get("rationale") or decided.get("summary"))
+        ctx.setdefault("rationale", decided.get(reason) if reason else None)
     if isinstance(ctx.get("findings"), list):
         ctx["findings"] = [{**f, "message": reader_message(str(f.get("message", ""))), "items": reader_items(f.get("items"))}
                            if isinstance(f, Mapping) else f for f in ctx["findings"]]
@@ -156,7 +183,7 @@ def normalise(kind: str, context: Mapping[str, Any]) -> dict[str, Any]:
             else {"code": o, "name": REPRESENTS_LABELS.get(o, o), "seats": None}
             for o in ctx.get("organisations") or []
         ]
-    if kind == "kickoff":
+    if kind in ("kickoff", "established"):
         ctx["chairs"] = [_name(c) for c in ctx.get("chairs") or []]
         ctx["director"] = _name(ctx.get("director") or "")
     return ctx

@@ -6,10 +6,12 @@
 | a gate's opening mail (``forms.gates``: hearing, database_request, steering_memo, ...) | whoever decides the gate: its body's members; for the proposers' gate (revision_request) the proposers and the secretariat |
 | appointment_request | the contact of each organisation with seats on the form (``other`` has none) |
 | kickoff | the two chairs, the director and every appointed member |
+| established | the proposers, the secretariat, the steering group and the director circle |
 | reminder | whoever the gate waits on (``waiting_on``), named from the roster where known |
 | digest, recovery | the secretariat |
 | meeting_pack, meeting_minutes | the meeting body's members, and the secretariat (``meeting_recipients``); the minutes also go to the proposers of each decided proposal |
 | minutes_approval | the body's chair |
+| meeting_invitation | the meeting body's members (the secretariat is the invitation's organiser) |
 
 The result is de-duplicated by lower-cased e-mail, first occurrence winning (so a proposer who is
 also on the secretariat is one recipient, with role ``proposer``); one recipient is one message.
@@ -185,6 +187,9 @@ def recipients_for(
         found = secretariat
     elif kind == "appointment_request":
         found = organisation_contacts(form, roster)
+    elif kind == "established":
+        found = proposers(form) + secretariat + _people(roster.people("steering_group"), "steering_group") \
+            + _people(roster.people("director_circle"), "director_circle")
     elif kind == "kickoff":
         if not appointments:
             raise UserError("mail 'kickoff' needs the appointments (members, chairs, director)")

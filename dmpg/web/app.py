@@ -47,12 +47,14 @@ from core.files import MAX_DOCX_BYTES, MAX_TEXT_BYTES, format_size
 from core.identity import same_address
 from core.settings import get_settings
 from dmpg import links
-from dmpg.web.page import Page, build_page, payload_from_form
+from dmpg.web.page import Page, appointments_payload, build_page, payload_from_form
+from models.ledger import LinkTaken
 
 log = logging.getLogger("dmpg.web")
 
 CSRF_COOKIE = "dmpg_csrf"
 FORM_OVERHEAD = 64 * 1024  # multipart boundaries and the other fields around an upload
+MAX_FORM_FIELDS = 100  # the appointments page posts 5 fields for each of 12+ members, the director, the kickoff
 IN_FLIGHT_SECONDS = 5.0  # how long a second POST through a link waits for the first one's decision
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
@@ -165,7 +167,8 @@ def create_app() -> FastAPI:
         if link.row.purpose == "minutes":
             response = _html("minutes.html.j2", minutes=_minutes(link.row), token=token, csrf=csrf)
         else:
-            response = _html("decide.html.j2", page=build_page(link.row), token=token, csrf=csrf)
+            page = build_page(link.row)
+            response = _html(page.template, page=page, token=token, csrf=csrf)
         _set_csrf_cookie(response, csrf)
         return response
 
@@ -184,7 +187,7 @@ def create_app() -> FastAPI:
             return await run_in_threadpool(
                 _refusal, links.LinkRefused("too_large", f"Det indsendte er for stort (højst {format_size(limit)}). "
                                                          "Er det den rigtige fil?", link), 413)
-        form = await request.form(max_files=1, max_fields=30, max_part_size=MAX_TEXT_BYTES)
+        form = await request.form(max_files=1, max_fields=MAX_FORM_FIELDS, max_part_size=MAX_TEXT_BYTES)
         sent = form.get("csrf") or ""
         cookie = request.cookies.get(CSRF_COOKIE) or ""
         if not cookie or not hmac.compare_digest(str(sent), cookie):
@@ -228,13 +231,15 @@ def _record(link: links.Link, fields: dict[str, str], upload: bytes | None, file
         payload = _payload(page, fields, upload, filename)
     except InputError as exc:
         return _form_again(link, page, fields, [(path or "Filen", message) for path, message in exc.problems], csrf)
-    if not links.consume(link):  # another request through the same link came first
-        return RedirectResponse(f"/beslut/{link.token}", status_code=303)
     try:
+        # The link's use and the decision are one act: one transaction records both, or neither.
         recorded = record_decision(row.proposal_id, row.gate, payload, channel="mail-link", identity="link",
-                                   detail={"link": row.id}, ref=f"link-{row.id}", wake_now=False)
+                                   detail={"link": row.id}, ref=f"link-{row.id}", wake_now=False, link=row.id)
+    except LinkTaken:  # another request through the same link came first: show what it recorded
+        return RedirectResponse(f"/beslut/{link.token}", status_code=303)
     except UserError as exc:
-        links.release(link)
+        if _recorded_page(link) is not None:  # two taps: the other one recorded it, and closed the gate
+            return RedirectResponse(f"/beslut/{link.token}", status_code=303)
         problems = getattr(exc, "problems", None) or [("", str(exc))]
         return _form_again(link, page, fields, problems, csrf)
     # The decision stands once it is in the ledger: the person gets their answer now, and the flow run
@@ -277,7 +282,10 @@ def _approve(link: links.Link) -> Response:
 
 
 def _payload(page: Page, fields: dict[str, str], upload: bytes | None, filename: str | None) -> dict[str, Any]:
-    """The gate's input from the form, or the uploaded file (checked like any input file)."""
+    """The gate's input from the form (the appointments page's own, or a gate's fields), or the uploaded
+    file (checked like any input file)."""
+    if page.appointments is not None:
+        return appointments_payload(fields, page.recipient, len(page.appointments["rows"]))
     if page.upload is None:
         return payload_from_form(page.gate, fields, page.recipient)
     if not upload:
@@ -307,7 +315,7 @@ def _form_again(link: links.Link, page: Page, fields: dict[str, str], problems: 
         detail={"reason": "invalid", "channel": "mail-link", "link": link.row.id,
                 "problems": [list(p) for p in page.problems]},
     )
-    response = _html("decide.html.j2", 422, page=page, token=link.token, csrf=csrf)
+    response = _html(page.template, 422, page=page, token=link.token, csrf=csrf)
     _set_csrf_cookie(response, csrf)
     return response
 
@@ -350,9 +358,11 @@ def _refusal(refused: links.LinkRefused, status: int = 410) -> HTMLResponse:
 
     row = refused.link.row if refused.link is not None else None
     if row is not None and row.proposal_id:
+        # Once per link and reason: mail scanners and reloads GET a dead link again and again, and the audit
+        # trail must not grow with them.
         ledger.record_event(
-            row.proposal_id, key=f"{row.proposal_id}:link_refused:{uuid.uuid4().hex}", kind=EventKind.LINK_REFUSED,
-            gate=row.gate, round=row.round, by=row.recipient,
+            row.proposal_id, key=f"{row.proposal_id}:link_refused:{row.id}:{refused.reason}",
+            kind=EventKind.LINK_REFUSED, gate=row.gate, round=row.round, by=row.recipient,
             detail={"reason": refused.reason, "channel": "mail-link", "link": row.id},
         )
     else:

@@ -16,8 +16,15 @@ from datetime import date
 from typing import Any
 
 from core.identity import same_address
-from core.text import capitalise, danish_date, one_line, parse_danish_date
-from forms.gates import GATES, Gate
+from core.text import (
+    TYPED_DATE_FORMAT,
+    capitalise,
+    danish_date,
+    date_problem,
+    one_line,
+    parse_danish_date,
+)
+from forms.gates import GATES, Gate, future_dates
 from forms.vocabulary import (
     DATABASE_STATUS_LABELS,
     REGION_NAMES,
@@ -30,15 +37,16 @@ from forms.vocabulary import (
 from models import ledger
 from models.vocabulary import CHANNEL_LABELS
 
-UPLOAD_GATES = {"revision": ".docx", "appointments": ".yaml"}  # input as a file: the Word form / a YAML list
+UPLOAD_GATES = {"revision": ".docx"}  # input as a file: the revised Word form
+FORM_TEMPLATES = {"appointments": "appointments.html.j2"}  # gates with a page of their own (else decide.html.j2)
+MEMBER_ROWS = 12  # rows for appointed members on the appointments page (more when the form has more seats)
 # What the form's button does, in the words of the act (a decision is registered; advice, a statement
 # and a revised form are sent), and the form's heading.
-SUBMIT_LABELS = {"advice": "Send rådgivningen", "database": "Send udtalelsen", "revision": "Send det reviderede skema",
-                 "appointments": "Registrér udpegningerne"}
-FORM_HEADINGS = {"advice": "Din rådgivning", "database": "RKKP's udtalelse", "revision": "Det reviderede skema",
-                 "appointments": "Udpegningerne"}
+# (The appointments page says its own: appointments.html.j2.)
+SUBMIT_LABELS = {"advice": "Send rådgivningen", "database": "Send udtalelsen", "revision": "Send det reviderede skema"}
+FORM_HEADINGS = {"advice": "Din rådgivning", "database": "RKKP's udtalelse", "revision": "Det reviderede skema"}
 NOT_RECORDED = {"advice": "Rådgivningen er ikke registreret", "database": "Udtalelsen er ikke registreret",
-                "revision": "Skemaet er ikke modtaget", "appointments": "Udpegningerne er ikke registreret"}
+                "revision": "Skemaet er ikke modtaget"}
 
 
 @dataclass(frozen=True)
@@ -75,6 +83,8 @@ class Page:
     meeting: str | None = None
     values: dict[str, str] = field(default_factory=dict)
     problems: list[tuple[str, str]] = field(default_factory=list)
+    template: str = "decide.html.j2"
+    appointments: dict[str, Any] | None = None  # the appointments page's rows, choices and rules
 
     @property
     def submit_label(self) -> str:
@@ -110,8 +120,9 @@ def field_id(name: str) -> str:
 
 
 def form_fields(gate: Gate) -> list[Field]:
-    """The gate's input as form fields (see the module docstring); [] for a gate that takes a file."""
-    if gate.name in UPLOAD_GATES:
+    """The gate's input as form fields (see the module docstring); [] for a gate that takes a file or
+    has a page of its own (the appointments)."""
+    if gate.name in UPLOAD_GATES or gate.name in FORM_TEMPLATES:
         return []
     fields = []
     for name, info in gate.input.model_fields.items():
@@ -162,16 +173,18 @@ def payload_from_form(gate: Gate, form: dict[str, str], recipient: str) -> dict[
             try:
                 value = parse_danish_date(value).isoformat()
             except ValueError:
-                problems.append((f.label, f"forventede en dato som dd.mm.åååå (fx 14.01.2027), fik '{value[:40]}'"))
+                problems.append((f.label, date_problem(value[:40], TYPED_DATE_FORMAT)))
                 continue
         payload[f.name] = value
     payload["recorded_by"] = recipient
+    labels = {f.name: f.label for f in fields}
     try:
         gate.input.model_validate(payload)
     except pydantic.ValidationError as exc:
-        labels = {f.name: f.label for f in fields}
         problems += [(labels.get(str(e["loc"][0]), str(e["loc"][0])) if e["loc"] else "", danish_message(e))
                      for e in exc.errors(include_url=False) if labels.get(str(e["loc"][0])) not in {p for p, _ in problems}]
+    else:
+        problems += [(labels.get(name, name), message) for name, message in future_dates(gate, payload)]
     if problems:
         raise InputError("", problems)
     return payload
@@ -198,7 +211,7 @@ def build_page(row: Any) -> Page:
          "when": danish_date(d.payload.get("meeting_date") or d.at), "how": CHANNEL_LABELS.get(d.channel, d.channel)}
         for d in ledger.decisions(row.proposal_id)
     ]
-    documents = [{"title": document_title(d), "url": document_url(d.id, d.proposal_id)}
+    documents = [{"title": document_title(d), "url": document_url(d.id, d.proposal_id, row.gate, row.round)}
                  for d in ledger.documents(row.proposal_id)]
     findings = [{"severity": SEVERITY_LABELS[f.severity], "level": f.severity, "message": f.message,
                  "items": ", ".join(label(REPRESENTS_LABELS, i) for i in f.items)}
@@ -217,6 +230,8 @@ def build_page(row: Any) -> Page:
         summary=_summary(proposal.form), findings=findings, decisions=decisions, documents=documents,
         fields=form_fields(gate), upload=UPLOAD_GATES.get(gate.name),
         secretariat=", ".join(sorted(roster.emails("secretariat"))),
+        template=FORM_TEMPLATES.get(gate.name, "decide.html.j2"),
+        appointments=appointments_form(proposal.form, roster) if gate.name == "appointments" else None,
     )
 
 
@@ -241,3 +256,126 @@ def _summary(form: dict[str, Any]) -> list[tuple[str, str]]:
         ("Foreslåede retningslinjer", "; ".join(g.get("title", "") for g in (form.get("tasks") or {}).get("guidelines") or [])),
     ]
     return [(k, v) for k, v in rows if v]
+
+
+# --- the appointments page ------------------------------------------------------------------------
+# The secretariat records the appointed group on a page of its own, without JavaScript: a fixed number
+# of member rows (name, e-mail, who appointed them, region; a tick for each of the two chairs), the
+# health-professional director, and the kickoff's date, time, place and online link. The rules it is
+# checked against (``forms.appointments.check_appointments``) are listed above the form, and what a
+# posted list breaks is shown in their words.
+
+MEMBER_FIELDS = (("name", "Navn"), ("email", "E-mail"), ("represents", "Udpeget af"), ("region", "Region"))
+APPOINTMENT_FIELDS = {
+    "director_name": "Direktørens navn", "director_email": "Direktørens e-mail", "kickoff_date": "Dato",
+    "kickoff_time": "Tidspunkt", "kickoff_place": "Sted", "kickoff_online_url": "Onlinelink",
+}
+
+
+def appointments_form(form: dict[str, Any], roster: Any) -> dict[str, Any]:
+    """What the appointments page offers: a row per seat on the proposal's form (its body preselected),
+    at least :data:`MEMBER_ROWS`; the Danish choices; the organisations asked and their seats; the
+    rules; the kickoff's defaults from the settings."""
+    from core.settings import get_settings
+    from forms.proposal import ProposalForm
+    from forms.vocabulary import BASE_CATEGORIES, REPRESENTS_CHOICES, represents_name
+
+    parsed = ProposalForm.model_validate(form)
+    seats: list[str] = []
+    asked: dict[str, int] = {}
+    for seat in parsed.composition.seats if parsed.composition else []:
+        seats += [seat.represents] * seat.count
+        asked[seat.represents] = asked.get(seat.represents, 0) + seat.count
+    rows = [{"number": n, "represents": seats[n - 1] if n <= len(seats) else ""}
+            for n in range(1, max(MEMBER_ROWS, len(seats)) + 1)]
+    organisations = roster.organisations
+    settings = get_settings()
+    return {
+        "rows": rows,
+        "represents": [(code, REPRESENTS_CHOICES[code] if code.isupper() else REPRESENTS_LABELS[code])
+                       for code in REPRESENTS_LABELS],
+        "regions": list(REGION_NAMES.items()),
+        "asked": [{"name": organisations[code].name if code in organisations else represents_name(code),
+                   "seats": n} for code, n in asked.items()],
+        "base": [represents_name(code) for code in BASE_CATEGORIES],
+        "defaults": {"kickoff_time": settings.kickoff_time, "kickoff_place": settings.kickoff_place,
+                     "kickoff_online_url": settings.kickoff_online_url or ""},
+    }
+
+
+def appointments_payload(fields: dict[str, str], recipient: str, rows: int) -> dict[str, Any]:
+    """The appointments gate's input from the page's fields: the filled member rows (a row with neither
+    name nor e-mail is empty), the ticked chairs, the director and the kickoff (blank time and place
+    take the settings' defaults). ``InputError`` names every problem in the page's words ("Medlem 3 ›
+    E-mail"), the blocking findings of ``check_appointments`` included, so nothing incomplete is posted."""
+    import pydantic
+
+    from core.errors import InputError
+    from core.text import danish_message
+    from forms.appointments import AppointmentsInput, check_appointments
+    from forms.findings import blocking
+    from forms.vocabulary import CHOICE_WORDS
+
+    def value(name: str) -> str:
+        return " ".join((fields.get(name) or "").split())
+
+    problems: list[tuple[str, str]] = []
+    members, chairs, where = [], [], {}
+    for n in range(1, rows + 1):
+        row = {key: value(f"m{n}_{key}") for key, _ in MEMBER_FIELDS}
+        if not row["name"] and not row["email"]:
+            if fields.get(f"m{n}_chair"):
+                problems.append((f"Medlem {n}", "er valgt som formand, men har hverken navn eller e-mail"))
+            continue
+        where[len(members)] = n
+        members.append({k: v for k, v in row.items() if v})
+        if fields.get(f"m{n}_chair"):
+            chairs.append(row["email"])
+    payload: dict[str, Any] = {"members": members, "chairs": chairs, "recorded_by": recipient,
+                               "director": {k: v for k, v in (("name", value("director_name")),
+                                                              ("email", value("director_email"))) if v}}
+    if not members:
+        problems.append(("Medlemmer", "skriv navn og e-mail på de udpegede medlemmer"))
+    date_text = value("kickoff_date")
+    if date_text:
+        try:
+            payload["kickoff_date"] = parse_danish_date(date_text).isoformat()
+        except ValueError:
+            problems.append(("Kickoff-møde › Dato", date_problem(date_text[:40], TYPED_DATE_FORMAT)))
+    elif not problems:
+        problems.append(("Kickoff-møde › Dato", "skal udfyldes"))
+    for name in ("kickoff_time", "kickoff_place", "kickoff_online_url"):
+        if value(name):
+            payload[name] = value(name)
+    try:
+        accepted = AppointmentsInput.model_validate(payload)
+    except pydantic.ValidationError as exc:
+        for e in exc.errors(include_url=False):
+            loc = tuple(e["loc"])
+            if loc[:1] == ("kickoff_date",) and any(p[0] == "Kickoff-møde › Dato" for p in problems):
+                continue
+            problems.append((_appointments_label(loc, where), danish_message(e, CHOICE_WORDS)))
+        raise InputError("", problems) from None
+    if problems:
+        raise InputError("", problems)
+    blockers = blocking(check_appointments(accepted))
+    if blockers:
+        from forms.findings import finding_title
+
+        raise InputError("", [(finding_title(f.code), f.message.split(": ", 1)[-1]) for f in blockers])
+    return payload
+
+
+def _appointments_label(loc: tuple, where: dict[int, int]) -> str:
+    """A pydantic location in the appointments input as the page names it."""
+    labels = dict(MEMBER_FIELDS)
+    if loc[:1] == ("members",) and len(loc) > 1 and isinstance(loc[1], int):
+        row = f"Medlem {where.get(loc[1], loc[1] + 1)}"
+        return f"{row} › {labels.get(str(loc[2]), str(loc[2]))}" if len(loc) > 2 else row
+    if loc[:1] == ("director",):
+        return APPOINTMENT_FIELDS["director_email" if loc[-1] == "email" else "director_name"]
+    if loc[:1] == ("chairs",):
+        return "Formænd"
+    if loc and str(loc[0]).startswith("kickoff_"):
+        return f"Kickoff-møde › {APPOINTMENT_FIELDS.get(str(loc[0]), str(loc[0]))}"
+    return ".".join(str(p) for p in loc) or "Udpegningen"

@@ -40,7 +40,7 @@ def test_an_older_home_is_tightened_and_the_count_says_what_changed(tmp_path):
     assert open_to_others(home) == []
     assert mode(home) == mode(home / "mail") == 0o700
     assert mode(ledger) == mode(home / "mail" / "a.eml") == 0o600 and mode(script) == 0o700
-    assert "3 file(s)" in done.sentence(home) and str(home) in done.sentence(home)
+    assert "4 mapper og 3 filer" in done.sentence(home) and str(home) in done.sentence(home)
     assert not tighten(home)  # nothing left to do: `dmpg up` then says nothing
 
 
@@ -87,4 +87,4 @@ def test_an_older_home_is_made_private_and_up_says_so(dmpg_home, tmp_path):
     report = StartReport(home=tmp_path, api="a", ui="u", smtp="s", started=["server"],
                          tightened=Tightened(directories=2, files=5))
     text = _up_text(LocalStack(), report)
-    assert f"Made DMPG_HOME private: 2 folder(s) and 5 file(s) under {tmp_path}" in text.splitlines()[1]
+    assert f"DMPG_HOME er gjort privat: 2 mapper og 5 filer under {tmp_path}" in text.splitlines()[1]

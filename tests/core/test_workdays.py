@@ -2,7 +2,13 @@
 
 from datetime import date
 
-from core.workdays import deadline, holiday_name, is_working_day, next_working_day, working_days_between
+from core.workdays import (
+    deadline,
+    holiday_name,
+    is_working_day,
+    next_working_day,
+    working_days_between,
+)
 
 
 def test_a_deadline_in_the_christmas_week_moves_to_the_first_working_day_of_the_new_year():

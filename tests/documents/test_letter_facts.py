@@ -76,10 +76,16 @@ def test_the_signature_names_a_person_once_and_the_unit_once(tmp_path):
     assert lines[i + 1:i + 3] == ["Søs Æbelø", "DMPG-sekretariatet, RKKP · soes@example.dk"]
 
 
-def test_a_field_left_empty_reads_ikke_oplyst():
+def test_a_field_left_empty_leaves_its_row_out(tmp_path):
+    """No "Ikke oplyst" in a formal document: a field the proposers left empty has no row at all."""
     src = sample_sources()
     src.form = {**src.form, "tasks": {**src.form["tasks"], "research": None}}
-    assert compose_context("terms_of_reference", src)["form"]["research"] == "Ikke oplyst"
+    assert compose_context("terms_of_reference", src)["form"]["research"] == ""
+    out = tmp_path / "k.docx"
+    render_template("terms_of_reference.docx", compose_context("terms_of_reference", src), out)
+    doc = read_docx(out)
+    assert "Forskning (på sigt)" not in doc.lines and "Monitorering" in doc.lines
+    assert "Ikke oplyst" not in doc.body and check_document(doc) == []
 
 
 def test_findings_are_written_in_words():

@@ -96,15 +96,27 @@ def test_documents_are_listed_as_signed_links_never_file_paths(proposal):
     import re
 
     from dmpg.documents.links import documents_markdown
-    from dmpg.links import verify_document
+    from dmpg.links import LinkRefused, verify_document
     from models import ledger
 
     produce_document(proposal, "steering_minutes", round=2)
     produce_document(proposal, "appointment_request", recipient="DPS")
-    md = documents_markdown(proposal)
+    ledger.record_event(proposal, key=f"{proposal}:gate_opened:steering-r3-a1", kind="gate_opened", gate="steering",
+                        round=3, detail={"key": "steering-r3-a1", "attempt": 1})
+    md = documents_markdown(proposal, ("steering", 3))
     assert "file://" not in md
     assert r"[Beslutningsreferat, DMPG\-styregruppen, runde 2](http://127.0.0.1:8030/dokument/" in md
     assert r"[Anmodning om udpegning — Dansk Psykiatrisk Selskab \(DPS\)](" in md
     tokens = re.findall(r"/dokument/([^)]+)\)", md)
     linked = {verify_document(t) for t in tokens}
     assert linked == {(d.id, proposal) for d in ledger.documents(proposal)}
+    # A document link ends with its gate round, and is only accepted as it was written.
+    with pytest.raises(LinkRefused) as padded:
+        verify_document(tokens[0] + "==")
+    assert padded.value.reason == "tampered"
+    ledger.record_decision(proposal, "steering", 3, "approve", {"decision": "approve"}, "sekretariat@example.dk",
+                           event_key=f"{proposal}:answer:steering:r3:cli-x")
+    with pytest.raises(LinkRefused) as closed:
+        verify_document(tokens[0])
+    assert closed.value.reason == "closed"
+    assert "- Beslutningsreferat" in documents_markdown(proposal, None)  # no round waits: titles, no links

@@ -146,8 +146,8 @@ def test_an_unknown_template_is_a_clear_error(tmp_path):
 
 def test_the_sandbox_refuses_unsafe_attribute_access(tmp_path, monkeypatch):
     # A template edited to reach into Python internals is refused, not executed.
-    from docxtpl import DocxTemplate  # noqa: F401 - the real renderer is used below
     from docx import Document
+    from docxtpl import DocxTemplate  # noqa: F401 - the real renderer is used below
 
     tpl_dir = tmp_path / "templates"
     tpl_dir.mkdir()

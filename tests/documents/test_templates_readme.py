@@ -6,9 +6,9 @@ import re
 
 import pytest
 
+from core.settings import PROJECT_ROOT
 from dmpg.documents.naming import KINDS, MEETING_KINDS
 from dmpg.documents.render import jinja_env
-from core.settings import PROJECT_ROOT
 
 README = (PROJECT_ROOT / "templates" / "README.md").read_text(encoding="utf-8")
 

@@ -8,14 +8,14 @@ import json
 import pytest
 from docx import Document
 
-from dmpg.cli import main
 from core.errors import InputError
+from dmpg.cli import main
 from dmpg.documents.wordform import write_blank_form, write_filled_form
-from forms.wordform import SEP, form_layout, read_form_docx
 from forms.loading import load_form
 from forms.premises import check_premises
 from forms.proposal import ProposalForm
 from forms.registry import SEED_GROUPS
+from forms.wordform import SEP, form_layout, read_form_docx
 from tests.documents.conftest import docx_text
 
 EXAMPLES = ["angst-og-ocd.yaml", "personlighedsforstyrrelser.yaml"]
@@ -99,9 +99,11 @@ def test_malformed_values_are_named_in_the_word_forms_own_words(tmp_path, exampl
     assert problems["3) Sammensætning af deltagerkreds › Pladser, række 2 › Antal pladser"] == \
         "forventede et helt tal, fik 'to'"
     assert problems["1) Emnevalg › Målgruppe › Primærsektoren"] == "forventede Ja eller Nej, fik 'måske'"
-    assert problems["Forslaget › Indsendt"].startswith("forventede en dato som ÅÅÅÅ-MM-DD")
+    assert problems["Forslaget › Indsendt"] == "forventede en dato som dd.mm.åååå (fx 14.01.2027), fik 'i går'"
     assert "e-mailadresse" in problems["Indstillere, række 1 › E-mail"]
-    assert problems["3) Sammensætning af deltagerkreds › Pladser, række 3 › Repræsenterer"].startswith("forventede en af: DPS, BUP")
+    assert problems["3) Sammensætning af deltagerkreds › Pladser, række 3 › Repræsenterer"] == (
+        "forventede DPS, BUP, FYP, DSAM, DP, DASYS, Patienter, Pårørende, Sundhed Danmark, Hospitalsledelse eller "
+        "Andre; fik 'DPX'")
     assert len(err.value.problems) == 5
     assert SEP in str(err.value)
 
@@ -116,6 +118,35 @@ def test_danish_habits_in_a_filled_form_are_understood(tmp_path, examples):
     _set_cell(out, "Klinisk kvalitetsdatabase › Status for klinisk kvalitetsdatabase", None, None, "Planlagt")
     _set_cell(out, "Pladser", 1, "Repræsenterer", "Dansk Psykiatrisk Selskab")
     assert read_form_docx(out) == load_form(examples / "angst-og-ocd.yaml")
+
+
+def test_the_form_speaks_danish_and_takes_danish_words_or_codes(tmp_path, examples):
+    """Choices are written as Danish words ("Pårørende", "Planlagt", "Diagnoseområde"), dates as
+    dd.mm.åååå, and the help tells how; the words and the codes are both read back."""
+    from dmpg.documents.proofread import read_docx
+
+    form = load_form(examples / "personlighedsforstyrrelser.yaml")
+    out = write_filled_form(form, tmp_path / "f.docx")
+    text = read_docx(out).body
+    for code in ("relatives", "hospital_management", "sundhed_danmark", "cross_cutting", "existing", "planned"):
+        assert code not in text, code
+    assert "Patienter" in text and "Diagnoseområde" in text and "Skriv datoen som dd.mm.åååå" in text
+    _set_cell(out, "Pladser", 1, "Repræsenterer", "Pårørende")
+    _set_cell(out, "Pladser", 2, "Repræsenterer", "hospital_management")
+    _set_cell(out, "Emnetype", None, None, "Tværgående emne")
+    back = read_form_docx(out)
+    assert [s.represents for s in back.composition.seats][:2] == ["relatives", "hospital_management"]
+    assert back.topic.kind == "cross_cutting"
+    blank = read_docx(write_blank_form(tmp_path / "blank.docx")).body
+    assert "Pårørende" in blank and "relatives" not in blank and "ÅÅÅÅ" not in blank
+
+
+def test_a_date_that_does_not_exist_is_said_to_not_exist(tmp_path, examples):
+    out = write_filled_form(load_form(examples / "angst-og-ocd.yaml"), tmp_path / "f.docx")
+    _set_cell(out, "Indsendt", None, None, "31.02.2027")
+    with pytest.raises(InputError) as err:
+        read_form_docx(out)
+    assert dict(err.value.problems)["Forslaget › Indsendt"] == "datoen 31.02.2027 findes ikke"
 
 
 def test_added_rows_and_empty_rows(tmp_path):
@@ -144,4 +175,4 @@ def test_dmpg_form_commands(tmp_path, examples, capsys):
     assert main(["form", "blank", str(tmp_path / "blank.txt")]) == 2
     assert not (tmp_path / "x.docx").exists() and not (tmp_path / "blank.txt").exists()
     err = capsys.readouterr().err
-    assert "Traceback" not in err and "must end in .docx" in err
+    assert "Traceback" not in err and "skal ende på .docx" in err

@@ -10,11 +10,10 @@ from pathlib import Path
 
 import pytest
 
-
 from dmpg.cli import main
 from dmpg.cli.check import load_registry
-from models.quick import sqlite_path
 from forms.registry import SEED_GROUPS
+from models.quick import sqlite_path
 
 PROJECT = Path(__file__).resolve().parents[2]
 DMPG = PROJECT / ".venv" / "bin" / "dmpg"
@@ -51,12 +50,17 @@ def test_human_output(dmpg_home, examples, capsys):
     assert code == 1
     lines = out.splitlines()
     assert lines[0] == "Indstillingsskema: Personlighedsforstyrrelser"
-    assert "[BLOKERER] target.primary_sector" in lines
-    assert "[ADVARSEL] target.child_adult" in lines
-    assert "[INFO] database.status" in lines
-    assert "    Punkter: BUP, FYP, DSAM, relatives, hospital_management" in lines
+    # Danish words only: what each finding is about, the seats by name, no codes or field paths.
+    assert "[BLOKERER] Primærsektoren i målgruppen" in lines
+    assert "[ADVARSEL] Børne- og ungdomspsykiatri og voksenpsykiatri i målgruppen" in lines
+    assert "[INFO] Klinisk kvalitetsdatabase" in lines
+    text = " ".join(out.split())
+    assert ("Sammensætningen mangler pladser til: Børne- og Ungdomspsykiatrisk Selskab (BUP), Foreningen af Yngre "
+            "Psykiatere (FYP), Dansk Selskab for Almen Medicin (DSAM), pårørenderepræsentanter og hospitalsledelse.") in text
+    for code in ("relatives", "hospital_management", "target.primary_sector", "composition.", "topic.", "(er)"):
+        assert code not in out
     assert lines[-1] == (
-        "Kan IKKE indsendes: 2 blokerende mangel(er): target.primary_sector, composition.base_members."
+        "Kan IKKE indsendes: 2 blokerende mangler (primærsektoren i målgruppen og basismedlemmer i sammensætningen)."
     )
     code, out, _ = run_check(capsys, examples / "angst-og-ocd.yaml")
     assert code == 0 and out.splitlines()[-1] == "Kan indsendes: ingen blokerende mangler."
@@ -67,11 +71,11 @@ def test_invalid_form_exits_2_listing_every_problem(dmpg_home, write, capsys):
     code, out, err = run_check(capsys, path, "--json")
     assert code == 2 and out == ""
     assert err.splitlines() == [
-        f"dmpg check: {path}: 3 problem(s) in the input:",
-        "  - title: required (Titel: Den foreslåede DMPG's emne, fx 'Angst og OCD'.)",
-        "  - proposers[0].region: expected one of hovedstaden, sjaelland, syddanmark, midtjylland, nordjylland "
-        "(or a name such as 'Region Sjælland'); got the text 'Fyn'",
-        "  - topik: unknown field (did you mean 'topic'?)",
+        f"dmpg check: {path}: 3 fejl i indholdet:",
+        "  - title: skal udfyldes (Titel: Den foreslåede DMPG's emne, fx 'Angst og OCD'.)",
+        "  - proposers[0].region: forventede en af hovedstaden, sjaelland, syddanmark, midtjylland, nordjylland "
+        "(eller et navn som 'Region Sjælland'); fik teksten 'Fyn'",
+        "  - topik: ukendt felt (mente du 'topic'?)",
     ]
 
 
@@ -86,7 +90,7 @@ def test_the_real_command_exit_codes(dmpg_home, examples, tmp_path):
                            ("broken", broken)]
     }
     assert {k: r.returncode for k, r in results.items()} == {"ok": 0, "blocks": 1, "broken": 2}
-    assert "YAML syntax error at line 2, column 1" in results["broken"].stderr
+    assert "YAML-syntaksfejl i linje 2, kolonne 1" in results["broken"].stderr
     assert all("Traceback" not in r.stderr for r in results.values())
 
 

@@ -35,8 +35,8 @@ def test_regions_by_display_name_in_any_case(form_data, region):
 def test_unknown_region_lists_the_choices(form_data):
     form_data["proposers"][0]["region"] = "Fyn"
     assert problems(form_data) == {
-        "proposers[0].region": "expected one of hovedstaden, sjaelland, syddanmark, midtjylland, nordjylland "
-        "(or a name such as 'Region Sjælland'); got the text 'Fyn'"
+        "proposers[0].region": "forventede en af hovedstaden, sjaelland, syddanmark, midtjylland, nordjylland "
+        "(eller et navn som 'Region Sjælland'); fik teksten 'Fyn'"
     }
 
 
@@ -45,10 +45,10 @@ def test_unknown_keys_get_a_suggestion_at_every_level(form_data):
     form_data["composition"]["seats"][0]["cuont"] = 3
     form_data["proposers"][1]["telefon"] = "12345678"
     found = problems(form_data)
-    assert found["topik"] == "unknown field (did you mean 'topic'?)"
-    assert found["composition.seats[0].cuont"] == "unknown field (did you mean 'count'?)"
+    assert found["topik"] == "ukendt felt (mente du 'topic'?)"
+    assert found["composition.seats[0].cuont"] == "ukendt felt (mente du 'count'?)"
     # Nothing close: the allowed names are listed instead.
-    assert found["proposers[1].telefon"] == "unknown field (expected one of: name, email, organisation, region)"
+    assert found["proposers[1].telefon"] == "ukendt felt (forventede et af: name, email, organisation, region)"
 
 
 def test_every_problem_is_listed_at_once(form_data):
@@ -59,12 +59,12 @@ def test_every_problem_is_listed_at_once(form_data):
     form_data["topic"]["target_group"]["adult"] = "ja"
     form_data["topic"]["icd_codes"] = "F40"
     found = problems(form_data)
-    assert found["title"].startswith("required (Titel")
-    assert found["composition.seats[0].count"] == "expected a whole number, got the text '2'"
-    assert found["composition.seats[2].represents"].endswith("got the text 'FYPP' (did you mean 'FYP'?)")
-    assert found["proposers[0].email"].startswith("expected an e-mail address such as navn@example.dk, got the text 'ikke-en-adresse'")
-    assert found["topic.target_group.adult"] == "expected true or false, got the text 'ja'"
-    assert found["topic.icd_codes"].startswith("expected a list, got the text 'F40'")
+    assert found["title"].startswith("skal udfyldes (Titel")
+    assert found["composition.seats[0].count"] == "forventede et helt tal, fik teksten '2'"
+    assert found["composition.seats[2].represents"].endswith("fik teksten 'FYPP' (mente du 'FYP'?)")
+    assert found["proposers[0].email"].startswith("forventede en e-mailadresse som navn@example.dk, fik teksten 'ikke-en-adresse'")
+    assert found["topic.target_group.adult"] == "forventede true eller false, fik teksten 'ja'"
+    assert found["topic.icd_codes"].startswith("forventede en liste, fik teksten 'F40'")
     assert len(found) == 6
 
 
@@ -75,11 +75,11 @@ def test_wrong_types_say_what_was_expected(form_data):
     form_data["composition"]["seats"][1]["count"] = 2.5
     form_data["submitted_on"] = "2. november"
     found = problems(form_data)
-    assert found["title"].startswith("expected text, got the number 2026 (put it in quotes")
-    assert found["topic.volume.patients_per_year"] == "expected a number at least 0, got the number -1"
-    assert found["topic.target_group"].startswith("expected a mapping of fields (regional_psychiatry, primary_sector")
-    assert found["composition.seats[1].count"] == "expected a whole number, got the decimal number 2.5"
-    assert found["submitted_on"].startswith("expected a date as YYYY-MM-DD")
+    assert found["title"].startswith("forventede tekst, fik tallet 2026 (sæt det i anførselstegn")
+    assert found["topic.volume.patients_per_year"] == "forventede et tal på mindst 0, fik tallet -1"
+    assert found["topic.target_group"].startswith("forventede en gruppe af felter (regional_psychiatry, primary_sector")
+    assert found["composition.seats[1].count"] == "forventede et helt tal, fik decimaltallet 2.5"
+    assert found["submitted_on"].startswith("forventede en dato som ÅÅÅÅ-MM-DD")
 
 
 def test_society_codes_in_any_case(form_data):
@@ -89,7 +89,7 @@ def test_society_codes_in_any_case(form_data):
 
 def test_blank_title_is_refused(form_data):
     form_data["title"] = "   "
-    assert problems(form_data) == {"title": "must not be empty"}
+    assert problems(form_data) == {"title": "må ikke være tom"}
 
 
 def test_only_the_title_is_required():
@@ -99,10 +99,10 @@ def test_only_the_title_is_required():
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("", "the file is empty"),
-        ("# only a comment\n", "the file is empty"),
-        ("- title: A\n", "expected a mapping of fields at the top level (title, submitted_on, proposers, topic, ...), got a list"),
-        ("just some text\n", "expected a mapping of fields at the top level"),
+        ("", "filen er tom"),
+        ("# only a comment\n", "filen er tom"),
+        ("- title: A\n", "forventede felter øverst i filen (title, submitted_on, proposers, topic, ...), fik en liste"),
+        ("just some text\n", "forventede felter øverst i filen"),
     ],
 )
 def test_file_level_problems(write, text, expected):
@@ -117,20 +117,20 @@ def test_yaml_syntax_error_gives_line_and_column(write):
     with pytest.raises(InputError) as info:
         load_form(path)
     [(_, message)] = info.value.problems
-    assert message.startswith("YAML syntax error at line 4, column ")
+    assert message.startswith("YAML-syntaksfejl i linje 4, kolonne ")
 
 
 def test_duplicate_yaml_keys_are_refused(write):
     with pytest.raises(InputError) as info:
         load_form(write("form.yaml", "title: A\ntitle: B\n"))
-    assert "line 2, column 1: the key 'title' appears twice" in info.value.problems[0][1]
+    assert "linje 2, kolonne 1: nøglen 'title' står to gange" in info.value.problems[0][1]
 
 
 def test_bad_yaml_date_is_a_field_problem_not_a_crash(write):
     with pytest.raises(InputError) as info:
         load_form(write("form.yaml", "title: A\nsubmitted_on: 2026-13-40\n"))
     assert info.value.problems == [
-        ("submitted_on", "expected a date as YYYY-MM-DD (e.g. 2026-03-01), got the text '2026-13-40'")
+        ("submitted_on", "datoen 2026-13-40 findes ikke")
     ]
 
 
@@ -139,7 +139,7 @@ def test_json_forms(write, form_data):
     assert load_form(write("form.json", json.dumps(form_data))).title == "Angst og OCD"
     with pytest.raises(InputError) as info:
         load_form(write("bad.json", '{"title": "A",\n "topic": }'))
-    assert info.value.problems[0][1].startswith("JSON syntax error at line 2, column 11")
+    assert info.value.problems[0][1].startswith("JSON-syntaksfejl i linje 2, kolonne 11")
     with pytest.raises(InputError) as info:
         load_form(write("region.json", json.dumps({"title": "A", "proposers": [{"region": "Fyn"}]})))
     assert info.value.problems[0][0] == "proposers[0].region"
@@ -148,10 +148,10 @@ def test_json_forms(write, form_data):
 def test_missing_file_and_wrong_extension(tmp_path, write):
     with pytest.raises(InputError) as info:
         load_form(tmp_path / "nope.yaml")
-    assert info.value.problems == [("", "no such file")]
+    assert info.value.problems == [("", "filen findes ikke")]
     with pytest.raises(InputError) as info:
         load_form(write("form.txt", "title: A\n"))
-    assert info.value.problems == [("", "expected a file ending in .yaml, .yml, .json, .docx; got '.txt'")]
+    assert info.value.problems == [("", "forventede en fil, der ender på .yaml, .yml, .json, .docx; fik '.txt'")]
     assert "form.txt" in str(info.value)
 
 
@@ -180,16 +180,16 @@ def test_describe_validation_error_for_gate_inputs():
         )
     found = dict(describe_validation_error(info.value, SteeringInput))
     assert found["decision"] == (
-        "expected one of approve, reject, revise, defer; got the text 'approved' (did you mean 'approve'?)"
+        "forventede en af approve, reject, revise, defer; fik teksten 'approved' (mente du 'approve'?)"
     )
-    assert found["rationale"].startswith("required (Begrundelse")
-    assert found["rationaal"] == "unknown field (did you mean 'rationale'?)"
+    assert found["rationale"].startswith("skal udfyldes (Begrundelse")
+    assert found["rationaal"] == "ukendt felt (mente du 'rationale'?)"
 
 
 def test_field_names_that_are_not_text(write):
     with pytest.raises(InputError) as info:
         load_form(write("form.yaml", "title: A\nyes: 1\nproposers:\n  - {name: B, 4: x}\n"))
     assert sorted(info.value.problems) == [
-        ("", "a field name must be text, got true (YAML reads yes/no/on/off as true/false; put the name in quotes)"),
-        ("proposers[0]", "a field name must be text, got the number 4"),
+        ("", "et feltnavn skal være tekst, fik true (YAML læser yes/no/on/off som true/false; sæt navnet i anførselstegn)"),
+        ("proposers[0]", "et feltnavn skal være tekst, fik tallet 4"),
     ]

@@ -7,7 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from forms.gates import GATES, PROPOSERS, Gate, Outcome, SteeringInput, allowed_recorders, judge, waiting_on
+from forms.gates import (
+    GATES,
+    PROPOSERS,
+    Gate,
+    Outcome,
+    SteeringInput,
+    allowed_recorders,
+    judge,
+    waiting_on,
+)
 from forms.roster import Roster
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -18,7 +27,7 @@ ROSTER = Roster.model_validate({
     "director_circle": [{"name": "Direktør", "email": "dir@example.dk"}],
     "rkkp": [{"name": "RKKP", "email": "rkkp@example.dk"}],
 })
-STEERING = {"decision": "approve", "meeting_date": "2027-01-14", "rationale": "Godt forslag.", "recorded_by": "sg@example.dk"}
+STEERING = {"decision": "approve", "meeting_date": "2026-01-14", "rationale": "Godt forslag.", "recorded_by": "sg@example.dk"}
 
 
 @pytest.mark.parametrize("gate", list(GATES.values()), ids=list(GATES))
@@ -71,11 +80,11 @@ def test_who_records_and_who_is_waited_on():
 def test_one_judge_for_every_channel():
     steering = GATES["steering"]
     accepted = judge(steering, STEERING, roster=ROSTER)
-    assert accepted.accepted and accepted.outcome == "approve" and accepted.data["meeting_date"] == "2027-01-14"
+    assert accepted.accepted and accepted.outcome == "approve" and accepted.data["meeting_date"] == "2026-01-14"
 
     invalid = judge(steering, STEERING | {"decision": "aprove"}, roster=ROSTER)
     assert (invalid.accepted, invalid.refusal) == (False, "invalid")
-    assert dict(invalid.problems)["decision"].endswith("(did you mean 'approve'?)")
+    assert dict(invalid.problems)["decision"].endswith("(mente du 'approve'?)")
 
     outsider = judge(steering, STEERING | {"recorded_by": "rkkp@example.dk"}, roster=ROSTER)
     assert outsider.refusal == "not_allowed" and "medlemmerne af DMPG-styregruppen (sg@example.dk)" in outsider.reason
@@ -89,3 +98,26 @@ def test_one_judge_for_every_channel():
     incomplete = judge(GATES["appointments"], appointments, roster=ROSTER)
     assert incomplete.refusal == "incomplete"
     assert {f.code for f in incomplete.findings} >= {"appointments.base_members", "appointments.chairs"}
+
+
+def test_a_meeting_date_after_today_is_refused_with_the_field_named(tmp_path, monkeypatch):
+    """A decision is recorded after its meeting: a meeting date in the future is an invalid input (every
+    channel: the judge), said in Danish with the field, on the engine's calendar."""
+    from datetime import date
+
+    from core import clock
+
+    monkeypatch.setenv(clock.ENV, str(tmp_path / "clock.json"))
+    clock.advance_to(date(2027, 3, 10))
+    steering = GATES["steering"]
+    future = judge(steering, STEERING | {"meeting_date": "2027-03-11"}, roster=ROSTER)
+    assert (future.accepted, future.refusal) == (False, "invalid")
+    assert future.problems == (("meeting_date", "mødedatoen 11. marts 2027 ligger efter dags dato (10. marts 2027); "
+                                                "en beslutning registreres, når mødet har været holdt"),)
+    assert judge(steering, STEERING | {"meeting_date": "2027-03-10"}, roster=ROSTER).accepted  # today's meeting
+    clock.advance_to(date(2027, 3, 12))
+    assert judge(steering, STEERING | {"meeting_date": "2027-03-11"}, roster=ROSTER).accepted  # the day after
+    # A kickoff or a database's expected start may lie ahead: only the day a decision was taken may not.
+    statement = {"database_plan": "planned", "statement": "Ja.", "expected_start": "2028-01-01",
+                 "recorded_by": "rkkp@example.dk"}
+    assert judge(GATES["database"], statement, roster=ROSTER).accepted

@@ -52,7 +52,7 @@ def test_proposers_need_one_with_name_and_email(form_data):
     form_data["proposers"] = [{"name": "A"}, {"email": "b@example.dk", "name": " "}]
     finding = check(form_data)["proposers.missing"]
     assert finding.severity == "block"
-    assert finding.items == ["proposers[0]: mangler e-mail", "proposers[1]: mangler navn"]
+    assert finding.items == ["indstiller 1: mangler e-mail", "indstiller 2: mangler navn"]
     form_data["proposers"].append({"name": "C", "email": "c@example.dk"})
     assert "proposers.missing" not in check(form_data)
 

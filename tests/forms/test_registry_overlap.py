@@ -7,7 +7,13 @@ from datetime import date
 import pytest
 
 from forms.proposal import ProposalForm
-from forms.registry import SEED_GROUPS, RegistryEntry, expand_icd_codes, find_overlaps, icd_category
+from forms.registry import (
+    SEED_GROUPS,
+    RegistryEntry,
+    expand_icd_codes,
+    find_overlaps,
+    icd_category,
+)
 
 
 def form(title: str, codes: list[str] | None = None) -> ProposalForm:

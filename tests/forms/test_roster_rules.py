@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from core.errors import InputError
-from forms.gates import GATES, may_record as may_record_gate
+from forms.gates import GATES
+from forms.gates import may_record as may_record_gate
 from forms.roster import Roster, load_roster
 
 ROSTER = """
@@ -51,14 +52,14 @@ direktor_circle: []
     with pytest.raises(InputError) as info:
         load_roster(write("roster.yaml", text))
     found = dict(info.value.problems)
-    assert found["secretariat"] == "must have at least one entry"
+    assert found["secretariat"] == "skal have mindst ét punkt"
     assert not any(path.startswith("steering_group[0]") for path in found)  # the split name is rejoined
-    assert found["steering_group[1].email"].startswith("expected an e-mail address")
+    assert found["steering_group[1].email"].startswith("forventede en e-mailadresse")
     assert found["organisations.DPX"] == (
-        "unknown key 'DPX': expected one of DPS, BUP, FYP, DSAM, DP, DASYS, patients, relatives, sundhed_danmark, "
-        "hospital_management, other (did you mean 'DP'?)"
+        "ukendt nøgle 'DPX': forventede en af DPS, BUP, FYP, DSAM, DP, DASYS, patients, relatives, sundhed_danmark, "
+        "hospital_management, other (mente du 'DP'?)"
     )
-    assert found["direktor_circle"] == "unknown field (did you mean 'director_circle'?)"
+    assert found["direktor_circle"] == "ukendt felt (mente du 'director_circle'?)"
 
 
 def test_names_with_an_unquoted_comma_are_rejoined_as_in_the_example_roster(write):
@@ -73,9 +74,9 @@ def test_names_with_an_unquoted_comma_are_rejoined_as_in_the_example_roster(writ
 
 
 def test_roster_file_problems(tmp_path, write):
-    with pytest.raises(InputError, match="no such file"):
+    with pytest.raises(InputError, match="filen findes ikke"):
         load_roster(tmp_path / "roster.yaml")
-    with pytest.raises(InputError, match=r"YAML syntax error at line 3, column 1: .* \(while parsing a flow mapping that starts at line 2, column 5\)"):
+    with pytest.raises(InputError, match=r"YAML-syntaksfejl i linje 3, kolonne 1: .* \(while parsing a flow mapping, der begynder i linje 2, kolonne 5\)"):
         load_roster(write("bad.yaml", "secretariat:\n  - {name: A, email: a@b.dk\n"))
 
 

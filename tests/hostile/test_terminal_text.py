@@ -47,5 +47,5 @@ def test_tables_and_errors_show_control_characters(capsys):
 def test_a_long_list_of_problems_is_cut():
     error = InputError("skema.yaml", [(f"proposers[{n}]", "expected a mapping") for n in range(1_000)])
     lines = str(error).splitlines()
-    assert lines[0] == "skema.yaml: 1000 problem(s) in the input:"
-    assert lines[-1] == f"  - ... and {1_000 - MAX_SHOWN_PROBLEMS} more" and len(lines) == MAX_SHOWN_PROBLEMS + 2
+    assert lines[0] == "skema.yaml: 1000 fejl i indholdet:"
+    assert lines[-1] == f"  - … og {1_000 - MAX_SHOWN_PROBLEMS} fejl mere" and len(lines) == MAX_SHOWN_PROBLEMS + 2

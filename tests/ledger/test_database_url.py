@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from dmpg.cli import main
 from core.errors import UserError
+from dmpg.cli import main
 
 
 @pytest.fixture

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from ledger_helpers import run_python as _python
+from ledger_helpers import sqlite_only
 from sqlalchemy import inspect, text
-
-from ledger_helpers import run_python as _python, sqlite_only
 
 LEDGER_TABLES = {
     "proposals", "stage_events", "decisions", "documents", "notifications",
@@ -101,7 +101,7 @@ def test_registry_is_seeded_with_exactly_the_seven_groups_of_seed_001(ledger):
 
 def test_a_ledger_from_a_newer_dmpg_is_refused_clearly(ledger):
     from core.errors import UserError
-    from models.db import ensure_schema, dispose_engines
+    from models.db import dispose_engines, ensure_schema
 
     with ledger.begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = '0999'"))

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from ledger_helpers import PROJECT
+
 from models import ledger as repo
 
 ROSTER = PROJECT / "tests" / "ledger" / "roster.yaml"

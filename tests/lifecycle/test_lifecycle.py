@@ -8,10 +8,17 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from support.lifecycle import (
-    DIRECTOR, REFERENCE, RKKP, SECRETARIAT, STEERING, appointments_input, assert_exactly_once, decision,
-    example_form, fixed_form,
+    DIRECTOR,
+    REFERENCE,
+    RKKP,
+    SECRETARIAT,
+    STEERING,
+    appointments_input,
+    assert_exactly_once,
+    decision,
+    example_form,
+    fixed_form,
 )
 
 pytestmark = pytest.mark.prefect
@@ -103,7 +110,8 @@ def _assert_mails(mail_dir: Path, proposal: str, form: dict) -> None:
     message = kickoff[0]
     assert "Angst og OCD" in message["Subject"]
     names = sorted(part.get_filename() for part in message.iter_attachments())
-    assert names == [f"{proposal}_kickoff-invitation_r1_v1.docx", f"{proposal}_terms-of-reference_r1_v1.docx"]
+    assert names == [f"{proposal}_kickoff-invitation_r1_v1.docx", f"{proposal}_kickoff_kalenderinvitation_v1.ics",
+                     f"{proposal}_terms-of-reference_r1_v1.docx"]
     body = message.get_body(preferencelist=("plain",)).get_content()
     assert "Direktør Åse Øberg" in body and "Medlem DPS Ærø" in body  # names with æøå intact
     requests = to("udpeg")
@@ -156,6 +164,17 @@ def test_directors_reject(driver):
     driver.wait_for_stage(proposal, "rejected")
     rejected = [e for e in _events(proposal) if e.kind == "rejected"]
     assert rejected[0].gate == "approval" and rejected[0].by == DIRECTOR
+    # The rejection reaches the proposers with its reasons and the directors' letter.
+    from dmpg.mail.outbox import list_notifications
+
+    driver.wait_for_mail(proposal)
+    told = [n for n in list_notifications(proposal) if n.kind == "decision" and "oprettelsen" in n.subject]
+    proposers = {p["email"] for p in example_form()["proposers"]}
+    assert proposers <= {n.recipient for n in told}
+    for n in told:
+        assert "har afvist oprettelsen af gruppen" in n.body_text and "Sagen er hermed afsluttet." in n.body_text
+        assert "Begrundelse: " + decision("approval", DIRECTOR)["rationale"] in " ".join(n.body_text.split())
+        assert any("director-letter" in a for a in n.attachments)
 
 
 def test_refused_and_invalid_answers_leave_the_gate_pending(driver):
@@ -175,7 +194,7 @@ def test_refused_and_invalid_answers_leave_the_gate_pending(driver):
     answer = driver.tmp_path / "advice.yaml"
     answer.write_text(yaml.safe_dump(decision("advice", STEERING)), encoding="utf-8")
     code, _, err = driver.cli("decide", proposal, "advice", "--input", str(answer), "--by", STEERING)
-    assert code == 1 and "may not record" in err
+    assert code == 1 and "må ikke registrere" in err
     refused = [e for e in _events(proposal) if e.kind == "input_refused"]
     assert refused and refused[0].by == STEERING and refused[0].detail["channel"] == "cli"
 
@@ -247,7 +266,7 @@ def test_two_decisions_racing_for_one_gate_exactly_one_wins(driver):
     for t in threads:
         t.join()
     assert sorted(results)[0] == "accepted", results
-    assert "was recorded first" in sorted(results)[1] or "was already recorded" in sorted(results)[1], results
+    assert "blev registreret først" in sorted(results)[1] or "er allerede registreret" in sorted(results)[1], results
     driver.resume(proposal, "database", decision("database", RKKP))
     driver.wait_for_gate(proposal, "steering")
     assert len([d for d in ledger.decisions(proposal) if d.gate == "advice"]) == 1
@@ -290,8 +309,8 @@ def test_a_gate_that_expires_is_recorded_once_and_no_longer_pending(driver):
 def test_rkkp_may_answer_before_the_reference_group_and_the_memo_shows_both(driver):
     """The hearing asks both at once: RKKP's statement recorded from the command line while the run
     waits for the reference group is taken up without another suspension."""
-    from tests.documents.conftest import docx_text
     from models import ledger
+    from tests.documents.conftest import docx_text
 
     proposal = driver.propose(example_form() | {"title": "Angst og OCD hos unge"})
     driver.wait_for_gate(proposal, "advice")
@@ -302,7 +321,7 @@ def test_rkkp_may_answer_before_the_reference_group_and_the_memo_shows_both(driv
     statement.write_text(yaml.safe_dump(decision("database", RKKP)), encoding="utf-8")
     code, out, err = driver.cli("decide", proposal, "database", "--input", str(statement), "--by", RKKP)
     assert code == 0, err
-    assert "takes it up when it reaches this gate" in out
+    assert "sagen tager den op, når den når dette punkt" in out
     recorded = ledger.decision(proposal, "database", 1)
     assert (recorded.recorded_by, recorded.channel, recorded.identity) == (RKKP, "cli", "secretariat")
 

@@ -9,11 +9,11 @@ pictures are made: ``DMPG_SCREENSHOT_DIR=docs/images .venv/bin/python -m pytest 
 
 from __future__ import annotations
 
-
 import pytest
-
-from support.browser import BROWSER_MARKS, open_page, screenshot
+from support.browser import BROWSER_MARKS, login, open_page, screenshot
 from support.lifecycle import REFERENCE, example_form
+
+from core import clock
 
 pytestmark = BROWSER_MARKS
 
@@ -22,15 +22,6 @@ pytestmark = BROWSER_MARKS
 def browser_page():
     with open_page(viewport={"width": 1400, "height": 1400}) as page:
         yield page
-
-
-def login(page, stack) -> None:
-    """The locked UI asks for the API's auth string once per browser, as `dmpg up` prints it."""
-    page.goto(stack.ui_url, wait_until="networkidle")
-    page.get_by_text("Login").first.wait_for()
-    page.locator("input").first.fill(stack.stack.auth_string)
-    page.keyboard.press("Enter")
-    page.wait_for_url(lambda url: "login" not in url)
 
 
 def test_a_waiting_proposal_is_decided_in_the_prefect_ui(driver, browser_page, tmp_path):
@@ -74,7 +65,8 @@ def test_a_waiting_proposal_is_decided_in_the_prefect_ui(driver, browser_page, t
     assert {"Støtter (support)", "Støtter med ændringer (support_with_changes)", "Støtter ikke (not_support)"} <= set(choices)
     page.locator(".p-select-option__text", has_text="Støtter med ændringer").click()
     dialog.locator("textarea").first.fill("Følgegruppen støtter & ønsker <børn og unge> med.")
-    dialog.get_by_role("textbox").last.fill("14.01.2027")  # Mødedato (dd.mm.åååå)
+    held = clock.today()  # the meeting was today: a meeting date after today is refused
+    dialog.get_by_role("textbox").last.fill(f"{held:%d.%m.%Y}")  # Mødedato (dd.mm.åååå)
     # «Registreret af» offers only the people allowed at this gate, by name: the secretariat and the reference group.
     dialog.locator(".p-select button").nth(1).press("ArrowDown")
     page.locator(".p-select-option__text", has_text=REFERENCE).wait_for()
@@ -89,7 +81,7 @@ def test_a_waiting_proposal_is_decided_in_the_prefect_ui(driver, browser_page, t
     advice = next(d for d in ledger.decisions(proposal) if d.gate == "advice")
     assert advice.outcome == "support_with_changes" and advice.recorded_by == REFERENCE
     assert advice.payload["summary"] == "Følgegruppen støtter & ønsker <børn og unge> med."
-    assert advice.payload["meeting_date"] == "2027-01-14"
+    assert advice.payload["meeting_date"] == held.isoformat()
 
 
 def test_the_runs_list_is_the_secretariats_board(driver, browser_page, tmp_path):
@@ -120,6 +112,7 @@ def test_the_runs_list_is_the_secretariats_board(driver, browser_page, tmp_path)
     page.get_by_role("button", name="Resume").click()
     dialog = page.get_by_role("dialog")
     dialog.locator(".p-select button").first.press("ArrowDown")
+    page.locator(".p-select-option__text", has_text="Godkendt (approve)").wait_for()  # the list opens after a moment
     choices = page.locator(".p-select-option__text").all_inner_texts()
     assert {"Godkendt (approve)", "Afvist (reject)", "Sendt tilbage til revision (revise)",
             "Udsat til et senere møde (defer)"} <= set(choices)

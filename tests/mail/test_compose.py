@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from core.errors import UserError
+from dmpg.documents.proofread import html_text
 from dmpg.mail import KINDS, MEETING_KINDS
 from dmpg.mail.compose import danish_date, render, templates_dir
 from tests.mail.samples import CONTEXTS, SUBJECT_ASKS, URL
@@ -65,8 +66,8 @@ def test_html_escapes_what_people_typed_but_text_keeps_it():
 
 def test_missing_context_is_named_before_rendering():
     ctx = context("kickoff")
-    del ctx["kickoff_date"], ctx["chairs"]
-    with pytest.raises(UserError, match=r"mail 'kickoff': the context lacks kickoff_date, chairs"):
+    del ctx["kickoff"], ctx["chairs"]
+    with pytest.raises(UserError, match=r"mail 'kickoff': the context lacks kickoff, chairs"):
         render("kickoff", ctx)
 
 
@@ -108,8 +109,15 @@ def test_the_shapes_the_lifecycle_has_are_accepted():
     ctx = {k: v for k, v in context("decision").items() if k not in ("rationale", "decided_on")}
     decision = render("decision", ctx | {"gate": "advice", "outcome": "support_with_changes", "decision": {
         "summary": "Støtter; tilføj PTSD-perspektiv.", "meeting_date": "2026-11-20"}})
-    assert "på mødet 20. november 2026: Følgegruppen støtter indstillingen med ændringer." in decision.text
-    assert "Begrundelse: Støtter; tilføj PTSD-perspektiv." in decision.text
+    assert ("Følgegruppen har givet sin rådgivning i sagen om en ny DMPG om \"Angst og OCD – børn og unge\" på mødet "
+            "20. november 2026: Følgegruppen støtter indstillingen med ændringer.") in decision.text
+    assert "Rådgivningen: Støtter; tilføj PTSD-perspektiv." in decision.text  # advice is not a decision
+    assert "truffet beslutning" not in decision.text and "Begrundelse" not in decision.text
+    assert decision.subject.endswith("Følgegruppen har givet sin rådgivning")
+    statement = render("decision", ctx | {"gate": "database", "outcome": "planned", "decision": {
+        "database_plan": "planned", "statement": "Databasen starter til efteråret.", "expected_start": "2027-09-01"}})
+    assert "RKKP har afgivet sin udtalelse om databasegrundlaget" in statement.text
+    assert "(forventet opstart 1. september 2027)" in statement.text and "Udtalelsen: Databasen starter" in statement.text
 
     request = render("appointment_request", context("appointment_request", organisations=["patients", "relatives"]))
     assert request.subject.endswith("anmodning om udpegning af medlemmer – Patientrepræsentanter, Pårørenderepræsentanter")
@@ -119,3 +127,29 @@ def test_the_shapes_the_lifecycle_has_are_accepted():
                                                            {"name": "Bo Ølund", "email": "b@x.dk"}],
                                         director={"name": "Dorte Direktør", "email": "d@x.dk"}))
     assert "Formandskab: Anne Holm og Bo Ølund (formænd) samt Dorte Direktør" in kickoff.text
+
+
+# What each kind's mail carries in the lifecycle (the steps attach it; tests/lifecycle/test_whole_correspondence
+# and tests/meetings/test_meetings_stack read the delivered mails): the text may name only these.
+ATTACHES: dict[str, set[str]] = {
+    "receipt": {"proposal"}, "revision_request": {"proposal"}, "hearing": {"hearing-letter", "proposal"},
+    "database_request": {"proposal"}, "steering_memo": {"steering-memo"},
+    "director_memo": {"director-memo", "steering-minutes"}, "decision": {"steering-minutes", "director-letter"},
+    "appointment_request": {"appointment-request"}, "appointments_record": set(),
+    "kickoff": {"terms-of-reference", "kickoff-invitation", ".ics"}, "established": {"terms-of-reference"},
+    "reminder": set(), "digest": set(), "recovery": set(), "meeting_pack": {"meeting-pack", "minutes-form"},
+    "meeting_minutes": {"meeting-minutes"}, "minutes_approval": set(), "meeting_invitation": {".ics"},
+}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_mail_names_only_what_its_kind_attaches(kind):
+    from dmpg.documents.proofread import named_attachments
+
+    assert set(ATTACHES) == set(KINDS)
+    for role in ("proposer", "secretariat", "member"):
+        mail = render(kind, context(kind, recipient={**RECIPIENT, "role": role}))
+        assert named_attachments(mail.text) <= ATTACHES[kind], (kind, role)
+        assert named_attachments(mail.text) == named_attachments(html_text(mail.html)), (kind, role)
+    if ATTACHES[kind]:
+        assert named_attachments(render(kind, context(kind, recipient={**RECIPIENT, "role": "secretariat"})).text), kind

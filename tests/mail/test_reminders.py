@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from dmpg.gates_open import fold_events
 from dmpg.mail.outbox import deliver_pending, list_notifications
 from dmpg.mail.reminders import (
     digest_due,
@@ -14,7 +15,6 @@ from dmpg.mail.reminders import (
     queue_reminders,
     reminder_interval,
 )
-from dmpg.gates_open import fold_events
 from models.vocabulary import EventKind
 from tests.mail.conftest import read_eml
 

@@ -53,14 +53,14 @@ def test_outbox_lists_and_retry_sends_what_waited(smtp_port, dmpg_home, proposal
     from dmpg.mail.sink import MailSink
 
     assert main(["outbox"]) == 0
-    assert "The outbox is empty" in capsys.readouterr().out
+    assert "Udbakken er tom" in capsys.readouterr().out
 
     enqueue(proposal, "steering_memo", 1, recipients_for("steering_memo", form=form, roster=roster),
             {"title": form.title, "url": URL})
     deliver_pending()  # the server is down
     assert main(["outbox", "retry"]) == 1
     out = capsys.readouterr().out
-    assert "sent 0" in out and "Connection refused" in out and "still undelivered" in out
+    assert "0 sendt" in out and "Connection refused" in out and "stadig ikke leveret" in out
 
     assert main(["outbox", "list", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
@@ -71,7 +71,7 @@ def test_outbox_lists_and_retry_sends_what_waited(smtp_port, dmpg_home, proposal
 
     assert main(["outbox"]) == 0
     table = capsys.readouterr().out
-    assert "2 pending." in table and "dmpg outbox retry" in table
+    assert "2 venter." in table and "dmpg outbox retry" in table
 
     with MailSink("127.0.0.1", smtp_port, dmpg_home / "mail") as sink:
         assert main(["outbox", "--json", "retry"]) == 0

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-
 from support.lifecycle import STEERING, example_form
 
 SECRETARIAT = "sekretariat@example.dk"

@@ -21,6 +21,13 @@ DAY = date(2027, 3, 11)
 SECRETARIAT = "sekretariat@example.dk"
 
 
+@pytest.fixture(autouse=True)
+def after_the_meeting(calendar):
+    """The minutes are taken after the meeting of 11 March 2027: the engine's calendar is a week past it
+    (a meeting date after today is refused)."""
+    calendar.advance_to(date(2027, 3, 18))
+
+
 @pytest.fixture
 def roster():
     from dmpg.documents.samples import SAMPLE_ROSTER
@@ -84,8 +91,8 @@ def test_named_proposals_are_taken_in_order_and_every_wrong_one_is_named():
     _, problems = select_agenda("steering_group", waiting, ["DMPG-2027-002", "DMPG-2027-004", "DMPG-2027-009"],
                                 taken={("DMPG-2027-004", "steering", 1): "styregruppen-2027-01-14"}, known=where.get)
     assert problems == ["DMPG-2027-002: it waits at 'advice' (round 1)",
-                        "DMPG-2027-004: already on the agenda of styregruppen-2027-01-14",
-                        "DMPG-2027-009: no such proposal (see dmpg pending)"]
+                        "DMPG-2027-004: står allerede på dagsordenen for styregruppen-2027-01-14",
+                        "DMPG-2027-009: ingen sådan sag (se dmpg pending)"]
 
 
 # --- the minutes -------------------------------------------------------------------------------------
@@ -134,17 +141,17 @@ def test_every_problem_of_the_whole_file_is_named_with_its_item_and_field(roster
     ], states, top={"meeting": "styregruppen-2027-04-01", "moede": 1})
     problems = dict(result.problems)
     assert result.decisions == []
-    assert "did you mean 'approve'" in problems["decisions[0].decision"]
-    assert problems["decisions[1].rationale"].startswith("required")
-    assert problems["decisions[2].rationale"] == "must not be empty"
-    assert problems["decisions[2].notes"].startswith("unknown field")
-    assert problems["decisions[3].proposal"] == "DMPG-2027-009 is not on the agenda of styregruppen-2027-03-11: no such proposal"
-    assert problems["decisions[4].proposal"] == "DMPG-2027-001 is in the minutes twice (also decisions[0])"
-    assert "not waiting for styregruppens beslutning (round 1): it waits at 'revision'" in problems["decisions[5]"]
-    assert "was decided already ('approve', recorded by x@example.dk)" in problems["decisions[6]"]
-    assert problems["decisions[7]"].startswith("expected a mapping of fields")
-    assert problems["meeting"] == "these minutes are for 'styregruppen-2027-04-01', not for styregruppen-2027-03-11"
-    assert problems["moede"].startswith("unknown field")
+    assert "mente du 'approve'" in problems["decisions[0].decision"]
+    assert problems["decisions[1].rationale"].startswith("skal udfyldes")
+    assert problems["decisions[2].rationale"] == "må ikke være tom"
+    assert problems["decisions[2].notes"].startswith("ukendt felt")
+    assert problems["decisions[3].proposal"] == "DMPG-2027-009 står ikke på dagsordenen for styregruppen-2027-03-11: ingen sådan sag"
+    assert problems["decisions[4].proposal"] == "DMPG-2027-001 står to gange i referatet (også decisions[0])"
+    assert "venter ikke på styregruppens beslutning (runde 1): it waits at 'revision'" in problems["decisions[5]"]
+    assert "er allerede afgjort ('approve', registreret af x@example.dk)" in problems["decisions[6]"]
+    assert problems["decisions[7]"].startswith("forventede en gruppe af felter")
+    assert problems["meeting"] == "referatet er til 'styregruppen-2027-04-01', ikke til styregruppen-2027-03-11"
+    assert problems["moede"].startswith("ukendt felt")
 
 
 def test_who_may_record_is_checked_once_and_empty_minutes_are_refused(roster):
@@ -154,7 +161,7 @@ def test_who_may_record_is_checked_once_and_empty_minutes_are_refused(roster):
     assert [path for path, _ in result.problems] == ["--by"]
     assert "må ikke registrere 'steering'" in result.problems[0][1]
     assert check(roster, [], states).problems == [
-        ("decisions", "required: a list of {proposal, decision, rationale}, one per decided proposal")]
+        ("decisions", "skal udfyldes: en liste med {proposal, decision, rationale}, én pr. behandlet sag")]
 
 
 def test_a_rerun_accepts_what_this_meeting_recorded_and_refuses_anything_else(roster):
@@ -164,7 +171,7 @@ def test_a_rerun_accepts_what_this_meeting_recorded_and_refuses_anything_else(ro
                           {"proposal": "DMPG-2027-002", "decision": "reject", "rationale": "Nej."}], states)
     assert same.problems == [] and [d.recorded for d in same.decisions] == [True, False]
     other = check(roster, [{"proposal": "DMPG-2027-001", "decision": "reject", "rationale": "Nej."}], states)
-    assert other.problems == [("decisions[0]", "DMPG-2027-001: this meeting's minutes already recorded 'approve' for it")]
+    assert other.problems == [("decisions[0]", "DMPG-2027-001: mødets referat har allerede registreret 'approve' for den")]
 
 
 # --- the pack's comparison -------------------------------------------------------------------------
@@ -193,7 +200,7 @@ def test_each_candidate_is_compared_on_what_the_steering_group_weighs():
     row = candidate_view(flawed)
     assert (row["primary_sector"], row["child_adult"], row["overlap"]) == ("Nej", "Voksne", "Depression")
     assert row["composition"] == "Mangler: Børne- og Ungdomspsykiatrisk Selskab (BUP), Pårørenderepræsentanter"
-    assert row["findings"] == "1 blokerende, 1 advarsel(er)"
+    assert row["findings"] == "1 blokerende, 1 advarsel"
     assert row["rkkp"] == "RKKP's udtalelse foreligger ikke" and row["advice"] == "Følgegruppens rådgivning foreligger ikke"
 
 
@@ -259,7 +266,7 @@ def test_the_minutes_form_round_trips_and_names_a_problem_by_its_row(tmp_path, r
               ItemState(AgendaItem("DMPG-2026-002", "Angst og OCD", "steering", 1), "waiting")]
     result = check_minutes(data, meeting="styregruppen-2027-03-11", body="steering_group", day=DAY, by=SECRETARIAT,
                            states=states, roster=roster, naming=naming)
-    assert result.problems == [("Beslutninger, række 2 › Begrundelse", "must not be empty")]
+    assert result.problems == [("Beslutninger, række 2 › Begrundelse", "må ikke være tom")]
     assert [d.outcome for d in result.decisions] == ["approve"]
 
 
@@ -269,7 +276,7 @@ def test_a_word_file_that_is_not_a_minutes_form_is_one_clear_problem(tmp_path):
     from forms.minutesform import read_minutes_docx
 
     path = write_blank_form(tmp_path / "skema.docx")
-    with pytest.raises(InputError, match="not a meeting's minutes form"):
+    with pytest.raises(InputError, match="dokumentet er ikke et mødes referatskema"):
         read_minutes_docx(path, "steering_group")
     (tmp_path / "broken.docx").write_bytes(b"not a zip")
     with pytest.raises(InputError, match="kan ikke læses som et Word-dokument"):

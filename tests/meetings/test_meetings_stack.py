@@ -12,8 +12,15 @@ import time
 from pathlib import Path
 
 import pytest
-
-from meeting_helpers import SECRETARIAT, assert_once, at_steering, cli_json, counts, minutes_file, soon
+from meeting_helpers import (
+    SECRETARIAT,
+    assert_once,
+    at_steering,
+    cli_json,
+    counts,
+    minutes_file,
+    soon,
+)
 from support.lifecycle import DIRECTOR, example_form
 
 pytestmark = pytest.mark.prefect
@@ -49,6 +56,7 @@ def _mails_to(mail_dir: Path, subject_part: str) -> dict[str, list]:
 
 
 def test_a_steering_meeting_decides_four_and_the_directors_approve_two(driver):
+    from dmpg.documents.proofread import missing_attachments
     from dmpg.gates_open import open_gates
     from models import ledger
     from tests.documents.conftest import docx_text
@@ -58,7 +66,7 @@ def test_a_steering_meeting_decides_four_and_the_directors_approve_two(driver):
     for body in ("steering_group", "director_circle"):
         cli_json(driver, "meeting", "plan", body, soon(300).isoformat())
     proposals = at_steering(driver, ("Retspsykiatri", "Hurtig opstart i BUP", "Prædiagnostisk indsats", "PTSD"))
-    first, later = soon(3), soon(40)
+    first, later = soon(-1), soon(40)  # minutes are recorded after their meeting: the first was yesterday
 
     # Planning: every proposal waiting for the steering group, in the order they came to wait.
     planned = cli_json(driver, "meeting", "plan", "steering_group", first.isoformat())
@@ -97,6 +105,10 @@ def test_a_steering_meeting_decides_four_and_the_directors_approve_two(driver):
     assert names == [f"{mid}_meeting-pack_v1.docx"]
     names = [part.get_filename() for part in pack_mails[SECRETARIAT][0].iter_attachments()]
     assert names == [f"{mid}_meeting-pack_v1.docx", f"{mid}_minutes-form_v1.docx"]
+    for to in (SECRETARIAT, sorted(members)[0]):  # each attaches what its text names
+        message = pack_mails[to][0]
+        attached = [part.get_filename() for part in message.iter_attachments()]
+        assert missing_attachments(message.get_body(preferencelist=("plain",)).get_content(), attached) == []
 
     # An invalid minutes file: every problem named with its item and field, and nothing changes.
     before = counts(proposals, [mid])
@@ -108,7 +120,7 @@ def test_a_steering_meeting_decides_four_and_the_directors_approve_two(driver):
     ], name="bad.yaml")
     code, _, err = driver.cli("meeting", "record", mid, "--minutes", str(bad), "--by", SECRETARIAT)
     assert code == 2
-    assert "decisions[0].decision" in err and "did you mean 'approve'" in err
+    assert "decisions[0].decision" in err and "mente du 'approve'" in err
     assert "decisions[1].rationale" in err and "decisions[2].proposal" in err and "DMPG-1999-999" in err
     assert "decisions[3].note" in err
     assert counts(proposals, [mid]) == before and _meeting(mid).minutes is None
@@ -146,6 +158,9 @@ def test_a_steering_meeting_decides_four_and_the_directors_approve_two(driver):
     proposers = {p["email"] for p in example_form()["proposers"]}
     assert members | proposers | {SECRETARIAT} == set(minutes_mails)
     assert all(len(v) == 1 for v in minutes_mails.values())
+    for [message] in minutes_mails.values():
+        attached = [part.get_filename() for part in message.iter_attachments()]
+        assert missing_attachments(message.get_body(preferencelist=("plain",)).get_content(), attached) == []
     for p in proposals:
         _wait(lambda p=p: ledger.find_document(p, "steering_minutes", 1), f"the steering minutes of {p}")
 
@@ -203,7 +218,7 @@ def test_minutes_of_a_process_killed_half_way_finish_on_a_rerun_with_nothing_twi
     from models import ledger
 
     proposals = at_steering(driver, ("Selvskade", "Autisme", "Søvn og psykiatri"))
-    day = soon(2)
+    day = soon(-2)
     mid = cli_json(driver, "meeting", "plan", "steering_group", day.isoformat(), *sum((["--proposal", p] for p in proposals), []))["meeting"]
     minutes = minutes_file(driver.tmp_path, [
         {"proposal": p, "decision": "approve", "rationale": f"Godkendt på mødet ({n})."} for n, p in enumerate(proposals)])
@@ -233,7 +248,7 @@ def test_minutes_of_a_process_killed_half_way_finish_on_a_rerun_with_nothing_twi
     other = minutes_file(driver.tmp_path, [{"proposal": proposals[0], "decision": "reject", "rationale": "Nej."}],
                          name="other.yaml")
     code, _, err = driver.cli("meeting", "record", mid, "--minutes", str(other), "--by", SECRETARIAT)
-    assert code == 1 and "says something else; nothing was changed" in err
+    assert code == 1 and "siger noget andet; intet er ændret" in err
 
 
 def test_minutes_wait_for_the_chair_when_the_setting_asks_for_it(driver, monkeypatch):
@@ -245,7 +260,7 @@ def test_minutes_wait_for_the_chair_when_the_setting_asks_for_it(driver, monkeyp
     monkeypatch.setenv("DMPG_MINUTES_NEED_CHAIR_APPROVAL", "true")
     get_settings.cache_clear()
     [proposal] = at_steering(driver, ("Psykose hos unge",))
-    mid = cli_json(driver, "meeting", "plan", "steering_group", soon(1).isoformat(), "--proposal", proposal)["meeting"]
+    mid = cli_json(driver, "meeting", "plan", "steering_group", soon(-3).isoformat(), "--proposal", proposal)["meeting"]
     minutes = minutes_file(driver.tmp_path, [{"proposal": proposal, "decision": "approve", "rationale": "Enig."}])
     result = cli_json(driver, "meeting", "record", mid, "--minutes", str(minutes), "--by", SECRETARIAT)
     assert result["status"] == "awaiting_approval"
@@ -255,7 +270,7 @@ def test_minutes_wait_for_the_chair_when_the_setting_asks_for_it(driver, monkeyp
     assert [n.recipient for n in asked] == [str(chair.email)]
 
     code, _, err = driver.cli("meeting", "approve", mid, "--by", "styregruppe.rkkp@example.dk")
-    assert code == 1 and f"only {chair.email} may approve" in err
+    assert code == 1 and f"kun {chair.email} må godkende" in err
 
     # The chair approves from the mail: their own link shows the minutes (a GET changes nothing) and
     # one tap approves them; the decisions take effect.
@@ -278,3 +293,50 @@ def test_minutes_wait_for_the_chair_when_the_setting_asks_for_it(driver, monkeyp
     assert _meeting(mid).approved_by == str(chair.email) and _meeting(mid).status == "minutes_recorded"
     assert httpx.get(url).status_code == 200 and "referatet er godkendt" in httpx.get(url).text  # once only
     assert ledger.decision(proposal, "steering", 1).detail == {"meeting": mid}
+
+
+def test_a_planned_meeting_is_a_calendar_invitation_changed_and_cancelled_under_one_uid(driver):
+    """The body's members get an iCalendar invitation (METHOD:REQUEST, Europe/Copenhagen) when a meeting
+    is planned; another time sends the change (the same UID, SEQUENCE 1), and cancelling it the
+    cancellation (METHOD:CANCEL, SEQUENCE 2); the meeting's agenda is free again."""
+    from icalendar import Calendar
+
+    from dmpg.documents.proofread import missing_attachments
+    from models.ledger import roster
+
+    day = soon(250)
+    planned = cli_json(driver, "meeting", "plan", "reference_group", day.isoformat(), "--time", "13.30",
+                       "--place", "Regionshuset Viborg", "--online", "https://teams.example.dk/fg")
+    mid = planned["meeting"]
+    assert (planned["time"], planned["place"], planned["invitation_sequence"]) == ("13:30", "Regionshuset Viborg", 0)
+    changed = cli_json(driver, "meeting", "plan", "reference_group", day.isoformat(), "--time", "14:00")
+    assert changed["invitation_sequence"] == 1 and changed["time"] == "14:00"
+    again = cli_json(driver, "meeting", "plan", "reference_group", day.isoformat(), "--time", "14:00")
+    assert again["invitation_sequence"] == 1  # the same time again is no change
+    code, out, err = driver.cli("meeting", "cancel", mid, "--json")
+    assert code == 0, err
+    assert __import__("json").loads(out)["status"] == "cancelled"
+
+    members = {str(p.email).lower() for p in roster().people("reference_group")}
+    seen: dict[str, list] = {}
+    for subject in ("Invitation:", "Ændret:", "Aflyst:"):
+        mails = _wait(lambda s=subject: (m := _mails_to(driver.stack.home / "mail", f"[{mid}] {s}")) and
+                      set(m) >= members and m, f"the {subject} mail to every member")
+        assert set(mails) == members and all(len(v) == 1 for v in mails.values())
+        message = mails[sorted(members)[0]][0]
+        attached = [a.get_filename() for a in message.iter_attachments()]
+        assert missing_attachments(message.get_body(preferencelist=("plain",)).get_content(), attached) == []
+        part = next(a for a in message.iter_attachments() if a.get_content_type() == "text/calendar")
+        seen[subject] = Calendar.from_ical(part.get_payload(decode=True))
+    events = {s: next(iter(c.walk("VEVENT"))) for s, c in seen.items()}
+    assert {str(e["UID"]) for e in events.values()} == {f"{mid}@example.dk"}
+    assert [(str(c["METHOD"]), int(events[s]["SEQUENCE"])) for s, c in seen.items()] == [
+        ("REQUEST", 0), ("REQUEST", 1), ("CANCEL", 2)]
+    assert str(events["Aflyst:"]["STATUS"]) == "CANCELLED"
+    first = events["Invitation:"]
+    assert first["DTSTART"].to_ical().decode() == f"{day:%Y%m%d}T133000"
+    assert first["DTSTART"].params["TZID"] == "Europe/Copenhagen" and str(first["LOCATION"]) == "Regionshuset Viborg"
+    assert any(c.name == "VTIMEZONE" for c in seen["Invitation:"].walk())
+    assert str(events["Ændret:"]["DTSTART"].to_ical().decode()).endswith("T140000")
+    code, _, err = driver.cli("meeting", "plan", "reference_group", day.isoformat())
+    assert code == 1 and "er aflyst" in err

@@ -10,7 +10,15 @@ import pytest
 
 from dmpg.prefect_api import RunState
 from dmpg.recovery import (
-    CANCELLED, FAILED, NEEDS_ATTENTION, NO_WORKER, RECOVERING, RESCHEDULED, STUCK, UNWOKEN, diagnose,
+    CANCELLED,
+    FAILED,
+    NEEDS_ATTENTION,
+    NO_WORKER,
+    RECOVERING,
+    RESCHEDULED,
+    STUCK,
+    UNWOKEN,
+    diagnose,
     fold_incidents,
 )
 

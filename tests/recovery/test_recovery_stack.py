@@ -16,12 +16,16 @@ import signal
 
 import pytest
 import yaml
-
 from support import faults
-from support.prefect_server import wait_until
 from support.lifecycle import (
-    REFERENCE, RKKP, SECRETARIAT, assert_exactly_once, decision, example_form,
+    REFERENCE,
+    RKKP,
+    SECRETARIAT,
+    assert_exactly_once,
+    decision,
+    example_form,
 )
+from support.prefect_server import wait_until
 
 pytestmark = pytest.mark.prefect
 
@@ -96,7 +100,7 @@ def test_a_decision_recorded_while_the_prefect_server_is_down_reaches_the_run_af
         answer.write_text(yaml.safe_dump(decision(gate, by)), encoding="utf-8")
         code, out, err = driver.cli("decide", proposal, gate, "--input", str(answer), "--by", by)
         assert code == 0, err
-    assert "takes it up when it reaches this gate" in out  # recorded; the wake-up did not get through
+    assert "sagen tager den op, når den når dette punkt" in out  # recorded; the wake-up did not get through
 
     # The sweep has started the server again; it finds the run still suspended at a decided gate and wakes it.
     assert wait_until(driver.waits_at(proposal, "steering"), HANG_GUARD, 0.5)
@@ -113,7 +117,7 @@ def test_a_failed_run_waits_for_a_person_and_dmpg_recover_resumes_it(driver):
     proposal = driver.propose(example_form() | {"title": "Angst og OCD (fejlet kørsel)"})
     driver.wait_for_gate(proposal, "advice")
     code, out, _ = driver.cli("recover", proposal)
-    assert code == 0 and "nothing to recover" in out
+    assert code == 0 and "intet at genoptage" in out
 
     # The resumed run fails before any runner takes it, as a flow that raised an error is recorded.
     runner = _runner(driver)

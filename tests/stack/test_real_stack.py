@@ -88,7 +88,7 @@ def test_up_again_reports_the_running_stack_and_starts_nothing(up):
     again = dmpg(env, "up")
 
     assert again.returncode == 0, again.stderr
-    assert "already running" in again.stdout and "nothing started" in again.stdout
+    assert "kører allerede" in again.stdout and "intet startet" in again.stdout
     assert info["ui"] in again.stdout
     assert {p.name: p.read_text() for p in run_dir.glob("*.pid")} == pid_files
 
@@ -105,7 +105,7 @@ def test_everything_under_dmpg_home_is_its_owners_alone(up):
     home = Path(env["DMPG_HOME"])
     assert info["made_private"] == {"directories": 4, "files": 2}
     again = dmpg(env, "up")
-    assert "Made DMPG_HOME private" not in again.stdout  # nothing left to tighten
+    assert "gjort privat" not in again.stdout  # nothing left to tighten
 
     proposed = dmpg(env, "propose", str(PROJECT / "examples" / "angst-og-ocd.yaml"), "--json")
     assert proposed.returncode == 0, proposed.stderr
@@ -125,13 +125,13 @@ def test_down_stops_every_process_and_frees_the_ports(up):
     down = dmpg(env, "down")
 
     assert down.returncode == 0, down.stderr
-    assert "Stopped the DMPG local stack" in down.stdout
+    assert "lokale stak er stoppet" in down.stdout
     assert all(f"pid {pid}" in down.stdout for pid in info["pids"].values())
     assert not any(group_alive(pid) for pid in info["pids"].values())
     assert port_free(int(env["DMPG_PREFECT_PORT"])) and port_free(int(env["DMPG_SMTP_PORT"]))
     assert not list((Path(env["DMPG_HOME"]) / "run").glob("*.pid"))
     nothing = dmpg(env, "down")
-    assert nothing.returncode == 0 and "Nothing to stop" in nothing.stdout
+    assert nothing.returncode == 0 and "Intet at stoppe" in nothing.stdout
 
 
 SEEN: dict = {}

@@ -13,8 +13,8 @@ import time
 
 import pytest
 
-from dmpg.cli import main
 from core.settings import Settings
+from dmpg.cli import main
 from dmpg.prefect_api import api_url
 from dmpg.stack import Child, LocalStack, StackError
 from dmpg.stack_net import free_port, port_free, tcp_answers
@@ -110,7 +110,7 @@ def test_stale_pid_file_is_cleaned_and_down_says_nothing_runs(settings, capsys):
 
     assert main(["down"]) == 0
 
-    assert "Nothing to stop" in capsys.readouterr().out
+    assert "Intet at stoppe" in capsys.readouterr().out
     assert not (run_dir / "server.pid").exists()
 
 

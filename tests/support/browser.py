@@ -49,3 +49,12 @@ def screenshot(page: Any, tmp_path: Path, name: str) -> None:
     if target := os.environ.get("DMPG_SCREENSHOT_DIR"):
         Path(target).mkdir(parents=True, exist_ok=True)
         shutil.copy(path, Path(target) / name)
+
+
+def login(page: Any, stack: Any) -> None:
+    """The locked Prefect UI asks for the API's auth string once per browser, as `dmpg up` prints it."""
+    page.goto(stack.ui_url, wait_until="networkidle")
+    page.get_by_text("Login").first.wait_for()
+    page.locator("input").first.fill(stack.stack.auth_string)
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: "login" not in url)

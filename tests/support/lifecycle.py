@@ -63,10 +63,12 @@ class Driver:
             code = main(list(argv))
         return code, out.getvalue(), err.getvalue()
 
-    def propose(self, form: dict[str, Any]) -> str:
+    def propose(self, form: dict[str, Any], *, again: bool = True) -> str:
+        """Submit ``form`` as the secretariat does. The session's stack collects proposals from every test, so
+        the same example form is submitted many times: ``--again`` unless a test is about exactly that."""
         path = self.tmp_path / f"form-{time.monotonic_ns()}.json"
         path.write_text(json.dumps(form, default=str), encoding="utf-8")
-        code, out, err = self.cli("propose", str(path), "--json")
+        code, out, err = self.cli("propose", str(path), "--json", *(["--again"] if again else []))
         assert code == 0, err
         return json.loads(out)["proposal"]
 
@@ -232,12 +234,20 @@ def decision(kind: str, recorded_by: str, **extra: Any) -> dict[str, Any]:
     if kind == "database":
         return {"database_plan": "planned", "expected_start": "2027-09-01", "recorded_by": recorded_by,
                 "statement": "RKKP planlægger en database; indikatorer & mål <udvikles> sammen med gruppen."} | extra
-    base = {"meeting_date": "2027-01-14", "recorded_by": recorded_by}
+    base = {"meeting_date": meeting_day(), "recorded_by": recorded_by}
     if kind == "advice":
         base |= {"recommendation": "support", "summary": "Følgegruppen støtter; husk pårørende & børn <under 18>."}
     else:
         base |= {"decision": "approve", "rationale": "Emnet er centralt — \"godkendt\" {{ ikke en skabelon }}."}
     return base | extra
+
+
+def meeting_day() -> str:
+    """The day a decision was taken, as a gate takes it: the engine's today (``core.clock``; a meeting
+    date after today is refused)."""
+    from core import clock
+
+    return clock.today().isoformat()
 
 
 def fixed_form(name: str = "personlighedsforstyrrelser") -> dict[str, Any]:

@@ -146,6 +146,7 @@ class Topology:
             "/etc/dmpg/site.env": str(self.root / "site.env"),
             "/var/backups/dmpg": str(self.root / "backups"),
             "/var/lib/dmpg": str(self.root / "state"),
+            "/opt/dmpg-next": str(self.root / "next"),  # the new release, installed beside for its check
             "/opt/dmpg": str(PROJECT_ROOT),
         }
 
@@ -164,6 +165,15 @@ class Topology:
         """What systemd gives a service before its own settings: a minimal PATH and the user's HOME."""
         path = os.pathsep.join([*self.extra_path, "/usr/local/bin", "/usr/bin", "/bin"])
         return {"PATH": path, "HOME": str(self.root / "state"), "LANG": "C.UTF-8"}
+
+    def _shell(self) -> dict[str, str]:
+        """What IT's shell has for a procedure: the services' base, plus the way to the package registry
+        (proxies, CA certificates, pip's and uv's settings) and uv's cache, which installing a release needs."""
+        passed = {k: v for k, v in os.environ.items()
+                  if k.startswith(("PIP_", "UV_", "SSL_", "REQUESTS_CA", "CURL_CA"))
+                  or k.lower() in ("http_proxy", "https_proxy", "no_proxy", "all_proxy")}
+        cache = os.environ.get("UV_CACHE_DIR") or str(Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "uv")
+        return {**self._base(), **passed, "UV_CACHE_DIR": cache}
 
     def unit(self, name: str, instance: str | None = None) -> Unit:
         return parse_unit(DEPLOY / name, instance)
@@ -272,7 +282,7 @@ class Topology:
                 for line in text.splitlines():
                     self.systemctl(shlex.split(line)[1:])
                 continue
-            result = subprocess.run(["bash", "-euo", "pipefail", "-c", text], env=self._base(), cwd="/",
+            result = subprocess.run(["bash", "-euo", "pipefail", "-c", text], env=self._shell(), cwd="/",
                                     capture_output=True, text=True, timeout=900, stdin=subprocess.DEVNULL)
             assert result.returncode == 0, f"README procedure {name!r} failed at:\n{text}\n{result.stdout}{result.stderr}"
             outputs.append(result.stdout + result.stderr)
@@ -393,7 +403,10 @@ def install(cluster, root: Path, extra_site: dict[str, str] | None = None) -> To
         "DMPG_LINK_KEYS": json.dumps([secrets.token_urlsafe(32)]),
         **(extra_site or {}),
     }
-    topology = Topology(root, site, extra_path=(str(cluster.bindir),), mail=MailServer(root / "smtp", smtp))
+    # IT's own shell has the tools of an install on its PATH: PostgreSQL's, and the Python (with uv) that
+    # `make install` builds a release's venv with (the upgrade check installs the new release beside).
+    topology = Topology(root, site, extra_path=(str(cluster.bindir), str(Path(sys.base_prefix) / "bin")),
+                        mail=MailServer(root / "smtp", smtp))
     topology.mail.start()
     try:
         topology.follow("first-start")

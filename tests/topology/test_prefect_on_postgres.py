@@ -9,7 +9,6 @@ import re
 import uuid
 
 import pytest
-
 from support.prefect_server import PrefectServer, wait_until
 
 pytestmark = [pytest.mark.topology, pytest.mark.postgres]

@@ -13,18 +13,27 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
 
 import httpx
 import pytest
 import yaml
-
 from support import faults
-from support.prefect_server import wait_until
-from support.topology import install
 from support.lifecycle import (
-    DIRECTOR, REFERENCE, RKKP, SECRETARIAT, STEERING, Driver, appointments_input, assert_exactly_once, decision,
-    example_form, link_in_mail,
+    DIRECTOR,
+    REFERENCE,
+    RKKP,
+    SECRETARIAT,
+    STEERING,
+    Driver,
+    appointments_input,
+    assert_exactly_once,
+    decision,
+    example_form,
+    link_in_mail,
 )
+from support.prefect_server import wait_until
+from support.topology import PROJECT_ROOT, install
 
 pytestmark = [pytest.mark.topology, pytest.mark.postgres]
 
@@ -211,7 +220,7 @@ def test_decisions_made_while_the_prefect_server_restarts_reach_their_run(produc
     try:
         _decide(driver, proposal, "database", RKKP)
         out = _decide(driver, proposal, "advice", REFERENCE)
-        assert "takes it up when it reaches this gate" in out  # recorded; the wake-up could not get through
+        assert "sagen tager den op, når den når dette punkt" in out  # recorded; the wake-up could not get through
     finally:
         production.systemctl(["start", "prefect-server"])
 
@@ -256,6 +265,12 @@ def test_the_upgrade_procedure_brings_both_databases_to_the_new_schema_and_waiti
 
     proposal = driver.propose(example_form() | {"title": "Angst og OCD (opgradering)"})
     driver.wait_for_gate(proposal, "advice", timeout=HANG_GUARD)
+
+    # The new release, installed beside the running one, says every waiting proposal can carry on.
+    release = subprocess.run(["git", "-C", str(PROJECT_ROOT), "rev-parse", "HEAD"], capture_output=True, text=True,
+                             check=True).stdout.strip()
+    checked = "".join(production.follow("upgrade-check", {"<release>": release}))
+    assert "Traceback" not in checked and "kan fortsætte med denne version" in checked
 
     production.follow("stop")
     # The databases as the previous release left them: one migration back, in each.

@@ -118,8 +118,7 @@ def zoomed():
 
 
 BUTTONS = {"advice": "Send rådgivningen", "database": "Send udtalelsen", "revision": "Send det reviderede skema",
-           "steering": "Registrér beslutningen", "approval": "Registrér beslutningen",
-           "appointments": "Registrér udpegningerne"}
+           "steering": "Registrér beslutningen", "approval": "Registrér beslutningen"}
 
 
 def test_every_gates_page_and_the_front_pages_are_accessible(site, phone, tmp_path):
@@ -149,6 +148,12 @@ def test_every_gates_page_and_the_front_pages_are_accessible(site, phone, tmp_pa
         assert page.get_by_role("contentinfo").get_by_role("link", name="Tilgængelighedserklæring").is_visible()
         if gate == "steering":
             screenshot(page, tmp_path, "decision-page-phone-a11y.png")
+
+    # The appointments page, the secretariat's own.
+    page.goto(base + paths["appointments"])
+    page.get_by_role("button", name="Registrér udpegningen").wait_for()
+    assert_accessible(page, "appointments")
+    assert_no_sideways_scrolling(page)
 
 
 def test_a_decision_with_the_keyboard_alone_and_what_a_used_or_closed_link_says(site, phone, tmp_path):

@@ -12,9 +12,10 @@ import threading
 
 import httpx
 import pytest
-
 from support.browser import BROWSER_MARKS, open_page, screenshot
 from support.lifecycle import REFERENCE, RKKP, decision, example_form, link_in_mail
+
+from core import clock
 
 pytestmark = BROWSER_MARKS
 
@@ -56,7 +57,7 @@ def test_a_person_decides_from_the_mail_on_a_phone(driver, phone, tmp_path):
     assert ledger.decision(proposal, "advice", 1) is None
 
     page.get_by_label("Resumé af rådgivningen").fill("Følgegruppen støtter; pårørende & børn <under 18> skal med.")
-    page.get_by_label("Mødedato").fill("14.01.2027")
+    page.get_by_label("Mødedato").fill(f"{clock.today():%d.%m.%Y}")  # the meeting was today
     page.get_by_role("button", name="Send rådgivningen").click()
     page.get_by_text("Tak – beslutningen er registreret").wait_for()
     screenshot(page, tmp_path, "decision-recorded-phone.png")

@@ -1,7 +1,7 @@
 """The privacy log: every export, erasure and retention run over personal data (dmpg.persondata).
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0007
 Create Date: 2026-12-06
 
 Self-contained (no application imports).
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0005"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,129 @@
+"""Waking a proposal's flow run: one door for every channel (the command line, the decision page, a
+meeting's minutes, the recovery sweep, ``dmpg recover``) and for re-arming a waiting gate.
+
+The ledger is where a decision happens; Prefect's resume only wakes the run, which finds the decision in
+the ledger when it replays (``flows.gates``). Prefect checks a resume against the Resume form's JSON schema
+it stored *when the run suspended* — maybe a year and two releases ago, with that day's choice labels and
+that day's people — so every wake-up is built against that stored schema
+(``forms.resume_form.wake_values``), never against today's models.
+
+:func:`wake_round` answers with a :class:`Wake`:
+
+- ``woken``: Prefect took it; the run replays and moves on.
+- ``elsewhere``: the run does not wait at that round (it waits at another gate, has moved on, or someone
+  else resumed it a moment earlier — Prefect's ABORT). It takes the decision from the ledger when it
+  gets there.
+- ``unreachable``: Prefect did not answer. The recovery sweep wakes the run later.
+- ``refused``: Prefect refused the wake-up, with its reason. No retry mends that: the caller reports it
+  as an incident at once (``dmpg.recovery.wake_decided``).
+
+:func:`rearm` wakes a run whose Resume form is no longer today's (an older release's fields or labels, or
+people who have left the roster) with a wake-up the ledger marks as a re-arm: the flow then opens the
+gate's next attempt with today's form instead of judging it as an answer (``dmpg.gatekeeper.rearmed``).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from dmpg.gatekeeper import gate_key, parse_gate_key, proposers
+from dmpg.prefect_api import PrefectAPI, PrefectUnavailable, RunState
+from forms.gates import allowed_recorders
+from forms.gates import gate as gate_named
+from forms.resume_form import NoWakeValues, wake_digest, wake_values
+from models import ledger
+from models.vocabulary import EventKind
+
+log = logging.getLogger("dmpg.wake")
+
+WOKEN, ELSEWHERE, UNREACHABLE, REFUSED = "woken", "elsewhere", "unreachable", "refused"
+
+
+@dataclass(frozen=True)
+class Wake:
+    """What became of one wake-up (see the module docstring); ``reason`` says why when it was refused."""
+
+    outcome: str
+    reason: str = ""
+    state_id: str = ""  # the suspended state that was (to be) resumed: one incident per state
+
+    @property
+    def woken(self) -> bool:
+        return self.outcome == WOKEN
+
+
+def wake_round(api: PrefectAPI, proposal_id: str, gate: str, round: int,  # noqa: A002
+               flow_run_id: str | None = None) -> Wake:
+    """Resume the proposal's run with the ledger's decision of ``gate`` round ``round``, if the run is
+    suspended at that round (see the module docstring). Needs the decision in the ledger."""
+    run_id = flow_run_id or ledger.get_proposal(proposal_id).flow_run_id
+    decided = ledger.decision(proposal_id, gate, round)
+    if not run_id or decided is None:
+        return Wake(ELSEWHERE)
+    try:
+        state = api.run_state(run_id)
+        if not _suspended_at(state, gate, round):
+            return Wake(ELSEWHERE)
+        return _resume(api, run_id, state, proposal_id, gate, decided.payload)
+    except PrefectUnavailable as exc:
+        return Wake(UNREACHABLE, str(exc))
+
+
+def rearm(api: PrefectAPI, proposal_id: str, flow_run_id: str, state: RunState) -> Wake:
+    """Wake a run suspended at an undecided gate so that it opens the gate's next attempt with today's
+    Resume form. The re-arm is written to the ledger first, with a digest of the exact wake-up, so the
+    flow tells it from a person's answer that won the race (``dmpg.gatekeeper.rearmed``)."""
+    parsed = parse_gate_key(state.pause_key)
+    if parsed is None or not state.paused:
+        return Wake(ELSEWHERE)
+    gate, round_, attempt = parsed
+    try:
+        schema = api.stored_form(flow_run_id, state)
+        values = _values(proposal_id, gate, {}, schema)
+        ledger.record_event(
+            proposal_id, key=f"{proposal_id}:{EventKind.GATE_REARM_REQUESTED}:{gate_key(gate, round_, attempt)}",
+            kind=EventKind.GATE_REARM_REQUESTED, gate=gate, round=round_,
+            detail={"attempt": attempt, "digest": wake_digest(values)})
+        status, reason = api.resume_outcome(flow_run_id, values)
+    except NoWakeValues as exc:
+        return Wake(REFUSED, str(exc), state.id)
+    except PrefectUnavailable as exc:
+        return Wake(UNREACHABLE, str(exc))
+    return _outcome(status, reason, state)
+
+
+def _suspended_at(state: RunState, gate: str, round: int) -> bool:  # noqa: A002
+    parsed = parse_gate_key(state.pause_key) if state.paused else None
+    return parsed is not None and parsed[:2] == (gate, round)
+
+
+def _resume(api: PrefectAPI, run_id: str, state: RunState, proposal_id: str, gate: str,
+            decision: dict[str, Any]) -> Wake:
+    try:
+        values = _values(proposal_id, gate, decision, api.stored_form(run_id, state))
+    except NoWakeValues as exc:
+        log.error("%s: no wake-up fits the form its run stored (not woken): %s", proposal_id, exc)
+        return Wake(REFUSED, str(exc), state.id)
+    status, reason = api.resume_outcome(run_id, values)
+    return _outcome(status, reason, state)
+
+
+def _outcome(status: str, reason: str, state: RunState) -> Wake:
+    if status == "ACCEPT":
+        return Wake(WOKEN, state_id=state.id)
+    if status == "REJECT":
+        return Wake(REFUSED, reason or "Prefect gave no reason", state.id)
+    return Wake(ELSEWHERE, reason, state.id)
+
+
+def _values(proposal_id: str, gate: str, decision: dict[str, Any], schema: dict[str, Any] | None) -> dict[str, Any]:
+    """The wake-up for a run whose stored form is ``schema`` (None: a run that suspended without one,
+    which takes any input)."""
+    g = gate_named(gate)
+    roster = ledger.roster()
+    recorders = allowed_recorders(g, roster, proposers(proposal_id))
+    if schema is None:
+        return {}
+    return wake_values(g, decision, schema, recorders, [str(p.email) for p in roster.people("secretariat")])

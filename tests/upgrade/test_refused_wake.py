@@ -1,0 +1,67 @@
+"""A wake-up Prefect cannot take is an incident at once, never a loop (real local stack): the decision stands in
+the ledger, ``dmpg pending`` and ``dmpg status`` say in Danish what happened and what to do, the secretariat
+gets one mail, the sweep does not try again and again, and once the cause is mended ``dmpg recover`` moves
+the proposal on."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+import yaml
+from support.lifecycle import RKKP, assert_exactly_once, decision, example_form
+from support.prefect_server import wait_until
+
+pytestmark = [pytest.mark.prefect]
+
+# A Resume form no wake-up can satisfy: what a broken or foreign release could have stored.
+IMPOSSIBLE = {"type": "object", "required": ["x"], "properties": {"x": {"type": "string", "pattern": "^never$",
+                                                                       "minLength": 9}}}
+
+
+def _replace_stored_form(run_id: str, schema: dict) -> dict:
+    """Swap the form Prefect stored for the suspended run; returns the one it had."""
+    from dmpg.prefect_api import PrefectAPI
+
+    with PrefectAPI() as api:
+        state = api.run_state(run_id)
+        key = state.input_keys["schema"]
+        before = api.stored_form(run_id, state)
+        api._request("DELETE", f"/flow_runs/{run_id}/input/{key}")
+        api._request("POST", f"/flow_runs/{run_id}/input", json={"key": key, "value": json.dumps(schema)})
+    return before
+
+
+def test_a_refused_wake_is_an_incident_at_once_and_dmpg_recover_moves_it_once_mended(driver):
+    from models import ledger
+
+    proposal = driver.propose(example_form() | {"title": "Angst og OCD (afvist vækning)"})
+    driver.resume(proposal, "advice", decision("advice", "foelgegruppe.regioner@example.dk", meeting_date="2026-11-03"))
+    waiting = driver.wait_for_gate(proposal, "database")
+    original = _replace_stored_form(waiting.flow_run_id, IMPOSSIBLE)
+
+    path = driver.tmp_path / "database.yaml"
+    path.write_text(yaml.safe_dump({k: v for k, v in decision("database", RKKP).items() if k != "recorded_by"}), "utf-8")
+    code, out, err = driver.cli("decide", proposal, "database", "--input", str(path), "--by", RKKP, "--json")
+    assert code == 0, err  # the decision stands in the ledger
+    assert json.loads(out)["woken"] is False
+    assert ledger.decision(proposal, "database", 1) is not None
+
+    code, out, _ = driver.cli("status", proposal)
+    assert "Kræver IT" in out and "kunne ikke vækkes" in out and f"dmpg recover {proposal}" in out
+    code, out, _ = driver.cli("pending")
+    assert "kræver IT" in out and f"'dmpg recover {proposal}'" in out
+    time.sleep(12)  # two passes of the sweep: it leaves the refused wake-up to a person
+    stuck = [e for e in ledger.events(proposal) if e.kind == "run_stuck"]
+    assert [e.detail["problem"] for e in stuck] == ["wake_refused"]
+    assert len(driver.recovery_mails(proposal)) == 1
+    assert driver.run_state(proposal).paused
+
+    _replace_stored_form(waiting.flow_run_id, original)  # IT mends the cause
+    code, out, err = driver.cli("recover", proposal)
+    assert code == 0 and "vækket" in out, out + err
+    driver.wait_for_gate(proposal, "steering")
+    assert wait_until(lambda: driver.recovered(proposal), 60, 0.5)
+    assert len(driver.recovery_mails(proposal)) == 1
+    assert_exactly_once(proposal)
