@@ -37,9 +37,7 @@ def write_summary(found: Any, path: Path, json_name: str) -> Path:
     name = found.names[0] if found.names else found.email
     today = clock.today()
     doc = style.new_document("Personoplysninger i DMPG-systemet")
-    _danish(doc)
-    doc.core_properties.title = f"Personoplysninger om {name}"
-    doc.core_properties.created = clock.now()
+    style.make_danish(doc, f"Personoplysninger om {name}")
     style.title_block(doc, "Dine oplysninger i DMPG-systemet", f"{name} <{found.email}>",
                       f"Udtrukket {danish_date(today)}")
 
@@ -133,16 +131,6 @@ def write_summary(found: Any, path: Path, json_name: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(path))
     return path
-
-
-def _danish(doc: Any) -> None:
-    """Danish as the document's language, so Word spell-checks it as Danish."""
-    rpr = doc.styles.element.find(".//w:docDefaults/w:rPrDefault/w:rPr", namespaces=doc.styles.element.nsmap)
-    if rpr is None:
-        return
-    for old in rpr.findall("w:lang", namespaces=rpr.nsmap):
-        rpr.remove(old)
-    rpr.append(parse_xml(f'<w:lang {nsdecls("w")} w:val="da-DK" w:eastAsia="da-DK" w:bidi="ar-SA"/>'))
 
 
 def _heading(doc: Any, text: str) -> None:

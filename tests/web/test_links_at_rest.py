@@ -109,7 +109,7 @@ def test_a_copy_of_the_sqlite_ledger_holds_no_working_link(dmpg_home, examples, 
 
 
 @pytest.mark.postgres
-def test_a_backup_of_the_postgresql_ledger_holds_no_working_link(postgres_ledgers, examples, sink, client, tmp_path):
+def test_a_backup_of_the_postgresql_ledger_holds_no_working_link(postgres_ledgers, examples, sink, client, tmp_path):  # noqa: F811
     """``deploy/backup.sh`` as the backup unit runs it (pg_dump of Prefect's database and the ledger)."""
     from dmpg.mail.outbox import deliver_pending
 
