@@ -24,6 +24,9 @@ class EventKind:
     # "action", "attempt", "flow_run_id", "by"}. See dmpg.recovery.
     RUN_STUCK = "run_stuck"
     RUN_RECOVERED = "run_recovered"          # detail: {"incident", "run_state"}: the run waits at a gate again
+    # A gate round past its deadline was escalated (one mail, dmpg.mail.escalation); gate, round; detail:
+    # {"deadline", "days_overdue", "to": [emails], "rule"}.
+    ESCALATED = "escalated"
 
 
 EVENT_LABELS: dict[str, str] = {
@@ -40,6 +43,7 @@ EVENT_LABELS: dict[str, str] = {
     EventKind.LINK_REFUSED: "Beslutningslink afvist",
     EventKind.RUN_STUCK: "Kørslen gik i stå",
     EventKind.RUN_RECOVERED: "Kørslen er genoptaget",
+    EventKind.ESCALATED: "Frist overskredet: eskaleret",
 }
 
 # How a decision reached the ledger, and how the person behind it was established (DESIGN.md

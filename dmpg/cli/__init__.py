@@ -64,6 +64,16 @@ def _recover(p: argparse.ArgumentParser) -> None:
     _json_flag(p)
 
 
+def _report(p: argparse.ArgumentParser) -> None:
+    p.add_argument("out", metavar="OUT.docx", help="where to write the report (Word)")
+    p.add_argument("--from", dest="start", metavar="DATE", help="the period's first day, YYYY-MM-DD "
+                   "(default: three months before --to)")
+    p.add_argument("--to", dest="end", metavar="DATE", help="the period's last day, YYYY-MM-DD (default: today)")
+    formats = p.add_mutually_exclusive_group()
+    formats.add_argument("--json", action="store_true", help="also print the figures as JSON")
+    formats.add_argument("--csv", action="store_true", help="also print the figures as CSV")
+
+
 def _up(p: argparse.ArgumentParser) -> None:
     _json_flag(p)
 
@@ -119,6 +129,8 @@ COMMANDS: dict[str, tuple[str, str, Adder | None]] = {
     "decide": ("decide", "record a gate's decision (resumes the waiting flow run)", _decide),
     "status": ("status", "a proposal's stage, timeline, documents and notifications", _status),
     "meeting": ("meeting", "meetings: plan, list, show, record the minutes", _meeting),
+    "report": ("report", "the status report: proposals in process, decisions, times per gate, overdue (Word)",
+               _report),
     "outbox": ("outbox", "the notification outbox: list, or retry what failed", _outbox),
     "recover": ("recover", "resume a proposal whose lifecycle run stopped (the recovery sweep does it on its own)",
                 _recover),

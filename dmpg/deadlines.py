@@ -1,0 +1,181 @@
+"""When a waiting gate round is due, and when it is *overskredet* (overdue): the one rule that
+``dmpg pending``, ``dmpg status``, the Prefect UI's board, the daily digest, the escalation mail and the
+status report share.
+
+- **A request with a reply deadline** (the hearing: ``advice`` and ``database``; the appointment
+  requests: ``appointments``) is due on that deadline, the *svarfrist* its letter and mail state:
+  :func:`dmpg.documents.context.reply_deadline` (``DMPG_REPLY_DAYS`` after the request went out, moved to
+  a working day) — the one place that date is computed.
+- **A gate decided at a meeting** (``steering``, ``approval``) is due on the date of the meeting on
+  whose agenda it stands (the latest, when it was moved on to a later meeting): a meeting that has passed
+  without a decision recorded for it makes it overdue. Standing on no meeting's agenda, it is due
+  ``DMPG_MEETING_DUE_DAYS`` (default 91: a quarter, as the bodies meet about four times a year) after it
+  opened, moved to a working day.
+- **The revision gate** has no deadline (the proposers revise at their own pace; reminders still go
+  out): it is never overdue.
+
+A round is overdue from the day after its deadline (Copenhagen dates); :meth:`Due.days_overdue` counts
+the days since the deadline. Pure functions over plain rows (events, agenda items), so the report can
+ask the same question of any moment in the past; :func:`open_dues` reads the rows with the ledger's
+quick reads (no SQLAlchemy: ``pending`` and ``status`` stay fast).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from core import clock
+from models.vocabulary import EventKind
+
+if TYPE_CHECKING:
+    from dmpg.documents.context import Sources
+    from dmpg.gates_open import OpenGate
+
+REPLY, MEETING, NO_MEETING, NONE = "reply", "meeting", "no_meeting", "none"
+# What each rule is called where a person reads it (the report's notes, status).
+RULE_LABELS: dict[str, str] = {
+    REPLY: "svarfristen i brev og e-mail",
+    MEETING: "mødet, sagen står på dagsordenen til",
+    NO_MEETING: "intet møde planlagt",
+    NONE: "ingen frist",
+}
+# The events a deadline is computed from (besides the gate's own): when a stage was first entered (the
+# hearing's request went out) and the decisions (the directors' approval sent the appointment requests).
+DEADLINE_EVENT_KINDS = (EventKind.STAGE_ENTERED, EventKind.DECISION_RECORDED)
+
+
+@dataclass(frozen=True)
+class Due:
+    """When a gate round is due: ``deadline`` (the last day to answer; None: no deadline), by which
+    ``rule`` (:data:`REPLY`, :data:`MEETING`, :data:`NO_MEETING`, :data:`NONE`) and, for a meeting,
+    which (``meeting``: its id)."""
+
+    deadline: date | None
+    rule: str = NONE
+    meeting: str | None = None
+
+    def days_overdue(self, today: date) -> int:
+        """Days since the deadline (0 until the day after it)."""
+        return max((today - self.deadline).days, 0) if self.deadline else 0
+
+    def overdue(self, today: date) -> bool:
+        return self.days_overdue(today) > 0
+
+    def to_json(self, today: date) -> dict[str, Any]:
+        """The fields ``pending --json`` and ``status --json`` add to a waiting gate."""
+        return {"deadline": self.deadline.isoformat() if self.deadline else None, "deadline_rule": self.rule,
+                "deadline_meeting": self.meeting, "overdue": self.overdue(today),
+                "days_overdue": self.days_overdue(today)}
+
+
+OVERDUE = "overskredet"  # what a person reads for a gate past its deadline, everywhere
+
+
+def overdue_label(days_overdue: int) -> str:
+    """``"overskredet (12 dage)"``; ``""`` when not overdue."""
+    if days_overdue <= 0:
+        return ""
+    return f"{OVERDUE} ({days_overdue} {'dag' if days_overdue == 1 else 'dage'})"
+
+
+@cache
+def meeting_gates() -> frozenset[str]:
+    """The gates decided at a meeting whose request sets no reply deadline: ``steering``, ``approval``."""
+    from dmpg.documents.context import REPLY_GATES
+    from forms.gates import GATES
+
+    return frozenset(g.name for g in GATES.values() if "meeting_date" in g.input.model_fields) - set(REPLY_GATES)
+
+
+def due(gate: str, *, opened: date, sources: Sources | None, agenda: Iterable[tuple[str, date]] = (),
+        meeting_due_days: int = 91) -> Due:
+    """When round ``opened`` on ``opened`` of ``gate`` is due (see the module docstring). ``sources``: the
+    proposal as far as :func:`reply_deadline` needs it (needed for a reply gate only); ``agenda``: the
+    ``(meeting id, date)`` of each meeting with this round on its agenda."""
+    from core import workdays
+    from dmpg.documents.context import REPLY_GATES, reply_deadline
+
+    if gate in REPLY_GATES:
+        if sources is None:
+            raise ValueError(f"the deadline of {gate!r} is counted from the proposal's history: sources needed")
+        return Due(reply_deadline(sources, gate), REPLY)
+    if gate in meeting_gates():
+        meetings = sorted(agenda, key=lambda m: (m[1], m[0]))
+        if meetings:
+            meeting, day = meetings[-1]
+            return Due(day, MEETING, meeting)
+        return Due(workdays.deadline(opened, meeting_due_days), NO_MEETING)
+    return Due(None, NONE)
+
+
+def sources_of(proposal_id: str, events: Iterable[Any], *, today: date, reply_days: int) -> Sources:
+    """What :func:`reply_deadline` reads of a proposal, from its events (oldest first): the day it first
+    entered each stage and its decisions (gate, round, outcome, when). ``load_sources`` reads the same from
+    the ledger's tables; this is the light way, for many proposals at once and for any past moment."""
+    from dmpg.documents.context import Sources, local_day
+
+    stages: dict[str, date] = {}
+    decisions: list[dict[str, Any]] = []
+    for e in events:
+        kind = _get(e, "kind")
+        if kind == EventKind.STAGE_ENTERED and _get(e, "stage"):
+            stages.setdefault(_get(e, "stage"), local_day(_get(e, "at")))
+        elif kind == EventKind.DECISION_RECORDED and _get(e, "gate"):
+            decisions.append({"gate": _get(e, "gate"), "round": int(_get(e, "round") or 1),
+                              "outcome": (_get(e, "detail") or {}).get("outcome"), "payload": {},
+                              "at": _get(e, "at")})
+    return Sources(proposal_id=proposal_id, title="", form={}, stages=stages, decisions=decisions, today=today,
+                   reply_days=reply_days)
+
+
+def dues(gates: Iterable[OpenGate], events: Iterable[Any], agenda: Iterable[Any], *, today: date,
+         reply_days: int, meeting_due_days: int) -> dict[tuple[str, str, int], Due]:
+    """Pure: the :class:`Due` of each open gate round in ``gates``, by ``(proposal, gate, round)``.
+    ``events``: the proposals' events (at least :data:`DEADLINE_EVENT_KINDS`, oldest first; others are
+    ignored); ``agenda``: meeting items (``proposal_id, gate, round, meeting_id, date``)."""
+    from dmpg.documents.context import local_day
+
+    by_proposal: dict[str, list[Any]] = {}
+    for e in events:
+        by_proposal.setdefault(_get(e, "proposal_id"), []).append(e)
+    on_agenda: dict[tuple[str, str, int], list[tuple[str, date]]] = {}
+    for item in agenda:
+        slot = (_get(item, "proposal_id"), _get(item, "gate"), int(_get(item, "round")))
+        on_agenda.setdefault(slot, []).append((_get(item, "meeting_id"), _get(item, "date")))
+    sources: dict[str, Sources] = {}
+    found: dict[tuple[str, str, int], Due] = {}
+    for g in gates:
+        slot = (g.proposal, g.gate, g.round)
+        if g.proposal not in sources:
+            sources[g.proposal] = sources_of(g.proposal, by_proposal.get(g.proposal, []), today=today,
+                                             reply_days=reply_days)
+        found[slot] = due(g.gate, opened=local_day(g.waiting_since), sources=sources[g.proposal],
+                          agenda=on_agenda.get(slot, ()), meeting_due_days=meeting_due_days)
+    return found
+
+
+def open_dues(gates: list[OpenGate], events: Iterable[Any] | None = None,
+              now: datetime | None = None) -> tuple[dict[tuple[str, str, int], Due], date]:
+    """The :class:`Due` of each of ``gates`` (open gate rounds, as ``dmpg.gates_open`` folds them) read
+    from the ledger, and the Copenhagen day they are judged on (today). ``events``: the proposals'
+    events when the caller has read them already (with :data:`DEADLINE_EVENT_KINDS`)."""
+    from core.settings import get_settings
+    from models.quick import agenda_rounds, gate_events
+
+    if not gates:
+        return {}, clock.local(now).date()
+    ids = sorted({g.proposal for g in gates})
+    if events is None:
+        _, events = gate_events(ids[0] if len(ids) == 1 else None, kinds=DEADLINE_EVENT_KINDS)
+    settings = get_settings()
+    today = clock.local(now).date()
+    return dues(gates, events, agenda_rounds(ids), today=today, reply_days=settings.reply_days,
+                meeting_due_days=settings.meeting_due_days), today
+
+
+def _get(item: Any, name: str) -> Any:
+    return item.get(name) if isinstance(item, Mapping) else getattr(item, name, None)
