@@ -177,6 +177,14 @@ def proposal_status(proposal_id: str) -> dict[str, Any]:
     return {"proposal": found[0], "events": _events(events), "documents": documents, "notifications": notifications}
 
 
+def first_of(body: str) -> dict[str, Any] | None:
+    """The first person of ``body`` on the roster in force (``name``, ``email``): the secretariat's
+    signature, a body's chair. None when the ledger lists nobody there (or does not exist yet)."""
+    with _connect() as con:
+        found = _rows(con, "SELECT name, email FROM roster_people WHERE body = ? ORDER BY id LIMIT 1", [body])
+    return found[0] if found else None
+
+
 def registry() -> list[dict[str, Any]]:
     """The registry's rows (name, icd_codes, database_since, dmpg_since, note, proposal_id) by DMPG start."""
     with _connect() as con:

@@ -41,7 +41,7 @@ def timeline_markdown(report: Mapping[str, Any], png: bytes | None, *, updated: 
     lines = [
         "# Tidslinje: forslag i proces",
         f"*{report['period']['label']} · opdateret {updated:%d.%m.%Y %H:%M} (UTC) · {s['in_process']} forslag i "
-        f"proces, {s['overdue']} overskredne frister*",
+        f"proces, {s['overdue']} {'overskreden frist' if s['overdue'] == 1 else 'overskredne frister'}*",
         "",
     ]
     if png:

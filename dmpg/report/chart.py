@@ -72,12 +72,6 @@ def select(report: Mapping[str, Any], limit: int = MAX_ROWS) -> list[dict[str, A
 def render(report: Mapping[str, Any], *, limit: int = MAX_ROWS, width_cm: float = 16.4, dpi: int = 200) -> Chart | None:
     """The timeline of ``report`` (``dmpg.report.figures.Report.to_json()``) as a PNG ``width_cm`` wide;
     None when no proposal was active in the period."""
-    import os
-
-    from core.settings import get_settings
-
-    # Matplotlib's font cache under DMPG_HOME (a service user's home may not be writable), built once.
-    os.environ.setdefault("MPLCONFIGDIR", str(get_settings().run_dir / "matplotlib"))
     import matplotlib
 
     matplotlib.use("Agg")
@@ -107,13 +101,13 @@ def render(report: Mapping[str, Any], *, limit: int = MAX_ROWS, width_cm: float 
     with plt.rc_context(rc):
         fig, ax = plt.subplots(figsize=(width_cm / 2.54, height_cm / 2.54), dpi=dpi)
         ax.axvspan(date2num(period_from), date2num(period_to + timedelta(days=1)), color=PERIOD, zorder=0)
+        bars = _Bars()
         for y, proposal in enumerate(shown):
             for r in rounds.get(proposal["proposal"], []):
-                _bar(ax, y, r, first, right, date2num)
+                bars.add(y, r, first, right, date2num)
             if proposal["finished"] and proposal["stage"] == "established":
-                marker, colour, _ = ESTABLISHED
-                ax.plot(date2num(_day(proposal["finished"])), y, marker=marker, color=colour, markersize=8,
-                        markeredgecolor="#7A5C00", markeredgewidth=0.4, zorder=5)
+                bars.markers.setdefault(ESTABLISHED, []).append((date2num(_day(proposal["finished"])), y))
+        bars.draw(ax)
         ax.axvline(date2num(right), color="#3B4754", linewidth=0.6, linestyle=(0, (3, 2)), zorder=4)
         ax.set_ylim(len(shown) - 0.5, -0.5)
         ax.set_yticks(range(len(shown)))
@@ -155,24 +149,42 @@ def render(report: Mapping[str, Any], *, limit: int = MAX_ROWS, width_cm: float 
     return Chart(buf.getvalue(), len(shown), total, caption)
 
 
-def _bar(ax: Any, y: int, r: Mapping[str, Any], first: date, right: date, date2num: Any) -> None:
-    start = max(_day(r["opened"]), first)
-    end = _day(r["closed"]) if r["closed"] else right
-    if end < first:
-        return
-    left, width = date2num(start), max(date2num(end) - date2num(start), 0.8)
-    top, size = {"advice": (-0.32, 0.3), "database": (0.02, 0.3)}.get(r["gate"], (-0.32, 0.64))
-    colour = GATE_COLOURS.get(r["gate"], "#7F8C8D")
-    if r["closed"]:
-        ax.broken_barh([(left, width)], (y + top, size), facecolors=colour, edgecolor="white", linewidth=0.4, zorder=2)
-        if r["outcome"] in OUTCOME_MARKERS:
-            marker, mcolour, _ = OUTCOME_MARKERS[r["outcome"]]
-            ax.plot(date2num(end), y, marker=marker, color=mcolour, markersize=5, markeredgecolor="white",
-                    markeredgewidth=0.5, zorder=5)
-        return
-    ax.broken_barh([(left, width)], (y + top, size), facecolors=colour, alpha=0.45, zorder=2)
-    ax.broken_barh([(left, width)], (y + top, size), facecolors="none", hatch="////",
-                   edgecolor=OVERDUE if r["overdue"] else colour, linewidth=0.9 if r["overdue"] else 0.4, zorder=3)
+class _Bars:
+    """The chart's bars and markers, gathered first and drawn with one call per look (a few calls, not
+    one per round: matplotlib's cost is per call)."""
+
+    def __init__(self) -> None:
+        self.bars: dict[tuple[str, bool, bool], list[tuple[float, float, float, float]]] = {}
+        self.markers: dict[tuple[str, str, str], list[tuple[float, int]]] = {}
+
+    def add(self, y: int, r: Mapping[str, Any], first: date, right: date, date2num: Any) -> None:
+        start = max(_day(r["opened"]), first)
+        end = _day(r["closed"]) if r["closed"] else right
+        if end < first:
+            return
+        left, width = date2num(start), max(date2num(end) - date2num(start), 0.8)
+        top, size = {"advice": (-0.32, 0.3), "database": (0.02, 0.3)}.get(r["gate"], (-0.32, 0.64))
+        look = (r["gate"], not r["closed"], bool(r["overdue"]) and not r["closed"])
+        self.bars.setdefault(look, []).append((left, width, y + top, size))
+        if r["closed"] and r["outcome"] in OUTCOME_MARKERS:
+            self.markers.setdefault(OUTCOME_MARKERS[r["outcome"]], []).append((date2num(end), y))
+
+    def draw(self, ax: Any) -> None:
+        for (gate, waiting, overdue), items in self.bars.items():
+            left, width, bottom, height = zip(*items)
+            colour = GATE_COLOURS.get(gate, "#7F8C8D")
+            if not waiting:
+                ax.bar(left, height, width=width, bottom=bottom, align="edge", color=colour, edgecolor="white",
+                       linewidth=0.4, zorder=2)
+                continue
+            ax.bar(left, height, width=width, bottom=bottom, align="edge", color=colour, alpha=0.45, zorder=2)
+            ax.bar(left, height, width=width, bottom=bottom, align="edge", color="none", hatch="////",
+                   edgecolor=OVERDUE if overdue else colour, linewidth=0.9 if overdue else 0.4, zorder=3)
+        for (marker, colour, _), points in self.markers.items():
+            x, y = zip(*points)
+            big = marker == ESTABLISHED[0]
+            ax.plot(x, y, linestyle="", marker=marker, color=colour, markersize=8 if big else 5,
+                    markeredgecolor="#7A5C00" if big else "white", markeredgewidth=0.4 if big else 0.5, zorder=5)
 
 
 def _row_label(p: Mapping[str, Any]) -> str:

@@ -76,7 +76,7 @@ def summary_text(r: Mapping[str, Any]) -> str:
     if s["rejected"]:
         sentences.append(f"{_n(s['rejected'], 'forslag er', 'forslag er')} afvist: "
                          f"{join_danish([e['title'] for e in r['rejected']])}.")
-    state = f"Pr. {as_of} er {_n(s['in_process'], 'forslag', 'forslag')} i proces"
+    state = f"Pr. {as_of} er {_n(s['in_process'], 'forslag', 'forslag') if s['in_process'] else 'ingen forslag'} i proces"
     if s["overdue"]:
         state += (f", og {_n(s['overdue'], 'ventende beslutning har', 'ventende beslutninger har')} "
                   f"overskredet fristen ({_n(s['overdue_proposals'], 'forslag', 'forslag')}).")
@@ -210,17 +210,25 @@ def write_docx(report: Report, out: Path, *, today: date | None = None) -> str:
     """Render the report with its timeline chart to ``out`` (written atomically); its sha256."""
     from dmpg.documents.render import Picture, render_template
     from dmpg.report import chart
-    from models.ledger import roster
+    from models.quick import first_of
 
     data = report.to_json()
     drawn = chart.render(data)
-    people = roster().people("secretariat")
-    secretariat = {"name": people[0].name, "email": str(people[0].email)} if people else {}
+    secretariat = first_of("secretariat") or _secretariat_on_file()  # the signature: the roster in force
     ctx = context(data, today=today or clock.today(), secretariat=secretariat,
                   chart_caption=drawn.caption if drawn else "")
     ctx["chart"] = None
     pictures = {"chart": Picture(drawn.png, CHART_WIDTH_MM)} if drawn else {}
     return render_template(TEMPLATE, ctx, out, pictures=pictures)
+
+
+def _secretariat_on_file() -> dict[str, str]:
+    """The roster file's first secretariat entry, for a ledger that has not taken the roster yet."""
+    from core.settings import get_settings
+    from forms.roster import load_roster
+
+    people = load_roster(get_settings().roster).people("secretariat")
+    return {"name": people[0].name, "email": str(people[0].email)} if people else {}
 
 
 # --- the same figures as CSV -----------------------------------------------------------------------------

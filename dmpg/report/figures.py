@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -193,7 +193,8 @@ class Report:
     rules: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        """The figures as a dict of JSON values (shared, not copied: they are read, never changed)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 def compute(history: Mapping[str, Sequence[Mapping[str, Any]]], period: Period, *, now: datetime,
