@@ -14,6 +14,12 @@ status report share.
 - **The revision gate** has no deadline (the proposers revise at their own pace; reminders still go
   out): it is never overdue.
 
+The deadline a gate is given is recorded when it opens (:func:`at_opening`: ``deadline`` and
+``deadline_rule`` in its ``gate_opened`` event), so what the ledger says is what the letter said, and the
+quick reads (``pending``, ``status``) need neither the gates' models nor the holiday calendar to read it;
+only a meeting planned since (the meeting's date) is looked up. A round opened before deadlines were
+recorded has its deadline computed by the same rules when read.
+
 A round is overdue from the day after its deadline (Copenhagen dates); :meth:`Due.days_overdue` counts
 the days since the deadline. Pure functions over plain rows (events, agenda items), so the report can
 ask the same question of any moment in the past; :func:`open_dues` reads the rows with the ledger's
@@ -43,9 +49,10 @@ RULE_LABELS: dict[str, str] = {
     NO_MEETING: "intet møde planlagt",
     NONE: "ingen frist",
 }
-# The events a deadline is computed from (besides the gate's own): when a stage was first entered (the
-# hearing's request went out) and the decisions (the directors' approval sent the appointment requests).
-DEADLINE_EVENT_KINDS = (EventKind.STAGE_ENTERED, EventKind.DECISION_RECORDED)
+# The events a deadline is read from: the gate's opening (the deadline recorded then) and, for a round
+# opened before deadlines were recorded, when a stage was first entered (the hearing's request went out)
+# and the decisions (the directors' approval sent the appointment requests).
+DEADLINE_EVENT_KINDS = (EventKind.GATE_OPENED, EventKind.STAGE_ENTERED, EventKind.DECISION_RECORDED)
 
 
 @dataclass(frozen=True)
@@ -92,10 +99,17 @@ def meeting_gates() -> frozenset[str]:
 
 
 def due(gate: str, *, opened: date, sources: Sources | None, agenda: Iterable[tuple[str, date]] = (),
-        meeting_due_days: int = 91) -> Due:
-    """When round ``opened`` on ``opened`` of ``gate`` is due (see the module docstring). ``sources``: the
-    proposal as far as :func:`reply_deadline` needs it (needed for a reply gate only); ``agenda``: the
-    ``(meeting id, date)`` of each meeting with this round on its agenda."""
+        meeting_due_days: int = 91, recorded: Mapping[str, Any] | None = None) -> Due:
+    """When round ``opened`` on ``opened`` of ``gate`` is due (see the module docstring). ``recorded``:
+    the ``gate_opened`` event's detail (its ``deadline`` and ``deadline_rule``, when recorded); else
+    ``sources``, the proposal as far as :func:`reply_deadline` needs it, and ``meeting_due_days`` say it.
+    ``agenda``: the ``(meeting id, date)`` of each meeting with this round on its agenda."""
+    meetings = sorted(agenda, key=lambda m: (m[1], m[0]))
+    if recorded and "deadline_rule" in recorded:
+        rule, deadline = recorded["deadline_rule"], recorded.get("deadline")
+        if rule == NO_MEETING and meetings:
+            return Due(meetings[-1][1], MEETING, meetings[-1][0])
+        return Due(date.fromisoformat(deadline) if deadline else None, rule or NONE)
     from core import workdays
     from dmpg.documents.context import REPLY_GATES, reply_deadline
 
@@ -104,12 +118,30 @@ def due(gate: str, *, opened: date, sources: Sources | None, agenda: Iterable[tu
             raise ValueError(f"the deadline of {gate!r} is counted from the proposal's history: sources needed")
         return Due(reply_deadline(sources, gate), REPLY)
     if gate in meeting_gates():
-        meetings = sorted(agenda, key=lambda m: (m[1], m[0]))
         if meetings:
-            meeting, day = meetings[-1]
-            return Due(day, MEETING, meeting)
+            return Due(meetings[-1][1], MEETING, meetings[-1][0])
         return Due(workdays.deadline(opened, meeting_due_days), NO_MEETING)
     return Due(None, NONE)
+
+
+def at_opening(proposal_id: str, gate: str) -> dict[str, Any]:
+    """What a gate round is given when it opens, for its ``gate_opened`` event: ``deadline`` (ISO date or
+    None) and ``deadline_rule`` — the reply deadline its letter and mail state (``reply_deadline``, read
+    from the ledger as the letter is), or, for a meeting gate, the day it is due when no meeting takes it
+    up (``DMPG_MEETING_DUE_DAYS`` on); no deadline for the revision."""
+    from core.settings import get_settings
+    from dmpg.documents.context import load_sources
+
+    settings = get_settings()
+    found = due(gate, opened=clock.today(), sources=load_sources(proposal_id) if _is_reply(gate) else None,
+                meeting_due_days=settings.meeting_due_days)
+    return {"deadline": found.deadline.isoformat() if found.deadline else None, "deadline_rule": found.rule}
+
+
+def _is_reply(gate: str) -> bool:
+    from dmpg.documents.context import REPLY_GATES
+
+    return gate in REPLY_GATES
 
 
 def sources_of(proposal_id: str, events: Iterable[Any], *, today: date, reply_days: int) -> Sources:
@@ -137,11 +169,14 @@ def dues(gates: Iterable[OpenGate], events: Iterable[Any], agenda: Iterable[Any]
     """Pure: the :class:`Due` of each open gate round in ``gates``, by ``(proposal, gate, round)``.
     ``events``: the proposals' events (at least :data:`DEADLINE_EVENT_KINDS`, oldest first; others are
     ignored); ``agenda``: meeting items (``proposal_id, gate, round, meeting_id, date``)."""
-    from dmpg.documents.context import local_day
-
     by_proposal: dict[str, list[Any]] = {}
+    recorded: dict[tuple[str, str, int], Mapping[str, Any]] = {}
     for e in events:
         by_proposal.setdefault(_get(e, "proposal_id"), []).append(e)
+        if _get(e, "kind") == EventKind.GATE_OPENED and _get(e, "gate"):
+            # The round's first opening says what it was given (a later attempt repeats it).
+            recorded.setdefault((_get(e, "proposal_id"), _get(e, "gate"), int(_get(e, "round") or 1)),
+                                _get(e, "detail") or {})
     on_agenda: dict[tuple[str, str, int], list[tuple[str, date]]] = {}
     for item in agenda:
         slot = (_get(item, "proposal_id"), _get(item, "gate"), int(_get(item, "round")))
@@ -150,11 +185,12 @@ def dues(gates: Iterable[OpenGate], events: Iterable[Any], agenda: Iterable[Any]
     found: dict[tuple[str, str, int], Due] = {}
     for g in gates:
         slot = (g.proposal, g.gate, g.round)
-        if g.proposal not in sources:
+        given = recorded.get(slot)
+        if not (given and "deadline_rule" in given) and g.proposal not in sources:  # opened before it was recorded
             sources[g.proposal] = sources_of(g.proposal, by_proposal.get(g.proposal, []), today=today,
                                              reply_days=reply_days)
-        found[slot] = due(g.gate, opened=local_day(g.waiting_since), sources=sources[g.proposal],
-                          agenda=on_agenda.get(slot, ()), meeting_due_days=meeting_due_days)
+        found[slot] = due(g.gate, opened=clock.local(g.waiting_since).date(), sources=sources.get(g.proposal),
+                          agenda=on_agenda.get(slot, ()), meeting_due_days=meeting_due_days, recorded=given)
     return found
 
 
@@ -179,3 +215,4 @@ def open_dues(gates: list[OpenGate], events: Iterable[Any] | None = None,
 
 def _get(item: Any, name: str) -> Any:
     return item.get(name) if isinstance(item, Mapping) else getattr(item, name, None)
+

@@ -495,7 +495,7 @@ def build_meeting_minutes():
     return doc
 
 
-def report_table(doc, headers: list[str], loop: str, cells: list[str], widths: list[float], size: float = 9):
+def report_table(doc, headers: list[str], loop: str, cells: list[str], widths: list[float], size: float = 8.5):
     """A report's table: like :func:`loop_table`, in a smaller type (a report has wide tables)."""
     t = doc.add_table(rows=4, cols=len(headers))
     t.style = "Table Grid"
@@ -546,14 +546,15 @@ def build_status_report():
 
     heading(doc, "Forslag i proces")
     tag(doc, "{%p if in_process %}")
-    t = report_table(doc, ["Forslag", "Stadie: afventer", "Siden", "Dage", "Frist", "Status"],
+    t = report_table(doc, ["Forslag", "Stadie: afventer", "Dage", "Frist", "Status"],
                      "for p in in_process",
-                     ["{{ p.title }} ({{ p.proposal }})", "", "{{ p.since }}", "{{ p.days }}", "{{ p.deadline }}", ""],
-                     [3.5, 4.6, 2.2, 1.3, 2.2, 2.6], size=8.5)
+                     ["{{ p.title }}", "", "{{ p.days }}", "{{ p.deadline }}", ""],
+                     [4.4, 4.6, 1.3, 2.3, 3.8], size=8.5)
+    house.run(t.rows[2].cells[0].add_paragraph(), "{{ p.proposal }}", size=Pt(7.5), colour=house.GREY)
     stage = t.rows[2].cells[1].paragraphs[0]  # the stage, and under it what it waits for
     house.run(stage, "{{ p.stage }}", bold=True, size=Pt(8.5))
     house.run(t.rows[2].cells[1].add_paragraph(), "{{ p.waiting_for }}", size=Pt(8.5))
-    status = t.rows[2].cells[5].paragraphs[0]  # red and bold when overdue, plain otherwise
+    status = t.rows[2].cells[4].paragraphs[0]  # red and bold when overdue, plain otherwise
     house.run(status, "{% if p.overdue %}{{ p.status }}{% endif %}", bold=True, size=Pt(8.5),
               colour=house.RGBColor(0xC0, 0x39, 0x2B))
     house.run(status, "{% if not p.overdue %}{{ p.status }}{% endif %}", size=Pt(8.5))
@@ -591,7 +592,7 @@ def build_status_report():
     heading(doc, "Øvrige svar og beslutninger", 2)
     report_table(doc, ["Dato", "Forslag", "Svar på", "Udfald"], "for d in other_decisions",
                  ["{{ d.date }}", "{{ d.title }} ({{ d.proposal }})", "{{ d.what }}", "{{ d.label }}"],
-                 [2.2, 5.4, 5.4, 3.4])
+                 [2.3, 5.3, 5.3, 3.5])
     tag(doc, "{%p endif %}")
     tag(doc, "{%p if submitted or established or rejected %}")
     heading(doc, "Indsendt, etableret og afvist", 2)
@@ -609,7 +610,7 @@ def build_status_report():
     report_table(doc, ["Trin", "Afsluttet", "Median", "Længst", "Venter nu", "Længst ventende"],
                  "for g in gate_times",
                  ["{{ g.step }}", "{{ g.decided }}", "{{ g.median }}", "{{ g.slowest }}", "{{ g.waiting }}",
-                  "{{ g.longest }}"], [5.0, 1.9, 1.5, 3.5, 1.8, 2.7])
+                  "{{ g.longest }}"], [4.5, 2.1, 1.8, 3.6, 1.9, 2.5])
 
     heading(doc, "Etablerede DMPG'er")
     report_table(doc, ["DMPG", "Fase", "DMPG siden", "Klinisk kvalitetsdatabase"], "for g in registry",

@@ -88,9 +88,10 @@ def publish_waiting() -> None:
     gates = open_gates()
     dues, today = open_dues(gates, now=now)
     rows = [
-        {"Forslag": g.proposal, "Titel": g.title, "Afventer": GATES[g.gate].label, "Hos": GATES[g.gate].decider,
-         "Runde": g.round, "Siden": f"{g.waiting_since:%d.%m.%Y}", "Dage": (now - g.waiting_since).days,
-         **deadline_cells(dues[(g.proposal, g.gate, g.round)], today)}
+        {"Forslag": g.proposal, "Titel": g.title,
+         **deadline_cells(dues[(g.proposal, g.gate, g.round)], today),  # in view without scrolling
+         "Afventer": GATES[g.gate].label, "Hos": GATES[g.gate].decider,
+         "Runde": g.round, "Siden": f"{g.waiting_since:%d.%m.%Y}", "Dage": (now - g.waiting_since).days}
         for g in gates
     ]
     rows.sort(key=lambda r: r["Tilstand"] == WAITING)  # overdue first; each part stays oldest first

@@ -24,11 +24,11 @@ WAITING = "venter"
 
 def deadline_cells(due: Any, today: date) -> dict[str, str]:
     """The board table's deadline columns for a waiting gate round's ``Due`` (``dmpg.deadlines``):
-    *Frist* (its date) and *Tilstand* ("venter", or "overskredet (N dage)")."""
+    *Tilstand* ("venter", or "overskredet (N dage)") and *Frist* (its date)."""
     from dmpg.deadlines import overdue_label
 
-    return {"Frist": f"{due.deadline:%d.%m.%Y}" if due.deadline else "",
-            "Tilstand": overdue_label(due.days_overdue(today)) or WAITING}
+    return {"Tilstand": overdue_label(due.days_overdue(today)) or WAITING,
+            "Frist": f"{due.deadline:%d.%m.%Y}" if due.deadline else ""}
 
 
 def timeline_markdown(report: Mapping[str, Any], png: bytes | None, *, updated: datetime) -> str:

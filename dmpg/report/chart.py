@@ -91,7 +91,7 @@ def render(report: Mapping[str, Any], *, limit: int = MAX_ROWS, width_cm: float 
     for r in report["rounds"]:
         rounds.setdefault(r["proposal"], []).append(r)
     first = min([_day(r["opened"]) for p in shown for r in rounds.get(p["proposal"], [])] + [period_from])
-    first = max(first, period_from - timedelta(days=365))  # a year before the period at most
+    first = max(first, period_from - timedelta(days=365)).replace(day=1)  # at most a year before; a whole month
     right = as_of + timedelta(days=1)
 
     names = gate_names()

@@ -80,3 +80,33 @@ def test_overdue_from_the_day_after_the_deadline(today, days):
 def test_what_people_read():
     assert overdue_label(0) == "" and overdue_label(1) == "overskredet (1 dag)"
     assert overdue_label(44) == "overskredet (44 dage)"
+
+
+def test_the_deadline_recorded_at_opening_is_what_is_read():
+    recorded = {"deadline": "2027-01-04", "deadline_rule": "reply"}
+    assert due_of(gate("advice", date(2026, 12, 10)), [{"proposal_id": P, "kind": EventKind.GATE_OPENED,
+                                                       "gate": "advice", "round": 1, "at": at(date(2026, 12, 10)),
+                                                       "detail": recorded}]) == Due(date(2027, 1, 4), REPLY)
+    # A meeting gate recorded as due a quarter on: a meeting planned since takes over.
+    opened = {"proposal_id": P, "kind": EventKind.GATE_OPENED, "gate": "steering", "round": 1,
+              "at": at(date(2027, 1, 12)), "detail": {"deadline": "2027-04-13", "deadline_rule": "no_meeting"}}
+    meeting = {"proposal_id": P, "gate": "steering", "round": 1, "meeting_id": "styregruppen-2027-03-11",
+               "date": date(2027, 3, 11)}
+    assert due_of(gate("steering", date(2027, 1, 12)), [opened]) == Due(date(2027, 4, 13), NO_MEETING)
+    assert due_of(gate("steering", date(2027, 1, 12)), [opened], [meeting]) == Due(
+        date(2027, 3, 11), MEETING, "styregruppen-2027-03-11")
+
+
+def test_what_a_gate_is_given_when_it_opens(dmpg_home, monkeypatch):
+    from core import clock
+    from dmpg.deadlines import at_opening
+    from forms.proposal import ProposalForm
+    from models import ledger
+
+    monkeypatch.delenv(clock.ENV, raising=False)
+    monkeypatch.setattr(clock, "wall", lambda: clock.at_copenhagen(date(2026, 12, 10), 10))
+    pid = ledger.create_proposal(ProposalForm(title="Angst og OCD")).id
+    ledger.set_stage(pid, "reference_group", key=f"{pid}:stage:reference_group:1")
+    assert at_opening(pid, "advice") == {"deadline": "2027-01-04", "deadline_rule": "reply"}  # the letter's svarfrist
+    assert at_opening(pid, "steering") == {"deadline": "2027-03-11", "deadline_rule": "no_meeting"}  # 91 days on
+    assert at_opening(pid, "revision") == {"deadline": None, "deadline_rule": "none"}

@@ -131,3 +131,29 @@ def test_pending_and_status_say_overskredet(scenario):
     code, stdout, _ = cli("status", b, "--json")
     [waiting] = json.loads(stdout)["waiting_at"]
     assert (waiting["gate"], waiting["overdue"], waiting["days_overdue"]) == ("advice", True, 64)
+
+
+def test_pending_reads_the_recorded_deadline_without_the_calendar(dmpg_home):
+    """``pending --json`` and ``status`` stay quick reads: the deadline recorded when the gate opened is read
+    as it is, with neither the holiday calendar nor the gates' models imported (speed: bench/quick_reads)."""
+    import subprocess
+    import sys
+
+    from forms.proposal import ProposalForm
+    from models import ledger
+    from models.db import dispose_engines
+
+    pid = ledger.create_proposal(ProposalForm(title="Angst og OCD")).id
+    ledger.record_event(pid, key=f"{pid}:gate_opened:steering-r1-a1", kind="gate_opened", gate="steering", round=1,
+                        detail={"key": "steering-r1-a1", "waiting_on": [], "deadline": "2020-03-02",
+                                "deadline_rule": "no_meeting"})
+    dispose_engines()
+    code = ("import sys, json; from dmpg.cli import main; main(sys.argv[1:]); "
+            "print(json.dumps([m for m in ('holidays', 'forms.gates', 'dmpg.documents.context') if m in sys.modules]))")
+    for argv in (["pending", "--json"], ["status", pid, "--json"]):
+        result = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, timeout=60)
+        *printed, loaded = result.stdout.splitlines()
+        assert json.loads(loaded) == [], argv
+        shown = json.loads("\n".join(printed))
+        row = shown[0] if argv[0] == "pending" else shown["waiting_at"][0]
+        assert (row["deadline"], row["deadline_rule"], row["overdue"]) == ("2020-03-02", "no_meeting", True)
