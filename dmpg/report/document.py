@@ -94,8 +94,8 @@ def _lower_first(text: str) -> str:
 
 
 def _in_period(period: Mapping[str, Any]) -> str:
-    label = period["label"]
-    return label if "kvartal" in label else f"perioden {label}"
+    """"1. kvartal 2027" or "perioden 1. januar – 30. marts 2027" (after "I")."""
+    return period["label"] if period.get("quarter") else f"perioden {period['label']}"
 
 
 def context(r: Mapping[str, Any], *, today: date, secretariat: Mapping[str, str], chart_caption: str = "") -> dict[str, Any]:

@@ -41,11 +41,10 @@ from core.errors import UserError
 from core.text import danish_date
 from dmpg.deadlines import DEADLINE_EVENT_KINDS, Due, dues
 from dmpg.gates_open import GATE_EVENT_KINDS, fold_events
+from forms.vocabulary import FINAL_STAGES, STAGES
 from models.vocabulary import EventKind
 
 LIFECYCLE = "lifecycle"  # the gate_times row of the whole way, submission to established group
-FINAL_STAGES = ("established", "rejected")
-STAGE_ORDER = ("submitted", "needs_revision", "reference_group", "steering", "director_approval", "appointments")
 
 
 # --- the period --------------------------------------------------------------------------------------
@@ -307,7 +306,7 @@ def compute(history: Mapping[str, Sequence[Mapping[str, Any]]], period: Period, 
     shown = set(active)
     return Report(
         period={"from": period.start.isoformat(), "to": period.end.isoformat(), "label": period.label,
-                "as_of": as_of.isoformat(), "as_of_day": as_of_day.isoformat()},
+                "quarter": period.quarter, "as_of": as_of.isoformat(), "as_of_day": as_of_day.isoformat()},
         summary={
             "submitted": len(submitted), "decisions": len(decisions),
             "meetings": sum(1 for m in meetings if m["decisions"]), "established": len(established),
@@ -333,7 +332,8 @@ def compute(history: Mapping[str, Sequence[Mapping[str, Any]]], period: Period, 
 
 
 def _stage_rank(stage: str) -> int:
-    return STAGE_ORDER.index(stage) if stage in STAGE_ORDER else len(STAGE_ORDER)
+    """A stage's place in the lifecycle (the order of ``forms.vocabulary.STAGES``)."""
+    return STAGES.index(stage) if stage in STAGES else len(STAGES)
 
 
 def _times(gate: str, decided: list[tuple[int, str]], waiting: list[int]) -> dict[str, Any]:

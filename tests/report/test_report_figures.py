@@ -29,8 +29,8 @@ def figures(start: date, end: date):
 def test_the_quarter_in_numbers(scenario):
     a, b, c, d, e = (scenario[k] for k in "ABCDE")
     r = figures(*Q1)
-    assert r["period"] == {"from": "2027-01-01", "to": "2027-03-31", "label": "1. kvartal 2027",
-                                "as_of": "2027-03-31T22:00:00+00:00", "as_of_day": "2027-03-31"}
+    assert r["period"] == {"from": "2027-01-01", "to": "2027-03-31", "label": "1. kvartal 2027", "quarter": 1,
+                           "as_of": "2027-03-31T22:00:00+00:00", "as_of_day": "2027-03-31"}
     assert r["summary"] == {"submitted": 3, "decisions": 10, "meetings": 5, "established": 1, "rejected": 1,
                             "in_process": 3, "waiting": 4, "overdue": 2, "overdue_proposals": 2, "escalated": 1,
                             "registry": 8}
