@@ -197,20 +197,29 @@ def dues(gates: Iterable[OpenGate], events: Iterable[Any], agenda: Iterable[Any]
 def open_dues(gates: list[OpenGate], events: Iterable[Any] | None = None,
               now: datetime | None = None) -> tuple[dict[tuple[str, str, int], Due], date]:
     """The :class:`Due` of each of ``gates`` (open gate rounds, as ``dmpg.gates_open`` folds them) read
-    from the ledger, and the Copenhagen day they are judged on (today). ``events``: the proposals'
-    events when the caller has read them already (with :data:`DEADLINE_EVENT_KINDS`)."""
+    from the ledger, and the Copenhagen day they are judged on (today). ``events``: the proposals' events
+    when the caller has read them already (their ``gate_opened`` events hold the recorded deadlines; the
+    rest of :data:`DEADLINE_EVENT_KINDS` is read only for a round opened before deadlines were recorded)."""
     from core.settings import get_settings
     from models.quick import agenda_rounds, gate_events
 
+    today = clock.local(now).date()
     if not gates:
-        return {}, clock.local(now).date()
+        return {}, today
     ids = sorted({g.proposal for g in gates})
-    if events is None:
+    events = list(events) if events is not None else []
+    if not _all_recorded(gates, events):
         _, events = gate_events(ids[0] if len(ids) == 1 else None, kinds=DEADLINE_EVENT_KINDS)
     settings = get_settings()
-    today = clock.local(now).date()
     return dues(gates, events, agenda_rounds(ids), today=today, reply_days=settings.reply_days,
                 meeting_due_days=settings.meeting_due_days), today
+
+
+def _all_recorded(gates: list[OpenGate], events: list[Any]) -> bool:
+    """Whether every round of ``gates`` has its deadline recorded in ``events`` (its ``gate_opened``)."""
+    recorded = {(_get(e, "proposal_id"), _get(e, "gate"), int(_get(e, "round") or 1)) for e in events
+                if _get(e, "kind") == EventKind.GATE_OPENED and "deadline_rule" in (_get(e, "detail") or {})}
+    return all((g.proposal, g.gate, g.round) in recorded for g in gates)
 
 
 def _get(item: Any, name: str) -> Any:

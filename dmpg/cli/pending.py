@@ -21,13 +21,13 @@ def run(args: argparse.Namespace) -> int:
     from types import SimpleNamespace
 
     from core.settings import get_settings
-    from dmpg.deadlines import DEADLINE_EVENT_KINDS, open_dues
+    from dmpg.deadlines import open_dues
     from dmpg.gates_open import GATE_EVENT_KINDS, fold_events
     from dmpg.recovery import INCIDENT_KINDS, fold_incidents
     from models.quick import gate_events
 
     settings = get_settings()
-    proposals, events = gate_events(None, kinds=(*GATE_EVENT_KINDS, *INCIDENT_KINDS, *DEADLINE_EVENT_KINDS))
+    proposals, events = gate_events(None, kinds=(*GATE_EVENT_KINDS, *INCIDENT_KINDS))
     gates = fold_events(events, proposals)
     incidents = fold_incidents(SimpleNamespace(**e) for e in events)
     dues, today = open_dues(gates, events)
