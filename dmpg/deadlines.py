@@ -100,7 +100,7 @@ def meeting_gates() -> frozenset[str]:
 
 def due(gate: str, *, opened: date, sources: Sources | None, agenda: Iterable[tuple[str, date]] = (),
         meeting_due_days: int = 91, recorded: Mapping[str, Any] | None = None) -> Due:
-    """When round ``opened`` on ``opened`` of ``gate`` is due (see the module docstring). ``recorded``:
+    """When a round of ``gate`` opened on ``opened`` is due (see the module docstring). ``recorded``:
     the ``gate_opened`` event's detail (its ``deadline`` and ``deadline_rule``, when recorded); else
     ``sources``, the proposal as far as :func:`reply_deadline` needs it, and ``meeting_due_days`` say it.
     ``agenda``: the ``(meeting id, date)`` of each meeting with this round on its agenda."""

@@ -196,139 +196,185 @@ class Report:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
+@dataclass
+class _AsOf:
+    """The ledger as it stood at ``as_of``: its proposals and events then, each proposal's stage, when it
+    was submitted and finished, and the escalations."""
+
+    period: Period
+    as_of: datetime
+    as_of_day: date
+    proposals: dict[str, Mapping[str, Any]]
+    events: list[Mapping[str, Any]]
+    stage: dict[str, str] = field(default_factory=dict)
+    submitted_at: dict[str, datetime] = field(default_factory=dict)
+    finished_at: dict[str, datetime] = field(default_factory=dict)
+    escalated: dict[tuple[str, str, int], datetime] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, history: Mapping[str, Sequence[Mapping[str, Any]]], period: Period, now: datetime) -> _AsOf:
+        as_of = min(period.end_at, now)
+        proposals = {p["id"]: p for p in history.get("proposals", ()) if p["created_at"] < as_of}
+        events = [e for e in history.get("events", ()) if e["at"] < as_of and e["proposal_id"] in proposals]
+        ledger = cls(period, as_of, min(period.end, clock.local(now).date()), proposals, events,
+                     stage=dict.fromkeys(proposals, "submitted"),
+                     submitted_at={pid: p["created_at"] for pid, p in proposals.items()})
+        for e in events:
+            if e["kind"] == EventKind.STAGE_ENTERED and e.get("stage"):
+                ledger.stage[e["proposal_id"]] = e["stage"]
+                if e["stage"] in FINAL_STAGES:
+                    ledger.finished_at.setdefault(e["proposal_id"], e["at"])
+            elif e["kind"] == EventKind.SUBMITTED:
+                ledger.submitted_at[e["proposal_id"]] = e["at"]
+            elif e["kind"] == EventKind.ESCALATED and e.get("gate"):
+                ledger.escalated.setdefault((e["proposal_id"], e["gate"], int(e.get("round") or 1)), e["at"])
+        return ledger
+
+    @property
+    def under_way(self) -> list[str]:
+        return [pid for pid in self.proposals if self.stage[pid] not in FINAL_STAGES]
+
+    @property
+    def active(self) -> list[str]:
+        """The proposals in process at some moment of the period."""
+        start = self.period.start_at
+        return [pid for pid in self.proposals if pid not in self.finished_at or self.finished_at[pid] >= start]
+
+    def title(self, pid: str) -> str:
+        return self.proposals[pid]["title"]
+
+    def in_period(self, moment: datetime) -> bool:
+        return self.period.start_at <= moment < self.as_of
+
+    def days(self, a: datetime, b: datetime | date) -> int:
+        """Calendar days from moment ``a`` to moment or day ``b`` (Copenhagen dates)."""
+        return ((b if not isinstance(b, datetime) else _day(b)) - _day(a)).days
+
+
 def compute(history: Mapping[str, Sequence[Mapping[str, Any]]], period: Period, *, now: datetime,
             reply_days: int = 21, meeting_due_days: int = 91, escalate_after_days: int = 14) -> Report:
     """The report's figures for ``period`` from ``history`` (``models.quick.history``'s shape: proposals,
     events, decisions, agenda, meetings, registry), as the ledger stood at the period's end or ``now``,
     whichever is earlier. Pure."""
-    from dmpg.documents.context import local_day
-    from forms.gates import GATES
-
-    as_of = min(period.end_at, now)
-    as_of_day = min(period.end, clock.local(now).date())
-    events = [e for e in history.get("events", ()) if e["at"] < as_of]
-    proposals = {p["id"]: p for p in history.get("proposals", ()) if p["created_at"] < as_of}
-    events = [e for e in events if e["proposal_id"] in proposals]
-    def in_period(moment: datetime) -> bool:
-        return period.start_at <= moment < as_of
-
-    def days(a: datetime, b: datetime | date) -> int:
-        return ((b if not isinstance(b, datetime) else local_day(b)) - local_day(a)).days
-
-    # Each proposal's stage at as_of, and when it was submitted and finished.
-    stage: dict[str, str] = dict.fromkeys(proposals, "submitted")
-    submitted_at: dict[str, datetime] = {pid: p["created_at"] for pid, p in proposals.items()}
-    finished_at: dict[str, datetime] = {}
-    escalated: dict[tuple[str, str, int], datetime] = {}
-    for e in events:
-        if e["kind"] == EventKind.STAGE_ENTERED and e.get("stage"):
-            stage[e["proposal_id"]] = e["stage"]
-            if e["stage"] in FINAL_STAGES:
-                finished_at.setdefault(e["proposal_id"], e["at"])
-        elif e["kind"] == EventKind.SUBMITTED:
-            submitted_at[e["proposal_id"]] = e["at"]
-        elif e["kind"] == EventKind.ESCALATED and e.get("gate"):
-            escalated.setdefault((e["proposal_id"], e["gate"], int(e.get("round") or 1)), e["at"])
-    under_way = [pid for pid in proposals if stage[pid] not in FINAL_STAGES]
-    active = [pid for pid in proposals if pid not in finished_at or finished_at[pid] >= period.start_at]
-
-    # What waits at as_of, and by when.
-    open_rounds = fold_events([e for e in events if e["kind"] in GATE_EVENT_KINDS and e["proposal_id"] in under_way],
-                              {pid: {"title": proposals[pid]["title"], "flow_run_id": None} for pid in under_way})
-    agenda = [a for a in history.get("agenda", ()) if a["added_at"] is None or a["added_at"] < as_of]
-    due_of: dict[tuple[str, str, int], Due] = dues(
-        open_rounds, [e for e in events if e["kind"] in DEADLINE_EVENT_KINDS], agenda,
-        today=as_of_day, reply_days=reply_days, meeting_due_days=meeting_due_days)
-    in_process = []
-    for g in open_rounds:
-        d = due_of[(g.proposal, g.gate, g.round)]
-        esc = escalated.get((g.proposal, g.gate, g.round))
-        in_process.append({
-            "proposal": g.proposal, "title": g.title, "stage": stage[g.proposal], "gate": g.gate, "round": g.round,
-            "waiting_since": local_day(g.waiting_since).isoformat(), "days_waiting": days(g.waiting_since, as_of_day),
-            "deadline": d.deadline.isoformat() if d.deadline else None, "deadline_rule": d.rule,
-            "deadline_meeting": d.meeting, "overdue": d.overdue(as_of_day), "days_overdue": d.days_overdue(as_of_day),
-            "escalated": local_day(esc).isoformat() if esc else None,
-        })
-    waiting_ids = {g.proposal for g in open_rounds}
-    for pid in under_way:
-        if pid not in waiting_ids:
-            in_process.append({
-                "proposal": pid, "title": proposals[pid]["title"], "stage": stage[pid], "gate": None, "round": None,
-                "waiting_since": None, "days_waiting": None, "deadline": None, "deadline_rule": None,
-                "deadline_meeting": None, "overdue": False, "days_overdue": 0, "escalated": None,
-            })
-    in_process.sort(key=lambda r: (_stage_rank(r["stage"]), r["waiting_since"] or "", r["proposal"], r["gate"] or ""))
-
-    # Decisions of the period, by meeting.
-    titles = {pid: p["title"] for pid, p in proposals.items()}
-    decisions = []
-    for d in history.get("decisions", ()):
-        if d["at"] >= as_of or d["proposal_id"] not in proposals or d["gate"] not in GATES:
-            continue
-        meeting_date = (d.get("payload") or {}).get("meeting_date")
-        day = date.fromisoformat(str(meeting_date)[:10]) if meeting_date else local_day(d["at"])
-        if day not in period or day > as_of_day:
-            continue
-        g = GATES[d["gate"]]
-        decisions.append({
-            "date": day.isoformat(), "body": g.decided_by if meeting_date else None,
-            "meeting": (d.get("detail") or {}).get("meeting"), "proposal": d["proposal_id"],
-            "title": titles[d["proposal_id"]], "gate": d["gate"], "round": d["round"], "outcome": d["outcome"],
-            "recorded": local_day(d["at"]).isoformat(),
-        })
-    decisions.sort(key=lambda r: (r["date"], r["body"] or "~", r["gate"], r["proposal"], r["round"]))
-    meetings = _meetings(decisions, history.get("meetings", ()), period, as_of_day, as_of)
-
-    # How long each gate takes: the rounds decided in the period, and what waits.
-    rounds = fold_rounds(e for e in events if e["kind"] in (EventKind.GATE_OPENED, EventKind.DECISION_RECORDED,
-                                                            EventKind.GATE_EXPIRED))
-    gate_times = []
-    for name in GATES:
-        decided = [(days(r.opened, r.closed), r.proposal) for r in rounds
-                   if r.gate == name and r.closed and not r.expired and in_period(r.closed)]
-        waiting = [r["days_waiting"] for r in in_process if r["gate"] == name]
-        gate_times.append(_times(name, decided, waiting))
-    established = [{"proposal": pid, "title": titles[pid], "established": local_day(finished_at[pid]).isoformat(),
-                    "days": days(submitted_at[pid], finished_at[pid])}
-                   for pid in proposals if stage[pid] == "established" and in_period(finished_at[pid])]
-    gate_times.append(_times(LIFECYCLE, [(r["days"], r["proposal"]) for r in established],
-                             [days(submitted_at[pid], as_of_day) for pid in under_way]))
-    rejected = [{"proposal": pid, "title": titles[pid], "rejected": local_day(finished_at[pid]).isoformat(),
-                 "days": days(submitted_at[pid], finished_at[pid])}
-                for pid in proposals if stage[pid] == "rejected" and in_period(finished_at[pid])]
-    submitted = [{"proposal": pid, "title": titles[pid], "submitted": local_day(at).isoformat()}
-                 for pid, at in submitted_at.items() if in_period(at)]
-
-    registry = _registry(history.get("registry", ()), finished_at, period, as_of)
+    ledger = _AsOf.of(history, period, now)
+    in_process = _in_process(ledger, history.get("agenda", ()), reply_days, meeting_due_days)
+    decisions = _decisions(ledger, history.get("decisions", ()))
+    meetings = _meetings(decisions, history.get("meetings", ()), period, ledger.as_of_day, ledger.as_of)
+    rounds = fold_rounds(e for e in ledger.events if e["kind"] in (EventKind.GATE_OPENED, EventKind.DECISION_RECORDED,
+                                                                   EventKind.GATE_EXPIRED))
+    finished = ledger.finished_at
+    ended = {kind: [{"proposal": pid, "title": ledger.title(pid), kind: _day(finished[pid]).isoformat(),
+                     "days": ledger.days(ledger.submitted_at[pid], finished[pid])}
+                    for pid in ledger.proposals if ledger.stage[pid] == kind and ledger.in_period(finished[pid])]
+             for kind in FINAL_STAGES}
+    submitted = [{"proposal": pid, "title": ledger.title(pid), "submitted": _day(at).isoformat()}
+                 for pid, at in ledger.submitted_at.items() if ledger.in_period(at)]
+    registry = _registry(history.get("registry", ()), finished, period, ledger.as_of)
     overdue = [r for r in in_process if r["overdue"]]
     overdue_rounds = {(r["proposal"], r["gate"], r["round"]) for r in overdue}
+    active = ledger.active
     shown = set(active)
+    waiting = [r for r in in_process if r["gate"]]
     return Report(
         period={"from": period.start.isoformat(), "to": period.end.isoformat(), "label": period.label,
-                "quarter": period.quarter, "as_of": as_of.isoformat(), "as_of_day": as_of_day.isoformat()},
+                "quarter": period.quarter, "as_of": ledger.as_of.isoformat(),
+                "as_of_day": ledger.as_of_day.isoformat()},
         summary={
             "submitted": len(submitted), "decisions": len(decisions),
-            "meetings": sum(1 for m in meetings if m["decisions"]), "established": len(established),
-            "rejected": len(rejected), "in_process": len(under_way), "waiting": len(open_rounds),
+            "meetings": sum(1 for m in meetings if m["decisions"]), "established": len(ended["established"]),
+            "rejected": len(ended["rejected"]), "in_process": len(ledger.under_way), "waiting": len(waiting),
             "overdue": len(overdue), "overdue_proposals": len({r["proposal"] for r in overdue}),
             "escalated": sum(1 for r in overdue if r["escalated"]), "registry": len(registry),
         },
-        in_process=in_process, decisions=decisions, meetings=meetings, gate_times=gate_times,
-        submitted=submitted, established=established, rejected=rejected, registry=registry,
-        candidates=_candidates(registry, proposals, stage),
-        proposals=[{"proposal": pid, "title": titles[pid], "submitted": local_day(submitted_at[pid]).isoformat(),
-                    "stage": stage[pid],
-                    "finished": local_day(finished_at[pid]).isoformat() if pid in finished_at else None}
+        in_process=in_process, decisions=decisions, meetings=meetings,
+        gate_times=_gate_times(ledger, rounds, in_process, ended["established"]),
+        submitted=submitted, established=ended["established"], rejected=ended["rejected"], registry=registry,
+        candidates=_candidates(registry, ledger.proposals, ledger.stage),
+        proposals=[{"proposal": pid, "title": ledger.title(pid), "submitted": _day(ledger.submitted_at[pid]).isoformat(),
+                    "stage": ledger.stage[pid],
+                    "finished": _day(finished[pid]).isoformat() if pid in finished else None}
                    for pid in active],
         rounds=[{"proposal": r.proposal, "gate": r.gate, "round": r.round, "opened": r.opened.isoformat(),
                  "closed": r.closed.isoformat() if r.closed else None, "outcome": r.outcome, "expired": r.expired,
-                 "days": days(r.opened, r.closed or as_of_day),
+                 "days": ledger.days(r.opened, r.closed or ledger.as_of_day),
                  "overdue": r.closed is None and (r.proposal, r.gate, r.round) in overdue_rounds}
                 for r in rounds if r.proposal in shown],
         rules={"reply_days": reply_days, "meeting_due_days": meeting_due_days,
                "escalate_after_days": escalate_after_days},
     )
+
+
+def _in_process(ledger: _AsOf, agenda: Iterable[Mapping[str, Any]], reply_days: int,
+                meeting_due_days: int) -> list[dict[str, Any]]:
+    """Every gate round that waits at ``as_of`` with its days, deadline and escalation, and a row without
+    a gate for a proposal under way that waits at none; by stage, then how long it has waited."""
+    under_way = ledger.under_way
+    open_rounds = fold_events([e for e in ledger.events if e["kind"] in GATE_EVENT_KINDS and e["proposal_id"] in under_way],
+                              {pid: {"title": ledger.title(pid), "flow_run_id": None} for pid in under_way})
+    on_agenda = [a for a in agenda if a["added_at"] is None or a["added_at"] < ledger.as_of]
+    today = ledger.as_of_day
+    due_of: dict[tuple[str, str, int], Due] = dues(
+        open_rounds, [e for e in ledger.events if e["kind"] in DEADLINE_EVENT_KINDS], on_agenda,
+        today=today, reply_days=reply_days, meeting_due_days=meeting_due_days)
+    rows = []
+    for g in open_rounds:
+        d = due_of[(g.proposal, g.gate, g.round)]
+        escalated = ledger.escalated.get((g.proposal, g.gate, g.round))
+        rows.append({
+            "proposal": g.proposal, "title": g.title, "stage": ledger.stage[g.proposal], "gate": g.gate,
+            "round": g.round, "waiting_since": _day(g.waiting_since).isoformat(),
+            "days_waiting": ledger.days(g.waiting_since, today),
+            "deadline": d.deadline.isoformat() if d.deadline else None, "deadline_rule": d.rule,
+            "deadline_meeting": d.meeting, "overdue": d.overdue(today), "days_overdue": d.days_overdue(today),
+            "escalated": _day(escalated).isoformat() if escalated else None,
+        })
+    waiting = {g.proposal for g in open_rounds}
+    rows += [{"proposal": pid, "title": ledger.title(pid), "stage": ledger.stage[pid], "gate": None, "round": None,
+              "waiting_since": None, "days_waiting": None, "deadline": None, "deadline_rule": None,
+              "deadline_meeting": None, "overdue": False, "days_overdue": 0, "escalated": None}
+             for pid in under_way if pid not in waiting]
+    return sorted(rows, key=lambda r: (_stage_rank(r["stage"]), r["waiting_since"] or "", r["proposal"], r["gate"] or ""))
+
+
+def _decisions(ledger: _AsOf, decisions: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The decisions dated in the period (a meeting's date; else the day recorded), by date and body."""
+    from forms.gates import GATES
+
+    rows = []
+    for d in decisions:
+        if d["at"] >= ledger.as_of or d["proposal_id"] not in ledger.proposals or d["gate"] not in GATES:
+            continue
+        meeting_date = (d.get("payload") or {}).get("meeting_date")
+        day = date.fromisoformat(str(meeting_date)[:10]) if meeting_date else _day(d["at"])
+        if day not in ledger.period or day > ledger.as_of_day:
+            continue
+        rows.append({
+            "date": day.isoformat(), "body": GATES[d["gate"]].decided_by if meeting_date else None,
+            "meeting": (d.get("detail") or {}).get("meeting"), "proposal": d["proposal_id"],
+            "title": ledger.title(d["proposal_id"]), "gate": d["gate"], "round": d["round"], "outcome": d["outcome"],
+            "recorded": _day(d["at"]).isoformat(),
+        })
+    return sorted(rows, key=lambda r: (r["date"], r["body"] or "~", r["gate"], r["proposal"], r["round"]))
+
+
+def _gate_times(ledger: _AsOf, rounds: list[Round], in_process: list[dict[str, Any]],
+                established: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per gate, the rounds decided in the period and what waits; last, the whole way to a group."""
+    from forms.gates import GATES
+
+    rows = []
+    for name in GATES:
+        decided = [(ledger.days(r.opened, r.closed), r.proposal) for r in rounds
+                   if r.gate == name and r.closed and not r.expired and ledger.in_period(r.closed)]
+        rows.append(_times(name, decided, [r["days_waiting"] for r in in_process if r["gate"] == name]))
+    waiting = [ledger.days(ledger.submitted_at[pid], ledger.as_of_day) for pid in ledger.under_way]
+    rows.append(_times(LIFECYCLE, [(r["days"], r["proposal"]) for r in established], waiting))
+    return rows
+
+
+def _day(moment: datetime) -> date:
+    """The Copenhagen day of a ledger moment (a letter's and a report's dates are Danish)."""
+    return clock.local(moment).date()
 
 
 def _stage_rank(stage: str) -> int:
