@@ -6,7 +6,10 @@
 - :func:`publish_story` keeps one markdown artifact per proposal (key ``dmpg-2026-001``) current,
   updated in place, so the run's Artifacts tab holds one card, never a pile of versions.
 - :func:`publish_waiting` keeps one table artifact of everything that waits (key ``dmpg-ventende``),
-  not tied to any run: the Artifacts page shows the secretariat's whole board.
+  not tied to any run: the Artifacts page shows the secretariat's whole board, with each gate's deadline
+  and what is *overskredet*.
+- :func:`publish_timeline` keeps one markdown artifact with the timeline chart (key ``dmpg-tidslinje``),
+  refreshed by the daily ``dmpg-reminders`` flow.
 
 All through Prefect's public client API; the ledger says what waits (``dmpg.gates_open``).
 """
@@ -34,6 +37,7 @@ from forms.vocabulary import STAGE_LABELS, label
 from models import ledger
 
 WAITING_KEY = "dmpg-ventende"
+TIMELINE_KEY = "dmpg-tidslinje"
 
 
 def show_waiting(proposal_id: str) -> None:
@@ -75,18 +79,51 @@ def publish_story(proposal_id: str) -> None:
 
 
 def publish_waiting() -> None:
-    """Everything that waits, as one table artifact kept current (see the module docstring)."""
+    """Everything that waits, as one table artifact kept current (see the module docstring): how long each
+    gate has waited, its deadline and whether it is *overskredet* (``dmpg.deadlines``), overdue first."""
+    from dmpg.deadlines import open_dues
+    from dmpg.report.board import WAITING, deadline_cells
+
     now = clock.now()
+    gates = open_gates()
+    dues, today = open_dues(gates, now=now)
     rows = [
-        {"Forslag": g.proposal, "Titel": g.title, "Afventer": GATES[g.gate].label, "Hos": GATES[g.gate].decider,
+        {"Forslag": g.proposal, "Titel": g.title,
+         **deadline_cells(dues[(g.proposal, g.gate, g.round)], today),  # in view without scrolling
+         "Afventer": GATES[g.gate].label, "Hos": GATES[g.gate].decider,
          "Runde": g.round, "Siden": f"{g.waiting_since:%d.%m.%Y}", "Dage": (now - g.waiting_since).days}
-        for g in open_gates()
+        for g in gates
     ]
-    description = f"Det venter på beslutning: {len(rows)} punkt(er), opdateret {now:%d.%m.%Y %H:%M} (UTC)"
+    rows.sort(key=lambda r: r["Tilstand"] == WAITING)  # overdue first; each part stays oldest first
+    overdue = sum(1 for r in rows if r["Tilstand"] != WAITING)
+    description = (f"Det venter på beslutning: {len(rows)} punkt(er), heraf {overdue} overskredet; "
+                   f"opdateret {now:%d.%m.%Y %H:%M} (UTC)")
+    _keep_current(WAITING_KEY, "table", rows, description)
+
+
+def publish_timeline() -> None:
+    """The timeline chart of the last three months with what is overdue, as one markdown artifact kept
+    current (key ``dmpg-tidslinje``; ``dmpg.report.board.timeline_markdown``). Drawing it takes a second,
+    so the daily flow does it, not every gate change."""
+    from dmpg.report import chart
+    from dmpg.report.board import timeline_markdown
+    from dmpg.report.document import build
+    from dmpg.report.figures import default_period
+
+    now = clock.now()
+    report = build(default_period(clock.today()), now=now).to_json()
+    drawn = chart.render(report, limit=30, dpi=110)
+    markdown = timeline_markdown(report, drawn.png if drawn else None, updated=now)
+    description = f"Tidslinje og overskredne frister, {report['period']['label']}"
+    _keep_current(TIMELINE_KEY, "markdown", markdown, description)
+
+
+def _keep_current(key: str, type_: str, data, description: str) -> None:  # noqa: ANN001 - rows or markdown
+    """The artifact ``key`` (not tied to a run) with ``data``, updated in place (its latest version)."""
     with get_client(sync_client=True) as client:
         latest = client.read_latest_artifacts(
-            artifact_filter=ArtifactCollectionFilter(key=ArtifactCollectionFilterKey(any_=[WAITING_KEY])), limit=1)
+            artifact_filter=ArtifactCollectionFilter(key=ArtifactCollectionFilterKey(any_=[key])), limit=1)
         if latest:
-            client.update_artifact(latest[0].latest_id, ArtifactUpdate(data=rows, description=description))
+            client.update_artifact(latest[0].latest_id, ArtifactUpdate(data=data, description=description))
         else:
-            client.create_artifact(ArtifactCreate(key=WAITING_KEY, type="table", data=rows, description=description))
+            client.create_artifact(ArtifactCreate(key=key, type=type_, data=data, description=description))
