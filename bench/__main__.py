@@ -37,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
         ("Where the time of one resume goes", "bench.resume_profile", []),
         ("Replay at round 10 vs round 1 (paired)", "bench.replay", []),
         ("pending, status and --help with 1,000 proposals", "bench.quick_reads", []),
+        ("The status report with 1,000 proposals", "bench.report", []),
         ("Meetings on the local stack", "bench.meetings", []),
         ("The decision page on the local stack", "bench.decision_page", []),
         ("Production topology (PostgreSQL, two workers) beside the local stack", "bench.topology", []),

@@ -22,6 +22,7 @@ DMPG = PROJECT / ".venv" / "bin" / "dmpg"
 
 def seed(n: int) -> str:
     """``n`` proposals with realistic trails in the current DMPG_HOME; returns one waiting proposal's id."""
+    from dmpg.deadlines import at_opening
     from forms.loading import load_form
     from models import ledger
     from models.db import session_scope
@@ -32,9 +33,11 @@ def seed(n: int) -> str:
         for i in range(n):
             pid = ledger.create_proposal(form, session=s).id
             for gate, round_, outcome in (("advice", 1, "support"), ("database", 1, "planned"), ("steering", 1, "approve")):
+                # As the engine records the steering gate's opening: with the deadline it is given (dmpg.deadlines).
+                given = at_opening(pid, gate) if gate == "steering" else {}
                 ledger.record_event(pid, key=f"{pid}:gate_opened:{gate}-r{round_}-a1", kind="gate_opened", gate=gate,
-                                    round=round_, detail={"key": f"{gate}-r{round_}-a1", "waiting_on": ["x@example.dk"]},
-                                    session=s)
+                                    round=round_, detail={"key": f"{gate}-r{round_}-a1", "waiting_on": ["x@example.dk"],
+                                                          **given}, session=s)
                 if i % 5 or gate != "steering":  # one in five still waits for the steering group
                     ledger.record_event(pid, key=f"{pid}:answer:{gate}:r{round_}:a1", kind="decision_recorded",
                                         gate=gate, round=round_, by="x@example.dk", detail={"outcome": outcome}, session=s)

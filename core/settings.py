@@ -58,6 +58,16 @@ class Settings(BaseSettings):
     # Hearing letters, RKKP's request and appointment requests ask for an answer within this many days
     # of being sent; the date is printed in the letter and the mail ("Svarfrist").
     reply_days: int = Field(21, ge=1, description="Days a recipient has to answer a hearing or a request.")
+    # Overdue (dmpg.deadlines): a gate decided at a meeting (steering, approval) that stands on no meeting's
+    # agenda is overdue this many days after it opened (the bodies meet about four times a year).
+    meeting_due_days: int = Field(
+        91, ge=1, description="Days a meeting gate with no meeting planned may wait before it is overdue."
+    )
+    # A gate overdue this many days brings one escalation mail to its body's chair (the first member of the
+    # body on the roster), or to the secretariat for a gate without one (dmpg.mail.escalation).
+    escalate_after_days: int = Field(
+        14, ge=1, description="Days past its deadline before an overdue gate is escalated (one mail)."
+    )
     # Outbox delivery (dmpg/mail/outbox.py): retries with exponential backoff, then status 'failed'.
     mail_from_name: str = "DMPG-sekretariatet"
     mail_max_attempts: int = Field(30, ge=1, description="Sends tried before a notification is 'failed'.")

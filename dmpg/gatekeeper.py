@@ -18,6 +18,7 @@ from typing import Any
 
 from core import release
 from dmpg import effects
+from dmpg.deadlines import at_opening
 from dmpg.mail.recipients import gate_recipients, recipients_for
 from forms.gates import Gate, allowed_recorders, judge, waiting_on
 from forms.gates import gate as gate_named
@@ -161,16 +162,26 @@ def open_gate(proposal_id: str, gate: str, round: int, attempt: int, key: str) -
                      context={"gate": gate, **_opening_context(proposal_id, g),
                               **meeting_context_of(proposal_id, gate, round)}, decides=(gate, round))
     recorders = allowed_recorders(g, ledger.roster(), proposers(proposal_id))
+    # The deadline the round is given (dmpg.deadlines): its letter's svarfrist, or when a meeting gate is due
+    # with no meeting; recorded once, so what `pending` shows is what the letter said.
+    given = at_opening(proposal_id, gate) if attempt == 1 else _given(proposal_id, gate, round)
     # What this attempt's Resume form is: the sweep re-arms a waiting run whose form is no longer today's.
     ledger.record_event(
         proposal_id, key=f"{proposal_id}:{EventKind.GATE_OPENED}:{key}", kind=EventKind.GATE_OPENED,
         stage=g.stage, gate=gate, round=round,
         detail={"key": key, "attempt": attempt, "waiting_on": people, "schema_version": g.schema_version,
-                "form": _form_digest(g.name, tuple(recorders)), "release": release.current()},
+                "form": _form_digest(g.name, tuple(recorders)), "release": release.current(), **given},
     )
     return {"description": narrative.gate_description(proposal_id, gate, round),
             "recorders": [list(person) for person in recorders],
             "proposal": proposal_id, "gate": gate, "round": round}
+
+
+def _given(proposal_id: str, gate: str, round: int) -> dict[str, Any]:  # noqa: A002
+    """The deadline recorded when the round first opened (a later attempt keeps it)."""
+    first = ledger.event(proposal_id, f"{proposal_id}:{EventKind.GATE_OPENED}:{gate_key(gate, round, 1)}")
+    detail = first.detail if first is not None else {}
+    return {k: detail[k] for k in ("deadline", "deadline_rule") if k in detail}
 
 
 def meeting_context_of(proposal_id: str, gate: str, round: int) -> dict[str, Any]:  # noqa: A002

@@ -126,6 +126,32 @@ SEED_GROUPS: list[RegistryEntry] = [
 ]
 
 
+# Seed 001, "Faseopdelt proces": the phase of the DMPG project each seeded group started in. Groups the
+# engine establishes come after the project, in the permanent organisation (from 2026).
+SEED_PHASES: dict[str, str] = {
+    "Skizofreni": "Fase 1", "Depression": "Fase 1", "ADHD": "Fase 1",
+    "Bipolar": "Fase 2", "Rusmidler og psykiatri": "Fase 2",
+    "Spiseforstyrrelser": "Fase 3", "ECT / Stimulationsbehandling": "Fase 3",
+}
+PERMANENT_PHASE = "Permanent (fra 2026)"
+
+# Seed 001, fase 3: the topics proposed or given input on that are not groups yet.
+CANDIDATE_TOPICS: tuple[str, ...] = (
+    "Retspsykiatri",
+    "Hurtig opstart af behandling og tryg opfølgning i børne- og ungdomspsykiatrien",
+    "Prædiagnostisk indsats",
+    "Angst og OCD",
+    "Personlighedsforstyrrelser",
+    "PTSD",
+)
+
+
+def phase_of(group_name: str) -> str:
+    """The phase a registry group started in: seed 001's ("Fase 1" … "Fase 3"), or the permanent
+    organisation's for a group established since."""
+    return SEED_PHASES.get(group_name, PERMANENT_PHASE)
+
+
 # --- overlap ------------------------------------------------------------------------------------
 
 # Short names (ADHD, ECT) must match as whole words; longer ones also inside Danish compounds
@@ -148,6 +174,12 @@ def _names_overlap(a: str, b: str) -> bool:
         return True
     shorter, longer = sorted((a, b), key=len)
     return len(shorter) >= _MIN_SUBSTRING and shorter in longer
+
+
+def same_topic(a: str, b: str) -> bool:
+    """Whether two names are the same topic by the overlap check's name rule ("Angst og OCD" and
+    "Angst & OCD"; "Spiseforstyrrelse" in "Spiseforstyrrelser")."""
+    return _names_overlap(normalise_name(a), normalise_name(b))
 
 
 def overlap_reason(form: ProposalForm, group: RegistryEntry) -> str | None:

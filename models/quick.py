@@ -15,7 +15,7 @@ import re
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +82,10 @@ def _utc(value: Any) -> datetime | None:
     return datetime.fromisoformat(str(value)).replace(tzinfo=timezone.utc)
 
 
+def _day(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
 def _json(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str) else value
 
@@ -103,10 +107,55 @@ def gate_events(proposal_id: str | None, kinds: Sequence[str]) -> tuple[dict[str
         if not proposals:
             return {}, []
         ids = list(proposals)
-        events = _rows(con, f"SELECT proposal_id, kind, gate, round, at, detail FROM stage_events "
+        events = _rows(con, f"SELECT proposal_id, kind, gate, round, stage, at, detail FROM stage_events "
                             f"WHERE kind IN ({', '.join('?' * len(kinds))}) "
                             f"AND proposal_id IN ({', '.join('?' * len(ids))}) ORDER BY at, id", [*kinds, *ids])
     return proposals, _events(events)
+
+
+def agenda_rounds(proposal_ids: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    """Every gate round on a meeting's agenda (of ``proposal_ids``, or all): ``proposal_id, gate, round,
+    meeting_id, date`` (a ``date``), ``status`` and ``added_at``, by meeting date."""
+    if proposal_ids is not None and not proposal_ids:
+        return []
+    with _connect() as con:
+        return _agenda(con, proposal_ids)
+
+
+def _agenda(con: Any, proposal_ids: Sequence[str] | None) -> list[dict[str, Any]]:
+    where, params = "", []
+    if proposal_ids is not None:
+        where, params = f"WHERE i.proposal_id IN ({', '.join('?' * len(proposal_ids))})", list(proposal_ids)
+    rows = _rows(con, "SELECT i.proposal_id, i.gate, i.round, i.added_at, m.id AS meeting_id, m.date, m.status "
+                      f"FROM meeting_items i JOIN meetings m ON m.id = i.meeting_id {where} ORDER BY m.date, m.id",
+                 params)
+    return [{**r, "date": _day(r["date"]), "added_at": _utc(r["added_at"])} for r in rows]
+
+
+def history() -> dict[str, list[dict[str, Any]]]:
+    """Everything the status report counts, read at one moment: ``proposals`` (id, title, stage,
+    created_at), ``events`` (every audit event but refused answers and refused links, oldest first),
+    ``decisions`` (proposal_id, gate, round, outcome, payload, detail, at), ``agenda`` (as
+    :func:`agenda_rounds`), ``meetings`` (id, body, date, status, created_at) and ``registry`` (as
+    :func:`registry`)."""
+    with _connect() as con:
+        proposals = _rows(con, "SELECT id, title, stage, created_at FROM proposals ORDER BY created_at, id")
+        events = _rows(con, "SELECT proposal_id, kind, gate, round, stage, at, detail FROM stage_events "
+                            "WHERE kind NOT IN ('input_refused', 'input_invalid', 'link_refused') ORDER BY at, id")
+        decisions = _rows(con, "SELECT proposal_id, gate, round, outcome, payload, detail, at FROM decisions "
+                               "ORDER BY at, id")
+        meetings = _rows(con, "SELECT id, body, date, status, created_at FROM meetings ORDER BY date, id")
+        agenda = _agenda(con, None)
+        groups = _registry(con)
+    return {
+        "proposals": [{**p, "created_at": _utc(p["created_at"])} for p in proposals],
+        "events": _events(events),
+        "decisions": [{**d, "at": _utc(d["at"]), "payload": _json(d["payload"]) or {}, "detail": _json(d["detail"]) or {}}
+                      for d in decisions],
+        "agenda": agenda,
+        "meetings": [{**m, "date": _day(m["date"]), "created_at": _utc(m["created_at"])} for m in meetings],
+        "registry": groups,
+    }
 
 
 def proposal_status(proposal_id: str) -> dict[str, Any]:
@@ -165,9 +214,21 @@ def ledger_revision() -> str | None:
     return rows[0]["version_num"] if rows else None
 
 
+def first_of(body: str) -> dict[str, Any] | None:
+    """The first person of ``body`` on the roster in force (``name``, ``email``): the secretariat's
+    signature, a body's chair. None when the ledger lists nobody there (or does not exist yet)."""
+    with _connect() as con:
+        found = _rows(con, "SELECT name, email FROM roster_people WHERE body = ? ORDER BY id LIMIT 1", [body])
+    return found[0] if found else None
+
+
 def registry() -> list[dict[str, Any]]:
     """The registry's rows (name, icd_codes, database_since, dmpg_since, note, proposal_id) by DMPG start."""
     with _connect() as con:
-        rows = _rows(con, "SELECT name, icd_codes, database_since, dmpg_since, note, proposal_id FROM registry "
-                          "ORDER BY dmpg_since, id")
+        return _registry(con)
+
+
+def _registry(con: Any) -> list[dict[str, Any]]:
+    rows = _rows(con, "SELECT name, icd_codes, database_since, dmpg_since, note, proposal_id FROM registry "
+                      "ORDER BY dmpg_since, id")
     return [{**r, "icd_codes": list(_json(r["icd_codes"]) or [])} for r in rows]

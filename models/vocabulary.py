@@ -33,6 +33,9 @@ class EventKind:
     # wake-up), and the flow closed that attempt as re-armed (detail: {"attempt"}). See dmpg.wake.
     GATE_REARM_REQUESTED = "gate_rearm_requested"
     GATE_REARMED = "gate_rearmed"
+    # A gate round past its deadline was escalated (one mail, dmpg.mail.escalation); gate, round; detail:
+    # {"deadline", "days_overdue", "to": [emails], "rule"}.
+    ESCALATED = "escalated"
 
 
 EVENT_LABELS: dict[str, str] = {
@@ -53,6 +56,7 @@ EVENT_LABELS: dict[str, str] = {
     EventKind.RETENTION_APPLIED: "Opbevaringsperioden udløb: personoplysninger pseudonymiseret",
     EventKind.GATE_REARM_REQUESTED: "Formularen i Prefect fornyes",
     EventKind.GATE_REARMED: "Formularen i Prefect er fornyet",
+    EventKind.ESCALATED: "Frist overskredet: eskaleret",
 }
 
 # How a decision reached the ledger, and how the person behind it was established (DESIGN.md

@@ -1,7 +1,8 @@
 """Generate the default Word templates in templates/ (python-docx + docxtpl/Jinja tags).
 
 After this, the committed .docx files are what the secretariat edits in Word; run this script only to
-recreate the defaults (it overwrites them):  ``.venv/bin/python scripts/build_templates.py``
+recreate the defaults (it overwrites them):  ``.venv/bin/python scripts/build_templates.py`` (or name the
+files to recreate: ``.venv/bin/python scripts/build_templates.py status_report.docx``)
 
 Each template shares one look: a letterhead block ("DMPG" mark + "Danske Regioner · DMPG-sekretariatet ·
 RKKP"), the document title, a header on every page with proposal id · document title · Version N and a
@@ -527,7 +528,151 @@ def build_meeting_minutes():
     return doc
 
 
+def report_table(doc, headers: list[str], loop: str, cells: list[str], widths: list[float], size: float = 8.5):
+    """A report's table: like :func:`loop_table`, in a smaller type (a report has wide tables)."""
+    t = doc.add_table(rows=4, cols=len(headers))
+    t.style = "Table Grid"
+    for i, h in enumerate(headers):
+        house.header_cell(t.rows[0].cells[i], h)
+        t.rows[0].cells[i].paragraphs[0].runs[0].font.size = Pt(size)
+    t.rows[1].cells[0].paragraphs[0].add_run("{%tr " + loop + " %}")
+    for i, text in enumerate(cells):
+        house.run(t.rows[2].cells[i].paragraphs[0], text, size=Pt(size))
+    t.rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}")
+    house.set_widths(t, widths)
+    doc.add_paragraph()
+    return t
+
+
+def key_figures(doc, figures: list[tuple[str, str]]):
+    """The report's key figures side by side: each number large, its label under it."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    t = doc.add_table(rows=2, cols=len(figures))
+    for i, (value, label) in enumerate(figures):
+        top, bottom = t.rows[0].cells[i], t.rows[1].cells[i]
+        for cell in (top, bottom):
+            house.shade(cell, house.LIGHT_HEX)
+            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        house.run(top.paragraphs[0], value, bold=True, size=Pt(22), colour=house.NAVY)
+        house.run(bottom.paragraphs[0], label, size=Pt(8), colour=house.GREY)
+    house.set_widths(t, [16.4 / len(figures)] * len(figures))
+    doc.add_paragraph()
+    return t
+
+
+def build_status_report():
+    """The secretariat's status report (dmpg report): not a proposal's document, so its header names the
+    report and its period."""
+    doc = house.new_document("DMPG · {{ document_title }} · {{ period.label }}")
+    house.title_block(doc, "{{ document_title }}", "Etablering af nye DMPG'er · {{ period.label }}",
+                      "{{ date|danish_date }}")
+    doc.core_properties.title = "Statusrapport"
+    para(doc, "Til DMPG-styregruppen og psykiatridirektørkredsen. Perioden {{ period.from|danish_date }} – "
+              "{{ period.to|danish_date }}, opgjort pr. {{ period.as_of|danish_date }} ud fra sagsbehandlingens log.",
+         italic=True)
+    heading(doc, "Resumé")
+    para(doc, "{{ summary }}")
+    key_figures(doc, [("{{ figures.submitted }}", "nye forslag"), ("{{ figures.decisions }}", "beslutninger"),
+                      ("{{ figures.established }}", "nye DMPG'er"), ("{{ figures.in_process }}", "forslag i proces"),
+                      ("{{ figures.overdue }}", "overskredne frister")])
+
+    heading(doc, "Forslag i proces")
+    tag(doc, "{%p if in_process %}")
+    t = report_table(doc, ["Forslag", "Stadie: afventer", "Dage", "Frist", "Status"],
+                     "for p in in_process",
+                     ["{{ p.title }}", "", "{{ p.days }}", "{{ p.deadline }}", ""],
+                     [4.4, 4.6, 1.3, 2.3, 3.8], size=8.5)
+    house.run(t.rows[2].cells[0].add_paragraph(), "{{ p.proposal }}", size=Pt(7.5), colour=house.GREY)
+    stage = t.rows[2].cells[1].paragraphs[0]  # the stage, and under it what it waits for
+    house.run(stage, "{{ p.stage }}", bold=True, size=Pt(8.5))
+    house.run(t.rows[2].cells[1].add_paragraph(), "{{ p.waiting_for }}", size=Pt(8.5))
+    status = t.rows[2].cells[4].paragraphs[0]  # red and bold when overdue, plain otherwise
+    house.run(status, "{% if p.overdue %}{{ p.status }}{% endif %}", bold=True, size=Pt(8.5),
+              colour=house.RGBColor(0xC0, 0x39, 0x2B))
+    house.run(status, "{% if not p.overdue %}{{ p.status }}{% endif %}", size=Pt(8.5))
+    tag(doc, "{%p else %}")
+    para(doc, "Ingen forslag er i proces.", italic=True)
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if overdue %}")
+    heading(doc, "Overskredne frister", 2)
+    bullets(doc, "for o in overdue", "{{ o.title }} ({{ o.proposal }}): {{ o.text }}.")
+    tag(doc, "{%p endif %}")
+
+    heading(doc, "Tidslinje")
+    tag(doc, "{%p if chart %}")
+    para(doc, "{{ chart }}")
+    p = para(doc)
+    house.run(p, "{{ chart_caption }}", italic=True, size=Pt(8.5), colour=house.GREY)
+    tag(doc, "{%p else %}")
+    para(doc, "Ingen forslag var i proces i perioden.", italic=True)
+    tag(doc, "{%p endif %}")
+
+    heading(doc, "Beslutninger i perioden")
+    tag(doc, "{%p if not meetings and not other_decisions %}")
+    para(doc, "Der er ikke truffet beslutninger i perioden.", italic=True)
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p for m in meetings %}")
+    heading(doc, "{{ m.title }}", 2)
+    tag(doc, "{%p if m.decisions %}")
+    report_table(doc, ["Forslag", "Beslutning om", "Udfald"], "for d in m.decisions",
+                 ["{{ d.title }} ({{ d.proposal }})", "{{ d.what }}", "{{ d.label }}"], [6.0, 6.0, 4.4])
+    tag(doc, "{%p else %}")
+    para(doc, "Der er ikke registreret beslutninger fra mødet.", italic=True)
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p if other_decisions %}")
+    heading(doc, "Øvrige svar og beslutninger", 2)
+    report_table(doc, ["Dato", "Forslag", "Svar på", "Udfald"], "for d in other_decisions",
+                 ["{{ d.date }}", "{{ d.title }} ({{ d.proposal }})", "{{ d.what }}", "{{ d.label }}"],
+                 [2.3, 5.3, 5.3, 3.5])
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if submitted or established or rejected %}")
+    heading(doc, "Indsendt, etableret og afvist", 2)
+    bullets(doc, "for e in submitted", "Indsendt {{ e.date }}: {{ e.title }} ({{ e.proposal }})")
+    bullets(doc, "for e in established", "Etableret {{ e.date }}: {{ e.title }} ({{ e.proposal }}), "
+                                         "{{ e.days }} dage fra indsendelse")
+    bullets(doc, "for e in rejected", "Afvist {{ e.date }}: {{ e.title }} ({{ e.proposal }}), "
+                                      "{{ e.days }} dage fra indsendelse")
+    tag(doc, "{%p endif %}")
+
+    heading(doc, "Sagsbehandlingstider")
+    para(doc, "Dage fra et trin blev åbnet, til beslutningen blev registreret, for de runder der blev afsluttet i "
+              "perioden; en udsættelse eller en revision tæller som en ny runde. «Venter nu» er de runder, der "
+              "venter ved opgørelsen.")
+    report_table(doc, ["Trin", "Afsluttet", "Median", "Længst", "Venter nu", "Længst ventende"],
+                 "for g in gate_times",
+                 ["{{ g.step }}", "{{ g.decided }}", "{{ g.median }}", "{{ g.slowest }}", "{{ g.waiting }}",
+                  "{{ g.longest }}"], [4.5, 2.1, 1.8, 3.6, 1.9, 2.5])
+
+    heading(doc, "Etablerede DMPG'er")
+    report_table(doc, ["DMPG", "Fase", "DMPG siden", "Klinisk kvalitetsdatabase"], "for g in registry",
+                 ["{{ g.name }}", "{{ g.phase }}", "{{ g.dmpg_since }}", "{{ g.database_since }}"],
+                 [5.0, 3.2, 2.8, 5.4])
+    heading(doc, "Kandidatemner")
+    para(doc, "Emnerne fra projektperiodens fase 3, der endnu ikke var DMPG'er, og hvor de står nu:")
+    report_table(doc, ["Emne", "Status"], "for c in candidates", ["{{ c.topic }}", "{{ c.status }}"], [8.4, 8.0])
+
+    heading(doc, "Om opgørelsen")
+    for text in (
+        "Tallene er talt op i sagsbehandlingens log (hvert trins åbning og beslutning med tidspunkt), som den "
+        "så ud ved opgørelsen; dage er kalenderdage.",
+        "En beslutning truffet på et møde hører til mødets dato; de øvrige svar til den dag, de blev registreret.",
+        "Frist: følgegruppens og RKKP's svar og udpegningen har svarfristen i brev og e-mail "
+        "({{ rules.reply_days }} dage, flyttet til en arbejdsdag). Styregruppens og direktørkredsens beslutning "
+        "har mødet, sagen står på dagsordenen til; står den ikke på et møde, er fristen {{ rules.meeting_due_days }} "
+        "dage efter, at den kom til beslutning. Revision har ingen frist.",
+        "Overskredet: fristen er passeret uden beslutning. Efter {{ rules.escalate_after_days }} dage får "
+        "formanden for det organ, der skal svare (sekretariatet for udpegningen), én påmindelse om sagen.",
+    ):
+        doc.add_paragraph(text, style="List Bullet")
+    para(doc, "DMPG-sekretariatet, RKKP · {{ secretariat.email }}", italic=True)
+    return doc
+
+
 MEETING_BUILDERS = {"meeting_pack": build_meeting_pack, "meeting_minutes": build_meeting_minutes}
+# Templates of no proposal and no meeting, by file name.
+REPORT_BUILDERS = {"status_report.docx": build_status_report}
 
 BUILDERS = {
     "proposal": build_proposal,
@@ -542,13 +687,20 @@ BUILDERS = {
 }
 
 
-def main(out_dir: Path = ROOT / "templates") -> None:
+def main(out_dir: Path = ROOT / "templates", only: list[str] | None = None) -> None:
+    """Write every template (or ``only`` those files, e.g. ``status_report.docx``) to ``out_dir``."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    for name, build in {**BUILDERS, **MEETING_BUILDERS}.items():
-        path = out_dir / kind(name).template
+    builders = {kind(name).template: build for name, build in {**BUILDERS, **MEETING_BUILDERS}.items()}
+    for template, build in {**builders, **REPORT_BUILDERS}.items():
+        if only and template not in only:
+            continue
+        path = out_dir / template
         build().save(path)
         print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "templates")
+    # build_templates.py [OUT_DIR] [TEMPLATE.docx ...]: all templates, or only those named.
+    args = sys.argv[1:]
+    main(Path(args[0]) if args and not args[0].endswith(".docx") else ROOT / "templates",
+         [a for a in args if a.endswith(".docx")] or None)

@@ -6,7 +6,10 @@
 - :func:`publish_story` keeps one markdown artifact per proposal (key ``dmpg-2026-001``) current,
   updated in place, so the run's Artifacts tab holds one card, never a pile of versions.
 - :func:`publish_waiting` keeps one table artifact of everything that waits (key ``dmpg-ventende``),
-  not tied to any run: the Artifacts page shows the secretariat's whole board.
+  not tied to any run: the Artifacts page shows the secretariat's whole board, with each gate's deadline
+  and what is *overskredet*.
+- :func:`publish_timeline` keeps one markdown artifact with the timeline chart (key ``dmpg-tidslinje``),
+  refreshed by the daily ``dmpg-reminders`` flow.
 
 All through Prefect's public client API; the ledger says what waits (``dmpg.gates_open``).
 
@@ -40,6 +43,7 @@ from forms.vocabulary import STAGE_LABELS, label
 from models import ledger
 
 WAITING_KEY = "dmpg-ventende"
+TIMELINE_KEY = "dmpg-tidslinje"
 
 
 def show_waiting(proposal_id: str) -> None:
@@ -86,36 +90,69 @@ def publish_story(proposal_id: str) -> None:
 
 def table_rows(rows: list[dict]) -> list[dict]:
     """``rows`` as a table artifact's data: every text cell literal markdown (the UI renders text cells
-    as markdown; numbers as they are). Every table we publish goes out through here."""
+    as markdown; numbers as they are). Every table we publish goes out through here (``_keep_current``)."""
     return [{column: markdown_literal(value) if isinstance(value, str) else value for column, value in row.items()}
             for row in rows]
 
 
 def waiting_rows(now) -> list[dict]:  # noqa: ANN001 - an aware datetime
-    """One row per open gate (form text as it is; :func:`table_rows` makes it literal)."""
-    return [
-        {"Forslag": g.proposal, "Titel": g.title, "Afventer": GATES[g.gate].label, "Hos": GATES[g.gate].decider,
+    """One row per open gate, overdue first: how long it has waited, its deadline and whether it is
+    *overskredet* (``dmpg.deadlines``). Form text as it is: :func:`table_rows` makes it literal."""
+    from dmpg.deadlines import open_dues
+    from dmpg.report.board import WAITING, deadline_cells
+
+    gates = open_gates()
+    dues, today = open_dues(gates, now=now)
+    rows = [
+        {"Forslag": g.proposal, "Titel": g.title,
+         **deadline_cells(dues[(g.proposal, g.gate, g.round)], today),  # in view without scrolling
+         "Afventer": GATES[g.gate].label, "Hos": GATES[g.gate].decider,
          "Runde": g.round, "Siden": f"{g.waiting_since:%d.%m.%Y}", "Dage": (now - g.waiting_since).days}
-        for g in open_gates()
+        for g in gates
     ]
+    rows.sort(key=lambda r: r["Tilstand"] == WAITING)  # overdue first; each part stays oldest first
+    return rows
 
 
 def publish_waiting() -> None:
     """Everything that waits, as one table artifact kept current (see the module docstring)."""
+    from dmpg.report.board import WAITING
+
     now = clock.now()
     rows = waiting_rows(now)
-    _publish_table(WAITING_KEY, rows, f"Det venter på beslutning: {len(rows)} punkt(er), opdateret "
-                                      f"{now:%d.%m.%Y %H:%M} (UTC)")
+    overdue = sum(1 for r in rows if r["Tilstand"] != WAITING)
+    description = (f"Det venter på beslutning: {len(rows)} punkt(er), heraf {overdue} overskredet; "
+                   f"opdateret {now:%d.%m.%Y %H:%M} (UTC)")
+    _keep_current(WAITING_KEY, "table", rows, description)
 
 
-def _publish_table(key: str, rows: list[dict], description: str) -> None:
-    """The table artifact ``key`` (not tied to a run) with ``rows``, updated in place. ``description``
-    is rendered as markdown: it must hold no form text."""
-    data = table_rows(rows)
+def publish_timeline() -> None:
+    """The timeline chart of the last three months with what is overdue, as one markdown artifact kept
+    current (key ``dmpg-tidslinje``; ``dmpg.report.board.timeline_markdown``). Drawing it takes a second,
+    so the daily flow does it, not every gate change."""
+    from dmpg.report import chart
+    from dmpg.report.board import timeline_markdown
+    from dmpg.report.document import build
+    from dmpg.report.figures import default_period
+
+    now = clock.now()
+    report = build(default_period(clock.today()), now=now).to_json()
+    drawn = chart.render(report, limit=30, dpi=110)
+    markdown = timeline_markdown(report, drawn.png if drawn else None, updated=now)
+    description = f"Tidslinje og overskredne frister, {report['period']['label']}"
+    _keep_current(TIMELINE_KEY, "markdown", markdown, description)
+
+
+def _keep_current(key: str, type_: str, data, description: str) -> None:  # noqa: ANN001 - rows or markdown
+    """The artifact ``key`` (not tied to a run) with ``data``, updated in place (its latest version). A
+    table's rows go out through :func:`table_rows`; ``description`` and markdown must hold no form text
+    that is not literal already (``core.text.markdown_literal``)."""
+    if type_ == "table":
+        data = table_rows(data)
     with get_client(sync_client=True) as client:
         latest = client.read_latest_artifacts(
             artifact_filter=ArtifactCollectionFilter(key=ArtifactCollectionFilterKey(any_=[key])), limit=1)
         if latest:
             client.update_artifact(latest[0].latest_id, ArtifactUpdate(data=data, description=description))
         else:
-            client.create_artifact(ArtifactCreate(key=key, type="table", data=data, description=description))
+            client.create_artifact(ArtifactCreate(key=key, type=type_, data=data, description=description))

@@ -27,6 +27,14 @@ def queue_reminders(now: datetime | None = None) -> list[str]:
     return [row.key for row in reminders.queue_reminders(now)]
 
 
+@task(name="queue-escalations", cache_policy=NONE)
+def queue_escalations(now: datetime | None = None) -> list[str]:
+    """Escalate gates overdue ``escalate_after_days`` or more (one mail each, ever); returns the outbox keys."""
+    from dmpg.mail.escalation import queue_escalations as queue
+
+    return [row.key for row in queue(now)]
+
+
 @task(name="queue-digest", cache_policy=NONE)
 def queue_digest(now: datetime | None = None) -> list[str]:
     """On the digest weekday, enqueue the secretariat's weekly digest; returns the outbox keys."""
@@ -54,6 +62,14 @@ def publish_board() -> None:
     from tasks.board import publish_waiting
 
     publish_waiting()
+
+
+@task(name="publish-timeline", cache_policy=NONE)
+def publish_timeline() -> None:
+    """The timeline chart and what is overdue, brought up to date (``tasks.board.publish_timeline``)."""
+    from tasks.board import publish_timeline as publish
+
+    publish()
 
 
 @task(name="apply-retention", cache_policy=NONE)

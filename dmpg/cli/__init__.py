@@ -77,6 +77,16 @@ def _recover(p: argparse.ArgumentParser) -> None:
     _json_flag(p)
 
 
+def _report(p: argparse.ArgumentParser) -> None:
+    p.add_argument("out", metavar="OUT.docx", help="hvor rapporten skrives (Word)")
+    p.add_argument("--from", dest="start", metavar="DATO", help="periodens første dag, ÅÅÅÅ-MM-DD "
+                   "(standard: tre måneder før --to)")
+    p.add_argument("--to", dest="end", metavar="DATO", help="periodens sidste dag, ÅÅÅÅ-MM-DD (standard: i dag)")
+    formats = p.add_mutually_exclusive_group()
+    formats.add_argument("--json", action="store_true", help="skriv også tallene som JSON")
+    formats.add_argument("--csv", action="store_true", help="skriv også tallene som CSV")
+
+
 def _up(p: argparse.ArgumentParser) -> None:
     _json_flag(p)
 
@@ -160,6 +170,8 @@ COMMANDS: dict[str, tuple[str, str, Adder | None]] = {
     "decide": ("decide", "registrér en beslutning (sagen går videre)", _decide),
     "status": ("status", "en sags stadie, forløb, dokumenter og e-mails", _status),
     "meeting": ("meeting", "møder: planlæg, vis, registrér referatet, aflys", _meeting),
+    "report": ("report", "statusrapporten: sager i gang, beslutninger, tid pr. gate, overskredne frister (Word)",
+               _report),
     "outbox": ("outbox", "udbakken: vis, eller send det igen, der fejlede", _outbox),
     "recover": ("recover", "genoptag en sag, hvis kørsel stoppede (recovery sweep gør det selv)",
                 _recover),

@@ -1,7 +1,9 @@
-"""``dmpg pending [--json]``: every proposal waiting at a gate, since when and on whom; and every
-proposal whose lifecycle run stopped and is being recovered (or needs a person), so none stops silently.
-A Danish table for the secretariat; ``--json`` keeps the codes (state: waiting, recovering,
-needs_attention)."""
+"""``dmpg pending [--json]``: every proposal waiting at a gate, since when and on whom, and by when
+(``dmpg.deadlines``: the reply deadline, or the meeting that decides it); and every proposal whose
+lifecycle run stopped and is being recovered (or needs a person), so none stops silently. A Danish
+table for the secretariat, where a gate past its deadline reads *overskredet*; ``--json`` keeps the
+codes (state: waiting, recovering, needs_attention) and adds ``deadline``, ``deadline_rule``,
+``overdue`` and ``days_overdue`` to each row."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ def run(args: argparse.Namespace) -> int:
     from types import SimpleNamespace
 
     from core.settings import get_settings
+    from dmpg.deadlines import open_dues
     from dmpg.gates_open import GATE_EVENT_KINDS, fold_events
     from dmpg.recovery import INCIDENT_KINDS, fold_incidents
     from models.quick import gate_events
@@ -27,6 +30,7 @@ def run(args: argparse.Namespace) -> int:
     proposals, events = gate_events(None, kinds=(*GATE_EVENT_KINDS, *INCIDENT_KINDS))
     gates = fold_events(events, proposals)
     incidents = fold_incidents(SimpleNamespace(**e) for e in events)
+    dues, today = open_dues(gates, events)
     rows = [
         {
             "proposal": g.proposal,
@@ -38,6 +42,7 @@ def run(args: argparse.Namespace) -> int:
             "url": settings.flow_run_url(g.flow_run_id) if g.flow_run_id else None,
             "state": incidents[g.proposal].status if g.proposal in incidents else "waiting",
             **({"reason": incidents[g.proposal].reason} if g.proposal in incidents else {}),
+            **dues[(g.proposal, g.gate, g.round)].to_json(today),
         }
         for g in gates
     ]
@@ -50,14 +55,17 @@ def run(args: argparse.Namespace) -> int:
         from forms.gates import GATES
 
         print_table(
-            ["FORSLAG", "TITEL", "AFVENTER", "HOS", "RUNDE", "SIDEN (UTC)", "VENTER PÅ", "TILSTAND"],
+            ["FORSLAG", "TITEL", "AFVENTER", "HOS", "RUNDE", "SIDEN (UTC)", "VENTER PÅ", "FRIST", "TILSTAND"],
             [[r["proposal"], r["title"], GATES[r["gate"]].label if r["gate"] else "—",
               GATES[r["gate"]].decider if r["gate"] else "", r["round"] or "",
               r["waiting_since"][:16].replace("T", " "),
               ", ".join(r["waiting_on"][:2]) + (f" +{len(r['waiting_on']) - 2}" if len(r["waiting_on"]) > 2 else ""),
-              STATE_LABELS.get(r["state"], r["state"])]
+              r.get("deadline") or "", state_label(r)]
              for r in rows],
         )
+        if any(r.get("overdue") for r in rows):
+            print("\nOverskredet: fristen er passeret uden beslutning (svarfristen, eller mødet sagen stod på); "
+                  "se 'dmpg status FORSLAG'.")
         stopped = {r["proposal"]: r for r in rows if r["state"] != "waiting"}
         if stopped:
             print()
@@ -66,6 +74,15 @@ def run(args: argparse.Namespace) -> int:
                         f"bed IT rette årsagen og køre 'dmpg recover {proposal_id}' (se 'dmpg status {proposal_id}')")
                 print(f"{proposal_id}: {r['reason']}. Sagen {todo}.")
     return 0
+
+
+def state_label(row: dict) -> str:
+    """The TILSTAND column: *overskredet (N dage)* for a waiting gate past its deadline, else the state."""
+    from dmpg.deadlines import overdue_label
+
+    if row["state"] == "waiting" and row.get("overdue"):
+        return overdue_label(row["days_overdue"])
+    return STATE_LABELS.get(row["state"], row["state"])
 
 
 def _stopped_rows(incidents, waiting: set[str], proposals: dict, settings) -> list[dict]:  # noqa: ANN001
@@ -79,6 +96,8 @@ def _stopped_rows(incidents, waiting: set[str], proposals: dict, settings) -> li
             "proposal": proposal_id, "title": proposal["title"], "gate": None, "round": None,
             "waiting_since": incident.since.isoformat(), "waiting_on": [],
             "url": settings.flow_run_url(proposal["flow_run_id"]) if proposal["flow_run_id"] else None,
-            "state": incident.status, "reason": incident.reason,
+            "state": incident.status, "deadline": None, "deadline_rule": None, "deadline_meeting": None, "overdue": False,
+            "days_overdue": 0,
+            "reason": incident.reason,
         })
     return rows

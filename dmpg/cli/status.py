@@ -9,25 +9,29 @@ from __future__ import annotations
 import argparse
 
 from dmpg.cli._output import print_json, print_table
+from models.quick import FINAL_STAGES
 
 
 def run(args: argparse.Namespace) -> int:
     # The ledger's quick reads (plain SQL on the driver): status answers without importing SQLAlchemy.
     from core.settings import get_settings
-    from dmpg.gates_open import open_gates
+    from dmpg.deadlines import open_dues
+    from dmpg.gates_open import fold_events
     from dmpg.recovery import open_incidents
     from models.quick import proposal_status
 
     found = proposal_status(args.proposal)
     proposal = found["proposal"]
-    waiting = open_gates(proposal["id"])
+    events = [{**e, "proposal_id": proposal["id"]} for e in found["events"]]
+    waiting = fold_events(events, {proposal["id"]: proposal}) if proposal["stage"] not in FINAL_STAGES else []
+    dues, today = open_dues(waiting, events)
     incident = open_incidents(proposal["id"]).get(proposal["id"])
     data = {
         "proposal": proposal["id"],
         "title": proposal["title"],
         "stage": proposal["stage"],
-        "waiting_at": [{"gate": g.gate, "round": g.round, "since": g.waiting_since, "waiting_on": g.waiting_on}
-                       for g in waiting],
+        "waiting_at": [{"gate": g.gate, "round": g.round, "since": g.waiting_since, "waiting_on": g.waiting_on,
+                        **dues[(g.proposal, g.gate, g.round)].to_json(today)} for g in waiting],
         "recovery": incident.to_json() if incident else None,
         "release": proposal["release"],
         "rounds": _rounds(found["events"]),
@@ -72,6 +76,23 @@ def recovery_line(proposal_id: str, recovery: dict) -> str:
     return line
 
 
+def deadline_line(waiting: dict) -> str:
+    """The Danish line about a waiting gate's deadline (``dmpg.deadlines``): when, by which rule, and
+    *overskredet* with the days since it passed."""
+    from datetime import date
+
+    from dmpg.deadlines import MEETING, RULE_LABELS, overdue_label
+    from forms.gates import GATES
+
+    day = date.fromisoformat(waiting["deadline"])
+    why = (f"mødet {waiting['deadline_meeting']}" if waiting["deadline_rule"] == MEETING
+           else RULE_LABELS.get(waiting["deadline_rule"], waiting["deadline_rule"]))
+    line = f"Frist for {GATES[waiting['gate']].label}: {day:%d.%m.%Y} ({why})"
+    if waiting["overdue"]:
+        line += f" — {overdue_label(waiting['days_overdue'])}"
+    return line
+
+
 def print_danish(data: dict, waiting: list) -> None:
     from types import SimpleNamespace
 
@@ -95,6 +116,9 @@ def print_danish(data: dict, waiting: list) -> None:
     print(f"{data['proposal']} · {data['title']}")
     print(f"Stadie: {label(STAGE_LABELS, data['stage'])}"
           + "".join(f" — afventer {gate(g.gate, g.round)} (siden {g.waiting_since:%d.%m.%Y})" for g in waiting))
+    for w in data["waiting_at"]:
+        if w["deadline"]:
+            print(deadline_line(w))
     if data["recovery"]:
         print(recovery_line(data["proposal"], data["recovery"]))
     if data["url"]:

@@ -27,6 +27,8 @@ import os
 import re
 import tempfile
 from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -125,14 +127,28 @@ def _explain(template_name: str, exc: Exception) -> str:
     return f"template {template_name}: {type(exc).__name__}: {exc}"
 
 
-def render_to_bytes(template_name: str, context: dict) -> bytes:
-    """The rendered .docx as bytes (see :func:`render_template`)."""
-    from docxtpl import DocxTemplate
+@dataclass(frozen=True)
+class Picture:
+    """An image for a template's placeholder (``{{ chart }}`` alone in its paragraph): PNG or JPEG bytes,
+    shown ``width_mm`` wide (the height keeps the image's proportions)."""
+
+    data: bytes
+    width_mm: float
+
+
+def render_to_bytes(template_name: str, context: dict, pictures: Mapping[str, Picture] | None = None) -> bytes:
+    """The rendered .docx as bytes (see :func:`render_template`); ``pictures`` fill the context's
+    placeholders of those names with images."""
+    from docx.shared import Mm
+    from docxtpl import DocxTemplate, InlineImage
     from jinja2 import TemplateError
 
     tpl = DocxTemplate(io.BytesIO(template_bytes(template_name)))
+    values = clean_context(context)
+    for name, picture in (pictures or {}).items():
+        values[name] = InlineImage(tpl, io.BytesIO(picture.data), width=Mm(picture.width_mm))
     try:
-        tpl.render(clean_context(context), jinja_env=jinja_env())
+        tpl.render(values, jinja_env=jinja_env())
     except TemplateError as exc:
         raise TemplateRenderError(_explain(template_name, exc)) from exc
     from dmpg.documents.docxstyle import make_danish
@@ -161,13 +177,15 @@ def write_atomically(data: bytes, out_path: Path) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def render_template(template_name: str, context: dict, out_path: str | os.PathLike) -> str:
-    """Render ``templates/<template_name>`` with ``context`` into ``out_path``; return the file's sha256.
+def render_template(template_name: str, context: dict, out_path: str | os.PathLike,
+                    pictures: Mapping[str, Picture] | None = None) -> str:
+    """Render ``templates/<template_name>`` with ``context`` (and ``pictures``) into ``out_path``; return
+    the file's sha256.
 
     Raises :class:`TemplateRenderError` (a ``UserError``: one clear line) naming the template and the
     missing variable or broken tag; nothing is written then.
     """
-    return write_atomically(render_to_bytes(template_name, context), Path(out_path))
+    return write_atomically(render_to_bytes(template_name, context, pictures), Path(out_path))
 
 
 def sha256_of(path: str | os.PathLike) -> str:

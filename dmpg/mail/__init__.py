@@ -10,7 +10,7 @@ from forms.gates import GATES
 # Stable names of the mail kinds; each has templates/mail/<kind>.subject.j2, .txt.j2 and .html.j2.
 # The mails that open a gate are declared with the gate (forms.gates); these are the others.
 STEP_KINDS: tuple[str, ...] = ("receipt", "decision", "appointment_request", "kickoff", "established", "reminder",
-                               "digest", "recovery")
+                               "digest", "recovery", "escalation")
 GATE_KINDS: tuple[str, ...] = tuple(g.opening_mail for g in GATES.values() if g.opening_mail)
 # The mails of a whole meeting (dmpg.meetings): no proposal of their own; keyed by the meeting.
 MEETING_KINDS: tuple[str, ...] = ("meeting_pack", "meeting_minutes", "minutes_approval", "meeting_invitation")

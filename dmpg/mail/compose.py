@@ -43,6 +43,8 @@ REQUIRED_CONTEXT: dict[str, tuple[str, ...]] = {
     "digest": ("gates", "undelivered", "week"),
     # dmpg.recovery: problem stuck|failed|cancelled|no_worker, action rescheduled|needs_attention|none
     "recovery": ("title", "problem", "action", "since"),
+    # dmpg.mail.escalation: rule reply|meeting|no_meeting (dmpg.deadlines), due_date the deadline that passed
+    "escalation": ("title", "gate", "waiting_since", "due_date", "rule", "days_overdue", "url"),
     **{kind: ("title", "url") for kind in GATE_KINDS},
     "appointments_record": ("title", "url", "organisations"),
     "meeting_pack": ("meeting", "agenda"),

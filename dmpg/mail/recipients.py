@@ -9,6 +9,7 @@
 | established | the proposers, the secretariat, the steering group and the director circle |
 | reminder | whoever the gate waits on (``waiting_on``), named from the roster where known |
 | digest, recovery | the secretariat |
+| escalation | the chair of the body that decides the gate (the first member listed for it), or, for a gate no body's chair answers for (the secretariat's own, the proposers'), the secretariat (its first entry) |
 | meeting_pack, meeting_minutes | the meeting body's members, and the secretariat (``meeting_recipients``); the minutes also go to the proposers of each decided proposal |
 | minutes_approval | the body's chair |
 | meeting_invitation | the meeting body's members (the secretariat is the invitation's organiser) |
@@ -168,12 +169,13 @@ def recipients_for(
     roster: Roster,
     appointments: Mapping[str, Any] | None = None,
     waiting_on: Iterable[str] | None = None,
+    gate: str | None = None,
 ) -> list[Recipient]:
     """The recipients of ``kind`` for this proposal (see the module table), de-duplicated by e-mail.
 
     ``appointments`` (the appointments gate's input as a dict) is needed for ``kickoff``;
-    ``waiting_on`` (e-mails from the open gate's event) for ``reminder``. Raises ``UserError`` when
-    what a kind needs is missing, or for an unknown kind."""
+    ``waiting_on`` (e-mails from the open gate's event) for ``reminder``; ``gate`` for ``escalation``.
+    Raises ``UserError`` when what a kind needs is missing, or for an unknown kind."""
     if kind not in KINDS:
         raise UserError(f"unknown mail kind {kind!r}; expected one of: {', '.join(KINDS)}")
     if kind in MEETING_KINDS:
@@ -190,6 +192,10 @@ def recipients_for(
     elif kind == "established":
         found = proposers(form) + secretariat + _people(roster.people("steering_group"), "steering_group") \
             + _people(roster.people("director_circle"), "director_circle")
+    elif kind == "escalation":
+        if gate not in GATES:
+            raise UserError("mail 'escalation' needs the gate that is overdue")
+        found = escalation_recipients(GATES[gate], roster)
     elif kind == "kickoff":
         if not appointments:
             raise UserError("mail 'kickoff' needs the appointments (members, chairs, director)")
@@ -209,6 +215,16 @@ def meeting_recipients(kind: str, body: str, roster: Roster) -> tuple[list[Recip
     emails = {fold_address(m.email) for m in members}
     secretariat = [r for r in dedupe(_people(roster.people("secretariat"), "secretariat")) if fold_address(r.email) not in emails]
     return members, secretariat
+
+
+def escalation_recipients(g: Gate, roster: Roster) -> list[Recipient]:
+    """Who an overdue gate is escalated to, one person: the chair of the body that decides it (the first
+    member listed for the body; role: the body), or the secretariat (its first entry) for a gate that no
+    body's chair answers for, or a body nobody is listed in. The role is the body's, not ``chair``: the
+    roster often names a seat ("Lægefaglig direktør, Region Hovedstaden"), which is greeted "Til …"."""
+    if g.decided_by in BODIES and g.decided_by != "secretariat" and (members := roster.people(g.decided_by)):
+        return _people(members[:1], g.decided_by)
+    return _people(roster.people("secretariat")[:1], "secretariat")
 
 
 def gate_recipients(g: Gate, form: ProposalForm, roster: Roster) -> list[Recipient]:

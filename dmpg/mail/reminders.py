@@ -8,8 +8,9 @@ functions the reminders flow calls, which read the ledger and enqueue outbox row
   once per interval: interval ``n`` covers days ``[n*N, (n+1)*N)``, and the outbox key carries
   ``{gate}/{n}``, so running the flow hourly, daily or twice in a row sends the same reminders.
 - ``queue_digest(now)``: on ``settings.digest_weekday`` the secretariat gets one digest per ISO week
-  (key scope ``2026-W47``) listing every open gate and the number of undelivered mails; nothing is
-  sent when nothing is pending.
+  (key scope ``2026-W47``) listing every open gate — those past their deadline first, marked
+  *overskredet* (``dmpg.deadlines``) — and the number of undelivered mails; nothing is sent when
+  nothing is pending.
 
 Which gates are open comes from ``dmpg.gates_open`` (the same answer ``dmpg pending`` gives).
 """
@@ -111,20 +112,27 @@ def queue_digest(now: datetime | None = None, roster: Roster | None = None, *, f
     now = _now(now)
     if not force and not digest_due(now, get_settings().digest_weekday):
         return []
+    from dmpg.deadlines import open_dues
+
     gates = open_gates()
     undelivered = undelivered_count()
     if not gates and not undelivered:
         return []
+    dues, today = open_dues(gates, now=now)
     items = []
     for gate in gates:
         proposal = get_proposal(gate.proposal)
+        due = dues[(gate.proposal, gate.gate, gate.round)]
         items.append({
             "proposal": gate.proposal, "title": proposal.title, "gate": gate.gate, "round": gate.round,
             "waiting_since": gate.waiting_since, "days": days_waiting(gate.waiting_since, now),
-            "url": _gate_url(proposal.flow_run_id),
+            "url": _gate_url(proposal.flow_run_id), "deadline": due.deadline,
+            "overdue": due.overdue(today), "days_overdue": due.days_overdue(today),
         })
+    items.sort(key=lambda item: not item["overdue"])  # overdue first; each part stays oldest first
     roster = roster or _roster()
     placeholder = ProposalForm(title="DMPG")  # the secretariat does not depend on a form
     recipients = recipients_for("digest", form=placeholder, roster=roster)
-    context = {"gates": items, "undelivered": undelivered, "week": iso_week(now)}
+    context = {"gates": items, "undelivered": undelivered, "week": iso_week(now),
+               "overdue": sum(1 for item in items if item["overdue"])}
     return enqueue(None, "digest", 1, recipients, context, scope=iso_week(now))

@@ -214,7 +214,7 @@ def test_refused_and_invalid_answers_leave_the_gate_pending(driver):
 
     # A gate that is not waiting.
     code, _, err = driver.cli("decide", proposal, "steering", "--input", str(answer), "--by", STEERING)
-    assert code == 1 and "not waiting at 'steering'" in err
+    assert code == 1 and "venter ikke ved 'steering'" in err
 
     # The flow run never failed; a valid answer moves on.
     driver.hearing(proposal)

@@ -45,6 +45,8 @@ CONTEXTS: dict[str, dict] = {
     "digest": {"gates": [{"proposal": "DMPG-2026-001", "title": "Angst og OCD", "gate": "steering", "round": 1,
                           "waiting_since": datetime(2026, 11, 2, tzinfo=timezone.utc), "days": 16, "url": URL}],
                "undelivered": 0, "week": "2026-W47"},
+    "escalation": {"gate": "advice", "waiting_since": datetime(2026, 11, 2, tzinfo=timezone.utc),
+                   "due_date": date(2026, 11, 23), "rule": "reply", "days_overdue": 14, "chair": True, "url": URL},
     "meeting_pack": {"meeting": MEETING, "url": URL,
                      "agenda": [{"proposal": "DMPG-2026-001", "title": "Angst og OCD – børn og unge", "round": 1}]},
     "meeting_minutes": {"meeting": MEETING, "url": URL, "decisions": MEETING_DECISIONS},
@@ -73,4 +75,5 @@ SUBJECT_ASKS = {
     "meeting_minutes": "Beslutningsreferat: DMPG-styregruppens møde 11. marts 2027",
     "minutes_approval": "Godkendelse af referat",
     "recovery": "sagens kørsel gik i stå og genoptages automatisk",
+    "escalation": "Frist overskredet",
 }

@@ -137,7 +137,8 @@ ATTACHES: dict[str, set[str]] = {
     "director_memo": {"director-memo", "steering-minutes"}, "decision": {"steering-minutes", "director-letter"},
     "appointment_request": {"appointment-request"}, "appointments_record": set(),
     "kickoff": {"terms-of-reference", "kickoff-invitation", ".ics"}, "established": {"terms-of-reference"},
-    "reminder": set(), "digest": set(), "recovery": set(), "meeting_pack": {"meeting-pack", "minutes-form"},
+    "reminder": set(), "digest": set(), "recovery": set(), "escalation": set(),
+    "meeting_pack": {"meeting-pack", "minutes-form"},
     "meeting_minutes": {"meeting-minutes"}, "minutes_approval": set(), "meeting_invitation": {".ics"},
 }
 

@@ -46,6 +46,8 @@ def lifecycle_recipients(kind, form, roster):
             "director": {"name": "Dorte Direktør", "email": "dorte@example.dk"}})
     if kind == "reminder":
         return recipients_for(kind, form=form, roster=roster, waiting_on=["styregruppe.rkkp@example.dk"])
+    if kind == "escalation":
+        return recipients_for(kind, form=form, roster=roster, gate="advice")
     return recipients_for(kind, form=form, roster=roster)
 
 

@@ -138,7 +138,9 @@ def test_a_failed_run_waits_for_a_person_and_dmpg_recover_resumes_it(driver):
     assert rows, "the failed run was not reported"
     code, out, _ = driver.cli("status", proposal, "--json")
     status = json.loads(out)
-    assert status["recovery"]["status"] == "needs_attention" and "disk is full" in status["recovery"]["reason"]
+    recovery = status["recovery"]
+    assert recovery["status"] == "needs_attention" and recovery["reason"] == "kørslen stoppede med en fejl"
+    assert "disk is full" in recovery["detail"]  # Prefect's own words, for IT
     code, out, _ = driver.cli("status", proposal)
     assert f"dmpg recover {proposal}" in out
     mails = wait_until(lambda: driver.recovery_mails(proposal), 30)

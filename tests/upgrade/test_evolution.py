@@ -74,6 +74,8 @@ def evolution(local_stack, tmp_path, monkeypatch):
         runner.stop()
         evolving.uninstall()
         dispose_engines()
+        monkeypatch.undo()  # the session's DMPG_HOME again, before anything reads the settings
+        get_settings.cache_clear()
 
 
 def _submit(title: str) -> str:
