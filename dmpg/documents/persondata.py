@@ -24,6 +24,8 @@ KIND_LABELS = {
     "revision_request": "anmodning om revision", "appointment_request": "anmodning om udpegning",
     "kickoff": "kickoff", "reminder": "påmindelse", "digest": "ugeoversigt", "recovery": "driftsbesked",
     "meeting_pack": "mødemateriale", "meeting_minutes": "referat", "minutes_approval": "godkendelse af referat",
+    "established": "gruppen er etableret", "escalation": "frist overskredet", "meeting_invitation": "mødeinvitation",
+    "appointments_record": "registrering af udpegningen",
 }
 STATUS_LABELS = {"sent": "sendt", "pending": "venter", "sending": "sendes", "failed": "ikke sendt"}
 

@@ -244,3 +244,10 @@ def test_a_date_far_away_is_on_the_record_of_when_the_case_ended(cases):
     end = ended_at(ended)
     assert end is not None and retained_until(end).year == end.year + 5
     assert retained_until(end.replace(year=2028, month=2, day=29)).date() == date(2033, 2, 28)
+
+
+def test_every_mail_kind_has_a_danish_name_in_the_summary():
+    from dmpg.documents.persondata import KIND_LABELS
+    from dmpg.mail import KINDS
+
+    assert set(KINDS) <= set(KIND_LABELS), set(KINDS) - set(KIND_LABELS)
