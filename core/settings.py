@@ -113,6 +113,11 @@ class Settings(BaseSettings):
     kickoff_place: str = Field("RKKP, Olof Palmes Allé 15, 8200 Aarhus N", description="Where kickoffs are held.")
     kickoff_online_url: str | None = Field(None, description="A link to join a kickoff online, if there is one.")
 
+    # Personal data (dmpg.persondata): an ended proposal's record (form, decisions, audit trail,
+    # documents) is kept this many years after it ended, then pseudonymised by the daily flow. Set it to
+    # the region's retention time for such cases (its archive plan).
+    retention_years: int = Field(5, ge=1, le=100, description="Years an ended proposal's record is kept before it is pseudonymised.")
+
     # Meetings (dmpg meeting): the pack goes to the body's members this many days before the meeting
     # (08:00 Copenhagen time; at once when that moment has passed).
     meeting_pack_days_before: int = Field(7, ge=0)

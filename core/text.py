@@ -191,16 +191,32 @@ def capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~=:])")
+# "@" too: GitHub-flavoured markdown makes "name@host.dk" a mailto link of its own accord.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~=:@])")
 
 
 def markdown_literal(text: object) -> str:
     """``text`` as markdown that renders literally: every markdown character escaped and ``<``/``&``
     as HTML entities, so a proposal's text can never become a link, an image, a heading or raw HTML
-    where markdown is rendered (the Prefect UI). Line breaks become spaces."""
+    where markdown is rendered (the Prefect UI: descriptions, markdown artifacts, every text cell of a
+    table artifact). Line breaks become spaces."""
     flat = " ".join(str(text).split())
     flat = flat.replace("&", "&amp;").replace("<", "&lt;")
     return _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
+
+
+_LINK_TARGET = re.compile(r"\]\s*\(")  # the "](" of a markdown link or image: [text](url), ![alt](url)
+
+
+def inert_label(text: object, limit: int = 200) -> str:
+    """``text`` for a place shown as plain text that other tools may render as markdown or HTML (a
+    Prefect run's name and tags: the UI shows them as text, a notification or automation that quotes
+    them may not). Readable as typed, never a tag, a link or an image: ``<``/``>`` become ``‹``/``›``,
+    the ``](`` between a link's text and its address gets a space, control characters and line breaks
+    go, and the label is cut with '…' after ``limit`` characters."""
+    flat = " ".join(CONTROL_IN_TEXT.sub(" ", str(text)).split())
+    flat = _LINK_TARGET.sub("] (", flat.replace("<", "‹").replace(">", "›"))
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def date_problem(value: object, expected: str = FILE_DATE_FORMAT) -> str:

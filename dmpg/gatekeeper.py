@@ -138,7 +138,9 @@ def open_gate(proposal_id: str, gate: str, round: int, attempt: int, key: str) -
     """Open round ``round`` of ``gate`` (attempt 1) or re-open it after a refused answer or a re-arm: the
     stage, the gate's documents and its mail to whoever it waits on (each person once per round), and the
     ``gate_opened`` event. Returns what the Resume form shows: ``description`` (Danish markdown) and
-    ``recorders`` (``[name, email]`` of everyone who may record the gate, the only choices it offers)."""
+    ``recorders`` (``[name, email]`` of everyone who may record the gate, the only choices it offers),
+    and the ``proposal``, ``gate`` and ``round`` it is for (the description is made again from them
+    when the journal replays the step: ``tasks.lifecycle``)."""
     from dmpg import narrative
 
     g = gate_named(gate)
@@ -171,7 +173,8 @@ def open_gate(proposal_id: str, gate: str, round: int, attempt: int, key: str) -
                 "form": _form_digest(g.name, tuple(recorders)), "release": release.current(), **given},
     )
     return {"description": narrative.gate_description(proposal_id, gate, round),
-            "recorders": [list(person) for person in recorders]}
+            "recorders": [list(person) for person in recorders],
+            "proposal": proposal_id, "gate": gate, "round": round}
 
 
 def _given(proposal_id: str, gate: str, round: int) -> dict[str, Any]:  # noqa: A002

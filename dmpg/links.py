@@ -10,10 +10,18 @@ received it at their mail address), which is what the ledger records for such a 
 
 Documents on the decision page and in the Prefect UI are served through signed document links of
 their own, never ``file://``.
+
+No working link at rest. A mail is stored in the ledger's outbox before it is sent, and the ledger is
+copied (backups, a database administrator's dump). So an outbox row never holds a signed token: its
+bodies name the link row with a marker (:func:`mail_url`: ``…/beslut/DMPG-LINK~<row id>~``), and
+the deliverer signs the token at send time (:func:`fill_links`) with the link keys, which live in the
+settings of the processes (``DMPG_LINK_KEYS``, or ``DMPG_HOME/run/link-key``) and never in a database.
+A copy of the ledger holds row ids, and a row id without a key signs nothing.
 """
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -27,6 +35,10 @@ from models import ledger
 
 SALT = "dmpg-decision-link"
 DOCUMENT_SALT = "dmpg-document-link"
+# A link as an outbox row stores it: the row's id between markers that neither HTML escaping nor URL
+# quoting changes (``~`` is an unreserved URL character), so the marker survives every mail template.
+MARK = "DMPG-LINK~{id}~"
+_MARKED_URL = re.compile(r"https?://[^\s\"'<>]*?/beslut/DMPG-LINK~([A-Za-z0-9_-]{1,32})~")
 
 
 class LinkRefused(UserError):
@@ -64,26 +76,55 @@ def _lifetime() -> timedelta:
     return timedelta(days=get_settings().gate_timeout_days)
 
 
+def _gate_row(proposal_id: str, gate: str, round: int, recipient: str) -> Any:  # noqa: A002
+    """``recipient``'s link row for deciding ``gate`` round ``round`` (one row per recipient and round:
+    asking again gives the same row)."""
+    return ledger.decision_link(purpose="gate", proposal_id=proposal_id, gate=gate, round=round,
+                                recipient=recipient, make_id=lambda: secrets.token_urlsafe(12),
+                                expires_at=clock.now() + _lifetime())
+
+
 def gate_link(proposal_id: str, gate: str, round: int, recipient: str) -> str:  # noqa: A002
-    """The address of ``recipient``'s link for deciding ``gate`` round ``round`` (one row per recipient
-    and round: asking again gives a link to the same row)."""
-    row = ledger.decision_link(purpose="gate", proposal_id=proposal_id, gate=gate, round=round,
-                               recipient=recipient, make_id=lambda: secrets.token_urlsafe(12),
-                               expires_at=clock.now() + _lifetime())
-    return url_of(row)
+    """The signed address of ``recipient``'s link for deciding ``gate`` round ``round``, for handing
+    over at once (a test, a benchmark). A mail stores :func:`mail_url` instead."""
+    return url_of(_gate_row(proposal_id, gate, round, recipient))
 
 
 def minutes_link(meeting_id: str, recipient: str) -> str:
-    """The address of the chair's link for approving the minutes of ``meeting_id``."""
+    """The chair's link for approving the minutes of ``meeting_id``, as a mail stores it (:func:`mail_url`)."""
     row = ledger.decision_link(purpose="minutes", meeting_id=meeting_id, recipient=recipient,
                                make_id=lambda: secrets.token_urlsafe(12),
                                expires_at=clock.now() + _lifetime())
-    return url_of(row)
+    return mail_url(row)
+
+
+def mail_url(row: Any) -> str:
+    """The address of link ``row`` as an outbox row stores it: a marker naming the row, no token
+    (see the module docstring); :func:`fill_links` makes it the signed address when the mail is sent."""
+    return f"{get_settings().public_base_url}/beslut/{MARK.format(id=row.id)}"
+
+
+def fill_links(text: str, recipient: str) -> str:
+    """``text`` (a stored mail body) with each link marker made the signed address of its row, for
+    sending to ``recipient`` now. A marker whose row is gone or belongs to someone else (a copy of the
+    secretariat's mail to a chat channel) becomes the decision page's front page: a link is only ever
+    sent to the person it names."""
+    if "DMPG-LINK~" not in text:
+        return text
+    home = f"{get_settings().public_base_url}/"
+
+    def signed(match: re.Match[str]) -> str:
+        row = ledger.get_decision_link(match.group(1))
+        if row is None or fold_address(row.recipient) != fold_address(recipient):
+            return home
+        return url_of(row)
+
+    return _MARKED_URL.sub(signed, text)
 
 
 def personal_urls(proposal_id: str, decides: tuple[str, int] | None) -> Any:
-    """What each recipient's mail links to: their own decision link when the mail asks them to decide
-    ``decides`` (gate, round) and they may; the proposal in the Prefect UI for the secretariat (who
+    """What each recipient's mail links to: their own decision link (as a mail stores it:
+    :func:`mail_url`) when the mail asks them to decide ``decides`` (gate, round) and they may; the proposal in the Prefect UI for the secretariat (who
     has its login); nothing for anyone else (the UI is locked to them)."""
     from forms.gates import gate as gate_named
     from forms.gates import may_record
@@ -96,7 +137,7 @@ def personal_urls(proposal_id: str, decides: tuple[str, int] | None) -> Any:
     def url_for(recipient: Any) -> dict[str, Any]:
         email = str(recipient.email)
         if decides and may_record(gate_named(decides[0]), email, roster, proposers)[0]:
-            return {"url": gate_link(proposal_id, decides[0], decides[1], email), "personal_link": True}
+            return {"url": mail_url(_gate_row(proposal_id, decides[0], decides[1], email)), "personal_link": True}
         if fold_address(email) in roster.emails("secretariat") and run_url:
             return {"url": run_url, "personal_link": False}
         return {"url": None, "personal_link": False}
@@ -105,6 +146,7 @@ def personal_urls(proposal_id: str, decides: tuple[str, int] | None) -> Any:
 
 
 def url_of(row: Any) -> str:
+    """The signed address of link ``row`` (its token made now, with the first link key)."""
     token = _serializer(SALT).dumps({"l": row.id, "p": row.proposal_id, "g": row.gate, "r": row.round,
                                      "m": row.meeting_id, "to": row.recipient})
     return f"{get_settings().public_base_url}/beslut/{token}"

@@ -39,7 +39,7 @@ def gate_description(proposal_id: str, gate: str, round: int) -> str:  # noqa: A
         "",
     ]
     if gate == "revision":
-        lines += [_upload_line(proposal_id, round), ""]
+        lines += [_upload_line(proposal_id), ""]
     if meeting := _meeting_line(proposal_id, gate, round):
         lines += [meeting, ""]
     if refusal := _last_refusal(proposal_id, gate, round):
@@ -147,15 +147,13 @@ def _documents_section(proposal_id: str, at: tuple[str, int] | None) -> list[str
     return [documents_markdown(proposal_id, at).replace("**Dokumenter**", "### Dokumenter", 1), ""]
 
 
-def _upload_line(proposal_id: str, round: int) -> str:  # noqa: A002
-    """Where the revised Word form is uploaded: the decision page, through the secretariat's own link
-    (the Resume form below only says who records it)."""
-    from dmpg.links import gate_link
-
-    secretariat = ledger.roster().people("secretariat")[0]
-    url = gate_link(proposal_id, "revision", round, str(secretariat.email))
-    return (f"**Det reviderede indstillingsskema (Word) uploades på beslutningssiden:** [Åbn upload-siden]({url}). "
-            "Indstillerne har fået deres eget link i e-mailen.")
+def _upload_line(proposal_id: str) -> str:
+    """Where the revised Word form is uploaded: the decision page, through the personal link in the
+    revision request (the Resume form below only says who records it). No link here: this text is
+    kept in Prefect's database and the ledger's journal, and a stored link must not work."""
+    return ("**Det reviderede indstillingsskema (Word) uploades på beslutningssiden** via det personlige link i "
+            "e-mailen med anmodningen om revision: indstillerne og sekretariatet har hver fået deres eget. "
+            f"Eller fra kommandolinjen: `dmpg decide {proposal_id} revision --input skema.docx --by din@email.dk`.")
 
 
 def _meeting_line(proposal_id: str, gate: str, round: int) -> str | None:  # noqa: A002

@@ -39,6 +39,7 @@ from subprocess import Popen
 
 from core import clock
 from core.errors import UserError
+from core.private import Tightened, make_private_dir, private_umask, tighten
 from core.settings import PROJECT_ROOT, Settings, get_settings
 from dmpg import stack_net as net
 from dmpg import stack_procs as procs
@@ -91,6 +92,7 @@ class StartReport:
     already_running: list[str] = field(default_factory=list)
     not_started: dict[str, str] = field(default_factory=dict)
     logs: Path | None = None
+    tightened: Tightened | None = None  # what start made private in an older DMPG_HOME (core.private)
 
     def to_json(self) -> dict:
         return {
@@ -103,6 +105,8 @@ class StartReport:
             "already_running": self.already_running,
             "not_started": self.not_started,
             "logs": str(self.logs) if self.logs else None,
+            "made_private": {"directories": self.tightened.directories, "files": self.tightened.files}
+            if self.tightened else None,
         }
 
 
@@ -294,6 +298,10 @@ class LocalStack:
             # sweep reports a run no runner takes (DMPG_RECOVERY_NO_WORKER_SECONDS).
             "PREFECT_SERVER_SERVICES_LATE_RUNS_ENABLED": "false",
             "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+            # Prefect holds orchestration state, the ledger the record: a finished run (its parameters are
+            # the proposal's form) is deleted 90 days after it ended, as deploy/dmpg.env says for production.
+            "PREFECT_SERVER_SERVICES_DB_VACUUM_ENABLED": "events,flow_runs",
+            "PREFECT_SERVER_SERVICES_DB_VACUUM_RETENTION_PERIOD": str(90 * 86400),
             "PREFECT_SERVER_UI_SHOW_PROMOTIONAL_CONTENT": "false",
             # flows/ and dmpg/ resolve from the project whatever the caller's working directory.
             "PYTHONPATH": pythonpath,
@@ -373,10 +381,22 @@ class LocalStack:
     def start(self, timeout: float = DEFAULT_TIMEOUT) -> StartReport:
         """Start every child not already running and wait until all are ready.
 
+        ``DMPG_HOME`` is made private first (``core.private.tighten``: an older home may have files
+        others can read; the report says what changed), and everything start writes, and every child,
+        makes private files.
+
         Raises ``StackError`` (nothing left running that this call started) when a port is taken by
         another program, a child exits during start (its log's last lines are in the message), or
         the children are not ready within ``timeout`` seconds.
         """
+        with private_umask():
+            make_private_dir(self.home)
+            tightened = tighten(self.home)
+            report = self._start(timeout)
+        report.tightened = tightened
+        return report
+
+    def _start(self, timeout: float) -> StartReport:
         with self._lock():
             running = self._clean_stale()
             if running:

@@ -87,10 +87,14 @@ def spawn(
     Returns the process and the byte offset in ``log`` where its own output begins (after a header
     line naming the command, so readiness markers are never matched in the command line itself).
     The child outlives the calling process (``dmpg up`` returns while the stack runs); stdin is
-    /dev/null so it never waits on a terminal.
+    /dev/null so it never waits on a terminal. It runs with the umask ``core.private.UMASK``: every
+    file it makes (a ledger, a document, a message, a log) is its owner's alone, as is the log.
     """
-    log.parent.mkdir(parents=True, exist_ok=True)
-    with log.open("ab") as out:
+    from core.private import UMASK
+
+    log.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    with os.fdopen(fd, "ab") as out:
         out.write(f"--- {time.strftime('%Y-%m-%d %H:%M:%S')} starting: {' '.join(argv)}\n".encode())
         out.flush()
         offset = out.tell()
@@ -103,6 +107,7 @@ def spawn(
             stderr=subprocess.STDOUT,
             start_new_session=True,
             close_fds=True,
+            umask=UMASK,
         )
     return proc, offset
 

@@ -9,6 +9,7 @@
    per ISO week).
 4. Deliver what 2 and 3 queued, and bring the Prefect UI's board up to date: the table of everything
    waiting and the timeline chart (``dmpg-tidslinje``, drawn only here: once a day is enough).
+5. Pseudonymise the records of proposals that ended ``DMPG_RETENTION_YEARS`` ago (``dmpg.persondata``).
 
 Every step is keyed in the ledger, so running it twice, or more often than daily, sends nothing twice.
 Imports stay lean: the runner starts a fresh process per run.
@@ -22,6 +23,7 @@ from typing import Any
 from prefect import flow
 
 from tasks.notify import (
+    apply_retention,
     deliver_outbox,
     publish_board,
     publish_timeline,
@@ -45,6 +47,7 @@ def send_reminders(now: datetime | None = None) -> dict[str, Any]:
     delivered = deliver_outbox(now=now)
     publish_board()
     publish_timeline()
+    retained = apply_retention(now)
     summary = {
         "gates_expired": len(expired),
         "backlog_sent": len(backlog["sent"]),
@@ -53,6 +56,7 @@ def send_reminders(now: datetime | None = None) -> dict[str, Any]:
         "digest_queued": len(digest),
         "sent": len(delivered["sent"]),
         "still_pending": delivered["still_pending"],
+        "records_pseudonymised": len(retained["proposals"]),
     }
     print(f"dmpg-reminders: {summary}")
     return summary

@@ -284,3 +284,19 @@ class MeetingDocument(SQLModel, table=True):
     path: str
     sha256: str = Field(max_length=64)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class PrivacyAction(SQLModel, table=True):
+    """The privacy log (``dmpg.persondata``): one row per export of a person's data, erasure and
+    retention run. ``subject`` is the person's address for an export, their pseudonym once erased
+    (an erasure rewrites the earlier rows too), ``retention`` for a retention run; ``by`` who ran it;
+    ``detail`` what was found, removed, pseudonymised and kept (never an erased address)."""
+
+    __tablename__ = "privacy_actions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    action: str = Field(max_length=16)  # export | erase | retention
+    subject: str = Field(max_length=320, index=True)
+    by: str = Field(max_length=320)
+    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

@@ -24,6 +24,10 @@ class EventKind:
     # "action", "attempt", "flow_run_id", "by"}. See dmpg.recovery.
     RUN_STUCK = "run_stuck"
     RUN_RECOVERED = "run_recovered"          # detail: {"incident", "run_state"}: the run waits at a gate again
+    # Personal data (dmpg.persondata): a person's data outside the record erased (detail: {"pseudonym",
+    # "by", "mails", "links"}), and the record pseudonymised after the retention time (detail: {"years", "by"}).
+    PERSONAL_DATA_ERASED = "personal_data_erased"
+    RETENTION_APPLIED = "retention_applied"
     # A waiting gate's Resume form was no longer today's (an older release's, or people who left the roster):
     # the sweep woke the run to re-open the gate with today's form (detail: {"attempt", "digest"} of the
     # wake-up), and the flow closed that attempt as re-armed (detail: {"attempt"}). See dmpg.wake.
@@ -48,6 +52,8 @@ EVENT_LABELS: dict[str, str] = {
     EventKind.LINK_REFUSED: "Beslutningslink afvist",
     EventKind.RUN_STUCK: "Kørslen gik i stå",
     EventKind.RUN_RECOVERED: "Kørslen er genoptaget",
+    EventKind.PERSONAL_DATA_ERASED: "Personoplysninger slettet",
+    EventKind.RETENTION_APPLIED: "Opbevaringsperioden udløb: personoplysninger pseudonymiseret",
     EventKind.GATE_REARM_REQUESTED: "Formularen i Prefect fornyes",
     EventKind.GATE_REARMED: "Formularen i Prefect er fornyet",
     EventKind.ESCALATED: "Frist overskredet: eskaleret",

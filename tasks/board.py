@@ -12,6 +12,12 @@
   refreshed by the daily ``dmpg-reminders`` flow.
 
 All through Prefect's public client API; the ledger says what waits (``dmpg.gates_open``).
+
+Form text is never markup here. The UI renders artifact descriptions, markdown artifacts and every
+text cell of a table artifact as markdown: a table goes out through :func:`table_rows` (each text cell
+literal, ``core.text.markdown_literal``), the story is made literal by ``dmpg.narrative``. A run's
+name and tags are shown as text, and other tools (notifications, automations) may quote them into
+markdown: form text in them goes through ``core.text.inert_label``.
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ from prefect.client.schemas.filters import (
 from prefect.runtime import flow_run
 
 from core import clock
-from core.text import join_danish
+from core.text import inert_label, join_danish, markdown_literal
 from dmpg import narrative
 from dmpg.gates_open import open_gates
 from forms.gates import GATES
@@ -57,11 +63,15 @@ def show_finished(proposal_id: str) -> None:
     _rename(proposal_id, stage, [stage])
 
 
+def run_name(proposal_id: str, title: str, what: str) -> str:
+    """``DMPG-2026-001 · Angst og OCD — venter på følgegruppen …``: the title as an inert label."""
+    return f"{proposal_id} · {inert_label(title, 120)} — {what}"[:200]
+
+
 def _rename(proposal_id: str, what: str, tags: list[str]) -> None:
-    title = ledger.get_proposal(proposal_id).title
-    name = f"{proposal_id} · {title} — {what}"
+    name = run_name(proposal_id, ledger.get_proposal(proposal_id).title, what)
     with get_client(sync_client=True) as client:
-        client.update_flow_run(flow_run.id, name=name[:200], tags=["dmpg", proposal_id, *tags])
+        client.update_flow_run(flow_run.id, name=name, tags=["dmpg", proposal_id, *(inert_label(t, 100) for t in tags)])
 
 
 def publish_story(proposal_id: str) -> None:
@@ -78,13 +88,19 @@ def publish_story(proposal_id: str) -> None:
     create_markdown_artifact(key=key, markdown=markdown, description=description)
 
 
-def publish_waiting() -> None:
-    """Everything that waits, as one table artifact kept current (see the module docstring): how long each
-    gate has waited, its deadline and whether it is *overskredet* (``dmpg.deadlines``), overdue first."""
+def table_rows(rows: list[dict]) -> list[dict]:
+    """``rows`` as a table artifact's data: every text cell literal markdown (the UI renders text cells
+    as markdown; numbers as they are). Every table we publish goes out through here (``_keep_current``)."""
+    return [{column: markdown_literal(value) if isinstance(value, str) else value for column, value in row.items()}
+            for row in rows]
+
+
+def waiting_rows(now) -> list[dict]:  # noqa: ANN001 - an aware datetime
+    """One row per open gate, overdue first: how long it has waited, its deadline and whether it is
+    *overskredet* (``dmpg.deadlines``). Form text as it is: :func:`table_rows` makes it literal."""
     from dmpg.deadlines import open_dues
     from dmpg.report.board import WAITING, deadline_cells
 
-    now = clock.now()
     gates = open_gates()
     dues, today = open_dues(gates, now=now)
     rows = [
@@ -95,6 +111,15 @@ def publish_waiting() -> None:
         for g in gates
     ]
     rows.sort(key=lambda r: r["Tilstand"] == WAITING)  # overdue first; each part stays oldest first
+    return rows
+
+
+def publish_waiting() -> None:
+    """Everything that waits, as one table artifact kept current (see the module docstring)."""
+    from dmpg.report.board import WAITING
+
+    now = clock.now()
+    rows = waiting_rows(now)
     overdue = sum(1 for r in rows if r["Tilstand"] != WAITING)
     description = (f"Det venter på beslutning: {len(rows)} punkt(er), heraf {overdue} overskredet; "
                    f"opdateret {now:%d.%m.%Y %H:%M} (UTC)")
@@ -119,7 +144,11 @@ def publish_timeline() -> None:
 
 
 def _keep_current(key: str, type_: str, data, description: str) -> None:  # noqa: ANN001 - rows or markdown
-    """The artifact ``key`` (not tied to a run) with ``data``, updated in place (its latest version)."""
+    """The artifact ``key`` (not tied to a run) with ``data``, updated in place (its latest version). A
+    table's rows go out through :func:`table_rows`; ``description`` and markdown must hold no form text
+    that is not literal already (``core.text.markdown_literal``)."""
+    if type_ == "table":
+        data = table_rows(data)
     with get_client(sync_client=True) as client:
         latest = client.read_latest_artifacts(
             artifact_filter=ArtifactCollectionFilter(key=ArtifactCollectionFilterKey(any_=[key])), limit=1)

@@ -50,14 +50,14 @@ def _step(name: str, *, encode: Callable[[Any], Any] = lambda r: r, decode: Call
     def decorate(fn: F) -> F:
         @task(name=name, cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10])
         def run(proposal_id: str, key: str, *args: Any) -> Any:
-            result = fn(proposal_id, *args)
-            ledger.record_journal(proposal_id, key, encode(result))
+            result = encode(fn(proposal_id, *args))
+            ledger.record_journal(proposal_id, key, result)
             if board:
                 publish_story(proposal_id)
                 publish_waiting()
             if then is not None:
                 then(proposal_id)
-            return result
+            return result  # as journaled: Prefect persists task results too
 
         @wraps(fn)
         def call(proposal_id: str, *args: Any) -> Any:
@@ -65,7 +65,7 @@ def _step(name: str, *, encode: Callable[[Any], Any] = lambda r: r, decode: Call
             done = ledger.journal_result(key)
             if done is not ledger.NOT_DONE:
                 return decode(done)
-            return run(proposal_id, key, *args)
+            return decode(run(proposal_id, key, *args))
 
         return call  # type: ignore[return-value]
 
@@ -77,8 +77,23 @@ def _take_answer(proposal_id: str, gate: str, round: int, attempt: int, payload:
     return gatekeeper.take_answer(proposal_id, gate, round, payload, ref=f"a{attempt}", channel="prefect-ui")
 
 
+def _gate_form_at_rest(form: dict[str, Any]) -> dict[str, Any]:
+    """An opened gate's Resume form as journaled: without its description, whose document links must
+    not lie in the ledger (nor in Prefect's stored task results) for whoever copies them."""
+    return {k: v for k, v in form.items() if k != "description"}
+
+
+def _gate_form(stored: dict[str, Any]) -> dict[str, Any]:
+    """The journaled Resume form with its description made again, from the ledger as it is now."""
+    from dmpg import narrative
+
+    if "description" in stored or "gate" not in stored:
+        return stored  # journaled before descriptions were left out
+    return {**stored, "description": narrative.gate_description(stored["proposal"], stored["gate"], stored["round"])}
+
+
 check_submission = _step("check-submission")(steps.check_submission)
-open_gate = _step("open-gate")(gatekeeper.open_gate)
+open_gate = _step("open-gate", encode=_gate_form_at_rest, decode=_gate_form)(gatekeeper.open_gate)
 take_answer = _step("take-answer", encode=Answer.to_json, decode=Answer.from_json, board=False)(_take_answer)
 close_rearmed = _step("close-rearmed", board=False)(gatekeeper.rearmed)
 announce_decision = _step("announce-decision", board=False)(gatekeeper.announce_decision)

@@ -70,3 +70,11 @@ def publish_timeline() -> None:
     from tasks.board import publish_timeline as publish
 
     publish()
+
+
+@task(name="apply-retention", cache_policy=NONE)
+def apply_retention(now: datetime | None = None) -> dict[str, Any]:
+    """Pseudonymise the records of proposals ended ``DMPG_RETENTION_YEARS`` ago (``dmpg.persondata``)."""
+    from dmpg.persondata import apply_retention as retain
+
+    return retain(now, by="dmpg-reminders").to_json()

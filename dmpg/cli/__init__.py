@@ -146,6 +146,19 @@ def _upgrade(p: argparse.ArgumentParser) -> None:
     _json_flag(check)
 
 
+def _person(p: argparse.ArgumentParser) -> None:
+    sub = p.add_subparsers(dest="person_command", required=True, metavar="{export,erase,retention}")
+    export = sub.add_parser("export", help="udtræk alt, hvad systemet har om en person: JSON og en dansk oversigt i Word")
+    export.add_argument("email", help="personens e-mailadresse")
+    export.add_argument("out", help="mappen, de to filer skrives i (oprettes, hvis den mangler)")
+    _json_flag(export)
+    erase = sub.add_parser("erase", help="slet eller pseudonymisér en persons oplysninger, hvor ingen akt kræver dem")
+    erase.add_argument("email", help="personens e-mailadresse")
+    _json_flag(erase)
+    retention = sub.add_parser("retention", help="pseudonymisér akterne i sager, der sluttede for DMPG_RETENTION_YEARS år siden")
+    _json_flag(retention)
+
+
 COMMANDS: dict[str, tuple[str, str, Adder | None]] = {
     "check": ("check", "tjek et indstillingsskema mod grundpræmisserne", _check),
     "form": ("form", "indstillingsskemaet i Word: tomt eller udfyldt", _form),
@@ -163,6 +176,7 @@ COMMANDS: dict[str, tuple[str, str, Adder | None]] = {
     "recover": ("recover", "genoptag en sag, hvis kørsel stoppede (recovery sweep gør det selv)",
                 _recover),
     "upgrade": ("upgrade", "før en opgradering: kan denne version føre alle ventende sager videre?", _upgrade),
+    "person": ("person", "én persons oplysninger (GDPR): udtræk, sletning; opbevaringsreglen", _person),
     "demo": ("demo", "kør et eksempel gennem hele forløbet på den lokale stak", _demo),
 }
 
@@ -183,7 +197,20 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+    import os
+
+    from core.private import UMASK
+
+    # Whatever a command writes under DMPG_HOME is its owner's alone (core.private); called in-process
+    # (the tests), the caller's umask is given back.
+    previous = os.umask(UMASK)
+    try:
+        return _run(list(sys.argv[1:] if argv is None else argv))
+    finally:
+        os.umask(previous)
+
+
+def _run(argv: list[str]) -> int:
     args = build_parser(next((a for a in argv if not a.startswith("-")), None)).parse_args(argv)
     module_name, _, _ = COMMANDS[args.command]
     try:

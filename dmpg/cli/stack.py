@@ -35,8 +35,11 @@ def _up_text(stack: LocalStack, report: StartReport) -> str:
         head = f"DMPG's lokale stak kører (DMPG_HOME={report.home}); startede {restarted}, resten kørte allerede."
     else:
         head = f"DMPG's lokale stak er startet (DMPG_HOME={report.home})."
-    lines = [head, f"  Prefect UI:   {report.ui}  (log ind med {stack.auth_string})",
-             f"  Prefect API:  {report.api}  (låst: PREFECT_API_AUTH_STRING, gemt i {stack.settings.api_auth_file})"]
+    lines = [head]
+    if report.tightened:
+        lines.append(report.tightened.sentence(report.home))
+    lines += [f"  Prefect UI:   {report.ui}  (log ind med {stack.auth_string})",
+              f"  Prefect API:  {report.api}  (låst: PREFECT_API_AUTH_STRING, gemt i {stack.settings.api_auth_file})"]
     if "web" in report.pids:
         lines.append(f"  Beslutninger: {stack.settings.public_base_url}  (siden bag linkene i mails)")
     if "sink" in report.pids:

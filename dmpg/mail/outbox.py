@@ -6,7 +6,9 @@ Contracts:
   (filled in automatically from the context), ``{gate}/{interval}`` of a ``reminder``, the ISO week of
   a ``digest``. A second ``enqueue`` with the same key is a no-op, also when two processes race.
 - Subject and bodies are rendered at enqueue time: what was decided to be sent is what is sent,
-  even if a template is edited meanwhile.
+  even if a template is edited meanwhile. The one thing made at send time is each decision link's
+  signed token: a row stores a marker naming the link row (``dmpg.links.mail_url``), so no copy of
+  the ledger holds a working link.
 - Status: ``pending`` -> ``sending`` (claimed by one deliverer, with a lease in ``next_attempt_at``)
   -> ``sent``, or back to ``pending`` with exponential backoff, or ``failed`` after
   ``settings.mail_max_attempts`` tries. A row is claimed by a conditional UPDATE before it is sent,
@@ -187,15 +189,18 @@ def backoff(attempts: int) -> timedelta:
 
 
 def _send(row: Notification):
+    """Send one row; its decision links are signed now (``dmpg.links.fill_links``: the row holds none)."""
+    from dmpg.links import fill_links
+
     if row.recipient.startswith("channel:"):
         url = channel_url(row.recipient)
         if url is None:
             from dmpg.mail.delivery import SendResult
 
             return SendResult(False, f"{row.recipient} is no longer in DMPG_SECRETARIAT_APPRISE_URLS")
-        return send_channel(url, row.subject, row.body_text)
-    return send_email(row.recipient, row.subject, row.body_html, list(row.attachments), key=row.key,
-                      headers=thread_headers(row.proposal_id), reply_to=reply_address())
+        return send_channel(url, row.subject, fill_links(row.body_text, row.recipient))
+    return send_email(row.recipient, row.subject, fill_links(row.body_html, row.recipient), list(row.attachments),
+                      key=row.key, headers=thread_headers(row.proposal_id), reply_to=reply_address())
 
 
 def reply_address() -> str | None:

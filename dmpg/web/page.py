@@ -40,6 +40,13 @@ from models.vocabulary import CHANNEL_LABELS
 UPLOAD_GATES = {"revision": ".docx"}  # input as a file: the revised Word form
 FORM_TEMPLATES = {"appointments": "appointments.html.j2"}  # gates with a page of their own (else decide.html.j2)
 MEMBER_ROWS = 12  # rows for appointed members on the appointments page (more when the form has more seats)
+# What the form's button does, in the words of the act (a decision is registered; advice, a statement
+# and a revised form are sent), and the form's heading.
+# (The appointments page says its own: appointments.html.j2.)
+SUBMIT_LABELS = {"advice": "Send rådgivningen", "database": "Send udtalelsen", "revision": "Send det reviderede skema"}
+FORM_HEADINGS = {"advice": "Din rådgivning", "database": "RKKP's udtalelse", "revision": "Det reviderede skema"}
+NOT_RECORDED = {"advice": "Rådgivningen er ikke registreret", "database": "Udtalelsen er ikke registreret",
+                "revision": "Skemaet er ikke modtaget"}
 
 
 @dataclass(frozen=True)
@@ -78,6 +85,38 @@ class Page:
     problems: list[tuple[str, str]] = field(default_factory=list)
     template: str = "decide.html.j2"
     appointments: dict[str, Any] | None = None  # the appointments page's rows, choices and rules
+
+    @property
+    def submit_label(self) -> str:
+        """The button's words: what the act is ("Send rådgivningen", "Registrér beslutningen")."""
+        return SUBMIT_LABELS.get(self.gate.name, "Registrér beslutningen")
+
+    @property
+    def form_heading(self) -> str:
+        return FORM_HEADINGS.get(self.gate.name, "Din beslutning")
+
+    @property
+    def not_recorded(self) -> str:
+        """The heading above a form sent back with problems."""
+        return NOT_RECORDED.get(self.gate.name, "Beslutningen er ikke registreret")
+
+    @property
+    def problem_links(self) -> list[tuple[str | None, str, str]]:
+        """Each problem as ``(the id of its field or None, label, message)``: the summary links to the field."""
+        ids = {f.label: field_id(f.name) for f in self.fields}
+        ids["Filen"] = field_id("fil")
+        return [(ids.get(label), label, message) for label, message in self.problems]
+
+    @property
+    def invalid(self) -> set[str]:
+        """The names of the fields a problem names (marked ``aria-invalid``)."""
+        labels = {label for label, _ in self.problems}
+        return {f.name for f in self.fields if f.label in labels} | ({"fil"} if "Filen" in labels else set())
+
+
+def field_id(name: str) -> str:
+    """The HTML id of a form field (its label's ``for``, the problem summary's link)."""
+    return f"felt-{name}"
 
 
 def form_fields(gate: Gate) -> list[Field]:

@@ -36,10 +36,18 @@ def get(url: str, accept: str = "*/*") -> tuple[int, str, str]:
 
 @pytest.fixture(scope="module")
 def up(tmp_path_factory):
-    """`dmpg up --json` in a fresh DMPG_HOME; `dmpg down` afterwards whatever the tests did."""
+    """`dmpg up --json` in a DMPG_HOME left by an older version (readable by everyone: a mail and a
+    document from then); `dmpg down` afterwards whatever the tests did."""
     home = tmp_path_factory.mktemp("stack-cli") / "home"
+    for folder in (home / "mail", home / "documents" / "DMPG-2025-001"):
+        folder.mkdir(parents=True, mode=0o755)
+    (home / "mail" / "20250101T000000Z-0001-a@example.dk.eml").write_text("Subject: gammel\n\nhej\n")
+    (home / "documents" / "DMPG-2025-001" / "gammel.docx").write_bytes(b"PK")
+    for path in [home, *home.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DMPG_", "PREFECT_"))}
-    env.update(DMPG_HOME=str(home), DMPG_PREFECT_PORT=str(free_port()), DMPG_SMTP_PORT=str(free_port()))
+    env.update(DMPG_HOME=str(home), DMPG_PREFECT_PORT=str(free_port()), DMPG_SMTP_PORT=str(free_port()),
+               DMPG_WEB_PORT=str(free_port()))
     result = dmpg(env, "up", "--json")
     assert result.returncode == 0, result.stderr
     try:
@@ -83,6 +91,32 @@ def test_up_again_reports_the_running_stack_and_starts_nothing(up):
     assert "kører allerede" in again.stdout and "intet startet" in again.stdout
     assert info["ui"] in again.stdout
     assert {p.name: p.read_text() for p in run_dir.glob("*.pid")} == pid_files
+
+
+def test_everything_under_dmpg_home_is_its_owners_alone(up):
+    """`up` made the older home private (and said so, in the JSON too); everything the stack writes
+    then — the ledger and its WAL, Prefect's database, documents, mails, logs, keys — is 0600 in
+    folders of 0700, also after a proposal went through its first step."""
+    import time
+
+    from core.private import open_to_others
+
+    env, info, _ = up
+    home = Path(env["DMPG_HOME"])
+    assert info["made_private"] == {"directories": 4, "files": 2}
+    again = dmpg(env, "up")
+    assert "gjort privat" not in again.stdout  # nothing left to tighten
+
+    proposed = dmpg(env, "propose", str(PROJECT / "examples" / "angst-og-ocd.yaml"), "--json")
+    assert proposed.returncode == 0, proposed.stderr
+    proposal = json.loads(proposed.stdout)["proposal"]
+    deadline = time.monotonic() + 120
+    while not list(home.glob(f"documents/{proposal}/*.docx")) or len(list(home.glob("mail/*.eml"))) < 4:
+        assert time.monotonic() < deadline, "the proposal's first documents and mails never came"
+        time.sleep(0.5)
+    written = {p.relative_to(home).parts[0] for p in home.rglob("*") if p.is_file()}
+    assert {"ledger.db", "ledger.db-wal", "prefect", "documents", "mail", "run"} <= written
+    assert open_to_others(home) == []
 
 
 def test_down_stops_every_process_and_frees_the_ports(up):

@@ -52,13 +52,13 @@ def test_a_person_decides_from_the_mail_on_a_phone(driver, phone, tmp_path):
     # A form with a blank summary, sent past the browser's own check: refused, named, nothing recorded.
     page.evaluate("document.querySelector('form').noValidate = true")
     page.get_by_label("Støtter med ændringer").check()
-    page.get_by_role("button", name="Registrér beslutningen").click()
+    page.get_by_role("button", name="Send rådgivningen").click()
     page.get_by_text("Resumé af rådgivningen: skal udfyldes").wait_for()
     assert ledger.decision(proposal, "advice", 1) is None
 
     page.get_by_label("Resumé af rådgivningen").fill("Følgegruppen støtter; pårørende & børn <under 18> skal med.")
     page.get_by_label("Mødedato").fill(f"{clock.today():%d.%m.%Y}")  # the meeting was today
-    page.get_by_role("button", name="Registrér beslutningen").click()
+    page.get_by_role("button", name="Send rådgivningen").click()
     page.get_by_text("Tak – beslutningen er registreret").wait_for()
     screenshot(page, tmp_path, "decision-recorded-phone.png")
     decided = ledger.decision(proposal, "advice", 1)

@@ -296,7 +296,7 @@ def test_a_bad_upload_is_refused_in_danish_and_the_link_still_works(revising, cl
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
             z.writestr("word/document.xml", b"<a/>" + b" " * 200_000_000)
-        content, name, status, says = buffer.getvalue(), "bombe.docx", 422, "Beslutningen er ikke registreret"
+        content, name, status, says = buffer.getvalue(), "bombe.docx", 422, "Skemaet er ikke modtaget"
     answer = _upload(client, link, name, content)
     assert answer.status_code == status and says in answer.text, answer.text[-2500:]
     assert ledger.decision(revising, "revision", 1) is None
