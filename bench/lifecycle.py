@@ -55,8 +55,8 @@ class Row:
 def _stack(home: Path, **env: str):
     """A LocalStack on free ports under ``home``; ``env`` goes to its runner (e.g. polling)."""
     from core.settings import Settings
-    from dmpg.stack import LocalStack
-    from dmpg.stack_net import free_port
+    from dmpg.adapters.stack import LocalStack
+    from dmpg.adapters.stack_net import free_port
 
     os.environ.update(env)
     settings = Settings(home=home, prefect_port=free_port(), smtp_port=free_port(), web_port=free_port())

@@ -50,8 +50,8 @@ def _minutes(tmp: Path, proposals: list[str]) -> Path:
 def _all_waiting_at(proposals: list[str], gate: str, timeout: float = 300) -> None:
     """Until every proposal waits at ``gate``: its round open in the ledger (documents written, mails
     queued), then its run suspended in Prefect. The ledger is polled, not the busy Prefect server."""
+    from dmpg.adapters.prefect_api import PrefectAPI
     from dmpg.gates_open import open_gates
-    from dmpg.prefect_api import PrefectAPI
     from models import ledger
 
     deadline = time.monotonic() + timeout

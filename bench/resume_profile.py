@@ -30,7 +30,7 @@ STEERING = {"meeting_date": "2026-03-11", "rationale": "Udsat.", "recorded_by": 
 
 
 def _states(flow_run_id: str) -> list[tuple[str, str, datetime]]:
-    from dmpg.prefect_api import PrefectAPI
+    from dmpg.adapters.prefect_api import PrefectAPI
 
     with PrefectAPI() as api:
         states = api._request("GET", f"/flow_run_states/?flow_run_id={flow_run_id}")
@@ -38,7 +38,7 @@ def _states(flow_run_id: str) -> list[tuple[str, str, datetime]]:
 
 
 def _task_runs(flow_run_id: str, since: datetime) -> list[tuple[str, datetime, datetime]]:
-    from dmpg.prefect_api import PrefectAPI
+    from dmpg.adapters.prefect_api import PrefectAPI
 
     with PrefectAPI() as api:
         runs = api._request("POST", "/task_runs/filter", json={"flow_runs": {"id": {"any_": [flow_run_id]}}})

@@ -100,7 +100,7 @@ def measure_topology() -> tuple[list[float], float]:
                 steps, _ = run_lifecycle()
 
                 def kill_worker(run_id: str) -> None:
-                    from dmpg.prefect_api import PrefectAPI
+                    from dmpg.adapters.prefect_api import PrefectAPI
 
                     with PrefectAPI() as api:  # the process its worker recorded on the run
                         process = int(api.flow_run(run_id)["infrastructure_pid"])

@@ -4,7 +4,7 @@
 messages, the logs and the keys that sign decision links. On a shared machine another account must
 read none of it, so every process of the engine creates files with the umask :data:`UMASK` (files
 0600, directories 0700): the ``dmpg`` command sets it for itself, ``dmpg up`` for every process it
-starts (``dmpg.stack_procs.spawn``), and each systemd unit in ``deploy/`` says ``UMask=0077``.
+starts (``dmpg.adapters.stack_procs.spawn``), and each systemd unit in ``deploy/`` says ``UMask=0077``.
 :func:`tighten` brings a home made before this rule (or by a tool with another umask) in line;
 ``dmpg up`` runs it and says what it changed.
 

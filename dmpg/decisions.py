@@ -129,7 +129,7 @@ def resume_through_prefect(proposal_id: str, gate: str, payload: dict[str, Any],
     """Answer ``gate`` the way the Prefect UI's Resume button does: Prefect's resume with ``payload``
     once the run is suspended there; the flow judges it (channel ``prefect-ui``). For the demo and
     benchmarks, which show that path."""
-    from dmpg.prefect_api import PrefectAPI
+    from dmpg.adapters.prefect_api import PrefectAPI
 
     waiting = wait_for_gate(proposal_id, gate, timeout=timeout)
     if waiting is None:
@@ -180,7 +180,7 @@ def wake_outcomes(rounds: list[tuple[str, str, int]]) -> list[str]:
     from concurrent.futures import ThreadPoolExecutor
 
     from core.settings import get_settings
-    from dmpg.prefect_api import PrefectAPI
+    from dmpg.adapters.prefect_api import PrefectAPI
     from dmpg.recovery import wake_decided
     from dmpg.wake import ELSEWHERE, UNREACHABLE
 
@@ -207,7 +207,7 @@ def wait_for_gate(proposal_id: str, gate: str | None = None, *, timeout: float =
     """Block until the proposal's flow run is suspended at an open gate (``gate`` if given; not the
     round ``after``) and return that gate; ``None`` when the lifecycle has ended. A run that ended
     without finishing the lifecycle (failed, crashed) is a ``UserError`` saying so."""
-    from dmpg.prefect_api import PrefectAPI
+    from dmpg.adapters.prefect_api import PrefectAPI
 
     deadline = time.monotonic() + timeout
     with PrefectAPI() as api:

@@ -64,7 +64,7 @@ def run_demo(keep_running: bool = False) -> int:
     from rich.console import Console
 
     from core import clock
-    from dmpg.stack import LocalStack
+    from dmpg.adapters.stack import LocalStack
 
     console = Console(highlight=False)
     settings = get_settings()

@@ -25,7 +25,7 @@ class RunState:
     message: str = ""
 
 
-def gate_timed_out(state) -> bool:  # noqa: ANN001 - this RunState or dmpg.prefect_api.RunState
+def gate_timed_out(state) -> bool:  # noqa: ANN001 - this RunState or dmpg.adapters.prefect_api.RunState
     """Whether the run ended because its gate waited past its timeout (not a crash, not an error: those
     are for ``dmpg.recovery``)."""
     return state.final and PAUSE_TIMED_OUT in state.message

@@ -239,7 +239,7 @@ def schedule_pack(meeting) -> None:  # noqa: ANN001
     """A flow run of the pack deployment named after the meeting, scheduled for the pack's moment
     (once: the meeting id is its idempotency key). Prefect schedules on the machine's clock, so on a
     simulated calendar (the demo) the moment is moved back by the calendar's lead."""
-    from dmpg.prefect_api import MEETING_PACK_DEPLOYMENT, PrefectAPI
+    from dmpg.adapters.prefect_api import MEETING_PACK_DEPLOYMENT, PrefectAPI
 
     now = clock.now()
     at = pack_time(meeting.date, get_settings().meeting_pack_days_before, now)
@@ -433,7 +433,7 @@ def apply_minutes(mid: str) -> MinutesResult:
 def _cancel_pack(meeting, why: str = "Referatet blev registreret, før mødematerialet skulle udsendes.") -> None:  # noqa: ANN001
     """The minutes came before the pack was due, or the meeting was cancelled: its scheduled run is
     cancelled (it would do nothing)."""
-    from dmpg.prefect_api import PrefectAPI
+    from dmpg.adapters.prefect_api import PrefectAPI
 
     if not meeting.pack_flow_run_id:
         return

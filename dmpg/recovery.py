@@ -26,7 +26,7 @@ An **incident** lasts from the first sign until the run waits at a gate (or fini
   one incident; an unwoken run is woken; a failed or cancelled run waits for a person (``dmpg recover``
   once the cause is fixed); a run no worker takes is only reported.
 
-Contracts (plain Python; the Prefect side is an :class:`Orchestrator`, which ``dmpg.prefect_api.PrefectAPI`` is):
+Contracts (plain Python; the Prefect side is an :class:`Orchestrator`, which ``dmpg.adapters.prefect_api.PrefectAPI`` is):
 
 - ``sweep(prefect, *, orphaned_before=None, now=None) -> list[Action]`` makes one pass over every
   proposal under way. The sweep process (``python -m dmpg.sweep``) runs it every ``recovery_poll_seconds``.
@@ -69,7 +69,7 @@ REARMS_PER_ROUND = 3    # a form that stays stale after this many re-arms is lef
 
 
 class Orchestrator(Protocol):
-    """What recovery asks of Prefect (``dmpg.prefect_api.PrefectAPI``); waking goes through ``dmpg.wake``."""
+    """What recovery asks of Prefect (``dmpg.adapters.prefect_api.PrefectAPI``); waking goes through ``dmpg.wake``."""
 
     def run_states(self, flow_run_ids: Iterable[str]) -> dict[str, Any]: ...
     def run_state(self, flow_run_id: str) -> Any: ...
@@ -221,7 +221,7 @@ def _under_way(proposal_id: str | None, kinds: tuple[str, ...]) -> tuple[dict[st
 
 def diagnose(state: Any, *, now: datetime, stale: timedelta, alive: bool, decided_at: datetime | None,
              wake_after: timedelta, no_worker_after: timedelta, orphaned_before: datetime | None) -> Diagnosis:
-    """Pure: what ``state`` (a ``dmpg.prefect_api.RunState``) means for the proposal.
+    """Pure: what ``state`` (a ``dmpg.adapters.prefect_api.RunState``) means for the proposal.
 
     ``alive``: the run sent a heartbeat within ``stale``. ``decided_at``: when the ledger recorded the
     decision of the gate round the run is suspended at (None while undecided). The grace times are

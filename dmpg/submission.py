@@ -20,12 +20,12 @@ class Submitted:
 def submit_proposal(form: ProposalForm, *, source: str, tags: tuple[str, ...] = (), again: bool = False) -> Submitted:
     """Create ``DMPG-<year>-<n>`` and its flow run on the lifecycle deployment. If the flow run cannot
     be created, the new proposal is removed again, so no half-submitted proposal is left behind. A
-    busy Prefect server is waited for (``dmpg.prefect_api.BUSY_PATIENCE``): the flow run is created
+    busy Prefect server is waited for (``dmpg.adapters.prefect_api.BUSY_PATIENCE``): the flow run is created
     with an idempotency key of this submission's own, so asking again never makes a second run. A form
     whose title and proposers match an open proposal is refused (``models.ledger.DuplicateProposal``,
     naming it) unless ``again``."""
     from core.settings import get_settings
-    from dmpg.prefect_api import PrefectAPI
+    from dmpg.adapters.prefect_api import PrefectAPI
     from models import ledger
     from models.db import ensure_schema
 

@@ -21,12 +21,12 @@ log = logging.getLogger("dmpg.sweep")
 
 def sweep_round(local_stack: bool) -> None:
     """One pass: (local stack: revive dead children,) then recover what stopped."""
-    from dmpg.prefect_api import PrefectAPI
+    from dmpg.adapters.prefect_api import PrefectAPI
     from dmpg.recovery import sweep
 
     orphaned_before = None
     if local_stack:
-        from dmpg.stack import RUNNER, LocalStack
+        from dmpg.adapters.stack import RUNNER, LocalStack
 
         stack = LocalStack()
         if revived := stack.revive():
@@ -38,7 +38,7 @@ def sweep_round(local_stack: bool) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     from core.settings import get_settings
-    from dmpg.daemon import serve
+    from dmpg.adapters.daemon import serve
 
     parser = argparse.ArgumentParser(prog="python -m dmpg.sweep", description=__doc__.split("\n\n")[0])
     parser.add_argument("--local-stack", action="store_true", help="run as part of 'dmpg up' (see above)")

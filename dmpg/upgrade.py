@@ -49,7 +49,7 @@ class CarryOn:
 
 def check(prefect: Any | None) -> list[CarryOn]:
     """Every waiting gate round with whether this code carries it on (see the module docstring).
-    ``prefect``: a ``dmpg.prefect_api.PrefectAPI`` (None: Prefect could not be reached)."""
+    ``prefect``: a ``dmpg.adapters.prefect_api.PrefectAPI`` (None: Prefect could not be reached)."""
     from models.db import REVISIONS
     from models.quick import ledger_revision, waiting_proposals
 
@@ -126,7 +126,7 @@ def _states(prefect: Any | None, proposals: dict[str, dict[str, Any]]) -> dict[s
 
 def open_prefect() -> Any | None:
     """A connection to Prefect for reading, or None when it does not answer."""
-    from dmpg.prefect_api import PrefectAPI
+    from dmpg.adapters.prefect_api import PrefectAPI
 
     api = PrefectAPI()
     if not api.healthy():

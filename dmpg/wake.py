@@ -28,8 +28,8 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from dmpg.adapters.prefect_api import PrefectAPI, PrefectUnavailable, RunState
 from dmpg.gatekeeper import gate_key, parse_gate_key, proposers
-from dmpg.prefect_api import PrefectAPI, PrefectUnavailable, RunState
 from forms.gates import allowed_recorders
 from forms.gates import gate as gate_named
 from forms.resume_form import NoWakeValues, wake_digest, wake_values

@@ -79,7 +79,7 @@ def build_runner():  # noqa: ANN201 - a prefect Runner
     return runner
 
 
-def pool_deployments(api, declared: list[Deployment]) -> list[str]:  # noqa: ANN001 - dmpg.prefect_api.PrefectAPI
+def pool_deployments(api, declared: list[Deployment]) -> list[str]:  # noqa: ANN001 - dmpg.adapters.prefect_api.PrefectAPI
     """``flow/deployment (work pool)`` of each declared deployment the server already has on a work pool."""
     taken = []
     for d in declared:
@@ -95,7 +95,7 @@ def main() -> None:
     import sys
 
     from core.settings import get_settings
-    from dmpg.prefect_api import PrefectAPI
+    from dmpg.adapters.prefect_api import PrefectAPI
     from flows.prefect_compat import install_warm_start
 
     with PrefectAPI() as api:

@@ -81,7 +81,7 @@ def write_inputs(into: Path) -> None:
 
 class Quarter:
     def __init__(self, home: Path, inputs: Path) -> None:
-        from dmpg.stack_net import free_port
+        from dmpg.adapters.stack_net import free_port
 
         self.inputs = inputs
         self.env = {**os.environ, "DMPG_HOME": str(home), "DMPG_CLOCK_FILE": str(home / "clock.json"),
@@ -120,7 +120,7 @@ class Quarter:
 
     def reminders(self) -> None:
         """The daily dmpg-reminders flow, run once now (as its 07:00 schedule would), against the stack."""
-        code = ("import os; from core.settings import get_settings; from dmpg.stack import LocalStack; "
+        code = ("import os; from core.settings import get_settings; from dmpg.adapters.stack import LocalStack; "
                 "os.environ.update(LocalStack(get_settings()).client_env()); get_settings.cache_clear(); "
                 "from flows.reminders import send_reminders; print(send_reminders())")
         print(f"   reminders: {self.python(code).strip().splitlines()[-1]}", flush=True)

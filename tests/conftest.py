@@ -94,8 +94,8 @@ class RunningStack:
     api_url: str
     ui_url: str
     smtp_port: int
-    stack: object  # dmpg.stack.LocalStack
-    report: object  # dmpg.stack.StartReport: what runs, what was not started and why
+    stack: object  # dmpg.adapters.stack.LocalStack
+    report: object  # dmpg.adapters.stack.StartReport: what runs, what was not started and why
 
 
 @pytest.fixture(scope="session")
@@ -103,7 +103,7 @@ def local_stack(tmp_path_factory):
     """Start one local stack on free ports under a temporary DMPG_HOME; stop it after the session."""
     global _STACK_SAVED_ENV
     from core.settings import Settings, get_settings
-    from dmpg.stack import LocalStack
+    from dmpg.adapters.stack import LocalStack
 
     home = tmp_path_factory.mktemp("local-stack") / "dmpg-home"
     # The session's own copy of the roster: a test may change it as the secretariat would (a member leaves).
@@ -140,7 +140,7 @@ def local_stack(tmp_path_factory):
 
 
 def _distinct_free_ports(n: int) -> list[int]:
-    from dmpg.stack_net import free_port
+    from dmpg.adapters.stack_net import free_port
 
     ports: list[int] = []
     while len(ports) < n:

@@ -14,7 +14,7 @@ from dmpg.cli._output import print_json, print_text
 
 
 def run(args: argparse.Namespace) -> int:
-    from dmpg.prefect_api import PrefectAPI
+    from dmpg.adapters.prefect_api import PrefectAPI
     from dmpg.recovery import recover
     from models.db import ensure_schema
 

@@ -1,7 +1,7 @@
 """``dmpg up`` and ``dmpg down``: start or stop the local stack of the current DMPG_HOME.
 
 ``up`` prints the UI address (``--json``: ``{"ui", "api", "smtp", "home", "pids", ...}``, see
-``dmpg.stack.StartReport.to_json``) and exits 0 when the stack runs, also when it already ran.
+``dmpg.adapters.stack.StartReport.to_json``) and exits 0 when the stack runs, also when it already ran.
 ``down`` says what it stopped and exits 0, also when nothing ran.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from dmpg.stack import LocalStack, StartReport, Stopped
+from dmpg.adapters.stack import LocalStack, StartReport, Stopped
 
 
 def run(args: argparse.Namespace) -> int:

@@ -24,7 +24,7 @@ def deliver_round() -> None:
 
 def main() -> None:
     from core.settings import get_settings
-    from dmpg.daemon import serve
+    from dmpg.adapters.daemon import serve
 
     poll = get_settings().outbox_poll_seconds
     serve(f"DMPG outbox deliverer ready: delivering every {poll} s", poll, deliver_round)

@@ -35,14 +35,14 @@ from core.errors import UserError
 from core.identity import fold_address
 from core.settings import get_settings
 from core.text import ascii_name
-from dmpg.mail.compose import render
-from dmpg.mail.delivery import (
+from dmpg.adapters.delivery import (
     channel_id,
     channel_url,
     send_channel,
     send_email,
     thread_headers,
 )
+from dmpg.mail.compose import render
 from dmpg.mail.recipients import Recipient
 
 if TYPE_CHECKING:
@@ -195,7 +195,7 @@ def _send(row: Notification):
     if row.recipient.startswith("channel:"):
         url = channel_url(row.recipient)
         if url is None:
-            from dmpg.mail.delivery import SendResult
+            from dmpg.adapters.delivery import SendResult
 
             return SendResult(False, f"{row.recipient} is no longer in DMPG_SECRETARIAT_APPRISE_URLS")
         return send_channel(url, row.subject, fill_links(row.body_text, row.recipient))
@@ -246,7 +246,7 @@ def deliver_pending(
         try:
             result = _send(row)
         except UserError as exc:  # a misconfigured transport: the row stays and says why
-            from dmpg.mail.delivery import SendResult
+            from dmpg.adapters.delivery import SendResult
 
             result = SendResult(False, str(exc))
         with session_scope() as session:

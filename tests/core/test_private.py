@@ -45,7 +45,7 @@ def test_an_older_home_is_tightened_and_the_count_says_what_changed(tmp_path):
 
 
 def test_the_local_stacks_children_make_private_files(tmp_path):
-    from dmpg.stack_procs import spawn
+    from dmpg.adapters.stack_procs import spawn
 
     made = tmp_path / "made-by-child"
     log = tmp_path / "run" / "child.log"
@@ -81,8 +81,8 @@ def test_every_unit_in_deploy_runs_with_umask_077():
 def test_an_older_home_is_made_private_and_up_says_so(dmpg_home, tmp_path):
     """The line `dmpg up` prints (the whole start: tests/stack/test_real_stack.py)."""
     from core.private import Tightened
+    from dmpg.adapters.stack import LocalStack, StartReport
     from dmpg.cli.stack import _up_text
-    from dmpg.stack import LocalStack, StartReport
 
     report = StartReport(home=tmp_path, api="a", ui="u", smtp="s", started=["server"],
                          tightened=Tightened(directories=2, files=5))

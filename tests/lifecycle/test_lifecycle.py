@@ -178,8 +178,8 @@ def test_directors_reject(driver):
 
 
 def test_refused_and_invalid_answers_leave_the_gate_pending(driver):
+    from dmpg.adapters.prefect_api import PrefectAPI
     from dmpg.gates_open import open_gates
-    from dmpg.prefect_api import PrefectAPI
 
     proposal = driver.propose(example_form() | {"title": "Retspsykiatri"})
     first = driver.wait_for_gate(proposal, "advice")

@@ -10,7 +10,6 @@ import copy
 from typing import Any
 
 import pytest
-
 from support.browser import BROWSER_MARKS, open_page, screenshot
 from support.lifecycle import example_form
 
@@ -76,7 +75,7 @@ def browser_page():
 
 
 def test_form_text_is_never_markup_in_the_prefect_ui(driver, browser_page, tmp_path):
-    from dmpg.prefect_api import PrefectAPI
+    from dmpg.adapters.prefect_api import PrefectAPI
     from tests.lifecycle.test_prefect_ui import login
 
     page = browser_page

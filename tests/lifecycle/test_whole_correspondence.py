@@ -145,8 +145,8 @@ def test_every_letter_and_mail_of_a_lifecycle_is_right_for_its_reader(driver, st
     assert "Regionshuset Viborg, mødelokale 3" in invitation and "https://teams.example.dk/kickoff" in invitation
 
     # --- the mails ---------------------------------------------------------------------------------
+    from dmpg.adapters.delivery import thread_index, thread_root
     from dmpg.documents.proofread import check_mail, missing_attachments
-    from dmpg.mail.delivery import thread_index, thread_root
 
     assert len(mails) == len(_notifications(proposal))  # every mail of the proposal was delivered, once
     root = thread_root(proposal)

@@ -38,7 +38,7 @@ def smtp_port(dmpg_home, monkeypatch) -> int:
 @pytest.fixture
 def sink(smtp_port, dmpg_home):
     """A running MailSink (aiosmtpd, in-process) saving to DMPG_HOME/mail."""
-    from dmpg.mail.sink import MailSink
+    from dmpg.adapters.sink import MailSink
 
     with MailSink("127.0.0.1", smtp_port, dmpg_home / "mail") as running:
         yield running

@@ -133,7 +133,7 @@ def test_premise_findings_read_as_words(flawed_findings):
 
 
 def test_thread_root_and_outlook_index_follow_from_the_proposal():
-    from dmpg.mail.delivery import thread_headers, thread_index, thread_root
+    from dmpg.adapters.delivery import thread_headers, thread_index, thread_root
 
     assert thread_root("DMPG-2026-001") == "<dmpg-2026-001.dmpg@example.dk>"  # DMPG_MAIL_FROM's domain
     raw = base64.b64decode(thread_index("DMPG-2026-001"))
@@ -148,11 +148,11 @@ def test_thread_root_and_outlook_index_follow_from_the_proposal():
 
 def test_delivered_mails_answer_to_the_secretariat_and_thread_even_when_retried(smtp_port, proposal, form, roster, dmpg_home):
     """Sent once while the server is down and again when it is up: one thread, the same headers."""
+    from dmpg.adapters.delivery import thread_headers
+    from dmpg.adapters.sink import MailSink
     from dmpg.documents.proofread import read_eml
-    from dmpg.mail.delivery import thread_headers
     from dmpg.mail.outbox import deliver_pending, enqueue
     from dmpg.mail.recipients import recipients_for
-    from dmpg.mail.sink import MailSink
 
     people = recipients_for("hearing", form=form, roster=roster)
     enqueue(proposal, "hearing", 1, people, {"title": form.title, **CONTEXTS["hearing"]})

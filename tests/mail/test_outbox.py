@@ -131,7 +131,7 @@ def test_decisions_of_different_gates_in_the_same_round_are_different_mails(sink
 def test_outage_keeps_mail_pending_and_delivers_each_exactly_once_when_the_server_returns(
     smtp_port, dmpg_home, proposal, form, roster
 ):
-    from dmpg.mail.sink import MailSink
+    from dmpg.adapters.sink import MailSink
 
     people = recipients_for("receipt", form=form, roster=roster)
     enqueue(proposal, "receipt", 1, people, {"title": form.title})  # the step only queues
@@ -159,7 +159,7 @@ def test_outage_keeps_mail_pending_and_delivers_each_exactly_once_when_the_serve
 
 def test_after_max_attempts_a_row_fails_and_retry_sends_it(smtp_port, dmpg_home, monkeypatch, proposal, form, roster):
     from core.settings import get_settings
-    from dmpg.mail.sink import MailSink
+    from dmpg.adapters.sink import MailSink
 
     monkeypatch.setenv("DMPG_MAIL_MAX_ATTEMPTS", "2")
     get_settings.cache_clear()

@@ -18,7 +18,7 @@ from tests.mail.samples import URL
 
 
 def test_sink_process_prints_one_ready_line_stores_each_recipient_and_stops_on_sigterm(smtp_port, dmpg_home):
-    proc = subprocess.Popen([sys.executable, "-m", "dmpg.mail.sink"], cwd=PROJECT, env=os.environ.copy(),
+    proc = subprocess.Popen([sys.executable, "-m", "dmpg.adapters.sink"], cwd=PROJECT, env=os.environ.copy(),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         line = proc.stdout.readline()
@@ -39,18 +39,18 @@ def test_sink_process_prints_one_ready_line_stores_each_recipient_and_stops_on_s
 
 
 def test_sink_on_a_taken_port_says_so(smtp_port, dmpg_home):
-    from dmpg.mail.sink import MailSink
+    from dmpg.adapters.sink import MailSink
 
     with MailSink("127.0.0.1", smtp_port, dmpg_home / "mail"):
-        done = subprocess.run([sys.executable, "-m", "dmpg.mail.sink"], cwd=PROJECT, env=os.environ.copy(),
+        done = subprocess.run([sys.executable, "-m", "dmpg.adapters.sink"], cwd=PROJECT, env=os.environ.copy(),
                               capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert f"cannot listen on 127.0.0.1:{smtp_port}" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_outbox_lists_and_retry_sends_what_waited(smtp_port, dmpg_home, proposal, form, roster, capsys):
+    from dmpg.adapters.sink import MailSink
     from dmpg.mail.outbox import deliver_pending
-    from dmpg.mail.sink import MailSink
 
     assert main(["outbox"]) == 0
     assert "Udbakken er tom" in capsys.readouterr().out

@@ -79,7 +79,7 @@ def test_a_steering_meeting_decides_four_and_the_directors_approve_two(driver):
     assert nxt["agenda"] == []  # nothing waits that is not on an open meeting's agenda
 
     # The pack run is a flow run named after the meeting; the next meeting's is scheduled for later.
-    from dmpg.prefect_api import PrefectAPI
+    from dmpg.adapters.prefect_api import PrefectAPI
 
     with PrefectAPI() as api:
         run = api.flow_run(_meeting(f"styregruppen-{later.isoformat()}").pack_flow_run_id)

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from dmpg.prefect_api import RunState
+from dmpg.adapters.prefect_api import RunState
 from dmpg.recovery import (
     CANCELLED,
     FAILED,

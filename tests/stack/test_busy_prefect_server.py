@@ -11,8 +11,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from dmpg import prefect_api
-from dmpg.prefect_api import PrefectAPI, PrefectUnavailable
+from dmpg.adapters import prefect_api
+from dmpg.adapters.prefect_api import PrefectAPI, PrefectUnavailable
 
 
 class BusyServer(ThreadingHTTPServer):

@@ -16,7 +16,7 @@ PROJECT = Path(__file__).resolve().parents[2]
 
 
 def test_prefect_deploy_at_the_local_stack_fails_and_changes_nothing(local_stack):
-    from dmpg.prefect_api import PrefectAPI
+    from dmpg.adapters.prefect_api import PrefectAPI
 
     with PrefectAPI() as api:
         before = api.deployment("dmpg-proposal/dmpg-proposal")

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from dmpg.stack_net import api_healthy, free_port, port_free
-from dmpg.stack_procs import group_alive
+from dmpg.adapters.stack_net import api_healthy, free_port, port_free
+from dmpg.adapters.stack_procs import group_alive
 
 pytestmark = pytest.mark.prefect
 
@@ -139,7 +139,7 @@ SEEN: dict = {}
 
 def test_session_stack_points_this_process_at_itself(local_stack):
     from core.settings import get_settings
-    from dmpg.prefect_api import api_url
+    from dmpg.adapters.prefect_api import api_url
 
     SEEN["stack"] = local_stack
     assert api_healthy(local_stack.api_url)
@@ -169,7 +169,7 @@ def test_the_server_schedules_the_reminders_and_logs_no_traceback(local_stack):
     the reminders deployment must get scheduled runs, and the server log stay free of tracebacks."""
     import time
 
-    from dmpg.prefect_api import PrefectAPI
+    from dmpg.adapters.prefect_api import PrefectAPI
 
     with PrefectAPI() as api:
         deployment = api.deployment_id("dmpg-reminders/dmpg-reminders")

@@ -14,11 +14,11 @@ import time
 import pytest
 
 from core.settings import Settings
+from dmpg.adapters.prefect_api import api_url
+from dmpg.adapters.stack import Child, LocalStack, StackError
+from dmpg.adapters.stack_net import free_port, port_free, tcp_answers
+from dmpg.adapters.stack_procs import pid_alive
 from dmpg.cli import main
-from dmpg.prefect_api import api_url
-from dmpg.stack import Child, LocalStack, StackError
-from dmpg.stack_net import free_port, port_free, tcp_answers
-from dmpg.stack_procs import pid_alive
 
 LISTENER = textwrap.dedent(
     """
@@ -49,7 +49,7 @@ def script(name: str, code: str, **kw) -> Child:
 
 
 def printer_ready(log, offset):
-    from dmpg.stack_procs import log_text
+    from dmpg.adapters.stack_procs import log_text
 
     return "ready" in log_text(log, offset)
 

@@ -41,7 +41,7 @@ class Home:
 
     @classmethod
     def make(cls, root: Path) -> Home:
-        from dmpg.stack_net import free_port
+        from dmpg.adapters.stack_net import free_port
 
         home = cls(root / "home")
         ports: list[int] = []
@@ -53,10 +53,10 @@ class Home:
         return home
 
     def prefect(self) -> Any:
-        """A client of this home's Prefect server (``dmpg.prefect_api.PrefectAPI``), with its auth string."""
+        """A client of this home's Prefect server (``dmpg.adapters.prefect_api.PrefectAPI``), with its auth string."""
         from core.secrets import read
         from core.settings import Settings
-        from dmpg.prefect_api import PrefectAPI
+        from dmpg.adapters.prefect_api import PrefectAPI
 
         settings = Settings(home=self.path, prefect_port=int(self.ports["DMPG_PREFECT_PORT"]))
         return PrefectAPI(url=settings.local_api_url, auth=read(settings.api_auth_file) or "")

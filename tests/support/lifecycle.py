@@ -74,8 +74,8 @@ class Driver:
 
     def wait_for_gate(self, proposal: str, gate: str, round: int | None = None, timeout: float = 240):
         """Until the ledger has the gate open *and* Prefect shows the run suspended on its key."""
+        from dmpg.adapters.prefect_api import PrefectAPI
         from dmpg.gates_open import open_gates
-        from dmpg.prefect_api import PrefectAPI
 
         deadline = time.monotonic() + timeout
         last = None
@@ -93,7 +93,7 @@ class Driver:
     def resume(self, proposal: str, gate: str, payload: dict[str, Any], round: int | None = None):
         """Answer a gate exactly like the UI's Resume button: the gate's input as its Danish Resume form
         takes it (``forms.resume_form``)."""
-        from dmpg.prefect_api import PrefectAPI
+        from dmpg.adapters.prefect_api import PrefectAPI
 
         g = self.wait_for_gate(proposal, gate, round)
         with PrefectAPI() as api:
@@ -125,7 +125,7 @@ class Driver:
         raise AssertionError(f"{proposal} never reached {stage}; it is {self.stage(proposal)}")
 
     def wait_for_final_run(self, proposal: str, timeout: float = 60):
-        from dmpg.prefect_api import PrefectAPI
+        from dmpg.adapters.prefect_api import PrefectAPI
         from models import ledger
 
         run_id = ledger.get_proposal(proposal).flow_run_id
@@ -160,8 +160,8 @@ class Driver:
 
     @staticmethod
     def run_state(proposal: str):
-        """The Prefect state of the proposal's lifecycle run (``dmpg.prefect_api.RunState``)."""
-        from dmpg.prefect_api import PrefectAPI
+        """The Prefect state of the proposal's lifecycle run (``dmpg.adapters.prefect_api.RunState``)."""
+        from dmpg.adapters.prefect_api import PrefectAPI
         from models import ledger
 
         with PrefectAPI() as api:

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from dmpg.stack_net import LOOPBACK, free_port
+from dmpg.adapters.stack_net import LOOPBACK, free_port
 
 APP_ROLE = "dmpg"
 SUPERUSER = "postgres"

@@ -38,8 +38,8 @@ from typing import TypeVar
 
 import httpx
 
-from dmpg import stack_procs as procs
-from dmpg.stack_net import LOOPBACK, api_healthy, free_port
+from dmpg.adapters import stack_procs as procs
+from dmpg.adapters.stack_net import LOOPBACK, api_healthy, free_port
 
 START_TIMEOUT = 180.0  # a hang guard: the first start migrates a new database (about 15 s here)
 _PROBLEM = re.compile(r"Traceback \(most recent call last\)|\|\s*(?:ERROR|CRITICAL)\s*\||^(?:ERROR|CRITICAL):", re.M)

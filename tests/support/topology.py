@@ -35,8 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.settings import PROJECT_ROOT
-from dmpg import stack_procs as procs
-from dmpg.stack_net import api_healthy
+from dmpg.adapters import stack_procs as procs
+from dmpg.adapters.stack_net import api_healthy
 
 DEPLOY = PROJECT_ROOT / "deploy"
 START_TIMEOUT = 240.0  # a hang guard: a Prefect server's first start migrates its database
@@ -227,7 +227,7 @@ class Topology:
         if key.startswith("dmpg-worker"):
             return "started!" in text
         if key.startswith("dmpg-web"):
-            from dmpg.stack_net import tcp_answers
+            from dmpg.adapters.stack_net import tcp_answers
 
             return tcp_answers(int(self.site["DMPG_WEB_PORT"]), self.site["DMPG_WEB_HOST"])
         return " ready" in text  # the deliverer's and the sweep's first line
@@ -333,7 +333,7 @@ def procedure(name: str) -> list[list[str]]:
 
 @dataclass
 class MailServer:
-    """The site's SMTP server, here the project's mail sink (``python -m dmpg.mail.sink``) writing each
+    """The site's SMTP server, here the project's mail sink (``python -m dmpg.adapters.sink``) writing each
     message to ``directory`` as an ``.eml`` file. ``start()``/``stop()`` (an outage)."""
 
     root: Path
@@ -345,11 +345,11 @@ class MailServer:
         return self.root / "mail"
 
     def start(self) -> None:
-        from dmpg.stack_net import tcp_answers
+        from dmpg.adapters.stack_net import tcp_answers
 
         env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "DMPG_"))}
         env.update(DMPG_HOME=str(self.root), DMPG_SMTP_PORT=str(self.port), DMPG_SMTP_HOST="127.0.0.1")
-        self._proc, _ = procs.spawn([sys.executable, "-m", "dmpg.mail.sink"], env,
+        self._proc, _ = procs.spawn([sys.executable, "-m", "dmpg.adapters.sink"], env,
                                     self.root / "sink.log", cwd=PROJECT_ROOT)
         deadline = time.monotonic() + 60
         while not tcp_answers(self.port):
@@ -371,7 +371,7 @@ def install(cluster, root: Path, extra_site: dict[str, str] | None = None) -> To
     import json
     import secrets
 
-    from dmpg.stack_net import free_port
+    from dmpg.adapters.stack_net import free_port
 
     prefect_db = cluster.create_database("prefect", extensions=["pg_trgm"])
     ledger_db = cluster.create_database("dmpg")

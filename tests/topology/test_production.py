@@ -80,7 +80,7 @@ def _decide(driver, proposal: str, gate: str, by: str, **extra) -> str:
 
 
 def test_the_deployments_are_prefect_yamls_on_the_work_pool_with_two_workers(production, driver):
-    from dmpg.prefect_api import PrefectAPI
+    from dmpg.adapters.prefect_api import PrefectAPI
 
     with PrefectAPI() as api:
         for name in ("dmpg-proposal/dmpg-proposal", "dmpg-reminders/dmpg-reminders"):
@@ -134,7 +134,7 @@ def test_a_whole_lifecycle_on_two_workers(production, driver):
 
 def _run_process(run_id: str) -> int:
     """The process that runs the flow run now: the pid its worker recorded on it (``infrastructure_pid``)."""
-    from dmpg.prefect_api import PrefectAPI
+    from dmpg.adapters.prefect_api import PrefectAPI
 
     with PrefectAPI() as api:
         pid = api.flow_run(run_id).get("infrastructure_pid")

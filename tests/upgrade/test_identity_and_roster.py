@@ -78,7 +78,7 @@ def replaced_director(local_stack):
 
 @pytest.mark.browser
 def test_a_director_who_takes_the_seat_while_the_gate_waits_decides_by_every_channel(driver, replaced_director):
-    from dmpg.prefect_api import PrefectAPI
+    from dmpg.adapters.prefect_api import PrefectAPI
     from models import ledger
 
     proposals = [driver.propose(example_form() | {"title": f"Angst og OCD (ny direktør {n})"}) for n in range(3)]

@@ -22,7 +22,7 @@ IMPOSSIBLE = {"type": "object", "required": ["x"], "properties": {"x": {"type": 
 
 def _replace_stored_form(run_id: str, schema: dict) -> dict:
     """Swap the form Prefect stored for the suspended run; returns the one it had."""
-    from dmpg.prefect_api import PrefectAPI
+    from dmpg.adapters.prefect_api import PrefectAPI
 
     with PrefectAPI() as api:
         state = api.run_state(run_id)

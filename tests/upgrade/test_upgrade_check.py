@@ -8,7 +8,7 @@ import json
 import pytest
 from prefect.input import RunInput
 
-from dmpg.prefect_api import RunState
+from dmpg.adapters.prefect_api import RunState
 from forms.gates import GATES
 from forms.resume_form import form_model
 

@@ -15,7 +15,6 @@ import time
 from datetime import date, timedelta
 
 import pytest
-
 from support.a11y import assert_accessible, assert_no_sideways_scrolling, focused
 from support.browser import CHROMIUM, open_page, screenshot
 
@@ -40,8 +39,8 @@ def site(dmpg_home, examples, monkeypatch):
 
     from core.settings import get_settings
     from dmpg import links
+    from dmpg.adapters.stack_net import free_port
     from dmpg.gatekeeper import open_gate
-    from dmpg.stack_net import free_port
     from dmpg.steps import check_submission
     from dmpg.web.app import create_app
     from forms.loading import load_form

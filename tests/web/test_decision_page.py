@@ -351,7 +351,7 @@ def test_the_page_process_killed_between_using_the_link_and_recording_leaves_bot
 
     import httpx
 
-    from dmpg.stack_net import free_port, tcp_answers
+    from dmpg.adapters.stack_net import free_port, tcp_answers
     from models import ledger
 
     port = free_port()

@@ -16,8 +16,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from support.links_at_rest import link_paths, working_links
+
 from tests.ledger.conftest import postgres_ledgers  # noqa: F401 - the fixture, shared with the ledger's tests
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -37,8 +37,8 @@ def client():
 @pytest.fixture
 def sink(dmpg_home, monkeypatch):
     from core.settings import get_settings
-    from dmpg.mail.sink import MailSink
-    from dmpg.stack_net import free_port
+    from dmpg.adapters.sink import MailSink
+    from dmpg.adapters.stack_net import free_port
 
     port = free_port()
     monkeypatch.setenv("DMPG_SMTP_PORT", str(port))

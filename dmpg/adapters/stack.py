@@ -1,5 +1,5 @@
 """The local stack behind ``dmpg up`` / ``dmpg down``: a Prefect server with its UI, the flow runner
-(``python -m flows.serve``), the local SMTP mail sink (``python -m dmpg.mail.sink``), the outbox
+(``python -m flows.serve``), the local SMTP mail sink (``python -m dmpg.adapters.sink``), the outbox
 deliverer and the recovery sweep (``python -m dmpg.sweep --local-stack``), all under ``DMPG_HOME`` and on
 the ports of the settings, so a test run's stack and a user's run side by side.
 
@@ -41,8 +41,8 @@ from core import clock
 from core.errors import UserError
 from core.private import Tightened, make_private_dir, private_umask, tighten
 from core.settings import PROJECT_ROOT, Settings, get_settings
-from dmpg import stack_net as net
-from dmpg import stack_procs as procs
+from dmpg.adapters import stack_net as net
+from dmpg.adapters import stack_procs as procs
 
 SERVER, SINK, RUNNER, DELIVERER, WEB, SWEEP = "server", "sink", "runner", "deliverer", "web", "sweep"
 STATE_FILE = "stack.json"
@@ -150,11 +150,11 @@ def default_children(settings: Settings) -> list[Child]:
         Child(
             name=SINK,
             title="mailsink (SMTP)",
-            argv=(py, "-m", "dmpg.mail.sink"),
+            argv=(py, "-m", "dmpg.adapters.sink"),
             ready=lambda _log, _offset: net.tcp_answers(settings.smtp_port),
             port=settings.smtp_port,
             port_setting="DMPG_SMTP_PORT",
-            module="dmpg.mail.sink",
+            module="dmpg.adapters.sink",
             skip=None
             if smtp_local
             else f"DMPG_SMTP_HOST is {settings.smtp_host}: mail goes to that server, no local sink",
@@ -291,7 +291,7 @@ class LocalStack:
             # SQLite serialises writers. Prefect's default statement timeout; on SQLite the server itself
             # sets the lock wait (PRAGMA busy_timeout) to 60 s whatever this says, so under a burst of work
             # the server can stand still for up to a minute while its writers queue: our calls wait that out
-            # (dmpg.prefect_api: retries, and patience for reads and submissions).
+            # (dmpg.adapters.prefect_api: retries, and patience for reads and submissions).
             "PREFECT_SERVER_DATABASE_TIMEOUT": "10",
             # Prefect renames each run still waiting for the runner after 15 s "Late": one more write per run,
             # which a burst of submissions turns into hundreds that fight for the one SQLite lock. The

@@ -2,7 +2,7 @@
 recorded pid is still *that* process, stop a group (SIGTERM, grace, SIGKILL), read a log's tail.
 
 Plain standard library, POSIX only (the local stack is a Linux/macOS developer tool). No knowledge
-of Prefect or of which children the stack has: that is ``dmpg.stack``.
+of Prefect or of which children the stack has: that is ``dmpg.adapters.stack``.
 """
 
 from __future__ import annotations

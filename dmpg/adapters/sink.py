@@ -1,7 +1,7 @@
 """The local mail sink: a real SMTP server (aiosmtpd) that saves every message as an ``.eml`` file.
 
 Contract: ``MailSink(host, port, directory)`` with ``start()`` / ``stop()`` runs in-process (tests);
-``python -m dmpg.mail.sink`` runs it in the foreground with the settings (``smtp_host``, ``smtp_port``,
+``python -m dmpg.adapters.sink`` runs it in the foreground with the settings (``smtp_host``, ``smtp_port``,
 ``DMPG_HOME/mail``), prints one line when it listens and stops cleanly on SIGTERM or Ctrl-C.
 
 Each envelope recipient gets its own file ``<timestamp>-<n>-<recipient>.eml`` holding the raw
@@ -66,7 +66,7 @@ class MailSink:
         # allows reuse, as the server does, so a port in TIME_WAIT from the last run is not "taken".
         import errno
 
-        from dmpg.stack_net import port_free
+        from dmpg.adapters.stack_net import port_free
 
         if not port_free(self.port, self.host):
             raise OSError(errno.EADDRINUSE, f"Address already in use: {self.host}:{self.port}")
