@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         env = {**os.environ, "DMPG_HOME": home}
         print(f"{'command':<42} {'median':>8} {'target':>8}  verdict   (runs: {args.repeat})")
         for label, cmd, target in CASES:
-            via_python = [sys.executable, "-c", "import sys; from dmpg.cli import main; sys.exit(main())"]
+            via_python = [sys.executable, "-c", "import sys; from dmpg.interfaces.cli import main; sys.exit(main())"]
             full = [exe, *cmd] if exe else [*via_python, *cmd]
             seconds, code = _median_seconds(full, args.repeat, env)
             verdict = "ok" if seconds <= target else "SLOW"

@@ -39,7 +39,7 @@ class Settings(BaseSettings):
     # Gates wait for months; what happens at expiry is recorded in the ledger.
     gate_timeout_days: int = 180
 
-    # The decision page (``dmpg.web``): people decide from a signed link in their mail.
+    # The decision page (``dmpg.interfaces.web``): people decide from a signed link in their mail.
     web_host: str = "127.0.0.1"
     web_port: int = 8030
     # The page's address as people reach it (behind the region's reverse proxy): links in mails use it.
@@ -83,7 +83,7 @@ class Settings(BaseSettings):
     # stack), where concurrent resumes make writers wait for each other; deploy/dmpg.env sets 4 for
     # Prefect on PostgreSQL.
     wake_concurrency: int = Field(1, ge=1, le=16, description="Flow runs a meeting's minutes wake at once.")
-    # Recovery (dmpg/recovery.py, run by the sweep: python -m dmpg.sweep): lifecycle runs left behind by
+    # Recovery (dmpg/recovery.py, run by the sweep: python -m dmpg.interfaces.sweep): lifecycle runs left behind by
     # a runner or worker that died. Flow runs send a heartbeat every PREFECT_FLOWS_HEARTBEAT_FREQUENCY
     # (30 s, Prefect's minimum): the stale time must be well above it.
     recovery_poll_seconds: float = Field(5.0, gt=0, description="How often the sweep looks at the runs.")

@@ -29,7 +29,7 @@ An **incident** lasts from the first sign until the run waits at a gate (or fini
 Contracts (plain Python; the Prefect side is an :class:`Orchestrator`, which ``dmpg.adapters.prefect_api.PrefectAPI`` is):
 
 - ``sweep(prefect, *, orphaned_before=None, now=None) -> list[Action]`` makes one pass over every
-  proposal under way. The sweep process (``python -m dmpg.sweep``) runs it every ``recovery_poll_seconds``.
+  proposal under way. The sweep process (``python -m dmpg.interfaces.sweep``) runs it every ``recovery_poll_seconds``.
   It is idempotent: ledger keys make two passes, or two sweeps at once, record and mail once, and a run
   is only rescheduled while it is still in the state that was judged stuck.
   ``orphaned_before``: Pending and Running runs whose state is older than this have lost their process

@@ -1,6 +1,6 @@
 """The local stack behind ``dmpg up`` / ``dmpg down``: a Prefect server with its UI, the flow runner
 (``python -m flows.serve``), the local SMTP mail sink (``python -m dmpg.adapters.sink``), the outbox
-deliverer and the recovery sweep (``python -m dmpg.sweep --local-stack``), all under ``DMPG_HOME`` and on
+deliverer and the recovery sweep (``python -m dmpg.interfaces.sweep --local-stack``), all under ``DMPG_HOME`` and on
 the ports of the settings, so a test run's stack and a user's run side by side.
 
 Contract for callers (CLI, tests, ``dmpg demo``):
@@ -170,25 +170,25 @@ def default_children(settings: Settings) -> list[Child]:
         Child(
             name=WEB,
             title="beslutningsside",
-            argv=(py, "-m", "dmpg.web"),
+            argv=(py, "-m", "dmpg.interfaces.web"),
             ready=lambda _log, _offset: net.tcp_answers(settings.web_port, settings.web_host),
             port=settings.web_port,
             port_setting="DMPG_WEB_PORT",
-            module="dmpg.web",
+            module="dmpg.interfaces.web",
         ),
         Child(
             name=DELIVERER,
             title="udbakkens afsender",
-            argv=(py, "-m", "dmpg.mail.deliverer"),
+            argv=(py, "-m", "dmpg.interfaces.deliverer"),
             ready=lambda log, offset: "outbox deliverer ready" in procs.log_text(log, offset),
-            module="dmpg.mail.deliverer",
+            module="dmpg.interfaces.deliverer",
         ),
         Child(
             name=SWEEP,
             title="genoptagelse (recovery sweep)",
-            argv=(py, "-m", "dmpg.sweep", "--local-stack"),
+            argv=(py, "-m", "dmpg.interfaces.sweep", "--local-stack"),
             ready=lambda log, offset: "recovery sweep ready" in procs.log_text(log, offset),
-            module="dmpg.sweep",
+            module="dmpg.interfaces.sweep",
             needs=(SERVER,),
         ),
     ]

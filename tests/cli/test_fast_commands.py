@@ -11,7 +11,7 @@ HEAVY = ("sqlalchemy", "sqlmodel", "prefect", "docx", "apprise", "fastapi")
 
 
 def _run(*argv: str) -> tuple[int, str, list[str]]:
-    code = ("import sys; from dmpg.cli import main; rc = main(sys.argv[1:]); "
+    code = ("import sys; from dmpg.interfaces.cli import main; rc = main(sys.argv[1:]); "
             f"print('HEAVY', [m for m in {HEAVY!r} if m in sys.modules]); sys.exit(rc)")
     result = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, timeout=60)
     *out, heavy = result.stdout.splitlines()

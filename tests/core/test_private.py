@@ -55,7 +55,7 @@ def test_the_local_stacks_children_make_private_files(tmp_path):
 
 
 def test_the_dmpg_command_writes_privately_and_gives_the_umask_back(dmpg_home, examples, tmp_path):
-    from dmpg.cli import main
+    from dmpg.interfaces.cli import main
 
     before = os.umask(0o022)
     try:
@@ -82,7 +82,7 @@ def test_an_older_home_is_made_private_and_up_says_so(dmpg_home, tmp_path):
     """The line `dmpg up` prints (the whole start: tests/stack/test_real_stack.py)."""
     from core.private import Tightened
     from dmpg.adapters.stack import LocalStack, StartReport
-    from dmpg.cli.stack import _up_text
+    from dmpg.interfaces.cli.stack import _up_text
 
     report = StartReport(home=tmp_path, api="a", ui="u", smtp="s", started=["server"],
                          tightened=Tightened(directories=2, files=5))

@@ -9,8 +9,8 @@ import pytest
 from docx import Document
 
 from core.errors import InputError
-from dmpg.cli import main
 from dmpg.documents.wordform import write_blank_form, write_filled_form
+from dmpg.interfaces.cli import main
 from forms.loading import load_form
 from forms.premises import check_premises
 from forms.proposal import ProposalForm

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from dmpg.cli import main
-from dmpg.cli.check import load_registry
+from dmpg.interfaces.cli import main
+from dmpg.interfaces.cli.check import load_registry
 from forms.registry import SEED_GROUPS
 from models.quick import sqlite_path
 
@@ -124,7 +124,7 @@ def test_sqlite_path():
 def test_check_stays_off_the_heavy_imports(dmpg_home, examples):
     """`dmpg check` must answer within 1 s: no SQLAlchemy, Prefect or docx on its path."""
     code = (
-        "import sys; from dmpg.cli import main; rc = main(['check', sys.argv[1]]); "
+        "import sys; from dmpg.interfaces.cli import main; rc = main(['check', sys.argv[1]]); "
         "heavy = [m for m in ('sqlalchemy', 'sqlmodel', 'prefect', 'docx', 'apprise') if m in sys.modules]; "
         "print('HEAVY', heavy)"
     )

@@ -57,7 +57,7 @@ def test_an_incomplete_declaration_fails_when_it_is_made():
 
 
 def test_the_command_line_mail_and_stages_derive_from_the_declarations():
-    from dmpg.cli import build_parser
+    from dmpg.interfaces.cli import build_parser
     from dmpg.mail import KINDS
     from dmpg.mail.compose import GATE_BODIES, NEXT_STEPS, OUTCOMES
 

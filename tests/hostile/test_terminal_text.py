@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from core.errors import MAX_SHOWN_PROBLEMS, InputError, printable
-from dmpg.cli._output import print_json, print_table
-from dmpg.cli.check import render_text
+from dmpg.interfaces.cli._output import print_json, print_table
+from dmpg.interfaces.cli.check import render_text
 from forms.findings import Finding
 
 HOSTILE = "Angst\x1b[32m\rKan indsendes\u009b2J\u202eOCD\x07\nnæste linje"

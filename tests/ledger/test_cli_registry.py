@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from dmpg.cli import main
+from dmpg.interfaces.cli import main
 
 
 def test_registry_json_lists_the_seven_groups(ledger_url, capsys):
@@ -49,7 +49,7 @@ def test_a_group_established_by_a_proposal_shows_its_proposal(ledger_url, capsys
 def test_icd_ranges_and_month_year():
     from datetime import date
 
-    from dmpg.cli.registry import icd_ranges, month_year
+    from dmpg.interfaces.cli.registry import icd_ranges, month_year
 
     assert icd_ranges([f"F{n}" for n in range(20, 30)]) == "F20–F29"
     assert icd_ranges(["F32", "F33", "F90"]) == "F32–F33, F90"

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from core.errors import UserError
-from dmpg.cli import main
+from dmpg.interfaces.cli import main
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import subprocess
 import sys
 from email.message import EmailMessage
 
-from dmpg.cli import main
+from dmpg.interfaces.cli import main
 from dmpg.mail.outbox import enqueue, list_notifications
 from dmpg.mail.recipients import recipients_for
 from tests.mail.conftest import PROJECT, read_eml

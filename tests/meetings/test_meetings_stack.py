@@ -209,7 +209,7 @@ def record_then_die(*args, **kwargs):
         os.kill(os.getpid(), signal.SIGKILL)  # the process dies mid-way, as a power cut would do it
     return result
 decisions.record_decision = record_then_die
-from dmpg.cli import main
+from dmpg.interfaces.cli import main
 sys.exit(main(sys.argv[1:]))
 """
 

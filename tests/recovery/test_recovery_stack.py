@@ -3,7 +3,7 @@
 was down, a failed run that waits for `dmpg recover`. Meanwhile `dmpg pending` and `dmpg status` say so,
 the secretariat gets one mail per incident, and nothing is written twice.
 
-The recovery sweep of the session's stack (`python -m dmpg.sweep --local-stack`) does the work: it starts
+The recovery sweep of the session's stack (`python -m dmpg.interfaces.sweep --local-stack`) does the work: it starts
 the killed runner again, as systemd would restart a service, and reschedules what the dead one left.
 The waits below are hang guards, not the bound: how long a recovery takes is measured by `make bench`.
 """

@@ -28,7 +28,7 @@ def after(dmpg_home, monkeypatch):
 
 
 def cli(*argv: str) -> tuple[int, str, str]:
-    from dmpg.cli import main
+    from dmpg.interfaces.cli import main
 
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
@@ -147,7 +147,7 @@ def test_pending_reads_the_recorded_deadline_without_the_calendar(dmpg_home):
                         detail={"key": "steering-r1-a1", "waiting_on": [], "deadline": "2020-03-02",
                                 "deadline_rule": "no_meeting"})
     dispose_engines()
-    code = ("import sys, json; from dmpg.cli import main; main(sys.argv[1:]); "
+    code = ("import sys, json; from dmpg.interfaces.cli import main; main(sys.argv[1:]); "
             "print(json.dumps([m for m in ('holidays', 'forms.gates', 'dmpg.documents.context') if m in sys.modules]))")
     for argv in (["pending", "--json"], ["status", pid, "--json"]):
         result = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, timeout=60)

@@ -16,7 +16,7 @@ from core.settings import PROJECT_ROOT
 def test_a_fresh_installation_reports_the_seeded_groups(dmpg_home, tmp_path):
     from docx import Document
 
-    from dmpg.cli import main
+    from dmpg.interfaces.cli import main
 
     out = tmp_path / "r.docx"
     with contextlib.redirect_stdout(io.StringIO()):

@@ -18,7 +18,7 @@ from dmpg.adapters.prefect_api import api_url
 from dmpg.adapters.stack import Child, LocalStack, StackError
 from dmpg.adapters.stack_net import free_port, port_free, tcp_answers
 from dmpg.adapters.stack_procs import pid_alive
-from dmpg.cli import main
+from dmpg.interfaces.cli import main
 
 LISTENER = textwrap.dedent(
     """

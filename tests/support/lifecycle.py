@@ -56,7 +56,7 @@ class Driver:
         import contextlib
         import io
 
-        from dmpg.cli import main
+        from dmpg.interfaces.cli import main
 
         out, err = io.StringIO(), io.StringIO()
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):

@@ -17,7 +17,7 @@ def link_paths(text: str) -> list[str]:
 
 def working_links(text: str, client: Any) -> list[str]:
     """The link paths in ``text`` that work on the decision page (``client``: a test client of
-    ``dmpg.web.app``), in the order they appear."""
+    ``dmpg.interfaces.web.app``), in the order they appear."""
     working = []
     for path in link_paths(text):
         response = client.get(path)

@@ -77,7 +77,7 @@ def test_what_cannot_carry_on_says_why_in_danish(waiting, monkeypatch):
 
 
 def test_the_command_reads_only_and_exits_1_when_one_cannot(waiting, capsys):
-    from dmpg.cli import main
+    from dmpg.interfaces.cli import main
     from models import ledger
 
     before = len(ledger.events(waiting))

@@ -41,8 +41,8 @@ def site(dmpg_home, examples, monkeypatch):
     from dmpg import links
     from dmpg.adapters.stack_net import free_port
     from dmpg.gatekeeper import open_gate
+    from dmpg.interfaces.web.app import create_app
     from dmpg.steps import check_submission
-    from dmpg.web.app import create_app
     from forms.loading import load_form
     from forms.meetings import AWAITING_APPROVAL
     from models import ledger

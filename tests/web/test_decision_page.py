@@ -36,7 +36,7 @@ def waiting(dmpg_home, examples):
 def client():
     from fastapi.testclient import TestClient
 
-    from dmpg.web.app import create_app
+    from dmpg.interfaces.web.app import create_app
 
     with TestClient(create_app(), base_url="http://127.0.0.1") as c:
         yield c
@@ -199,7 +199,7 @@ def test_rotated_keys_keep_links_in_flight_working(waiting, client, monkeypatch)
 def test_two_posts_at_once_record_one_decision(waiting):
     from fastapi.testclient import TestClient
 
-    from dmpg.web.app import create_app
+    from dmpg.interfaces.web.app import create_app
     from models import ledger
 
     link = _link(waiting)
@@ -364,7 +364,7 @@ def test_the_page_process_killed_between_using_the_link_and_recording_leaves_bot
             "        os.kill(os.getpid(), signal.SIGKILL)\n"
             "    return real(session, row)\n"
             "L.insert_once = insert_once\n"
-            "import runpy; runpy.run_module('dmpg.web', run_name='__main__')\n")
+            "import runpy; runpy.run_module('dmpg.interfaces.web', run_name='__main__')\n")
     env = {**os.environ, "DMPG_WEB_PORT": str(port), "DMPG_PUBLIC_URL": f"http://127.0.0.1:{port}"}
     page = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

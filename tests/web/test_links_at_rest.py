@@ -28,7 +28,7 @@ REFERENCE = "foelgegruppe.regioner@example.dk"
 def client():
     from fastapi.testclient import TestClient
 
-    from dmpg.web.app import create_app
+    from dmpg.interfaces.web.app import create_app
 
     with TestClient(create_app(), base_url="http://127.0.0.1") as c:
         yield c

@@ -11,7 +11,7 @@ import importlib
 import sys
 from collections.abc import Callable, Sequence
 
-# command -> (module under dmpg.cli, one-line help, function adding its arguments)
+# command -> (module under dmpg.interfaces.cli, one-line help, function adding its arguments)
 Adder = Callable[[argparse.ArgumentParser], None]
 
 # argparse's own words in Danish (it looks them up through gettext's ``_`` at call time).
@@ -214,7 +214,7 @@ def _run(argv: list[str]) -> int:
     args = build_parser(next((a for a in argv if not a.startswith("-")), None)).parse_args(argv)
     module_name, _, _ = COMMANDS[args.command]
     try:
-        module = importlib.import_module(f"dmpg.cli.{module_name}")
+        module = importlib.import_module(f"dmpg.interfaces.cli.{module_name}")
         return int(module.run(args) or 0)
     except KeyboardInterrupt:
         print("dmpg: afbrudt", file=sys.stderr)
@@ -226,7 +226,7 @@ def _run(argv: list[str]) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except Exception as exc:  # noqa: BLE001 - the one place that turns any error into one line
-        from dmpg.cli._errors import report
+        from dmpg.interfaces.cli._errors import report
 
         return report(exc, args.command)
 

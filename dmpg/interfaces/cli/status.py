@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from dmpg.cli._output import print_json, print_table
+from dmpg.interfaces.cli._output import print_json, print_table
 from models.quick import FINAL_STAGES
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from dmpg.cli._output import print_json, print_table
+from dmpg.interfaces.cli._output import print_json, print_table
 
 # The state column in Danish.
 STATE_LABELS = {"waiting": "venter", "recovering": "genoptages", "needs_attention": "kræver IT"}

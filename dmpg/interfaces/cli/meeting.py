@@ -10,7 +10,7 @@ from pathlib import Path
 
 from core.errors import UserError
 from core.text import capitalise, danish_date, date_problem, plural
-from dmpg.cli._output import print_json, print_table
+from dmpg.interfaces.cli._output import print_json, print_table
 from forms.gates import GATES
 from forms.meetings import STATUS_LABELS
 from forms.vocabulary import BODY_LABELS, STAGE_LABELS

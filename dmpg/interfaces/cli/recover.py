@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 
-from dmpg.cli._output import print_json, print_text
+from dmpg.interfaces.cli._output import print_json, print_text
 
 
 def run(args: argparse.Namespace) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from dmpg.cli._output import print_json
+from dmpg.interfaces.cli._output import print_json
 
 
 def run(args: argparse.Namespace) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import getpass
 
-from dmpg.cli._output import print_json, print_text
+from dmpg.interfaces.cli._output import print_json, print_text
 
 
 def _who() -> str:

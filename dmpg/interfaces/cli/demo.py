@@ -1,4 +1,4 @@
-"""``dmpg demo [--keep-running]``: see ``dmpg.demo``."""
+"""``dmpg demo [--keep-running]``: see ``dmpg.interfaces.demo``."""
 
 from __future__ import annotations
 
@@ -6,6 +6,6 @@ import argparse
 
 
 def run(args: argparse.Namespace) -> int:
-    from dmpg.demo import run_demo
+    from dmpg.interfaces.demo import run_demo
 
     return run_demo(keep_running=args.keep_running)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from core.errors import printable
-from dmpg.cli._output import print_json
+from dmpg.interfaces.cli._output import print_json
 
 
 def run(args: argparse.Namespace) -> int:

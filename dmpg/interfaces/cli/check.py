@@ -1,7 +1,7 @@
 """``dmpg check FORM [--json]``: the premise check of a proposal form (contract: DESIGN.md).
 
 Exit 0: submittable (no ``block``); 1: blocking findings; 2: the form is unreadable or invalid (raised
-as ``InputError`` listing every problem; ``dmpg.cli`` prints it). ``--json`` prints exactly
+as ``InputError`` listing every problem; ``dmpg.interfaces.cli`` prints it). ``--json`` prints exactly
 ``{"title", "submittable", "findings": [{"code", "severity", "message", "items"}]}``.
 
 Must answer within 1 s, so it avoids SQLAlchemy: the established groups for the overlap check are
@@ -16,7 +16,7 @@ import textwrap
 
 from core.errors import printable
 from core.text import join_danish, plural
-from dmpg.cli._output import print_json, print_text
+from dmpg.interfaces.cli._output import print_json, print_text
 from forms.findings import Finding, finding_title, readable_items, submittable
 from forms.loading import load_form
 from forms.premises import check_premises

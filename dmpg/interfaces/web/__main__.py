@@ -1,4 +1,4 @@
-"""``python -m dmpg.web``: serve the decision page (``dmpg up`` starts it; in production a service
+"""``python -m dmpg.interfaces.web``: serve the decision page (``dmpg up`` starts it; in production a service
 behind the region's reverse proxy, see README "For IT")."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ def main() -> None:
     import uvicorn
 
     from core.settings import get_settings
-    from dmpg.web.app import create_app
+    from dmpg.interfaces.web.app import create_app
 
     settings = get_settings()
     print(f"DMPG decision page ready on http://{settings.web_host}:{settings.web_port} "

@@ -47,7 +47,12 @@ from core.files import MAX_DOCX_BYTES, MAX_TEXT_BYTES, format_size
 from core.identity import same_address
 from core.settings import get_settings
 from dmpg import links
-from dmpg.web.page import Page, appointments_payload, build_page, payload_from_form
+from dmpg.interfaces.web.page import (
+    Page,
+    appointments_payload,
+    build_page,
+    payload_from_form,
+)
 from models.ledger import LinkTaken
 
 log = logging.getLogger("dmpg.web")
@@ -130,7 +135,7 @@ def _what_was_decided(row: Any) -> dict[str, Any]:
 
 
 def create_app() -> FastAPI:
-    """The decision page's ASGI app (``python -m dmpg.web`` serves it with uvicorn)."""
+    """The decision page's ASGI app (``python -m dmpg.interfaces.web`` serves it with uvicorn)."""
     app = FastAPI(title="DMPG beslutninger", docs_url=None, redoc_url=None, openapi_url=None)
 
     @app.middleware("http")

@@ -1,0 +1,1 @@
+"""The decision page (``dmpg.interfaces.web``): people decide from a signed link in their mail. See ``app``."""

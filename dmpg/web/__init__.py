@@ -1,1 +1,0 @@
-"""The decision page (``dmpg.web``): people decide from a signed link in their mail. See ``app``."""
