@@ -30,8 +30,8 @@ STEPS = [  # (gate, fields a person fills in, whose link)
 def run() -> tuple[list[float], list[float]]:
     import httpx
 
-    from dmpg.decisions import wait_for_gate
-    from dmpg.links import gate_link
+    from dmpg.services.decisions import wait_for_gate
+    from dmpg.state.links import gate_link
 
     gets, posts = [], []
     proposal = _propose(EXAMPLES / "angst-og-ocd.yaml")

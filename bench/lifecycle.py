@@ -85,7 +85,7 @@ def running_stack(**env: str) -> Iterator[tuple[Any, Path]]:
 
 
 def _propose(form_path: Path) -> str:
-    from dmpg.submission import submit_proposal
+    from dmpg.services.submission import submit_proposal
     from forms.loading import load_form
 
     return submit_proposal(load_form(form_path), source="bench", tags=("bench",), again=True).proposal
@@ -95,7 +95,7 @@ def run_lifecycle() -> tuple[list[float], float]:
     """One proposal propose → established, every decision as a person meets it on the command line:
     ``dmpg decide … --wait``, a fresh process from its start until it returns with the next gate
     waiting (documents written, mails in the outbox). Returns (those times, total seconds)."""
-    from dmpg.decisions import wait_for_gate
+    from dmpg.services.decisions import wait_for_gate
 
     t0 = time.perf_counter()
     proposal = _propose(EXAMPLES / "angst-og-ocd.yaml")
@@ -126,7 +126,7 @@ def measure_tuned(waiting: int) -> list[Row]:
 
 def measure_waiting(stack, n: int) -> list[Row]:
     from core.errors import UserError
-    from dmpg.gates_open import open_gates
+    from dmpg.state.gates_open import open_gates
 
     submissions = []
     for _ in range(n):

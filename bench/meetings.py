@@ -24,7 +24,11 @@ HEARING = [("advice", "decisions/advice.yaml", "foelgegruppe.regioner@example.dk
 
 
 def _at_steering(n: int) -> list[str]:
-    from dmpg.decisions import read_decision_file, record_decision, wait_for_gate
+    from dmpg.services.decisions import (
+        read_decision_file,
+        record_decision,
+        wait_for_gate,
+    )
 
     proposals = []
     for _ in range(n):  # one after the other: a burst of ten new runs is not what is measured
@@ -51,7 +55,7 @@ def _all_waiting_at(proposals: list[str], gate: str, timeout: float = 300) -> No
     """Until every proposal waits at ``gate``: its round open in the ledger (documents written, mails
     queued), then its run suspended in Prefect. The ledger is polled, not the busy Prefect server."""
     from dmpg.adapters.prefect_api import PrefectAPI
-    from dmpg.gates_open import open_gates
+    from dmpg.state.gates_open import open_gates
     from models import ledger
 
     deadline = time.monotonic() + timeout
@@ -72,7 +76,7 @@ def run_meeting(n: int, ahead: int, tmp: Path) -> float:
     stack's simulated calendar then moves past the meeting, as the minutes are recorded after it.
     Seconds from recording the minutes until all wait at approval."""
     from core import clock
-    from dmpg.meetings import plan_meeting, record_minutes
+    from dmpg.services.meetings import plan_meeting, record_minutes
 
     proposals = _at_steering(n)
     day = clock.today() + timedelta(days=ahead)

@@ -22,7 +22,7 @@ DMPG = PROJECT / ".venv" / "bin" / "dmpg"
 
 def seed(n: int) -> str:
     """``n`` proposals with realistic trails in the current DMPG_HOME; returns one waiting proposal's id."""
-    from dmpg.deadlines import at_opening
+    from dmpg.services.deadlines import at_opening
     from forms.loading import load_form
     from models import ledger
     from models.db import session_scope
@@ -33,7 +33,7 @@ def seed(n: int) -> str:
         for i in range(n):
             pid = ledger.create_proposal(form, session=s).id
             for gate, round_, outcome in (("advice", 1, "support"), ("database", 1, "planned"), ("steering", 1, "approve")):
-                # As the engine records the steering gate's opening: with the deadline it is given (dmpg.deadlines).
+                # As the engine records the steering gate's opening: with the deadline it is given (dmpg.services.deadlines).
                 given = at_opening(pid, gate) if gate == "steering" else {}
                 ledger.record_event(pid, key=f"{pid}:gate_opened:{gate}-r{round_}-a1", kind="gate_opened", gate=gate,
                                     round=round_, detail={"key": f"{gate}-r{round_}-a1", "waiting_on": ["x@example.dk"],

@@ -24,7 +24,7 @@ HEARING = [("advice", {"recommendation": "support", "summary": "Støtter.", "mee
 
 def decide(proposal: str, gate: str, payload: dict) -> float:
     """One decision through a channel (as the decision page records it) until the next gate waits."""
-    from dmpg.decisions import record_decision, wait_for_gate
+    from dmpg.services.decisions import record_decision, wait_for_gate
 
     wait_for_gate(proposal, gate, timeout=180)
     t = time.perf_counter()

@@ -53,7 +53,7 @@ def _task_runs(flow_run_id: str, since: datetime) -> list[tuple[str, datetime, d
 
 def one_decision(proposal: str, gate: str, payload: dict) -> dict[str, float]:
     """Record one decision as a channel does and return its phases in seconds."""
-    from dmpg.decisions import record_decision, wait_for_gate
+    from dmpg.services.decisions import record_decision, wait_for_gate
     from models import ledger
 
     t0 = time.time()
@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=1, help="steering rounds before the measured decisions")
     parser.add_argument("--py-spy", action="store_true", help="sample the runner's processes with py-spy")
     args = parser.parse_args(argv)
-    from dmpg.decisions import wait_for_gate
+    from dmpg.services.decisions import wait_for_gate
 
     with tempfile.TemporaryDirectory(prefix="dmpg-bench-") as tmp:
         stack = _stack(Path(tmp) / "home")

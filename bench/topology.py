@@ -54,7 +54,7 @@ def _environment(values: dict[str, str]) -> Iterator[None]:
 
 def _at_steering() -> str:
     """A new proposal through the hearing, waiting at the steering gate."""
-    from dmpg.decisions import (
+    from dmpg.services.decisions import (
         read_decision_file,
         resume_through_prefect,
         wait_for_gate,
@@ -72,7 +72,11 @@ def _at_steering() -> str:
 def measure_recovery(kill) -> float:
     """Seconds from killing the processes that run a step (``kill(flow_run_id)``) until the proposal
     waits at its next gate again."""
-    from dmpg.decisions import read_decision_file, resume_through_prefect, wait_for_gate
+    from dmpg.services.decisions import (
+        read_decision_file,
+        resume_through_prefect,
+        wait_for_gate,
+    )
     from models import ledger
 
     proposal = _at_steering()

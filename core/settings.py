@@ -58,13 +58,13 @@ class Settings(BaseSettings):
     # Hearing letters, RKKP's request and appointment requests ask for an answer within this many days
     # of being sent; the date is printed in the letter and the mail ("Svarfrist").
     reply_days: int = Field(21, ge=1, description="Days a recipient has to answer a hearing or a request.")
-    # Overdue (dmpg.deadlines): a gate decided at a meeting (steering, approval) that stands on no meeting's
+    # Overdue (dmpg.services.deadlines): a gate decided at a meeting (steering, approval) that stands on no meeting's
     # agenda is overdue this many days after it opened (the bodies meet about four times a year).
     meeting_due_days: int = Field(
         91, ge=1, description="Days a meeting gate with no meeting planned may wait before it is overdue."
     )
     # A gate overdue this many days brings one escalation mail to its body's chair (the first member of the
-    # body on the roster), or to the secretariat for a gate without one (dmpg.mail.escalation).
+    # body on the roster), or to the secretariat for a gate without one (dmpg.services.escalation).
     escalate_after_days: int = Field(
         14, ge=1, description="Days past its deadline before an overdue gate is escalated (one mail)."
     )
@@ -83,7 +83,7 @@ class Settings(BaseSettings):
     # stack), where concurrent resumes make writers wait for each other; deploy/dmpg.env sets 4 for
     # Prefect on PostgreSQL.
     wake_concurrency: int = Field(1, ge=1, le=16, description="Flow runs a meeting's minutes wake at once.")
-    # Recovery (dmpg/recovery.py, run by the sweep: python -m dmpg.interfaces.sweep): lifecycle runs left behind by
+    # Recovery (dmpg/services/recovery.py, run by the sweep: python -m dmpg.interfaces.sweep): lifecycle runs left behind by
     # a runner or worker that died. Flow runs send a heartbeat every PREFECT_FLOWS_HEARTBEAT_FREQUENCY
     # (30 s, Prefect's minimum): the stale time must be well above it.
     recovery_poll_seconds: float = Field(5.0, gt=0, description="How often the sweep looks at the runs.")
@@ -113,7 +113,7 @@ class Settings(BaseSettings):
     kickoff_place: str = Field("RKKP, Olof Palmes Allé 15, 8200 Aarhus N", description="Where kickoffs are held.")
     kickoff_online_url: str | None = Field(None, description="A link to join a kickoff online, if there is one.")
 
-    # Personal data (dmpg.persondata): an ended proposal's record (form, decisions, audit trail,
+    # Personal data (dmpg.services.persondata): an ended proposal's record (form, decisions, audit trail,
     # documents) is kept this many years after it ended, then pseudonymised by the daily flow. Set it to
     # the region's retention time for such cases (its archive plan).
     retention_years: int = Field(5, ge=1, le=100, description="Years an ended proposal's record is kept before it is pseudonymised.")

@@ -20,9 +20,9 @@ import sqlalchemy.dialects.sqlite  # noqa: F401
 
 import dmpg.documents.produce  # noqa: F401
 import dmpg.documents.render  # noqa: F401
-import dmpg.effects  # noqa: F401
-import dmpg.links  # noqa: F401
 import dmpg.mail.outbox  # noqa: F401
+import dmpg.services.effects  # noqa: F401
+import dmpg.state.links  # noqa: F401
 import models.ledger  # noqa: F401
 from flows.prefect_compat import quiet_suspension_observer
 

@@ -21,7 +21,7 @@ from prefect.input import RunInput, keyset_from_paused_state, read_flow_run_inpu
 from prefect.states import Suspended
 
 from core.settings import get_settings
-from dmpg.gatekeeper import gate_key, next_attempt
+from dmpg.services.gatekeeper import gate_key, next_attempt
 from forms.gates import gate as gate_named
 from forms.resume_form import form_model, from_form_values
 from models import ledger

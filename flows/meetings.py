@@ -1,7 +1,7 @@
 """The meeting pack flow (deployment ``dmpg-meeting-pack``): one flow run per meeting, named after it
 and scheduled by ``dmpg meeting plan`` for the moment the pack goes out, so the secretariat sees every
 planned meeting in the Prefect UI. The run renders the pack and the minutes form once, mails them once
-(``dmpg.meetings.send_pack``), and updates each proposal's story in the UI. Imports stay lean: the
+(``dmpg.services.meetings.send_pack``), and updates each proposal's story in the UI. Imports stay lean: the
 runner starts a fresh process per run.
 """
 

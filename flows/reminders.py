@@ -1,6 +1,6 @@
 """The reminders flow (deployment ``dmpg-reminders``, daily): deliver, remind, digest, deliver.
 
-0. Record gates whose run Prefect failed after the gate timeout (``dmpg.expiry``).
+0. Record gates whose run Prefect failed after the gate timeout (``dmpg.services.expiry``).
 1. Deliver outbox rows whose time has come: this is what sends mail held back by a mail server
    outage, without a person doing anything.
 2. Remind whoever an open gate has waited on for ``remind_after_days`` or more (once per interval),
@@ -9,7 +9,7 @@
    per ISO week).
 4. Deliver what 2 and 3 queued, and bring the Prefect UI's board up to date: the table of everything
    waiting and the timeline chart (``dmpg-tidslinje``, drawn only here: once a day is enough).
-5. Pseudonymise the records of proposals that ended ``DMPG_RETENTION_YEARS`` ago (``dmpg.persondata``).
+5. Pseudonymise the records of proposals that ended ``DMPG_RETENTION_YEARS`` ago (``dmpg.services.persondata``).
 
 Every step is keyed in the ledger, so running it twice, or more often than daily, sends nothing twice.
 Imports stay lean: the runner starts a fresh process per run.

@@ -1,6 +1,6 @@
 """Meetings of the deciding bodies, the pure part: which gate a body decides, meeting ids, choosing an
 agenda, and checking a meeting's minutes item by item (DESIGN.md "Meetings"). No ledger, no Prefect:
-``dmpg.meetings`` reads the ledger, calls these and writes what they decided.
+``dmpg.services.meetings`` reads the ledger, calls these and writes what they decided.
 
 A meeting's id is readable and stable: the body's Danish short name (ASCII) and the ISO date,
 ``styregruppen-2027-03-11``, ``foelgegruppen-2027-03-11``, ``direktoerkredsen-2027-03-11``. One body
@@ -108,7 +108,7 @@ def select_agenda(body: str, waiting: Sequence[Any], named: Sequence[str] = (), 
     """The agenda of a meeting of ``body``, and the problems with ``named`` proposals (empty when fine).
 
     ``waiting``: the open gate rounds (``proposal, title, gate, round``; oldest first, as
-    ``dmpg.gates_open`` gives them). Without ``named``, every round waiting at the body's gate that is
+    ``dmpg.state.gates_open`` gives them). Without ``named``, every round waiting at the body's gate that is
     not on another open meeting's agenda (``taken``: round -> meeting id); with ``named``, exactly
     those, in that order. ``known(proposal)`` says where an unknown-here proposal is instead (a
     sentence), or None when there is no such proposal."""

@@ -205,7 +205,7 @@ class LedgerMeta(SQLModel, table=True):
 class DecisionLink(SQLModel, table=True):
     """A signed link that lets one person decide one thing from their mail (DESIGN.md "Who decided, and
     how"): a gate round of a proposal (``purpose`` ``gate``) or the approval of a meeting's minutes
-    (``minutes``). The token in the mail is signed (``dmpg.links``) and names this row; the row makes it
+    (``minutes``). The token in the mail is signed (``dmpg.state.links``) and names this row; the row makes it
     single use (``used_at``) and lets it die with the gate (``expires_at``, or the round no longer open)."""
 
     __tablename__ = "decision_links"
@@ -242,7 +242,7 @@ class Meeting(SQLModel, table=True):
     minutes_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     approved_by: str | None = Field(default=None, max_length=320)
     approved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    # The calendar invitation (dmpg.invitations): start (HH:MM, Copenhagen), place, online link, and the
+    # The calendar invitation (dmpg.services.invitations): start (HH:MM, Copenhagen), place, online link, and the
     # iCalendar SEQUENCE, raised on every change and on cancellation (migration 0007).
     start_time: str | None = Field(default=None, max_length=5)
     place: str | None = Field(default=None, max_length=300)
@@ -287,7 +287,7 @@ class MeetingDocument(SQLModel, table=True):
 
 
 class PrivacyAction(SQLModel, table=True):
-    """The privacy log (``dmpg.persondata``): one row per export of a person's data, erasure and
+    """The privacy log (``dmpg.services.persondata``): one row per export of a person's data, erasure and
     retention run. ``subject`` is the person's address for an export, their pseudonym once erased
     (an erasure rewrites the earlier rows too), ``retention`` for a retention run; ``by`` who ran it;
     ``detail`` what was found, removed, pseudonymised and kept (never an erased address)."""

@@ -21,19 +21,19 @@ class EventKind:
     LINK_REFUSED = "link_refused"            # gate, round, by; detail: {"reason", "link", "channel"}
     # The lifecycle's flow run stopped without finishing its step (its runner or worker died, it failed,
     # or a decision's wake-up never reached it); detail: {"incident", "problem", "run_state", "reason",
-    # "action", "attempt", "flow_run_id", "by"}. See dmpg.recovery.
+    # "action", "attempt", "flow_run_id", "by"}. See dmpg.services.recovery.
     RUN_STUCK = "run_stuck"
     RUN_RECOVERED = "run_recovered"          # detail: {"incident", "run_state"}: the run waits at a gate again
-    # Personal data (dmpg.persondata): a person's data outside the record erased (detail: {"pseudonym",
+    # Personal data (dmpg.services.persondata): a person's data outside the record erased (detail: {"pseudonym",
     # "by", "mails", "links"}), and the record pseudonymised after the retention time (detail: {"years", "by"}).
     PERSONAL_DATA_ERASED = "personal_data_erased"
     RETENTION_APPLIED = "retention_applied"
     # A waiting gate's Resume form was no longer today's (an older release's, or people who left the roster):
     # the sweep woke the run to re-open the gate with today's form (detail: {"attempt", "digest"} of the
-    # wake-up), and the flow closed that attempt as re-armed (detail: {"attempt"}). See dmpg.wake.
+    # wake-up), and the flow closed that attempt as re-armed (detail: {"attempt"}). See dmpg.services.wake.
     GATE_REARM_REQUESTED = "gate_rearm_requested"
     GATE_REARMED = "gate_rearmed"
-    # A gate round past its deadline was escalated (one mail, dmpg.mail.escalation); gate, round; detail:
+    # A gate round past its deadline was escalated (one mail, dmpg.services.escalation); gate, round; detail:
     # {"deadline", "days_overdue", "to": [emails], "rule"}.
     ESCALATED = "escalated"
 

@@ -11,11 +11,11 @@
 - :func:`publish_timeline` keeps one markdown artifact with the timeline chart (key ``dmpg-tidslinje``),
   refreshed by the daily ``dmpg-reminders`` flow.
 
-All through Prefect's public client API; the ledger says what waits (``dmpg.gates_open``).
+All through Prefect's public client API; the ledger says what waits (``dmpg.state.gates_open``).
 
 Form text is never markup here. The UI renders artifact descriptions, markdown artifacts and every
 text cell of a table artifact as markdown: a table goes out through :func:`table_rows` (each text cell
-literal, ``core.text.markdown_literal``), the story is made literal by ``dmpg.narrative``. A run's
+literal, ``core.text.markdown_literal``), the story is made literal by ``dmpg.documents.narrative``. A run's
 name and tags are shown as text, and other tools (notifications, automations) may quote them into
 markdown: form text in them goes through ``core.text.inert_label``.
 """
@@ -36,8 +36,8 @@ from prefect.runtime import flow_run
 
 from core import clock
 from core.text import inert_label, join_danish, markdown_literal
-from dmpg import narrative
-from dmpg.gates_open import open_gates
+from dmpg.documents import narrative
+from dmpg.state.gates_open import open_gates
 from forms.gates import GATES
 from forms.vocabulary import STAGE_LABELS, label
 from models import ledger
@@ -75,7 +75,7 @@ def _rename(proposal_id: str, what: str, tags: list[str]) -> None:
 
 
 def publish_story(proposal_id: str) -> None:
-    """The proposal's story (``dmpg.narrative.summary_markdown``) in its one artifact of this run."""
+    """The proposal's story (``dmpg.documents.narrative.summary_markdown``) in its one artifact of this run."""
     key = proposal_id.lower()
     markdown = narrative.summary_markdown(proposal_id)
     description = f"{proposal_id}: forløb, fund, beslutninger og dokumenter"
@@ -97,9 +97,9 @@ def table_rows(rows: list[dict]) -> list[dict]:
 
 def waiting_rows(now) -> list[dict]:  # noqa: ANN001 - an aware datetime
     """One row per open gate, overdue first: how long it has waited, its deadline and whether it is
-    *overskredet* (``dmpg.deadlines``). Form text as it is: :func:`table_rows` makes it literal."""
-    from dmpg.deadlines import open_dues
+    *overskredet* (``dmpg.services.deadlines``). Form text as it is: :func:`table_rows` makes it literal."""
     from dmpg.report.board import WAITING, deadline_cells
+    from dmpg.services.deadlines import open_dues
 
     gates = open_gates()
     dues, today = open_dues(gates, now=now)

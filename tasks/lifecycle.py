@@ -1,5 +1,5 @@
-"""Prefect tasks of the lifecycle: thin wrappers of plain, idempotent functions (``dmpg.steps``,
-``dmpg.gatekeeper``), each journaled in the ledger.
+"""Prefect tasks of the lifecycle: thin wrappers of plain, idempotent functions (``dmpg.services.steps``,
+``dmpg.services.gatekeeper``), each journaled in the ledger.
 
 A resumed flow run re-executes from the top. Each step's result is in the ledger's journal once it
 has run, so a replayed step returns that result without running — and without a Prefect task run
@@ -22,8 +22,8 @@ from typing import Any, TypeVar
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from dmpg import gatekeeper, steps
-from dmpg.gatekeeper import Answer
+from dmpg.services import gatekeeper, steps
+from dmpg.services.gatekeeper import Answer
 from models import ledger
 from tasks.board import publish_story, publish_waiting, show_finished
 
@@ -85,7 +85,7 @@ def _gate_form_at_rest(form: dict[str, Any]) -> dict[str, Any]:
 
 def _gate_form(stored: dict[str, Any]) -> dict[str, Any]:
     """The journaled Resume form with its description made again, from the ledger as it is now."""
-    from dmpg import narrative
+    from dmpg.documents import narrative
 
     if "description" in stored or "gate" not in stored:
         return stored  # journaled before descriptions were left out

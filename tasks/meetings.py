@@ -1,4 +1,4 @@
-"""Prefect tasks of the meeting pack flow: thin wrappers of ``dmpg.meetings`` (keyed in the ledger)."""
+"""Prefect tasks of the meeting pack flow: thin wrappers of ``dmpg.services.meetings`` (keyed in the ledger)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from prefect import task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from dmpg import meetings, narrative
+from dmpg.documents import narrative
+from dmpg.services import meetings
 from models import ledger
 
 

@@ -12,7 +12,8 @@ from typing import Any
 from prefect import task
 from prefect.cache_policies import NONE
 
-from dmpg.mail import outbox, reminders
+from dmpg.mail import outbox
+from dmpg.services import reminders
 
 
 @task(name="deliver-outbox", cache_policy=NONE)
@@ -30,7 +31,7 @@ def queue_reminders(now: datetime | None = None) -> list[str]:
 @task(name="queue-escalations", cache_policy=NONE)
 def queue_escalations(now: datetime | None = None) -> list[str]:
     """Escalate gates overdue ``escalate_after_days`` or more (one mail each, ever); returns the outbox keys."""
-    from dmpg.mail.escalation import queue_escalations as queue
+    from dmpg.services.escalation import queue_escalations as queue
 
     return [row.key for row in queue(now)]
 
@@ -46,7 +47,7 @@ def record_expired_gates() -> list[str]:
     """Gates whose suspended run Prefect failed after the gate timeout: recorded as ``gate_expired``."""
     from prefect import get_client
 
-    from dmpg import expiry
+    from dmpg.services import expiry
 
     with get_client(sync_client=True) as client:
         def state_of(flow_run_id: str) -> expiry.RunState | None:
@@ -74,7 +75,7 @@ def publish_timeline() -> None:
 
 @task(name="apply-retention", cache_policy=NONE)
 def apply_retention(now: datetime | None = None) -> dict[str, Any]:
-    """Pseudonymise the records of proposals ended ``DMPG_RETENTION_YEARS`` ago (``dmpg.persondata``)."""
-    from dmpg.persondata import apply_retention as retain
+    """Pseudonymise the records of proposals ended ``DMPG_RETENTION_YEARS`` ago (``dmpg.services.persondata``)."""
+    from dmpg.services.persondata import apply_retention as retain
 
     return retain(now, by="dmpg-reminders").to_json()

@@ -257,7 +257,7 @@ class PrefectAPI:
     def flow_run(self, flow_run_id: str) -> dict[str, Any]:
         return self._request("GET", f"/flow_runs/{flow_run_id}")
 
-    # --- what recovery needs (dmpg.recovery) ---------------------------------------------------------
+    # --- what recovery needs (dmpg.services.recovery) ---------------------------------------------------------
 
     def run_states(self, flow_run_ids: Iterable[str]) -> dict[str, RunState]:
         """The current state of each of these flow runs by id (ids the server does not know are left out)."""

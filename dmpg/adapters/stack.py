@@ -265,7 +265,7 @@ class LocalStack:
             # The runner asks for work this often (Prefect's default of 10 s would dominate a step).
             "PREFECT_RUNNER_POLL_FREQUENCY": str(max(1, math.ceil(s.runner_poll_seconds))),
             # Each flow run sends a heartbeat this often (Prefect's minimum), so the recovery sweep can tell
-            # a run whose runner died from one that is busy (dmpg.recovery).
+            # a run whose runner died from one that is busy (dmpg.services.recovery).
             "PREFECT_FLOWS_HEARTBEAT_FREQUENCY": "30",
             # Suspended runs resume in a new process: their task results must be on disk.
             "PREFECT_RESULTS_PERSIST_BY_DEFAULT": "true",

@@ -19,7 +19,7 @@ What a proposal's letters and mails say alike is written here once and used by b
 summary of the proposal (:func:`summary_lines`), the reply deadline (:func:`reply_deadline`), the
 meeting that will decide a gate round when known (``Sources.meeting_dates``, see
 :func:`meeting_dates`) and what the previous round of a gate decided (:func:`previous_round`).
-:func:`mail_facts` hands them to the mails (``dmpg.effects.mail`` and the reminders).
+:func:`mail_facts` hands them to the mails (``dmpg.services.effects.mail`` and the reminders).
 """
 
 from __future__ import annotations
@@ -356,7 +356,7 @@ def mail_facts(src: Sources, kind: str, round: int = 1, gate: str | None = None)
     :func:`summary_lines`); for a mail that asks for something (a gate's opening mail, a reminder,
     an appointment request) ``deadline`` (:func:`reply_deadline`); and ``previous``
     (:func:`previous_round`) for a gate held again. Absent values are ``None``. (The deciding meeting
-    reaches mails as ``meeting``, from ``dmpg.gatekeeper.meeting_context_of``.)"""
+    reaches mails as ``meeting``, from ``dmpg.services.gatekeeper.meeting_context_of``.)"""
     from dmpg.mail import GATE_KINDS
 
     gate = gate or ("appointments" if kind == "appointment_request" else None)

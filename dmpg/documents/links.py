@@ -1,5 +1,5 @@
 """Links to a proposal's documents, as Danish markdown for the gate descriptions (Resume forms) and the
-proposal's artifact in the Prefect UI: each a signed link served by the decision page (``dmpg.links``),
+proposal's artifact in the Prefect UI: each a signed link served by the decision page (``dmpg.state.links``),
 never a ``file://`` path that no browser opens.
 """
 
@@ -14,8 +14,8 @@ from dmpg.documents.naming import document_title
 
 def markdown_for(rows: Iterable[Any], at: tuple[str, int] | None) -> str:
     """A markdown list of documents: Danish title (and round) and version, each a signed link that works
-    while the gate round ``at`` waits (``dmpg.links.document_url``); plain titles when no round waits."""
-    from dmpg.links import document_url
+    while the gate round ``at`` waits (``dmpg.state.links.document_url``); plain titles when no round waits."""
+    from dmpg.state.links import document_url
 
     def item(r: Any) -> str:
         title = markdown_literal(document_title(r))

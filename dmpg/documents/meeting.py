@@ -31,7 +31,7 @@ class MeetingDocumentRef:
 
 def _memo(item) -> str:  # noqa: ANN001 - models.tables.MeetingItem
     """The proposal's memo for the body (its gate's opening document; the indstillingsskema otherwise)."""
-    from dmpg import effects
+    from dmpg.services import effects
     from forms.gates import gate as gate_named
 
     g = gate_named(item.gate)

@@ -38,7 +38,7 @@ KINDS: dict[str, Kind] = {
 }
 
 
-# The documents of a whole meeting (dmpg.meetings), under DMPG_HOME/documents/<meeting>/. The minutes
+# The documents of a whole meeting (dmpg.services.meetings), under DMPG_HOME/documents/<meeting>/. The minutes
 # form is written in code (dmpg.documents.minutesform), like the proposal form: its template is None.
 MEETING_KINDS: dict[str, Kind] = {
     k.name: k

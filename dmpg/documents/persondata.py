@@ -31,7 +31,7 @@ STATUS_LABELS = {"sent": "sendt", "pending": "venter", "sending": "sendes", "fai
 
 
 def write_summary(found: Any, path: Path, json_name: str) -> Path:
-    """Write the summary of ``found`` (``dmpg.persondata.Holdings``) to ``path``."""
+    """Write the summary of ``found`` (``dmpg.services.persondata.Holdings``) to ``path``."""
     from forms.gates import GATES
     from forms.vocabulary import BODY_LABELS, STAGE_LABELS, label
     from models.vocabulary import EVENT_LABELS

@@ -131,13 +131,13 @@ def _dated(step: Step, payload: dict) -> dict:
 
 def _lifecycle(console) -> str:
     from core import clock
-    from dmpg.decisions import (
+    from dmpg.services.decisions import (
         read_decision_file,
         resume_through_prefect,
         wait_for_gate,
         wait_until_moved_on,
     )
-    from dmpg.submission import submit_proposal
+    from dmpg.services.submission import submit_proposal
     from forms.loading import load_form
     from models.ledger import roster as roster_in_force
 

@@ -1,5 +1,5 @@
 """The recovery sweep (``python -m dmpg.interfaces.sweep``): every ``recovery_poll_seconds`` it looks at the lifecycle
-run of every proposal under way and resumes those that stopped (``dmpg.recovery``).
+run of every proposal under way and resumes those that stopped (``dmpg.services.recovery``).
 
 Run exactly one per installation (``deploy/dmpg-sweep.service``); the ledger's keys make a second one
 harmless, but it would only duplicate the work.
@@ -22,7 +22,7 @@ log = logging.getLogger("dmpg.sweep")
 def sweep_round(local_stack: bool) -> None:
     """One pass: (local stack: revive dead children,) then recover what stopped."""
     from dmpg.adapters.prefect_api import PrefectAPI
-    from dmpg.recovery import sweep
+    from dmpg.services.recovery import sweep
 
     orphaned_before = None
     if local_stack:

@@ -12,6 +12,6 @@ from forms.gates import GATES
 STEP_KINDS: tuple[str, ...] = ("receipt", "decision", "appointment_request", "kickoff", "established", "reminder",
                                "digest", "recovery", "escalation")
 GATE_KINDS: tuple[str, ...] = tuple(g.opening_mail for g in GATES.values() if g.opening_mail)
-# The mails of a whole meeting (dmpg.meetings): no proposal of their own; keyed by the meeting.
+# The mails of a whole meeting (dmpg.services.meetings): no proposal of their own; keyed by the meeting.
 MEETING_KINDS: tuple[str, ...] = ("meeting_pack", "meeting_minutes", "minutes_approval", "meeting_invitation")
 KINDS: tuple[str, ...] = STEP_KINDS + GATE_KINDS + MEETING_KINDS

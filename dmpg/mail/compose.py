@@ -13,7 +13,7 @@ per kind; optional everywhere: ``summary`` (the proposal in two lines, which the
 ``deadline`` (the reply deadline, a date), ``meeting`` (the meeting that will decide: ``{id, body,
 title, date}``), ``previous`` (what the previous round of the gate decided), ``url`` (the recipient's
 link), ``round``. ``outbox.enqueue`` fills in proposal_id, recipient, attachments and round;
-``dmpg.effects.mail`` adds summary, deadline and previous (``dmpg.documents.context.mail_facts``).
+``dmpg.services.effects.mail`` adds summary, deadline and previous (``dmpg.documents.context.mail_facts``).
 """
 
 from __future__ import annotations
@@ -41,9 +41,9 @@ REQUIRED_CONTEXT: dict[str, tuple[str, ...]] = {
     "established": ("title", "kickoff", "chairs", "director", "members"),
     "reminder": ("title", "gate", "waiting_since", "days_waiting", "url"),
     "digest": ("gates", "undelivered", "week"),
-    # dmpg.recovery: problem stuck|failed|cancelled|no_worker, action rescheduled|needs_attention|none
+    # dmpg.services.recovery: problem stuck|failed|cancelled|no_worker, action rescheduled|needs_attention|none
     "recovery": ("title", "problem", "action", "since"),
-    # dmpg.mail.escalation: rule reply|meeting|no_meeting (dmpg.deadlines), due_date the deadline that passed
+    # dmpg.services.escalation: rule reply|meeting|no_meeting (dmpg.services.deadlines), due_date the deadline that passed
     "escalation": ("title", "gate", "waiting_since", "due_date", "rule", "days_overdue", "url"),
     **{kind: ("title", "url") for kind in GATE_KINDS},
     "appointments_record": ("title", "url", "organisations"),

@@ -7,7 +7,7 @@ Contracts:
   a ``digest``. A second ``enqueue`` with the same key is a no-op, also when two processes race.
 - Subject and bodies are rendered at enqueue time: what was decided to be sent is what is sent,
   even if a template is edited meanwhile. The one thing made at send time is each decision link's
-  signed token: a row stores a marker naming the link row (``dmpg.links.mail_url``), so no copy of
+  signed token: a row stores a marker naming the link row (``dmpg.state.links.mail_url``), so no copy of
   the ledger holds a working link.
 - Status: ``pending`` -> ``sending`` (claimed by one deliverer, with a lease in ``next_attempt_at``)
   -> ``sent``, or back to ``pending`` with exponential backoff, or ``failed`` after
@@ -189,8 +189,8 @@ def backoff(attempts: int) -> timedelta:
 
 
 def _send(row: Notification):
-    """Send one row; its decision links are signed now (``dmpg.links.fill_links``: the row holds none)."""
-    from dmpg.links import fill_links
+    """Send one row; its decision links are signed now (``dmpg.state.links.fill_links``: the row holds none)."""
+    from dmpg.state.links import fill_links
 
     if row.recipient.startswith("channel:"):
         url = channel_url(row.recipient)

@@ -23,9 +23,9 @@ WAITING = "venter"
 
 
 def deadline_cells(due: Any, today: date) -> dict[str, str]:
-    """The board table's deadline columns for a waiting gate round's ``Due`` (``dmpg.deadlines``):
+    """The board table's deadline columns for a waiting gate round's ``Due`` (``dmpg.services.deadlines``):
     *Tilstand* ("venter", or "overskredet (N dage)") and *Frist* (its date)."""
-    from dmpg.deadlines import overdue_label
+    from dmpg.services.deadlines import overdue_label
 
     return {"Tilstand": overdue_label(due.days_overdue(today)) or WAITING,
             "Frist": f"{due.deadline:%d.%m.%Y}" if due.deadline else ""}
@@ -34,7 +34,7 @@ def deadline_cells(due: Any, today: date) -> dict[str, str]:
 def timeline_markdown(report: Mapping[str, Any], png: bytes | None, *, updated: datetime) -> str:
     """The board's timeline card: heading, the chart (an inline PNG), the overdue gates and how to get
     the whole report (``report``: ``Report.to_json()``)."""
-    from dmpg.deadlines import overdue_label
+    from dmpg.services.deadlines import overdue_label
     from forms.gates import GATES
 
     s = report["summary"]

@@ -101,7 +101,7 @@ def _in_period(period: Mapping[str, Any]) -> str:
 def context(r: Mapping[str, Any], *, today: date, secretariat: Mapping[str, str], chart_caption: str = "") -> dict[str, Any]:
     """What ``templates/status_report.docx`` shows of report ``r`` (``Report.to_json()``): every key the
     template uses, always present (pure). The chart itself is added as a picture by :func:`write_docx`."""
-    from dmpg.deadlines import MEETING, NO_MEETING, REPLY
+    from dmpg.services.deadlines import MEETING, NO_MEETING, REPLY
     from forms.gates import GATES
     from forms.meetings import MEETING_BODIES, meeting_title
     from forms.vocabulary import STAGE_LABELS, label

@@ -11,7 +11,7 @@ Days are calendar days between Copenhagen dates (a gate opened on 3 March and de
 7 days). The figures:
 
 - ``in_process``: every gate round waiting at ``as_of`` (a proposal at the hearing waits at two), with
-  its stage, the days it has waited, its deadline and whether it is *overskredet* (``dmpg.deadlines``);
+  its stage, the days it has waited, its deadline and whether it is *overskredet* (``dmpg.services.deadlines``);
   a proposal under way that waits at no gate (its run is between two steps) is a row without a gate.
 - ``decisions``: each decision whose date lies in the period: a meeting's decisions carry the meeting's
   date and are grouped by meeting (``meetings``); the other gates' (RKKP's statement, a revision, the
@@ -39,8 +39,8 @@ from typing import Any
 from core import clock
 from core.errors import UserError
 from core.text import danish_date
-from dmpg.deadlines import DEADLINE_EVENT_KINDS, Due, dues
-from dmpg.gates_open import GATE_EVENT_KINDS, fold_events
+from dmpg.services.deadlines import DEADLINE_EVENT_KINDS, Due, dues
+from dmpg.state.gates_open import GATE_EVENT_KINDS, fold_events
 from forms.vocabulary import FINAL_STAGES, STAGES
 from models.vocabulary import EventKind
 

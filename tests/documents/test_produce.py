@@ -96,7 +96,7 @@ def test_documents_are_listed_as_signed_links_never_file_paths(proposal):
     import re
 
     from dmpg.documents.links import documents_markdown
-    from dmpg.links import LinkRefused, verify_document
+    from dmpg.state.links import LinkRefused, verify_document
     from models import ledger
 
     produce_document(proposal, "steering_minutes", round=2)

@@ -331,7 +331,7 @@ def run(argv: list[str], env: dict[str, str], timeout: float = 60) -> Outcome:
 
 DECISION_READER = (
     "import sys; from pathlib import Path; from dmpg.interfaces.cli._errors import report; "
-    "from dmpg.decisions import read_decision_file\n"
+    "from dmpg.services.decisions import read_decision_file\n"
     "try:\n    read_decision_file(Path(sys.argv[1]), 'steering', 'sekretariat@example.dk')\n"
     "except Exception as exc:\n    sys.exit(report(exc, 'decide'))\n"
 )

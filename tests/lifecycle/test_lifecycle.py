@@ -179,7 +179,7 @@ def test_directors_reject(driver):
 
 def test_refused_and_invalid_answers_leave_the_gate_pending(driver):
     from dmpg.adapters.prefect_api import PrefectAPI
-    from dmpg.gates_open import open_gates
+    from dmpg.state.gates_open import open_gates
 
     proposal = driver.propose(example_form() | {"title": "Retspsykiatri"})
     first = driver.wait_for_gate(proposal, "advice")
@@ -243,7 +243,7 @@ def test_incomplete_appointments_are_sent_back_for_correction(driver):
 
 def test_two_decisions_racing_for_one_gate_exactly_one_wins(driver):
     from core.errors import UserError
-    from dmpg.decisions import record_decision
+    from dmpg.services.decisions import record_decision
     from models import ledger
 
     proposal = driver.propose(example_form() | {"title": "Hurtig opstart i børne- og ungdomspsykiatrien"})
@@ -287,7 +287,7 @@ def test_a_gate_that_expires_is_recorded_once_and_no_longer_pending(driver):
     from prefect import get_client
     from prefect.states import Failed
 
-    from dmpg.gates_open import open_gates
+    from dmpg.state.gates_open import open_gates
     from tasks.notify import record_expired_gates
 
     proposal = driver.propose(example_form() | {"title": "Spiseforstyrrelser hos børn"})

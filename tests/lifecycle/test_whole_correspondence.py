@@ -326,7 +326,7 @@ def _notifications(proposal: str) -> list:
 
 
 def _utc(moment):
-    from dmpg.gates_open import as_utc
+    from dmpg.state.gates_open import as_utc
 
     return as_utc(moment)
 

@@ -35,8 +35,8 @@ def hearing(proposal):
 
 
 def test_an_overdue_gate_is_escalated_once_to_its_bodys_chair(sink, hearing, roster):
-    from dmpg.mail.escalation import queue_escalations
     from dmpg.mail.outbox import deliver_pending
+    from dmpg.services.escalation import queue_escalations
     from models import ledger
 
     assert queue_escalations(on(date(2026, 12, 6)), roster) == []  # 13 days past the svarfrist: not yet
@@ -75,7 +75,7 @@ def test_who_an_overdue_gate_is_escalated_to(roster):
 
 def test_the_digest_lists_what_is_overdue_first(sink, hearing, roster, form):
     from dmpg.mail.outbox import deliver_pending
-    from dmpg.mail.reminders import queue_digest
+    from dmpg.services.reminders import queue_digest
     from models.db import session_scope
     from models.ledger import create_proposal
     from models.tables import StageEvent

@@ -8,7 +8,7 @@ from datetime import date, datetime, timezone
 
 from icalendar import Calendar
 
-from dmpg.invitations import Meeting, ics, kickoff_of, uid, write
+from dmpg.services.invitations import Meeting, ics, kickoff_of, uid, write
 
 ORGANISER = ("DMPG-sekretariatet", "sekretariat@example.dk")
 INVITEES = [("Anne Holm", "anne@example.dk"), ("Bo Ølund", "bo@example.dk"), ("Anne Holm", "ANNE@example.dk")]

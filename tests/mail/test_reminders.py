@@ -6,15 +6,15 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from dmpg.gates_open import fold_events
 from dmpg.mail.outbox import deliver_pending, list_notifications
-from dmpg.mail.reminders import (
+from dmpg.services.reminders import (
     digest_due,
     iso_week,
     queue_digest,
     queue_reminders,
     reminder_interval,
 )
+from dmpg.state.gates_open import fold_events
 from models.vocabulary import EventKind
 from tests.mail.conftest import read_eml
 

@@ -36,7 +36,7 @@ def roster():
     return Roster.model_validate(SAMPLE_ROSTER)
 
 
-class W:  # an open gate round as dmpg.gates_open gives it
+class W:  # an open gate round as dmpg.state.gates_open gives it
     def __init__(self, proposal, gate="steering", round=1, title=None):
         self.proposal, self.gate, self.round, self.title = proposal, gate, round, title or f"Emne {proposal[-1]}"
 
@@ -60,7 +60,7 @@ def test_meeting_ids_are_the_bodys_danish_short_name_and_the_date():
 
 
 def test_the_pack_goes_out_days_before_at_eight_copenhagen_time_or_now_when_that_has_passed():
-    from dmpg.meetings import pack_time
+    from dmpg.services.meetings import pack_time
 
     now = datetime(2027, 1, 1, tzinfo=timezone.utc)
     at = pack_time(DAY, 7, now)

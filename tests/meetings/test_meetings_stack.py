@@ -57,7 +57,7 @@ def _mails_to(mail_dir: Path, subject_part: str) -> dict[str, list]:
 
 def test_a_steering_meeting_decides_four_and_the_directors_approve_two(driver):
     from dmpg.documents.proofread import missing_attachments
-    from dmpg.gates_open import open_gates
+    from dmpg.state.gates_open import open_gates
     from models import ledger
     from tests.documents.conftest import docx_text
 
@@ -200,7 +200,7 @@ def _fill_minutes_form(path: Path, decisions: dict[str, tuple[str, str]]) -> Non
 
 KILL_AFTER = """
 import os, signal, sys
-import dmpg.decisions as decisions
+import dmpg.services.decisions as decisions
 record, done = decisions.record_decision, []
 def record_then_die(*args, **kwargs):
     result = record(*args, **kwargs)
@@ -253,8 +253,8 @@ def test_minutes_of_a_process_killed_half_way_finish_on_a_rerun_with_nothing_twi
 
 def test_minutes_wait_for_the_chair_when_the_setting_asks_for_it(driver, monkeypatch):
     from core.settings import get_settings
-    from dmpg.gates_open import open_gates
     from dmpg.mail.outbox import list_notifications
+    from dmpg.state.gates_open import open_gates
     from models import ledger
 
     monkeypatch.setenv("DMPG_MINUTES_NEED_CHAIR_APPROVAL", "true")
@@ -278,7 +278,7 @@ def test_minutes_wait_for_the_chair_when_the_setting_asks_for_it(driver, monkeyp
 
     import httpx
 
-    from dmpg.links import fill_links
+    from dmpg.state.links import fill_links
 
     sent = fill_links(asked[0].body_text, asked[0].recipient)  # as the deliverer sends it (the row keeps no token)
     url = re.search(r"(https?://\S+/beslut/\S+)", sent).group(1)

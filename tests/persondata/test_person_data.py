@@ -45,9 +45,9 @@ def _form(examples, title: str, email: str, name: str):
 def cases(roster_file, examples):
     """Two proposals: one that ended (rejected by the steering group, which decided through a link in
     its mail) with Anne as proposer, and one still in the hearing with Bo as proposer."""
-    from dmpg import links
-    from dmpg.gatekeeper import announce_decision, open_gate, take_answer
-    from dmpg.steps import check_submission, finish_rejected
+    from dmpg.services.gatekeeper import announce_decision, open_gate, take_answer
+    from dmpg.services.steps import check_submission, finish_rejected
+    from dmpg.state import links
     from models import ledger
     from models.db import dispose_engines
 
@@ -148,8 +148,8 @@ def test_erase_is_refused_while_the_person_takes_part_and_nothing_changes(cases)
 def test_erase_removes_what_no_record_needs_and_keeps_the_cases_record(cases, roster_file, tmp_path):
     from sqlmodel import select
 
-    from dmpg import persondata
     from dmpg.mail.outbox import list_notifications
+    from dmpg.services import persondata
     from models import ledger
     from models.db import session_scope
     from models.tables import DecisionLink, JournalEntry, PrivacyAction
@@ -196,8 +196,8 @@ def test_erase_removes_what_no_record_needs_and_keeps_the_cases_record(cases, ro
 def test_the_retention_rule_pseudonymises_an_ended_cases_record_once(cases, monkeypatch):
     from core import clock
     from core.settings import get_settings
-    from dmpg import persondata
     from dmpg.mail.outbox import list_notifications
+    from dmpg.services import persondata
     from models import ledger
 
     ended, still_open = cases
@@ -237,7 +237,7 @@ def test_the_daily_flow_runs_the_retention_rule():
 
 
 def test_a_date_far_away_is_on_the_record_of_when_the_case_ended(cases):
-    from dmpg.persondata import ended_at, retained_until
+    from dmpg.services.persondata import ended_at, retained_until
 
     ended, still_open = cases
     assert ended_at(still_open) is None

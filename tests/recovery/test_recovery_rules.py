@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 
 from dmpg.adapters.prefect_api import RunState
-from dmpg.recovery import (
+from dmpg.services.recovery import (
     CANCELLED,
     FAILED,
     NEEDS_ATTENTION,

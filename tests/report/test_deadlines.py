@@ -1,4 +1,4 @@
-"""When a waiting gate is overdue (``dmpg.deadlines``): pure rules, no ledger."""
+"""When a waiting gate is overdue (``dmpg.services.deadlines``): pure rules, no ledger."""
 
 from __future__ import annotations
 
@@ -6,8 +6,16 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from dmpg.deadlines import MEETING, NO_MEETING, NONE, REPLY, Due, dues, overdue_label
-from dmpg.gates_open import OpenGate
+from dmpg.services.deadlines import (
+    MEETING,
+    NO_MEETING,
+    NONE,
+    REPLY,
+    Due,
+    dues,
+    overdue_label,
+)
+from dmpg.state.gates_open import OpenGate
 from models.vocabulary import EventKind
 
 P = "DMPG-2026-001"
@@ -99,7 +107,7 @@ def test_the_deadline_recorded_at_opening_is_what_is_read():
 
 def test_what_a_gate_is_given_when_it_opens(dmpg_home, monkeypatch):
     from core import clock
-    from dmpg.deadlines import at_opening
+    from dmpg.services.deadlines import at_opening
     from forms.proposal import ProposalForm
     from models import ledger
 

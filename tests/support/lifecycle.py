@@ -75,7 +75,7 @@ class Driver:
     def wait_for_gate(self, proposal: str, gate: str, round: int | None = None, timeout: float = 240):
         """Until the ledger has the gate open *and* Prefect shows the run suspended on its key."""
         from dmpg.adapters.prefect_api import PrefectAPI
-        from dmpg.gates_open import open_gates
+        from dmpg.state.gates_open import open_gates
 
         deadline = time.monotonic() + timeout
         last = None
@@ -102,7 +102,7 @@ class Driver:
 
     @staticmethod
     def form_values(proposal: str, gate: str, payload: dict[str, Any]) -> dict[str, Any]:
-        from dmpg.gatekeeper import proposers
+        from dmpg.services.gatekeeper import proposers
         from forms.gates import GATES, allowed_recorders
         from forms.resume_form import to_form_values
         from models import ledger
@@ -225,7 +225,7 @@ class Driver:
     @classmethod
     def recovered(cls, proposal: str) -> bool:
         """The proposal had an incident and it is over (the sweep saw the run wait again)."""
-        from dmpg.recovery import open_incidents
+        from dmpg.services.recovery import open_incidents
 
         return bool(cls.events(proposal, "run_recovered")) and proposal not in open_incidents(proposal)
 

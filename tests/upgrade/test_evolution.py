@@ -94,7 +94,7 @@ def _submit(title: str) -> str:
 
 def _waits_at(proposal: str, gate: str) -> bool:
     from dmpg.adapters.prefect_api import PrefectAPI
-    from dmpg.gates_open import open_gates
+    from dmpg.state.gates_open import open_gates
 
     with PrefectAPI() as api:
         return any(g.gate == gate and api.run_state(g.flow_run_id).pause_key == g.key for g in open_gates(proposal))
@@ -102,8 +102,8 @@ def _waits_at(proposal: str, gate: str) -> bool:
 
 def test_runs_suspended_before_a_change_carry_on_after_it(evolution):
     from dmpg.adapters.prefect_api import PrefectAPI
-    from dmpg.decisions import record_decision
-    from dmpg.gatekeeper import proposers
+    from dmpg.services.decisions import record_decision
+    from dmpg.services.gatekeeper import proposers
     from forms.gates import GATES, allowed_recorders
     from forms.resume_form import to_form_values
     from models import ledger
@@ -148,7 +148,7 @@ def test_runs_suspended_before_a_change_carry_on_after_it(evolution):
 def _why(proposal: str) -> str:
     """What the ledger and Prefect say about a proposal that does not wait where it should."""
     from dmpg.adapters.prefect_api import PrefectAPI
-    from dmpg.gates_open import open_gates
+    from dmpg.state.gates_open import open_gates
     from models import ledger
 
     run_id = ledger.get_proposal(proposal).flow_run_id

@@ -35,7 +35,7 @@ def _paused(key: str) -> RunState:
 @pytest.fixture
 def waiting(dmpg_home, examples):
     """A proposal waiting at steering round 1 (its run suspended there), opened by this release."""
-    from dmpg.gatekeeper import open_gate
+    from dmpg.services.gatekeeper import open_gate
     from forms.loading import load_form
     from models import ledger
 
@@ -50,7 +50,7 @@ def _stored(gate: str) -> dict:
 
 
 def test_a_run_whose_stored_form_takes_a_wake_up_carries_on(waiting):
-    from dmpg.upgrade import check
+    from dmpg.services.upgrade import check
 
     [verdict] = check(Prefect({"run-1": _paused("steering-r1-a1")}, {"run-1": _stored("steering")}))
     assert verdict.carries_on and verdict.gate == "steering" and verdict.started_under.startswith("0.2.0")
@@ -58,7 +58,7 @@ def test_a_run_whose_stored_form_takes_a_wake_up_carries_on(waiting):
 
 
 def test_what_cannot_carry_on_says_why_in_danish(waiting, monkeypatch):
-    from dmpg.upgrade import check
+    from dmpg.services.upgrade import check
     from models import ledger
 
     impossible = {"type": "object", "required": ["x"], "properties": {"x": {"type": "string", "pattern": "^never$",

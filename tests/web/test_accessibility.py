@@ -38,11 +38,11 @@ def site(dmpg_home, examples, monkeypatch):
     import uvicorn
 
     from core.settings import get_settings
-    from dmpg import links
     from dmpg.adapters.stack_net import free_port
-    from dmpg.gatekeeper import open_gate
     from dmpg.interfaces.web.app import create_app
-    from dmpg.steps import check_submission
+    from dmpg.services.gatekeeper import open_gate
+    from dmpg.services.steps import check_submission
+    from dmpg.state import links
     from forms.loading import load_form
     from forms.meetings import AWAITING_APPROVAL
     from models import ledger

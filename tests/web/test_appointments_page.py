@@ -19,8 +19,8 @@ PEOPLE = [("DPS", "Anne Holm", "midtjylland"), ("BUP", "Bo Ølund", "hovedstaden
 @pytest.fixture
 def appointing(dmpg_home, examples, calendar):
     """A proposal the directors approved today: the organisations asked, the appointments gate open."""
-    from dmpg.gatekeeper import open_gate
-    from dmpg.steps import check_submission, request_appointments
+    from dmpg.services.gatekeeper import open_gate
+    from dmpg.services.steps import check_submission, request_appointments
     from forms.loading import load_form
     from models import ledger
     from models.db import dispose_engines
@@ -70,7 +70,7 @@ def test_the_secretariat_is_asked_with_a_link_and_records_the_group_on_its_page(
     assert "Dansk Psykiatrisk Selskab: 2 medlemmer" in asked.body_text and "Svarfrist" not in asked.body_text
     assert re.search(r"De er bedt om at svare senest \d+\. \w+ \d{4}\.", asked.body_text)
     assert {n.recipient for n in _mails(appointing, "appointment_request")} >= {"dps@example.dk", "bup@example.dk"}
-    from dmpg.links import fill_links
+    from dmpg.state.links import fill_links
 
     sent = fill_links(asked.body_text, asked.recipient)  # as the deliverer sends it (the row keeps no token)
     link = "/" + re.search(r"https?://[^/]+/(beslut/\S+)", sent).group(1)
@@ -115,7 +115,7 @@ def test_the_secretariat_is_asked_with_a_link_and_records_the_group_on_its_page(
 
 
 def test_reminders_cover_the_appointments_gate_on_the_engines_calendar(appointing, calendar):
-    from dmpg.mail.reminders import queue_reminders
+    from dmpg.services.reminders import queue_reminders
 
     assert queue_reminders() == []  # nothing is due on the day the gate opened
     calendar.advance_to(calendar.today() + timedelta(days=15))

@@ -18,8 +18,8 @@ OTHER = "styregruppe.sjaelland@example.dk"
 def waiting(dmpg_home, examples):
     """A proposal waiting at the steering gate (round 1), as the flow leaves it: gate opened, memo and
     mails made, in a fresh ledger with the project's roster."""
-    from dmpg.gatekeeper import open_gate
-    from dmpg.steps import check_submission
+    from dmpg.services.gatekeeper import open_gate
+    from dmpg.services.steps import check_submission
     from forms.loading import load_form
     from models import ledger
     from models.db import dispose_engines
@@ -48,7 +48,7 @@ def _path(url: str) -> str:
 
 
 def _link(pid: str, who: str = STEERING) -> str:
-    from dmpg.links import gate_link
+    from dmpg.state.links import gate_link
 
     return _path(gate_link(pid, "steering", 1, who))
 
@@ -148,7 +148,7 @@ def test_a_meeting_in_the_future_or_a_date_that_does_not_exist_is_refused_in_dan
 @pytest.mark.parametrize("case", ["tampered", "no_csrf", "expired", "closed", "foreign_key"])
 def test_bad_links_are_refused_in_danish_and_record_nothing(waiting, client, case, monkeypatch):
     from core.settings import get_settings
-    from dmpg.decisions import record_decision
+    from dmpg.services.decisions import record_decision
     from models import ledger
 
     link = _link(waiting)
@@ -225,8 +225,8 @@ def test_two_posts_at_once_record_one_decision(waiting):
 @pytest.fixture
 def revising(dmpg_home, examples):
     """A proposal whose form misses basic premises, waiting at the revision gate for its proposers."""
-    from dmpg.gatekeeper import open_gate
-    from dmpg.steps import check_submission
+    from dmpg.services.gatekeeper import open_gate
+    from dmpg.services.steps import check_submission
     from forms.loading import load_form
     from models import ledger
     from models.db import dispose_engines
@@ -240,7 +240,7 @@ def revising(dmpg_home, examples):
 
 
 def _revision_link(pid: str) -> str:
-    from dmpg.links import gate_link
+    from dmpg.state.links import gate_link
 
     return _path(gate_link(pid, "revision", 1, "noegleperson.pf@example.dk"))
 

@@ -50,8 +50,8 @@ def sink(dmpg_home, monkeypatch):
 def ask_everyone(examples) -> list[str]:
     """Proposals whose gates have mailed personal links: one in the hearing (the reference group and
     RKKP asked), one back with its proposers for revision; their mails queued in the outbox."""
-    from dmpg.gatekeeper import open_gate
-    from dmpg.steps import check_submission
+    from dmpg.services.gatekeeper import open_gate
+    from dmpg.services.steps import check_submission
     from forms.loading import load_form
     from models import ledger
 
@@ -139,8 +139,8 @@ def test_a_backup_of_the_postgresql_ledger_holds_no_working_link(postgres_ledger
 def test_a_link_marker_is_signed_only_for_the_person_it_names(dmpg_home, examples):
     """A marker copied into someone else's mail (or the secretariat's copy to a chat channel) becomes
     the decision page's front page, never that person's link."""
-    from dmpg import links
-    from dmpg.links import fill_links
+    from dmpg.state import links
+    from dmpg.state.links import fill_links
     from models import ledger
 
     hearing = ask_everyone(examples)[0]
@@ -195,7 +195,7 @@ def test_on_the_local_stack_only_the_mailboxes_hold_working_links(driver, client
 def test_the_journal_keeps_an_opened_gate_without_its_description(dmpg_home, examples):
     """The open-gate step's journal entry (and Prefect's persisted result) has no description, whose
     document links would lie at rest; a replay makes the description again from the ledger."""
-    from dmpg.gatekeeper import open_gate
+    from dmpg.services.gatekeeper import open_gate
     from tasks.lifecycle import _gate_form, _gate_form_at_rest
 
     hearing = ask_everyone(examples)[0]

@@ -12,8 +12,8 @@ HOSTILE = ("[klik her](javascript:alert(1)) ![sporing](http://evil.example/x.png
 
 @pytest.fixture
 def hostile_proposal(dmpg_home, examples):
-    from dmpg.gatekeeper import open_gate
-    from dmpg.steps import check_submission
+    from dmpg.services.gatekeeper import open_gate
+    from dmpg.services.steps import check_submission
     from forms.loading import load_form
     from models import ledger
     from models.db import dispose_engines
@@ -30,7 +30,7 @@ def hostile_proposal(dmpg_home, examples):
 
 @pytest.mark.parametrize("what", ["gate description", "artifact"])
 def test_proposal_text_renders_literally(hostile_proposal, what):
-    from dmpg.narrative import gate_description, summary_markdown
+    from dmpg.documents.narrative import gate_description, summary_markdown
 
     markdown = gate_description(hostile_proposal, "advice", 1) if what == "gate description" else \
         summary_markdown(hostile_proposal)

@@ -15,7 +15,7 @@ from dmpg.interfaces.cli._output import print_json
 
 
 def run(args: argparse.Namespace) -> int:
-    from dmpg.decisions import (
+    from dmpg.services.decisions import (
         read_decision_file,
         record_decision,
         require_waiting,

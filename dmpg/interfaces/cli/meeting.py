@@ -1,5 +1,5 @@
 """``dmpg meeting plan|list|show|record|approve|form``: a body decides many proposals at one meeting
-(DESIGN.md "Meetings"; the rules are in ``dmpg.meetings``)."""
+(DESIGN.md "Meetings"; the rules are in ``dmpg.services.meetings``)."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def _date(text: str) -> date:
 
 
 def _plan(args: argparse.Namespace) -> int:
-    from dmpg.meetings import plan_meeting
+    from dmpg.services.meetings import plan_meeting
 
     planned = plan_meeting(args.body, _date(args.date), args.proposal, start=args.time, place=args.place,
                            online_url=args.online)
@@ -61,7 +61,7 @@ def _local(at) -> str:  # noqa: ANN001 - an aware datetime
     """A moment as the secretariat reads it: Copenhagen time."""
     from zoneinfo import ZoneInfo
 
-    from dmpg.meetings import PACK_TIMEZONE
+    from dmpg.services.meetings import PACK_TIMEZONE
 
     local = at.astimezone(ZoneInfo(PACK_TIMEZONE))
     return f"{danish_date(local)} kl. {local:%H:%M}"
@@ -94,7 +94,7 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    from dmpg.agenda import get_meeting, meeting_view
+    from dmpg.state.agenda import get_meeting, meeting_view
 
     view = meeting_view(get_meeting(args.meeting))
     if args.json:
@@ -154,20 +154,20 @@ def _print_result(result, args: argparse.Namespace) -> int:
 
 
 def _record(args: argparse.Namespace) -> int:
-    from dmpg.meetings import record_minutes
+    from dmpg.services.meetings import record_minutes
 
     return _print_result(record_minutes(args.meeting, Path(args.minutes), args.by), args)
 
 
 def _approve(args: argparse.Namespace) -> int:
-    from dmpg.meetings import approve_minutes
+    from dmpg.services.meetings import approve_minutes
 
     return _print_result(approve_minutes(args.meeting, args.by), args)
 
 
 def _form(args: argparse.Namespace) -> int:
-    from dmpg.agenda import get_meeting
     from dmpg.documents.meeting import produce_meeting_document
+    from dmpg.state.agenda import get_meeting
 
     doc = produce_meeting_document(get_meeting(args.meeting).id, "minutes_form")
     out = Path(args.out)
@@ -179,7 +179,7 @@ def _form(args: argparse.Namespace) -> int:
 
 
 def _cancel(args: argparse.Namespace) -> int:
-    from dmpg.meetings import cancel_meeting
+    from dmpg.services.meetings import cancel_meeting
 
     meeting = cancel_meeting(args.meeting)
     if args.json:

@@ -1,5 +1,5 @@
 """``dmpg pending [--json]``: every proposal waiting at a gate, since when and on whom, and by when
-(``dmpg.deadlines``: the reply deadline, or the meeting that decides it); and every proposal whose
+(``dmpg.services.deadlines``: the reply deadline, or the meeting that decides it); and every proposal whose
 lifecycle run stopped and is being recovered (or needs a person), so none stops silently. A Danish
 table for the secretariat, where a gate past its deadline reads *overskredet*; ``--json`` keeps the
 codes (state: waiting, recovering, needs_attention) and adds ``deadline``, ``deadline_rule``,
@@ -21,9 +21,9 @@ def run(args: argparse.Namespace) -> int:
     from types import SimpleNamespace
 
     from core.settings import get_settings
-    from dmpg.deadlines import open_dues
-    from dmpg.gates_open import GATE_EVENT_KINDS, fold_events
-    from dmpg.recovery import INCIDENT_KINDS, fold_incidents
+    from dmpg.services.deadlines import open_dues
+    from dmpg.services.recovery import INCIDENT_KINDS, fold_incidents
+    from dmpg.state.gates_open import GATE_EVENT_KINDS, fold_events
     from models.quick import gate_events
 
     settings = get_settings()
@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
 
 def state_label(row: dict) -> str:
     """The TILSTAND column: *overskredet (N dage)* for a waiting gate past its deadline, else the state."""
-    from dmpg.deadlines import overdue_label
+    from dmpg.services.deadlines import overdue_label
 
     if row["state"] == "waiting" and row.get("overdue"):
         return overdue_label(row["days_overdue"])

@@ -1,5 +1,5 @@
 """``dmpg person export EMAIL OUT``, ``dmpg person erase EMAIL``, ``dmpg person retention``: one person's
-data under the GDPR (``dmpg.persondata``: what is kept as a case's record, and why).
+data under the GDPR (``dmpg.services.persondata``: what is kept as a case's record, and why).
 
 ``export`` writes ``personoplysninger-<address>.json`` (everything) and ``.docx`` (a Danish summary)
 into the folder OUT; ``erase`` exits 1, changing nothing, while the person is on the roster or a party
@@ -24,7 +24,7 @@ def _who() -> str:
 
 def run(args: argparse.Namespace) -> int:
     from core.text import danish_date
-    from dmpg import persondata
+    from dmpg.services import persondata
 
     if args.person_command == "export":
         done = persondata.export(args.email, args.out, by=_who())

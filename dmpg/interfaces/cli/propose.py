@@ -9,7 +9,7 @@ from dmpg.interfaces.cli._output import print_json
 
 
 def run(args: argparse.Namespace) -> int:
-    from dmpg.submission import submit_proposal
+    from dmpg.services.submission import submit_proposal
     from forms.loading import load_form
 
     submitted = submit_proposal(load_form(args.form), source=str(args.form), again=args.again)

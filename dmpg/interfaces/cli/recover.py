@@ -1,6 +1,6 @@
 """``dmpg recover PROPOSAL [--json]``: resume a proposal whose lifecycle run stopped, by hand.
 
-The recovery sweep does this on its own (``dmpg.recovery``); this command is for what it leaves to a
+The recovery sweep does this on its own (``dmpg.services.recovery``); this command is for what it leaves to a
 person: a run that failed or was cancelled (after the cause is fixed), or one that crashed more often
 than ``DMPG_RECOVERY_MAX_ATTEMPTS``. It looks at the proposal now and says what it did, or why nothing
 was needed (exit 0 either way). ``--json``: ``{"proposal", "problem", "action", "message"}``.
@@ -15,7 +15,7 @@ from dmpg.interfaces.cli._output import print_json, print_text
 
 def run(args: argparse.Namespace) -> int:
     from dmpg.adapters.prefect_api import PrefectAPI
-    from dmpg.recovery import recover
+    from dmpg.services.recovery import recover
     from models.db import ensure_schema
 
     ensure_schema()

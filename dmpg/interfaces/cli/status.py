@@ -15,9 +15,9 @@ from models.quick import FINAL_STAGES
 def run(args: argparse.Namespace) -> int:
     # The ledger's quick reads (plain SQL on the driver): status answers without importing SQLAlchemy.
     from core.settings import get_settings
-    from dmpg.deadlines import open_dues
-    from dmpg.gates_open import fold_events
-    from dmpg.recovery import open_incidents
+    from dmpg.services.deadlines import open_dues
+    from dmpg.services.recovery import open_incidents
+    from dmpg.state.gates_open import fold_events
     from models.quick import proposal_status
 
     found = proposal_status(args.proposal)
@@ -64,7 +64,7 @@ def _rounds(events: list[dict]) -> list[dict]:
 
 
 def recovery_line(proposal_id: str, recovery: dict) -> str:
-    """The Danish lines for an open incident (``dmpg.recovery.Incident.to_json()``): what happened, and what
+    """The Danish lines for an open incident (``dmpg.services.recovery.Incident.to_json()``): what happened, and what
     the secretariat can do."""
     since = recovery["since"][:16].replace("T", " ") + " UTC"
     if recovery["status"] == "recovering":
@@ -77,11 +77,11 @@ def recovery_line(proposal_id: str, recovery: dict) -> str:
 
 
 def deadline_line(waiting: dict) -> str:
-    """The Danish line about a waiting gate's deadline (``dmpg.deadlines``): when, by which rule, and
+    """The Danish line about a waiting gate's deadline (``dmpg.services.deadlines``): when, by which rule, and
     *overskredet* with the days since it passed."""
     from datetime import date
 
-    from dmpg.deadlines import MEETING, RULE_LABELS, overdue_label
+    from dmpg.services.deadlines import MEETING, RULE_LABELS, overdue_label
     from forms.gates import GATES
 
     day = date.fromisoformat(waiting["deadline"])

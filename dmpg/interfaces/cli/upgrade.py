@@ -1,5 +1,5 @@
 """``dmpg upgrade check [--json]``: before an upgrade, whether the release installed here can carry on every
-proposal that waits (``dmpg.upgrade``). Read-only. Exit 0 when every one can, 1 when one cannot (the table
+proposal that waits (``dmpg.services.upgrade``). Read-only. Exit 0 when every one can, 1 when one cannot (the table
 says which and why). ``--json``: ``[{"proposal", "gate", "round", "started_under", "carries_on", "why", …}]``.
 """
 
@@ -12,7 +12,7 @@ from dmpg.interfaces.cli._output import print_json, print_table
 
 def run(args: argparse.Namespace) -> int:
     from core.release import current, describe
-    from dmpg.upgrade import check, open_prefect
+    from dmpg.services.upgrade import check, open_prefect
 
     prefect = open_prefect()
     try:

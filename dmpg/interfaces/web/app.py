@@ -20,7 +20,7 @@ Every refusal — a tampered, expired, used or foreign link, a closed gate, a fo
 oversized upload, a missing CSRF token — is a Danish page that says what is wrong and what to do; it
 records nothing, and it is written to the proposal's audit trail when the link names one.
 
-Protection: the link's signature and its single-use row (``dmpg.links``); a CSRF token in every form,
+Protection: the link's signature and its single-use row (``dmpg.state.links``); a CSRF token in every form,
 bound to a SameSite=Strict cookie; responses that are never cached, framed or given a referrer; a
 content security policy that allows nothing but our own stylesheet.
 """
@@ -46,13 +46,13 @@ from core.errors import InputError, UserError
 from core.files import MAX_DOCX_BYTES, MAX_TEXT_BYTES, format_size
 from core.identity import same_address
 from core.settings import get_settings
-from dmpg import links
 from dmpg.interfaces.web.page import (
     Page,
     appointments_payload,
     build_page,
     payload_from_form,
 )
+from dmpg.state import links
 from models.ledger import LinkTaken
 
 log = logging.getLogger("dmpg.web")
@@ -228,7 +228,7 @@ def create_app() -> FastAPI:
 def _record(link: links.Link, fields: dict[str, str], upload: bytes | None, filename: str | None,
             csrf: str) -> Response:
     """Record the posted decision through the link, or show the form again with what is wrong."""
-    from dmpg.decisions import record_decision, wake_recorded
+    from dmpg.services.decisions import record_decision, wake_recorded
 
     row = link.row
     page = build_page(row)
@@ -255,7 +255,7 @@ def _record(link: links.Link, fields: dict[str, str], upload: bytes | None, file
 
 def _minutes(row: Any) -> dict[str, Any]:
     """What the chair reads before approving: the meeting and each decision in its minutes, in Danish."""
-    from dmpg.agenda import get_meeting, meeting_context
+    from dmpg.state.agenda import get_meeting, meeting_context
     from forms.gates import GATES
 
     meeting = get_meeting(row.meeting_id)
@@ -274,7 +274,7 @@ def _title(proposal_id: str) -> str:
 
 def _approve(link: links.Link) -> Response:
     """The chair approves the minutes through their link: the meeting's decisions take effect."""
-    from dmpg.meetings import approve_minutes
+    from dmpg.services.meetings import approve_minutes
 
     if not links.consume(link):
         return RedirectResponse(f"/beslut/{link.token}", status_code=303)
@@ -302,7 +302,7 @@ def _payload(page: Page, fields: dict[str, str], upload: bytes | None, filename:
     with tempfile.TemporaryDirectory(prefix="dmpg-upload-") as tmp:
         path = Path(tmp) / f"upload{suffix}"
         path.write_bytes(upload)
-        from dmpg.decisions import read_decision_file
+        from dmpg.services.decisions import read_decision_file
 
         return read_decision_file(path, page.gate.name, page.recipient)
 

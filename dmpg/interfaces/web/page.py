@@ -193,8 +193,8 @@ def payload_from_form(gate: Gate, form: dict[str, str], recipient: str) -> dict[
 def build_page(row: Any) -> Page:
     """The page of a verified gate link (``models.tables.DecisionLink``)."""
     from dmpg.documents.naming import document_title
-    from dmpg.gates_open import open_gates
-    from dmpg.links import document_url
+    from dmpg.state.gates_open import open_gates
+    from dmpg.state.links import document_url
 
     gate = GATES[row.gate]
     proposal = ledger.get_proposal(row.proposal_id)
@@ -216,7 +216,7 @@ def build_page(row: Any) -> Page:
     findings = [{"severity": SEVERITY_LABELS[f.severity], "level": f.severity, "message": f.message,
                  "items": ", ".join(label(REPRESENTS_LABELS, i) for i in f.items)}
                 for f in ledger.recorded_findings(row.proposal_id)]
-    from dmpg.agenda import meeting_of
+    from dmpg.state.agenda import meeting_of
     from forms.meetings import MINUTES_RECORDED, meeting_title
 
     meeting = meeting_of(row.proposal_id, row.gate, row.round)

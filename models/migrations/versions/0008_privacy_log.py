@@ -1,4 +1,4 @@
-"""The privacy log: every export, erasure and retention run over personal data (dmpg.persondata).
+"""The privacy log: every export, erasure and retention run over personal data (dmpg.services.persondata).
 
 Revision ID: 0008
 Revises: 0007

@@ -223,7 +223,7 @@ def _decided_through(row: Any) -> bool:
 
 
 def _gate_open(row: Any) -> bool:
-    from dmpg.gates_open import open_gates
+    from dmpg.state.gates_open import open_gates
 
     return any(g.gate == row.gate and g.round == row.round for g in open_gates(row.proposal_id))
 
@@ -260,7 +260,7 @@ def verify_document(token: str) -> tuple[int, str]:
         raise LinkRefused("expired", "Linket til dokumentet er udløbet.") from None
     except BadSignature:
         raise LinkRefused("tampered", "Linket til dokumentet er ikke gyldigt.") from None
-    from dmpg.gates_open import open_gates
+    from dmpg.state.gates_open import open_gates
 
     proposal_id = str(data["p"])
     if not any(g.gate == data.get("g") and g.round == data.get("r") for g in open_gates(proposal_id)):

@@ -12,8 +12,8 @@ from typing import Any
 
 from core.identity import fold_address
 from core.text import danish_date
-from dmpg import effects
 from dmpg.mail.recipients import recipients_for
+from dmpg.services import effects
 from forms.findings import submittable
 from forms.gates import GATES
 from forms.premises import check_premises
@@ -66,8 +66,8 @@ def establish_group(proposal_id: str, appointments: dict[str, Any]) -> str:
     """Kommissorium and kickoff invitation, the kickoff mail with its calendar invitation to the
     appointed, the establishment notice (with the kommissorium) to the proposers, the secretariat, the
     steering group and the director circle, the group in the registry, stage ``established``."""
-    from dmpg import invitations
     from dmpg.documents.naming import document_dir
+    from dmpg.services import invitations
 
     form = ledger.current_form(proposal_id)
     terms = effects.document(proposal_id, "terms_of_reference", 1)

@@ -1,4 +1,4 @@
-"""Escalation: a gate round overdue for ``DMPG_ESCALATE_AFTER_DAYS`` days or more (``dmpg.deadlines``)
+"""Escalation: a gate round overdue for ``DMPG_ESCALATE_AFTER_DAYS`` days or more (``dmpg.services.deadlines``)
 brings ONE mail to the chair of the body that decides it — the first member listed for the body on the
 roster — or, for a gate no body's chair answers for (the appointments, which the secretariat records), to
 the secretariat (``dmpg.mail.recipients.escalation_recipients``).
@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from dmpg.gates_open import as_utc, open_gates
+from dmpg.state.gates_open import as_utc, open_gates
 from models.vocabulary import EventKind
 
 if TYPE_CHECKING:
@@ -34,12 +34,12 @@ def queue_escalations(now: datetime | None = None, roster: Roster | None = None)
     Returns the outbox rows queued now."""
     from core import clock
     from core.settings import get_settings
-    from dmpg.deadlines import open_dues
     from dmpg.documents.context import case_context
-    from dmpg.gatekeeper import meeting_context_of
-    from dmpg.links import personal_urls
     from dmpg.mail.outbox import enqueue
     from dmpg.mail.recipients import recipients_for
+    from dmpg.services.deadlines import open_dues
+    from dmpg.services.gatekeeper import meeting_context_of
+    from dmpg.state.links import personal_urls
     from forms.gates import GATES
     from forms.proposal import ProposalForm
     from models import ledger

@@ -15,11 +15,11 @@ that day's people — so every wake-up is built against that stored schema
   gets there.
 - ``unreachable``: Prefect did not answer. The recovery sweep wakes the run later.
 - ``refused``: Prefect refused the wake-up, with its reason. No retry mends that: the caller reports it
-  as an incident at once (``dmpg.recovery.wake_decided``).
+  as an incident at once (``dmpg.services.recovery.wake_decided``).
 
 :func:`rearm` wakes a run whose Resume form is no longer today's (an older release's fields or labels, or
 people who have left the roster) with a wake-up the ledger marks as a re-arm: the flow then opens the
-gate's next attempt with today's form instead of judging it as an answer (``dmpg.gatekeeper.rearmed``).
+gate's next attempt with today's form instead of judging it as an answer (``dmpg.services.gatekeeper.rearmed``).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dmpg.adapters.prefect_api import PrefectAPI, PrefectUnavailable, RunState
-from dmpg.gatekeeper import gate_key, parse_gate_key, proposers
+from dmpg.services.gatekeeper import gate_key, parse_gate_key, proposers
 from forms.gates import allowed_recorders
 from forms.gates import gate as gate_named
 from forms.resume_form import NoWakeValues, wake_digest, wake_values
@@ -74,7 +74,7 @@ def wake_round(api: PrefectAPI, proposal_id: str, gate: str, round: int,  # noqa
 def rearm(api: PrefectAPI, proposal_id: str, flow_run_id: str, state: RunState) -> Wake:
     """Wake a run suspended at an undecided gate so that it opens the gate's next attempt with today's
     Resume form. The re-arm is written to the ledger first, with a digest of the exact wake-up, so the
-    flow tells it from a person's answer that won the race (``dmpg.gatekeeper.rearmed``)."""
+    flow tells it from a person's answer that won the race (``dmpg.services.gatekeeper.rearmed``)."""
     parsed = parse_gate_key(state.pause_key)
     if parsed is None or not state.paused:
         return Wake(ELSEWHERE)

@@ -4,7 +4,7 @@ Prefect's server fails a suspended run whose pause timed out ("The flow was paus
 resumed."); no process of ours runs at that moment. The daily reminders flow therefore sweeps: every
 gate the ledger still has open whose flow run Prefect failed for that reason gets one ``gate_expired``
 audit event (which also closes it for ``dmpg pending`` and the reminders). A run that crashed or failed
-otherwise is not an expiry: ``dmpg.recovery`` resumes or reports it. Plain Python: the caller supplies
+otherwise is not an expiry: ``dmpg.services.recovery`` resumes or reports it. Plain Python: the caller supplies
 the run states.
 """
 
@@ -27,13 +27,13 @@ class RunState:
 
 def gate_timed_out(state) -> bool:  # noqa: ANN001 - this RunState or dmpg.adapters.prefect_api.RunState
     """Whether the run ended because its gate waited past its timeout (not a crash, not an error: those
-    are for ``dmpg.recovery``)."""
+    are for ``dmpg.services.recovery``)."""
     return state.final and PAUSE_TIMED_OUT in state.message
 
 
 def record_expired_gates(state_of: Callable[[str], RunState | None]) -> list[str]:
     """Close every open gate whose flow run timed out there; returns ``proposal:gate:round`` of each."""
-    from dmpg.gates_open import open_gates
+    from dmpg.state.gates_open import open_gates
     from models import ledger
     from models.vocabulary import EventKind
 

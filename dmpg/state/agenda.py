@@ -1,5 +1,5 @@
 """Reading meetings: which meeting decides a gate round, and how a meeting is named and shown.
-Read-only; planning, minutes and approval (the writes) are in ``dmpg.meetings``. Low in the house so
+Read-only; planning, minutes and approval (the writes) are in ``dmpg.services.meetings``. Low in the house so
 that the gatekeeper, the narrative, the decision page and the CLI can name a meeting without
 importing the machinery that records its minutes.
 """

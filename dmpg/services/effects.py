@@ -34,11 +34,11 @@ def mail(proposal_id: str, kind: str, round: int, recipients: Iterable[Any], *, 
     """Queue ``kind`` for each recipient once, with the proposal's title added to ``context``, what
     every mail of the proposal says (its summary, and for a request the reply deadline, the deciding
     meeting and the previous round: ``dmpg.documents.context.mail_facts``) and each recipient's own
-    link (``dmpg.links.personal_urls``: a decision link when the mail asks them to decide ``decides``,
+    link (``dmpg.state.links.personal_urls``: a decision link when the mail asks them to decide ``decides``,
     a gate and its round)."""
     from dmpg.documents.context import case_context
-    from dmpg.links import personal_urls
     from dmpg.mail.outbox import enqueue
+    from dmpg.state.links import personal_urls
 
     proposal = ledger.get_proposal(proposal_id)
     base: dict[str, Any] = {"title": proposal.title, "round": round,

@@ -69,7 +69,7 @@ def summary_markdown(proposal_id: str) -> str:
         f"**Stadie:** {label(STAGE_LABELS, proposal.stage)}",
         "",
     ]
-    from dmpg.gates_open import open_gates
+    from dmpg.state.gates_open import open_gates
 
     waiting = open_gates(proposal_id)
     lines += [m for g in waiting if (m := _meeting_line(proposal_id, g.gate, g.round))]
@@ -158,7 +158,7 @@ def _upload_line(proposal_id: str) -> str:
 
 def _meeting_line(proposal_id: str, gate: str, round: int) -> str | None:  # noqa: A002
     """"**Behandles på:** DMPG-styregruppens møde torsdag den 11. marts 2027 (…)" when on an open agenda."""
-    from dmpg.agenda import meeting_of
+    from dmpg.state.agenda import meeting_of
     from forms.meetings import MINUTES_RECORDED, meeting_title
 
     meeting = meeting_of(proposal_id, gate, round)

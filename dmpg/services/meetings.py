@@ -9,7 +9,7 @@ The life of a meeting, all in the ledger:
    deployment is scheduled in Prefect for ``date - DMPG_MEETING_PACK_DAYS_BEFORE`` days at 08:00
    Copenhagen time (at once if that has passed), named after the meeting. Planning the same body and
    date again adds what has come to wait since (or the named proposals) while the pack is not out.
-   The body's members get a calendar invitation (``dmpg.invitations``: time, place and online link from
+   The body's members get a calendar invitation (``dmpg.services.invitations``: time, place and online link from
    the plan or the settings); planning it again with another time, place or link sends the change
    (the same UID, the next SEQUENCE), and :func:`cancel_meeting` the cancellation.
 2. **Pack sent** (:func:`send_pack`, run by that flow): the meeting pack (agenda, comparison of the
@@ -19,7 +19,7 @@ The life of a meeting, all in the ledger:
 3. **Minutes** (:func:`record_minutes`): the whole file is checked first, without writing anything;
    any problem stops it, every problem named. Then the minutes are taken (stored on the meeting) and
    take effect (:func:`apply_minutes`): each decision is recorded under the same rules as a single
-   decision (``dmpg.decisions.record_decision``, ref ``meeting-<id>``: a replay writes nothing) and
+   decision (``dmpg.services.decisions.record_decision``, ref ``meeting-<id>``: a replay writes nothing) and
    wakes its flow; a deferred proposal's next round, and every agenda item the minutes left out, go
    on the body's next planned meeting (when there is one; otherwise the next ``plan`` picks them up,
    as they still wait); one beslutningsreferat for the whole meeting is rendered and mailed once to
@@ -44,8 +44,8 @@ from core.errors import InputError, UserError
 from core.identity import fold_address, same_address
 from core.settings import get_settings
 from core.text import capitalise
-from dmpg import invitations
-from dmpg.agenda import get_meeting, meeting_context
+from dmpg.services import invitations
+from dmpg.state.agenda import get_meeting, meeting_context
 from forms.appointments import clock_time
 from forms.gates import GATES
 from forms.meetings import (
@@ -98,7 +98,7 @@ def plan_meeting(body: str, day: date, named: Sequence[str] = (), *, start: str 
     ``DMPG_MEETING_*``; given for a planned meeting with other values, they change it and the change
     is sent. A named proposal that is not waiting at the body's gate, or is on another open meeting's
     agenda, is a ``UserError`` listing every such proposal, and nothing is changed."""
-    from dmpg.gates_open import open_gates
+    from dmpg.state.gates_open import open_gates
     from models.db import ensure_schema
 
     ensure_schema()
@@ -151,7 +151,7 @@ def plan_meeting(body: str, day: date, named: Sequence[str] = (), *, start: str 
 
 
 def calendar_meeting(meeting) -> invitations.Meeting:  # noqa: ANN001
-    """The meeting as a calendar has it (``dmpg.invitations``)."""
+    """The meeting as a calendar has it (``dmpg.services.invitations``)."""
     settings = get_settings()
     g = meeting_gate(meeting.body)
     title = meeting_title(meeting.body)
@@ -213,7 +213,7 @@ def cancel_meeting(text: str) -> Any:
 
 def where_is(proposal_id: str) -> str | None:
     """Where a proposal is, in a sentence (for a proposal not where it was expected); None if unknown."""
-    from dmpg.gates_open import open_gates
+    from dmpg.state.gates_open import open_gates
 
     proposal = ledger.find_proposal(proposal_id)
     if proposal is None:
@@ -258,10 +258,10 @@ def schedule_pack(meeting) -> None:  # noqa: ANN001
 def send_pack(mid: str) -> dict[str, Any]:
     """Render the pack and the minutes form once and mail them once (module docstring, step 2).
     A meeting whose pack is out, or whose minutes are taken, is left as it is."""
-    from dmpg import effects
     from dmpg.documents.meeting import produce_meeting_document
     from dmpg.mail.outbox import enqueue
     from dmpg.mail.recipients import meeting_recipients
+    from dmpg.services import effects
 
     meeting = ledger.get_meeting(mid)
     if meeting.status != PLANNED or meeting.minutes is not None:
@@ -316,7 +316,7 @@ def read_minutes(path: Path, mid: str) -> tuple[object, Naming]:
 
 def item_states(meeting) -> list[ItemState]:  # noqa: ANN001
     """Where each agenda item stands in the ledger (see ``forms.meetings.ItemState``)."""
-    from dmpg.gates_open import open_gates
+    from dmpg.state.gates_open import open_gates
 
     waiting = {(g.proposal, g.gate, g.round) for g in open_gates()}
     states = []
@@ -402,7 +402,7 @@ def _require_same(meeting, data: object, path: Path) -> None:  # noqa: ANN001
 def apply_minutes(mid: str) -> MinutesResult:
     """Let taken minutes take effect, each step once (module docstring, step 3). Safe to run again.
     Every decision is recorded first, then the flows are woken together."""
-    from dmpg.decisions import record_decision, wake_rounds
+    from dmpg.services.decisions import record_decision, wake_rounds
 
     meeting = ledger.get_meeting(mid)
     result = MinutesResult(mid, MINUTES_RECORDED)
@@ -497,11 +497,11 @@ def chair_of(body: str) -> tuple[str, str]:
 
 
 def ask_chair(meeting) -> None:  # noqa: ANN001
-    """Mail the chair the taken minutes to approve (once), with their own decision link (``dmpg.links``,
+    """Mail the chair the taken minutes to approve (once), with their own decision link (``dmpg.state.links``,
     purpose ``minutes``); the secretariat may also record the approval with ``dmpg meeting approve``."""
-    from dmpg.links import minutes_link
     from dmpg.mail.outbox import enqueue
     from dmpg.mail.recipients import Recipient
+    from dmpg.state.links import minutes_link
 
     name, email = chair_of(meeting.body)
     decisions = [{"proposal": d["proposal"], "title": ledger.get_proposal(d["proposal"]).title,

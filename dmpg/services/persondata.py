@@ -91,7 +91,7 @@ def _names_in(value: Any, folded_email: str) -> bool:
 def ended_at(proposal_id: str) -> datetime | None:
     """When the proposal ended — established, rejected, or a gate's timeout ran out with no gate left
     open — or None while it is open."""
-    from dmpg.gates_open import open_gates
+    from dmpg.state.gates_open import open_gates
     from forms.vocabulary import FINAL_STAGES
 
     proposal = ledger.get_proposal(proposal_id)

@@ -69,7 +69,7 @@ REARMS_PER_ROUND = 3    # a form that stays stale after this many re-arms is lef
 
 
 class Orchestrator(Protocol):
-    """What recovery asks of Prefect (``dmpg.adapters.prefect_api.PrefectAPI``); waking goes through ``dmpg.wake``."""
+    """What recovery asks of Prefect (``dmpg.adapters.prefect_api.PrefectAPI``); waking goes through ``dmpg.services.wake``."""
 
     def run_states(self, flow_run_ids: Iterable[str]) -> dict[str, Any]: ...
     def run_state(self, flow_run_id: str) -> Any: ...
@@ -81,11 +81,11 @@ class Orchestrator(Protocol):
 
 def wake_decided(prefect: Orchestrator, proposal_id: str, gate: str, round: int,  # noqa: A002
                  flow_run_id: str | None = None) -> Any:
-    """Wake the proposal's run with the ledger's decision of ``gate`` round ``round`` (``dmpg.wake``), the
+    """Wake the proposal's run with the ledger's decision of ``gate`` round ``round`` (``dmpg.services.wake``), the
     way every channel does. A wake-up Prefect refuses is an incident at once — recorded, the secretariat
     mailed once, ``pending``/``status`` saying what to do — and never retried on its own; ``dmpg recover``
-    tries again once the cause is mended. Returns the ``dmpg.wake.Wake``."""
-    from dmpg.wake import REFUSED, wake_round
+    tries again once the cause is mended. Returns the ``dmpg.services.wake.Wake``."""
+    from dmpg.services.wake import REFUSED, wake_round
 
     woke = wake_round(prefect, proposal_id, gate, round, flow_run_id)
     if woke.outcome == REFUSED:
@@ -226,8 +226,8 @@ def diagnose(state: Any, *, now: datetime, stale: timedelta, alive: bool, decide
     ``alive``: the run sent a heartbeat within ``stale``. ``decided_at``: when the ledger recorded the
     decision of the gate round the run is suspended at (None while undecided). The grace times are
     zero for a person's ``dmpg recover``."""
-    from dmpg.expiry import gate_timed_out
-    from dmpg.gatekeeper import parse_gate_key
+    from dmpg.services.expiry import gate_timed_out
+    from dmpg.services.gatekeeper import parse_gate_key
 
     since = _utc(state.since) if state.since else now
     age = now - since
@@ -382,13 +382,13 @@ def _refresh_forms(prefect: Orchestrator, runs: Mapping[str, Any], states: Mappi
                    decided: Mapping[tuple[str, str, int], datetime], policy: _Policy) -> list[Action]:
     """Re-arm runs that wait at an undecided gate with a Resume form that is no longer today's: a form an
     older release stored (other fields or labels), or one offering people who have since left the roster
-    and not those who joined. The run opens the gate's next attempt with today's form (``dmpg.wake.rearm``);
+    and not those who joined. The run opens the gate's next attempt with today's form (``dmpg.services.wake.rearm``);
     nobody is asked again, and nothing is recorded as decided. A few per pass: after an upgrade with many
     waiting proposals, the replays are spread out rather than made a burst."""
-    from dmpg.gatekeeper import current_form_digest, parse_gate_key
-    from dmpg.wake import REFUSED as WAKE_REFUSED_OUTCOME
-    from dmpg.wake import WOKEN as WAKE_WOKEN
-    from dmpg.wake import rearm
+    from dmpg.services.gatekeeper import current_form_digest, parse_gate_key
+    from dmpg.services.wake import REFUSED as WAKE_REFUSED_OUTCOME
+    from dmpg.services.wake import WOKEN as WAKE_WOKEN
+    from dmpg.services.wake import rearm
 
     opened = {(e.proposal_id, (e.detail or {}).get("key")): (e.detail or {}).get("form")
               for e in events if e.kind == EventKind.GATE_OPENED}
@@ -430,7 +430,7 @@ def _refresh_forms(prefect: Orchestrator, runs: Mapping[str, Any], states: Mappi
 
 def _look_at(prefect: Orchestrator, proposal: Any, state: Any, alive: bool, incident: Incident | None,
              closed: int, decided: Mapping[tuple[str, str, int], datetime], policy: _Policy) -> Action:
-    from dmpg.gatekeeper import parse_gate_key
+    from dmpg.services.gatekeeper import parse_gate_key
     from models import ledger
 
     gate = parse_gate_key(state.pause_key) if state.type == "PAUSED" else None
@@ -493,8 +493,8 @@ def _act(prefect: Orchestrator, proposal: Any, state: Any, diagnosis: Diagnosis,
          policy: _Policy) -> str:
     """Do ``action``: ``done``; ``moved_on`` when the run had moved on meanwhile (nothing was done, which is
     fine); ``refused`` when Prefect refused the wake-up (recorded as an incident that needs a person)."""
-    from dmpg.wake import REFUSED as WAKE_REFUSED_OUTCOME
-    from dmpg.wake import WOKEN as WAKE_WOKEN
+    from dmpg.services.wake import REFUSED as WAKE_REFUSED_OUTCOME
+    from dmpg.services.wake import WOKEN as WAKE_WOKEN
 
     if action == RESCHEDULED:
         why = f"{diagnosis.reason} (DMPG-hændelse {number} i {proposal.id})"
@@ -510,8 +510,8 @@ def _act(prefect: Orchestrator, proposal: Any, state: Any, diagnosis: Diagnosis,
 
 def _alert(proposal_id: str, number: int, diagnosis: Diagnosis, action: str, since: datetime) -> None:
     """The secretariat's mail about this incident: once when it starts, once more if it needs a person."""
-    from dmpg import effects
     from dmpg.mail.recipients import recipients_for
+    from dmpg.services import effects
     from models import ledger
 
     scope = {RESCHEDULED: "auto", REPORTED: "worker"}.get(action, "attention")

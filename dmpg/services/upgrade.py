@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.release import describe
-from dmpg.gates_open import fold_events
-from dmpg.recovery import state_label
+from dmpg.services.recovery import state_label
+from dmpg.state.gates_open import fold_events
 from forms.gates import GATES, allowed_recorders
 from forms.resume_form import NoWakeValues, wake_values
 

@@ -39,7 +39,7 @@ from models.vocabulary import EventKind
 
 if TYPE_CHECKING:
     from dmpg.documents.context import Sources
-    from dmpg.gates_open import OpenGate
+    from dmpg.state.gates_open import OpenGate
 
 REPLY, MEETING, NO_MEETING, NONE = "reply", "meeting", "no_meeting", "none"
 # What each rule is called where a person reads it (the report's notes, status).
@@ -196,7 +196,7 @@ def dues(gates: Iterable[OpenGate], events: Iterable[Any], agenda: Iterable[Any]
 
 def open_dues(gates: list[OpenGate], events: Iterable[Any] | None = None,
               now: datetime | None = None) -> tuple[dict[tuple[str, str, int], Due], date]:
-    """The :class:`Due` of each of ``gates`` (open gate rounds, as ``dmpg.gates_open`` folds them) read
+    """The :class:`Due` of each of ``gates`` (open gate rounds, as ``dmpg.state.gates_open`` folds them) read
     from the ledger, and the Copenhagen day they are judged on (today). ``events``: the proposals' events
     when the caller has read them already (their ``gate_opened`` events hold the recorded deadlines; the
     rest of :data:`DEADLINE_EVENT_KINDS` is read only for a round opened before deadlines were recorded)."""

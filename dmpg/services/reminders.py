@@ -9,10 +9,10 @@ functions the reminders flow calls, which read the ledger and enqueue outbox row
   ``{gate}/{n}``, so running the flow hourly, daily or twice in a row sends the same reminders.
 - ``queue_digest(now)``: on ``settings.digest_weekday`` the secretariat gets one digest per ISO week
   (key scope ``2026-W47``) listing every open gate — those past their deadline first, marked
-  *overskredet* (``dmpg.deadlines``) — and the number of undelivered mails; nothing is sent when
+  *overskredet* (``dmpg.services.deadlines``) — and the number of undelivered mails; nothing is sent when
   nothing is pending.
 
-Which gates are open comes from ``dmpg.gates_open`` (the same answer ``dmpg pending`` gives).
+Which gates are open comes from ``dmpg.state.gates_open`` (the same answer ``dmpg pending`` gives).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from core import clock
-from dmpg.gates_open import as_utc, open_gates
+from dmpg.state.gates_open import as_utc, open_gates
 
 if TYPE_CHECKING:
     from forms.roster import Roster
@@ -72,10 +72,10 @@ def queue_reminders(now: datetime | None = None, roster: Roster | None = None) -
     """Enqueue the reminders due at ``now`` (see the module docstring); returns their outbox rows."""
     from core.settings import get_settings
     from dmpg.documents.context import case_context
-    from dmpg.gatekeeper import meeting_context_of
-    from dmpg.links import personal_urls
     from dmpg.mail.outbox import enqueue
     from dmpg.mail.recipients import recipients_for
+    from dmpg.services.gatekeeper import meeting_context_of
+    from dmpg.state.links import personal_urls
     from forms.proposal import ProposalForm
     from models.ledger import get_proposal
 
@@ -112,7 +112,7 @@ def queue_digest(now: datetime | None = None, roster: Roster | None = None, *, f
     now = _now(now)
     if not force and not digest_due(now, get_settings().digest_weekday):
         return []
-    from dmpg.deadlines import open_dues
+    from dmpg.services.deadlines import open_dues
 
     gates = open_gates()
     undelivered = undelivered_count()

@@ -1,7 +1,7 @@
 """Recording a gate's decision from outside the flow (``dmpg decide``, the demo, scripts).
 
 The decision happens in the ledger: :func:`record_decision` judges the answer with the same rules as
-every other channel (``dmpg.gatekeeper.take_answer``) and, once it stands, wakes the waiting flow run
+every other channel (``dmpg.services.gatekeeper.take_answer``) and, once it stands, wakes the waiting flow run
 with Prefect's resume — the same API call as the Prefect UI's Resume button. A flow that waits at
 another gate (the hearing asks the reference group and RKKP at once) finds the decision when it gets
 there. Every refusal says which it was: the gate is not waiting (exit 1), the input is invalid (exit
@@ -19,8 +19,8 @@ from typing import Any
 
 from core.errors import UserError
 from core.identity import same_address
-from dmpg.gatekeeper import resume_input
-from dmpg.gates_open import OpenGate, open_gates
+from dmpg.services.gatekeeper import resume_input
+from dmpg.state.gates_open import OpenGate, open_gates
 from forms.vocabulary import FINAL_STAGES, STAGE_LABELS, label
 from models import ledger
 
@@ -37,7 +37,7 @@ class Recorded:
     flow_run_id: str | None
     url: str | None
     woken: bool
-    wake: str = ""  # ``dmpg.wake``'s outcome: woken, elsewhere, unreachable, refused ("" when not tried)
+    wake: str = ""  # ``dmpg.services.wake``'s outcome: woken, elsewhere, unreachable, refused ("" when not tried)
 
     def to_json(self) -> dict[str, Any]:
         return {"proposal": self.proposal, "gate": self.gate, "round": self.round, "accepted": True,
@@ -101,7 +101,7 @@ def record_decision(proposal_id: str, gate: str, payload: dict[str, Any], *, cha
     ``wake_now=False`` leaves waking to the caller (:func:`wake_rounds`, many flows at once). ``link``: the
     decision link it came through, used in the same transaction as the decision is recorded
     (``models.ledger.LinkTaken`` when another request used it first)."""
-    from dmpg.gatekeeper import take_answer
+    from dmpg.services.gatekeeper import take_answer
 
     waiting = require_waiting(proposal_id, gate)
     ref = ref or f"{channel}-{uuid.uuid4().hex[:12]}"
@@ -143,7 +143,7 @@ def resume_through_prefect(proposal_id: str, gate: str, payload: dict[str, Any],
 
 
 def _allowed(proposal_id: str, gate: str) -> list[str]:
-    from dmpg.gatekeeper import proposers
+    from dmpg.services.gatekeeper import proposers
     from forms.gates import allowed_recorders
     from forms.gates import gate as gate_named
 
@@ -152,7 +152,7 @@ def _allowed(proposal_id: str, gate: str) -> list[str]:
 
 def wake(waiting: OpenGate) -> bool:
     """Wake the proposal's flow run with the ledger's decision of ``waiting``'s gate round, when it is
-    suspended there (``dmpg.recovery.wake_decided``). False when it waits elsewhere (it takes the decision
+    suspended there (``dmpg.services.recovery.wake_decided``). False when it waits elsewhere (it takes the decision
     from the ledger when it gets there), when Prefect cannot be reached (the sweep wakes it later), or when
     Prefect refused (an incident the secretariat hears about)."""
     return wake_outcomes([(waiting.proposal, waiting.gate, waiting.round)])[0] == "woken"
@@ -174,15 +174,15 @@ def wake_rounds(rounds: list[tuple[str, str, int, dict[str, Any]]]) -> list[bool
 def wake_outcomes(rounds: list[tuple[str, str, int]]) -> list[str]:
     """Wake each ``(proposal, gate, round)``'s flow run if it waits at that round, over one connection and a
     few at a time (a meeting's decisions, recorded first), with the decision the ledger holds; each one's
-    ``dmpg.wake`` outcome (``woken``, ``elsewhere``, ``unreachable``, ``refused``). A resume the server did
+    ``dmpg.services.wake`` outcome (``woken``, ``elsewhere``, ``unreachable``, ``refused``). A resume the server did
     not answer in time is tried again once; one it refused is an incident, not retried. How many at a
     time: ``DMPG_WAKE_CONCURRENCY``."""
     from concurrent.futures import ThreadPoolExecutor
 
     from core.settings import get_settings
     from dmpg.adapters.prefect_api import PrefectAPI
-    from dmpg.recovery import wake_decided
-    from dmpg.wake import ELSEWHERE, UNREACHABLE
+    from dmpg.services.recovery import wake_decided
+    from dmpg.services.wake import ELSEWHERE, UNREACHABLE
 
     runs = [ledger.get_proposal(p).flow_run_id for p, _, _ in rounds]
     with PrefectAPI() as api, ThreadPoolExecutor(max_workers=get_settings().wake_concurrency) as pool:
@@ -229,10 +229,10 @@ def wait_for_gate(proposal_id: str, gate: str | None = None, *, timeout: float =
 
 
 def _recovery_restarts(proposal_id: str, state: Any) -> bool:
-    """Whether the recovery sweep will start the crashed run ``state`` again (``dmpg.recovery``): it
+    """Whether the recovery sweep will start the crashed run ``state`` again (``dmpg.services.recovery``): it
     does, unless the proposal's incident already waits for a person. The sweep itself marks a run it
     restarts Crashed for a moment, so a crash is no reason to stop waiting."""
-    from dmpg.recovery import NEEDS_ATTENTION, open_incidents
+    from dmpg.services.recovery import NEEDS_ATTENTION, open_incidents
 
     if state.type != "CRASHED":
         return False

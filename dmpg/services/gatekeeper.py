@@ -17,9 +17,9 @@ from functools import lru_cache
 from typing import Any
 
 from core import release
-from dmpg import effects
-from dmpg.deadlines import at_opening
 from dmpg.mail.recipients import gate_recipients, recipients_for
+from dmpg.services import effects
+from dmpg.services.deadlines import at_opening
 from forms.gates import Gate, allowed_recorders, judge, waiting_on
 from forms.gates import gate as gate_named
 from forms.resume_form import form_digest, form_model, wake_digest
@@ -121,7 +121,7 @@ def next_attempt(proposal_id: str, gate: str, round: int) -> int:  # noqa: A002
 
 def rearmed(proposal_id: str, gate: str, round: int, attempt: int, received: dict[str, Any]) -> bool:  # noqa: A002
     """Whether the input the run was resumed with at ``attempt`` is the re-arming wake-up the ledger asked
-    for (``dmpg.wake.rearm``), not a person's answer: then the attempt is closed as re-armed, and the flow
+    for (``dmpg.services.wake.rearm``), not a person's answer: then the attempt is closed as re-armed, and the flow
     opens the next one with today's Resume form. A person's answer that won the race is judged as usual."""
     asked = ledger.event(proposal_id, f"{proposal_id}:{EventKind.GATE_REARM_REQUESTED}:{gate_key(gate, round, attempt)}")
     if asked is None or asked.detail.get("digest") != wake_digest(received):
@@ -141,7 +141,7 @@ def open_gate(proposal_id: str, gate: str, round: int, attempt: int, key: str) -
     ``recorders`` (``[name, email]`` of everyone who may record the gate, the only choices it offers),
     and the ``proposal``, ``gate`` and ``round`` it is for (the description is made again from them
     when the journal replays the step: ``tasks.lifecycle``)."""
-    from dmpg import narrative
+    from dmpg.documents import narrative
 
     g = gate_named(gate)
     ledger.set_stage(proposal_id, g.stage, key=f"{proposal_id}:stage:{g.stage}:{round}")  # the hearing's two gates: one stage
@@ -162,7 +162,7 @@ def open_gate(proposal_id: str, gate: str, round: int, attempt: int, key: str) -
                      context={"gate": gate, **_opening_context(proposal_id, g),
                               **meeting_context_of(proposal_id, gate, round)}, decides=(gate, round))
     recorders = allowed_recorders(g, ledger.roster(), proposers(proposal_id))
-    # The deadline the round is given (dmpg.deadlines): its letter's svarfrist, or when a meeting gate is due
+    # The deadline the round is given (dmpg.services.deadlines): its letter's svarfrist, or when a meeting gate is due
     # with no meeting; recorded once, so what `pending` shows is what the letter said.
     given = at_opening(proposal_id, gate) if attempt == 1 else _given(proposal_id, gate, round)
     # What this attempt's Resume form is: the sweep re-arms a waiting run whose form is no longer today's.
@@ -186,7 +186,7 @@ def _given(proposal_id: str, gate: str, round: int) -> dict[str, Any]:  # noqa: 
 
 def meeting_context_of(proposal_id: str, gate: str, round: int) -> dict[str, Any]:  # noqa: A002
     """``{"meeting": {...}}`` when the gate round is on a meeting's agenda (mails name its date), else ``{}``."""
-    from dmpg.agenda import meeting_context, meeting_of
+    from dmpg.state.agenda import meeting_context, meeting_of
 
     meeting = meeting_of(proposal_id, gate, round)
     return {"meeting": meeting_context(meeting)} if meeting is not None else {}
