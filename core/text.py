@@ -1,5 +1,6 @@
 """Danish text, written once: dates as official letters write them, lists joined with "og",
-numbers with a thousands dot, and the ASCII transliteration (æ -> ae, ø -> oe, å -> aa) that slugs,
+numbers with a thousands dot, whether a name reads as a person's (a letter greets a person, addresses
+an organisation), and the ASCII transliteration (æ -> ae, ø -> oe, å -> aa) that slugs,
 file names and case-insensitive comparisons share.
 
 Dates and numbers are Babel's (CLDR, locale ``da_DK``): no month table of our own. Babel is imported
@@ -150,6 +151,33 @@ def parse_danish_date(text: str) -> date:
     if m := _NUMERIC_DATE.match(text):
         return _calendar_date(text, m.group(3), m.group(2), m.group(1))
     raise ValueError(text)
+
+
+# --- names ------------------------------------------------------------------------------------------
+
+# Marks of a name that is not a person's: punctuation people's names do not have, and words that end
+# the names of institutions ("Danske Regioner", "Bedre Psykiatri", "Dansk Psykologforening").
+_NOT_A_PERSON = re.compile(r"[,()/&@:;\d]")
+_INSTITUTION_ENDINGS = (
+    "region", "regioner", "regionen", "selskab", "forening", "danmark", "psykiatri", "psykiatrien", "styrelse",
+    "styrelsen", "gruppe", "gruppen", "kreds", "kredsen", "sekretariat", "sekretariatet", "enhed", "enheden",
+    "center", "centret", "hospital", "ledelse", "ledelser", "råd", "rådet", "udvalg", "udvalget",
+)
+
+
+def is_person_name(name: str) -> bool:
+    """Whether ``name`` reads as a person's name: two or more words, each capitalised and none an
+    abbreviation in capitals (RKKP, DSAM), no comma, parenthesis, slash, digit or ``@``, and no word
+    ending like an institution's ("Danske Regioner", "Dansk Selskab for Almen Medicin" are not)."""
+    words = name.split()
+    if len(words) < 2 or _NOT_A_PERSON.search(name):
+        return False
+    for word in words:
+        if not word[:1].isupper() or (len(word) > 1 and word.replace("-", "").isupper()):
+            return False
+        if word.lower().rsplit("-", 1)[-1].endswith(_INSTITUTION_ENDINGS):
+            return False
+    return True
 
 
 # --- sentences --------------------------------------------------------------------------------------

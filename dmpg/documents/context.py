@@ -19,7 +19,7 @@ What a proposal's letters and mails say alike is written here once and used by b
 summary of the proposal (:func:`summary_lines`), the reply deadline (:func:`reply_deadline`), the
 meeting that will decide a gate round when known (``Sources.meeting_dates``, see
 :func:`meeting_dates`) and what the previous round of a gate decided (:func:`previous_round`).
-:func:`mail_facts` hands them to the mails (``dmpg.services.effects.mail`` and the reminders).
+``dmpg.mail.facts`` hands them to the mails.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from core.text import (
     capitalise,
     danish_date,
     danish_number,
+    is_person_name,
     join_danish,
     plural,
 )
@@ -347,34 +348,6 @@ def person(src: Sources, email: str | None) -> str:
     return email
 
 
-# Mail kinds that ask for something: they state the reply deadline and the deciding meeting when known.
-_ASKING_MAILS = {"reminder", "appointment_request"}
-
-
-def mail_facts(src: Sources, kind: str, round: int = 1, gate: str | None = None) -> dict[str, Any]:  # noqa: A002
-    """What every mail of the proposal says besides its own text (pure): ``summary`` (two lines,
-    :func:`summary_lines`); for a mail that asks for something (a gate's opening mail, a reminder,
-    an appointment request) ``deadline`` (:func:`reply_deadline`); and ``previous``
-    (:func:`previous_round`) for a gate held again. Absent values are ``None``. (The deciding meeting
-    reaches mails as ``meeting``, from ``dmpg.services.gatekeeper.meeting_context_of``.)"""
-    from dmpg.mail import GATE_KINDS
-
-    gate = gate or ("appointments" if kind == "appointment_request" else None)
-    asks = kind in GATE_KINDS or kind in _ASKING_MAILS
-    deadline = reply_deadline(src, gate) if asks else None
-    answers_by = None
-    if gate == "appointments" and kind != "appointment_request":
-        # The organisations answer the request; the secretariat, asked to record their answers, is told
-        # by when they were asked to answer ("answers_by"), not given a deadline of its own.
-        deadline, answers_by = None, deadline
-    return {
-        "summary": summary_lines(src),
-        "deadline": deadline,
-        "answers_by": answers_by,
-        "previous": previous_round(src, gate, round) if asks and gate else None,
-    }
-
-
 # ---------------------------------------------------------------- composing
 
 
@@ -383,8 +356,6 @@ def compose_context(kind_name: str, src: Sources, round: int = 1, recipient: str
 
     ``version`` is set to 1 here; :func:`dmpg.documents.produce.produce_document` sets the real one.
     """
-    from dmpg.mail.recipients import is_person_name
-
     k = get_kind(kind_name)
     form = ProposalForm.model_validate(src.form)
     findings, findings_summary = findings_view(src.findings)
@@ -497,11 +468,6 @@ def meeting_dates(proposal_id: str) -> dict[tuple[str, int], date]:
     meetings = {m.id: m.date for m in ledger.list_meetings()}
     return {(gate, round_): meetings[mid] for (pid, gate, round_), mid in ledger.open_agenda_rounds().items()
             if pid == proposal_id and mid in meetings}
-
-
-def case_context(proposal_id: str, kind: str, round: int = 1, gate: str | None = None) -> dict[str, Any]:  # noqa: A002
-    """:func:`mail_facts` for a mail of ``proposal_id`` read from the ledger."""
-    return mail_facts(load_sources(proposal_id), kind, round, gate)
 
 
 def build_context(kind: str, proposal_id: str, round: int = 1, recipient: str = "") -> dict[str, Any]:

@@ -31,14 +31,14 @@ class MeetingDocumentRef:
 
 def _memo(item) -> str:  # noqa: ANN001 - models.tables.MeetingItem
     """The proposal's memo for the body (its gate's opening document; the indstillingsskema otherwise)."""
-    from dmpg.services import effects
+    from dmpg.documents.produce import latest_document, produce_document
     from forms.gates import gate as gate_named
 
     g = gate_named(item.gate)
     if g.opening_documents:
         kind = g.opening_documents[0]
-        return effects.document(item.proposal_id, kind, item.round if kind == "steering_memo" else 1)
-    return effects.latest_document(item.proposal_id, "proposal") or effects.document(item.proposal_id, "proposal", 1)
+        return str(produce_document(item.proposal_id, kind, round=item.round if kind == "steering_memo" else 1).path)
+    return latest_document(item.proposal_id, "proposal") or str(produce_document(item.proposal_id, "proposal").path)
 
 
 def basis_of(meeting_id: str, kind: str) -> tuple[str, list[str]]:

@@ -68,3 +68,11 @@ def produce_document(proposal_id: str, kind: str, round: int = 1, recipient: str
     sha256 = render_template(k.template, context, path)
     row = ledger.record_document(proposal_id, kind, round, recipient, path, sha256)
     return _ref(row, k.title)
+
+
+def latest_document(proposal_id: str, kind: str) -> str | None:
+    """The path of the newest document of ``kind`` (any round), or None."""
+    from models import ledger
+
+    rows = [d for d in ledger.documents(proposal_id) if d.kind == kind]
+    return max(rows, key=lambda d: (d.round, d.version)).path if rows else None

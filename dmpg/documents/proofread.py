@@ -26,6 +26,7 @@ from email import message_from_bytes, policy
 from html.parser import HTMLParser
 from pathlib import Path
 
+from core.text import is_person_name
 from dmpg.documents.docxstyle import NAVY_HEX
 from forms.gates import GATES
 from forms.vocabulary import (
@@ -344,8 +345,6 @@ def misplaced_salutations(lines: list[str]) -> list[str]:
     """"Kære …" to something that is not a person ("Kære Følgegruppen, Danske Regioner", "Kære
     Patientrepræsentanter"): a function or an organisation is addressed "Til …". Collective greetings
     ("Kære medlemmer …", "Kære indstillere") are fine."""
-    from dmpg.mail.recipients import is_person_name
-
     problems = []
     for line in lines:
         m = re.match(r"\s*Kære (.+?),?\s*$", line)

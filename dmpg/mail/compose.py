@@ -13,7 +13,7 @@ per kind; optional everywhere: ``summary`` (the proposal in two lines, which the
 ``deadline`` (the reply deadline, a date), ``meeting`` (the meeting that will decide: ``{id, body,
 title, date}``), ``previous`` (what the previous round of the gate decided), ``url`` (the recipient's
 link), ``round``. ``outbox.enqueue`` fills in proposal_id, recipient, attachments and round;
-``dmpg.services.effects.mail`` adds summary, deadline and previous (``dmpg.documents.context.mail_facts``).
+``dmpg.services.effects.mail`` adds summary, deadline and previous (``dmpg.mail.facts.mail_facts``).
 """
 
 from __future__ import annotations

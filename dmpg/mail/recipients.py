@@ -20,19 +20,19 @@ also on the secretariat is one recipient, with role ``proposer``); one recipient
 How a mail or letter opens (:func:`salutation`): a person is greeted "Kære <navn>"; an organisation,
 a body or a function is addressed "Til <navn>". Appointed people (chairs, the director, members)
 are persons; an organisation's contact is the organisation. Everyone else is judged by the name
-(:func:`is_person_name`): the roster writes a function as "Følgegruppen, Danske Regioner" or
+(``core.text.is_person_name``): the roster writes a function as "Følgegruppen, Danske Regioner" or
 "Lægefaglig direktør, Region Hovedstaden", which is not a person's name.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from core.errors import UserError
 from core.identity import fold_address
+from core.text import is_person_name
 from dmpg.mail import KINDS, MEETING_KINDS
 from forms.gates import GATES, PROPOSERS, Gate
 from forms.vocabulary import BODIES
@@ -63,31 +63,6 @@ class Recipient:
 # role whose name is always an organisation's (the roster's contact of a represented body).
 PERSON_ROLES = frozenset({"chair", "director", "member"})
 ORGANISATION_ROLES = frozenset({"organisation"})
-# Marks of a name that is not a person's: punctuation people's names do not have, and words that end
-# the names of institutions ("Danske Regioner", "Bedre Psykiatri", "Dansk Psykologforening").
-_NOT_A_PERSON = re.compile(r"[,()/&@:;\d]")
-_INSTITUTION_ENDINGS = (
-    "region", "regioner", "regionen", "selskab", "forening", "danmark", "psykiatri", "psykiatrien", "styrelse",
-    "styrelsen", "gruppe", "gruppen", "kreds", "kredsen", "sekretariat", "sekretariatet", "enhed", "enheden",
-    "center", "centret", "hospital", "ledelse", "ledelser", "råd", "rådet", "udvalg", "udvalget",
-)
-
-
-def is_person_name(name: str) -> bool:
-    """Whether ``name`` reads as a person's name: two or more words, each capitalised and none an
-    abbreviation in capitals (RKKP, DSAM), no comma, parenthesis, slash, digit or ``@``, and no word
-    ending like an institution's ("Danske Regioner", "Dansk Selskab for Almen Medicin" are not)."""
-    words = name.split()
-    if len(words) < 2 or _NOT_A_PERSON.search(name):
-        return False
-    for word in words:
-        if not word[:1].isupper() or (len(word) > 1 and word.replace("-", "").isupper()):
-            return False
-        if word.lower().rsplit("-", 1)[-1].endswith(_INSTITUTION_ENDINGS):
-            return False
-    return True
-
-
 def salutation(name: str, role: str = "") -> str:
     """How a mail or letter to ``name`` opens: "Kære Anne Holm" for a person, "Til Dansk Selskab for
     Almen Medicin" for an organisation, a body or a function (see the module docstring)."""

@@ -22,21 +22,15 @@ def document(proposal_id: str, kind: str, round: int = 1, recipient: str = "") -
     return str(produce_document(proposal_id, kind, round=round, recipient=recipient).path)
 
 
-def latest_document(proposal_id: str, kind: str) -> str | None:
-    """The path of the newest document of ``kind`` (any round), or None."""
-    rows = [d for d in ledger.documents(proposal_id) if d.kind == kind]
-    return max(rows, key=lambda d: (d.round, d.version)).path if rows else None
-
-
 def mail(proposal_id: str, kind: str, round: int, recipients: Iterable[Any], *,  # noqa: A002
          context: Mapping[str, Any], attachments: Iterable[str] = (), scope: str | None = None,
          decides: tuple[str, int] | None = None) -> None:
     """Queue ``kind`` for each recipient once, with the proposal's title added to ``context``, what
     every mail of the proposal says (its summary, and for a request the reply deadline, the deciding
-    meeting and the previous round: ``dmpg.documents.context.mail_facts``) and each recipient's own
+    meeting and the previous round: ``dmpg.mail.facts.mail_facts``) and each recipient's own
     link (``dmpg.state.links.personal_urls``: a decision link when the mail asks them to decide ``decides``,
     a gate and its round)."""
-    from dmpg.documents.context import case_context
+    from dmpg.mail.facts import case_context
     from dmpg.mail.outbox import enqueue
     from dmpg.state.links import personal_urls
 

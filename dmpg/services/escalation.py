@@ -34,7 +34,7 @@ def queue_escalations(now: datetime | None = None, roster: Roster | None = None)
     Returns the outbox rows queued now."""
     from core import clock
     from core.settings import get_settings
-    from dmpg.documents.context import case_context
+    from dmpg.mail.facts import case_context
     from dmpg.mail.outbox import enqueue
     from dmpg.mail.recipients import recipients_for
     from dmpg.services.deadlines import open_dues

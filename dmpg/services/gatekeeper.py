@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from core import release
+from dmpg.documents.produce import latest_document
 from dmpg.mail.recipients import gate_recipients, recipients_for
 from dmpg.services import effects
 from dmpg.services.deadlines import at_opening
@@ -155,7 +156,7 @@ def open_gate(proposal_id: str, gate: str, round: int, attempt: int, key: str) -
         if decided is not None and record:
             attachments.append(effects.document(proposal_id, record, decided.round))
     if g.attach_proposal:
-        attachments.append(effects.latest_document(proposal_id, "proposal"))
+        attachments.append(latest_document(proposal_id, "proposal"))
     if g.opening_mail:
         recipients = gate_recipients(g, ledger.current_form(proposal_id), ledger.roster())
         effects.mail(proposal_id, g.opening_mail, round, recipients, attachments=attachments,

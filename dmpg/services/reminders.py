@@ -71,7 +71,7 @@ def _gate_url(flow_run_id: str | None) -> str:
 def queue_reminders(now: datetime | None = None, roster: Roster | None = None) -> list[Notification]:
     """Enqueue the reminders due at ``now`` (see the module docstring); returns their outbox rows."""
     from core.settings import get_settings
-    from dmpg.documents.context import case_context
+    from dmpg.mail.facts import case_context
     from dmpg.mail.outbox import enqueue
     from dmpg.mail.recipients import recipients_for
     from dmpg.services.gatekeeper import meeting_context_of

@@ -10,7 +10,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from dmpg.documents.context import mail_facts
+from dmpg.mail.facts import mail_facts
 from dmpg.documents.proofread import MailText, check_mail, html_text
 from dmpg.documents.samples import sample_sources
 from dmpg.mail import KINDS
