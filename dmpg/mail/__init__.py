@@ -1,8 +1,9 @@
-"""E-mail notifications: who gets what (recipients), what it says (compose), the ledger outbox that
-makes each message exist once (outbox), sending through apprise (delivery), reminders and the weekly
-digest (reminders), and the local mail sink the demo stack runs (sink).
+"""E-mail: the kinds of mail (here), who gets what (recipients), what every mail of a proposal says
+(facts), what a mail says (compose: its templates rendered) and the ledger outbox that makes each message
+exist once and sends it (outbox, through ``dmpg.adapters.delivery``).
 
-Everything here is plain Python without Prefect; ``tasks/notify.py`` and ``flows/reminders.py`` wrap it.
+Which mails go out when is the services' business (``dmpg.services``: a step's effects, the reminders and
+the escalation); everything here is plain Python without Prefect.
 """
 
 from forms.gates import GATES
