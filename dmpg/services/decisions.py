@@ -232,7 +232,7 @@ def _recovery_restarts(proposal_id: str, state: Any) -> bool:
     """Whether the recovery sweep will start the crashed run ``state`` again (``dmpg.services.recovery``): it
     does, unless the proposal's incident already waits for a person. The sweep itself marks a run it
     restarts Crashed for a moment, so a crash is no reason to stop waiting."""
-    from dmpg.services.recovery import NEEDS_ATTENTION, open_incidents
+    from dmpg.state.incidents import NEEDS_ATTENTION, open_incidents
 
     if state.type != "CRASHED":
         return False

@@ -19,7 +19,7 @@ An **incident** lasts from the first sign until the run waits at a gate (or fini
 
 - The ledger records it: one ``run_stuck`` event per stuck Prefect state and action (the key holds the
   state's id), then ``run_recovered`` once the run waits again. Meanwhile ``dmpg pending`` and
-  ``dmpg status`` show the proposal as *recovering* or as *needing attention* (:func:`open_incidents`).
+  ``dmpg status`` show the proposal as *recovering* or as *needing attention* (``dmpg.state.incidents``).
 - The secretariat gets one mail per incident, and one more if the incident later needs a person. A wake-up
   sent again gets no mail, because nobody noticed anything, and neither does a person's ``dmpg recover``.
 - What is done about it: a stuck or crashed run is rescheduled, at most ``recovery_max_attempts`` times in
@@ -37,8 +37,8 @@ Contracts (plain Python; the Prefect side is an :class:`Orchestrator`, which ``d
 - ``recover(proposal_id, prefect) -> Action`` does the same for one proposal, by hand (``dmpg recover``).
   It acts at once, with no grace time and no attempt limit, and says what it did or why nothing was needed.
   Raises ``UserError`` for an unknown proposal.
-- ``open_incidents(proposal_id=None) -> dict[str, Incident]``: the open incident of each proposal
-  under way, from the ledger alone (no Prefect call).
+- ``dmpg.state.incidents.open_incidents(proposal_id=None) -> dict[str, Incident]``: the open incident of
+  each proposal under way, from the ledger alone (no Prefect call).
 """
 
 from __future__ import annotations
@@ -46,23 +46,32 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from core import clock
+from dmpg.state.incidents import (
+    CANCELLED,
+    FAILED,
+    INCIDENT_KINDS,
+    NEEDS_ATTENTION,
+    NO_WORKER,
+    REPORTED,
+    RESCHEDULED,
+    STUCK,
+    UNWOKEN,
+    WAKE_REFUSED,
+    WOKEN,
+    Incident,
+    fold_incidents,
+    open_incidents,
+    under_way,
+    utc,
+)
 from models.vocabulary import EventKind
 
 log = logging.getLogger("dmpg.recovery")
 
-# What an incident's problem is (the mail and the timeline name it).
-STUCK, FAILED, CANCELLED, NO_WORKER, UNWOKEN = "stuck", "failed", "cancelled", "no_worker", "unwoken"
-WAKE_REFUSED = "wake_refused"  # Prefect refused the wake-up of a recorded decision: a person must look
-# What is done about it.
-RESCHEDULED, WOKEN, NEEDS_ATTENTION, REPORTED = "rescheduled", "woken", "needs_attention", "reported"
-# What pending/status say about a proposal with an open incident.
-RECOVERING = "recovering"
-
-INCIDENT_KINDS = (EventKind.RUN_STUCK, EventKind.RUN_RECOVERED)  # the events fold_incidents reads
 _KINDS = (*INCIDENT_KINDS, EventKind.DECISION_RECORDED, EventKind.GATE_OPENED, EventKind.GATE_REARMED)
 REARMS_PER_PASS = 2     # re-arming replays a run: a few per pass, so an upgrade never becomes a burst
 REARMS_PER_ROUND = 3    # a form that stays stale after this many re-arms is left alone (and logged)
@@ -128,30 +137,6 @@ def _now() -> datetime:
 
 
 @dataclass(frozen=True)
-class Incident:
-    """An open incident of one proposal, as the ledger has it."""
-
-    number: int
-    since: datetime
-    problem: str
-    run_state: str
-    reason: str
-    action: str
-    attempts: int  # restarts so far in this incident
-    detail: str = ""  # the technical particulars for IT (Prefect's own words), apart from the Danish reason
-
-    @property
-    def status(self) -> str:
-        """``recovering`` (the system is on it) or ``needs_attention`` (a person must act)."""
-        return NEEDS_ATTENTION if self.action in (NEEDS_ATTENTION, REPORTED) else RECOVERING
-
-    def to_json(self) -> dict[str, Any]:
-        return {"status": self.status, "incident": self.number, "since": self.since.isoformat(),
-                "problem": self.problem, "run_state": self.run_state, "reason": self.reason,
-                "action": self.action, "attempts": self.attempts, "detail": self.detail}
-
-
-@dataclass(frozen=True)
 class Action:
     """What one look at a proposal found and did. ``problem`` None: nothing is wrong."""
 
@@ -177,45 +162,6 @@ class Diagnosis:
     detail: str = ""  # technical particulars for IT (Prefect's message), apart from the Danish reason
 
 
-# --- the ledger's view ----------------------------------------------------------------------------
-
-
-def fold_incidents(events: Iterable[Any]) -> dict[str, Incident]:
-    """Pure: the open incident of each proposal among ``events`` (``run_stuck``/``run_recovered`` rows,
-    oldest first; other kinds are ignored)."""
-    open_: dict[str, Incident] = {}
-    for e in events:
-        if e.kind == EventKind.RUN_RECOVERED:
-            open_.pop(e.proposal_id, None)
-        elif e.kind == EventKind.RUN_STUCK:
-            d = e.detail or {}
-            was = open_.get(e.proposal_id)
-            restarts = (was.attempts if was else 0) + (d.get("action") == RESCHEDULED)
-            open_[e.proposal_id] = Incident(
-                number=int(d.get("incident") or 1), since=was.since if was else _utc(e.at),
-                problem=d.get("problem", STUCK), run_state=d.get("run_state", ""), reason=d.get("reason", ""),
-                action=d.get("action", ""), attempts=restarts, detail=d.get("detail", ""),
-            )
-    return open_
-
-
-def open_incidents(proposal_id: str | None = None) -> dict[str, Incident]:
-    """The open incident of each proposal under way (or of one), from the ledger."""
-    _, events = _under_way(proposal_id, INCIDENT_KINDS)
-    return fold_incidents(events)
-
-
-def _under_way(proposal_id: str | None, kinds: tuple[str, ...]) -> tuple[dict[str, Any], list[Any]]:
-    """The proposals under way (one, or all) by id, and their events of ``kinds`` oldest first, read with
-    the ledger's quick reads (``dmpg pending`` and ``status`` stay free of SQLAlchemy)."""
-    from types import SimpleNamespace
-
-    from models.quick import gate_events
-
-    proposals, events = gate_events(proposal_id, kinds=kinds)
-    return ({pid: SimpleNamespace(**p) for pid, p in proposals.items()}, [SimpleNamespace(**e) for e in events])
-
-
 # --- judging a run --------------------------------------------------------------------------------
 
 
@@ -229,7 +175,7 @@ def diagnose(state: Any, *, now: datetime, stale: timedelta, alive: bool, decide
     from dmpg.services.expiry import gate_timed_out
     from dmpg.services.gatekeeper import parse_gate_key
 
-    since = _utc(state.since) if state.since else now
+    since = utc(state.since) if state.since else now
     age = now - since
     orphaned = orphaned_before is not None and since < orphaned_before
     kind = state.type
@@ -308,12 +254,12 @@ def _policy(now: datetime | None, orphaned_before: datetime | None, manual: bool
     s = get_settings()
     zero = timedelta(0)
     return _Policy(
-        now=_utc(now) if now else clock.wall(),  # compared with Prefect's timestamps
+        now=utc(now) if now else clock.wall(),  # compared with Prefect's timestamps
         stale=timedelta(seconds=s.recovery_stale_seconds),
         wake_after=zero if manual else timedelta(seconds=s.recovery_wake_after_seconds),
         no_worker_after=zero if manual else timedelta(seconds=s.recovery_no_worker_seconds),
         max_attempts=s.recovery_max_attempts,
-        orphaned_before=_utc(orphaned_before) if orphaned_before else None,
+        orphaned_before=utc(orphaned_before) if orphaned_before else None,
         manual=manual,
         by="dmpg recover" if manual else "sweep",
     )
@@ -343,7 +289,7 @@ def recover(proposal_id: str, prefect: Orchestrator) -> Action:
 
 
 def _pass(prefect: Orchestrator, proposal_id: str | None, policy: _Policy) -> list[Action]:
-    proposals, events = _under_way(proposal_id, _KINDS)
+    proposals, events = under_way(proposal_id, _KINDS)
     runs = {p.flow_run_id: p for p in proposals.values() if p.flow_run_id}
     if not runs:
         return []
@@ -351,7 +297,7 @@ def _pass(prefect: Orchestrator, proposal_id: str | None, policy: _Policy) -> li
     # The ledger keeps the engine's time (``core.clock``), Prefect the machine's: on a simulated calendar
     # (the demo) a decision's time is moved back onto the machine's clock before the two are compared.
     lead = clock.offset()
-    decided = {(e.proposal_id, e.gate, e.round): _utc(e.at) - lead for e in events
+    decided = {(e.proposal_id, e.gate, e.round): utc(e.at) - lead for e in events
                if e.kind == EventKind.DECISION_RECORDED}
     closed = {}
     for e in events:
@@ -360,7 +306,7 @@ def _pass(prefect: Orchestrator, proposal_id: str | None, policy: _Policy) -> li
     states = prefect.run_states(runs)
     # Heartbeats are asked for only where they decide something: Running for longer than the stale time.
     quiet = [run_id for run_id, s in states.items()
-             if s.type == "RUNNING" and s.since and policy.now - _utc(s.since) > policy.stale]
+             if s.type == "RUNNING" and s.since and policy.now - utc(s.since) > policy.stale]
     alive = prefect.heartbeats_since(quiet, policy.now - policy.stale) if quiet else set()
 
     actions = []
@@ -467,7 +413,7 @@ def _look_at(prefect: Orchestrator, proposal: Any, state: Any, alive: bool, inci
     if new:
         # A redelivered wake-up needs nobody, and a person running `dmpg recover` knows already.
         if diagnosis.problem != UNWOKEN and not policy.manual:
-            _alert(pid, number, diagnosis, action, since=incident.since if incident else _utc(state.since or policy.now))
+            _alert(pid, number, diagnosis, action, since=incident.since if incident else utc(state.since or policy.now))
         if outcome == _DONE:
             log.info("%s: %s (%s) -> %s", pid, diagnosis.problem, diagnosis.reason, action)
     if outcome == _REFUSED:
@@ -536,8 +482,3 @@ def _message(pid: str, diagnosis: Diagnosis, action: str, outcome: str, number: 
         NEEDS_ATTENTION: f"sekretariatet har fået besked; ret årsagen, og kør derefter 'dmpg recover {pid}'",
     }[action]
     return f"{pid}: {diagnosis.reason}; {what} (hændelse {number}). Følg sagen: dmpg status {pid}"
-
-
-def _utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
-

@@ -9,7 +9,8 @@ from types import SimpleNamespace
 import pytest
 
 from dmpg.adapters.prefect_api import RunState
-from dmpg.services.recovery import (
+from dmpg.services.recovery import diagnose
+from dmpg.state.incidents import (
     CANCELLED,
     FAILED,
     NEEDS_ATTENTION,
@@ -18,7 +19,6 @@ from dmpg.services.recovery import (
     RESCHEDULED,
     STUCK,
     UNWOKEN,
-    diagnose,
     fold_incidents,
 )
 

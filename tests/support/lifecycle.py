@@ -225,7 +225,7 @@ class Driver:
     @classmethod
     def recovered(cls, proposal: str) -> bool:
         """The proposal had an incident and it is over (the sweep saw the run wait again)."""
-        from dmpg.services.recovery import open_incidents
+        from dmpg.state.incidents import open_incidents
 
         return bool(cls.events(proposal, "run_recovered")) and proposal not in open_incidents(proposal)
 

@@ -22,7 +22,7 @@ def run(args: argparse.Namespace) -> int:
 
     from core.settings import get_settings
     from dmpg.services.deadlines import open_dues
-    from dmpg.services.recovery import INCIDENT_KINDS, fold_incidents
+    from dmpg.state.incidents import INCIDENT_KINDS, fold_incidents
     from dmpg.state.gates_open import GATE_EVENT_KINDS, fold_events
     from models.quick import gate_events
 

@@ -16,7 +16,7 @@ def run(args: argparse.Namespace) -> int:
     # The ledger's quick reads (plain SQL on the driver): status answers without importing SQLAlchemy.
     from core.settings import get_settings
     from dmpg.services.deadlines import open_dues
-    from dmpg.services.recovery import open_incidents
+    from dmpg.state.incidents import open_incidents
     from dmpg.state.gates_open import fold_events
     from models.quick import proposal_status
 
@@ -64,7 +64,7 @@ def _rounds(events: list[dict]) -> list[dict]:
 
 
 def recovery_line(proposal_id: str, recovery: dict) -> str:
-    """The Danish lines for an open incident (``dmpg.services.recovery.Incident.to_json()``): what happened, and what
+    """The Danish lines for an open incident (``dmpg.state.incidents.Incident.to_json()``): what happened, and what
     the secretariat can do."""
     since = recovery["since"][:16].replace("T", " ") + " UTC"
     if recovery["status"] == "recovering":
