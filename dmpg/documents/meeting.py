@@ -59,7 +59,8 @@ def basis_of(meeting_id: str, kind: str) -> tuple[str, list[str]]:
 
 def produce_meeting_document(meeting_id: str, kind: str) -> MeetingDocumentRef:
     """The meeting's document ``kind``, rendered at most once per basis (module docstring)."""
-    from dmpg.documents.context import compose_meeting_context, load_meeting_sources
+    from dmpg.documents.context import compose_meeting_context
+    from dmpg.documents.sources import load_meeting_sources
     from dmpg.documents.produce import _intact
     from dmpg.documents.render import render_to_bytes, write_atomically
     from models import ledger

@@ -53,7 +53,7 @@ def produce_document(proposal_id: str, kind: str, round: int = 1, recipient: str
     recipient, path and sha256. Raises ``UserError`` (e.g. a template missing a variable) with nothing
     recorded.
     """
-    from dmpg.documents.context import build_context
+    from dmpg.documents.sources import build_context
     from dmpg.documents.render import render_template
     from models import ledger
 

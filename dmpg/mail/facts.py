@@ -12,11 +12,11 @@ from typing import Any
 
 from dmpg.documents.context import (
     Sources,
-    load_sources,
     previous_round,
     reply_deadline,
     summary_lines,
 )
+from dmpg.documents.sources import load_sources
 from dmpg.mail import GATE_KINDS
 
 # Mail kinds that ask for something: they state the reply deadline and the deciding meeting when known.

@@ -130,7 +130,7 @@ def at_opening(proposal_id: str, gate: str) -> dict[str, Any]:
     from the ledger as the letter is), or, for a meeting gate, the day it is due when no meeting takes it
     up (``DMPG_MEETING_DUE_DAYS`` on); no deadline for the revision."""
     from core.settings import get_settings
-    from dmpg.documents.context import load_sources
+    from dmpg.documents.sources import load_sources
 
     settings = get_settings()
     found = due(gate, opened=clock.today(), sources=load_sources(proposal_id) if _is_reply(gate) else None,

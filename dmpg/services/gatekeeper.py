@@ -213,7 +213,8 @@ def _opening_context(proposal_id: str, g: Gate) -> dict[str, Any]:
 def appointments_asked(proposal_id: str) -> dict[str, Any]:
     """What the secretariat's mails at the appointments gate say: the organisations asked to appoint
     members (name and seats) and the day they were asked to answer by."""
-    from dmpg.documents.context import load_sources, organisation_seats, reply_deadline
+    from dmpg.documents.context import organisation_seats, reply_deadline
+    from dmpg.documents.sources import load_sources
 
     form = ledger.current_form(proposal_id)
     organisations = ledger.roster().organisations
