@@ -12,6 +12,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from core.secrets import read, read_or_create
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -166,8 +168,6 @@ class Settings(BaseSettings):
 
     def signing_keys(self) -> list[str]:
         """The decision links' keys, the signing one first (``DMPG_LINK_KEYS``, else the local key file)."""
-        from core.secrets import read_or_create
-
         return list(self.link_keys) or [read_or_create(self.run_dir / "link-key")]
 
     @property
@@ -177,8 +177,6 @@ class Settings(BaseSettings):
 
     def local_api_auth_string(self) -> str | None:
         """The auth string ``dmpg up`` generated for the local Prefect API, if there is one."""
-        from core.secrets import read
-
         return read(self.api_auth_file)
 
     def flow_run_url(self, flow_run_id: str) -> str:

@@ -85,6 +85,7 @@ def danish_date(value: date | datetime | str | None, weekday: bool = False) -> s
     ``None`` and ``""`` give ``""``, so an optional date renders as nothing rather than failing."""
     if value is None or value == "":
         return ""
+    # lazy: Babel (25 ms) only when a date or number is written: the CLI's quick commands import this module
     from babel.dates import format_date
 
     return format_date(as_date(value), "full" if weekday else "long", locale=LOCALE)
@@ -92,6 +93,7 @@ def danish_date(value: date | datetime | str | None, weekday: bool = False) -> s
 
 def month_year(value: date) -> str:
     """``date(2023, 3, 1)`` -> ``"marts 2023"``."""
+    # lazy: Babel (25 ms) only when a date or number is written: the CLI's quick commands import this module
     from babel.dates import format_date
 
     return format_date(value, "MMMM y", locale=LOCALE)
@@ -101,6 +103,7 @@ def typed_date(value: date | datetime | str | None) -> str:
     """A date as people type it on the page and in the Word forms: ``"03.12.2026"``; ``""`` for none."""
     if value is None or value == "":
         return ""
+    # lazy: Babel (25 ms) only when a date or number is written: the CLI's quick commands import this module
     from babel.dates import format_date
 
     return format_date(as_date(value), "dd.MM.y", locale=LOCALE)
@@ -120,6 +123,7 @@ _ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 
 
 def _month_number(name: str) -> int | None:
+    # lazy: Babel (25 ms) only when a date or number is written: the CLI's quick commands import this module
     from babel.dates import get_month_names
 
     for width in ("wide", "abbreviated"):
@@ -197,6 +201,7 @@ def danish_number(n: int | None) -> str:
         return ""
     if -1000 < n < 1000:  # no separator to place: spare the fast commands Babel's locale data
         return str(n)
+    # lazy: Babel (25 ms) only when a date or number is written: the CLI's quick commands import this module
     from babel.numbers import format_decimal
 
     return format_decimal(n, locale=LOCALE)

@@ -21,6 +21,7 @@ _CLOSED_MONTH_DAYS = {(6, 5)} | {(12, d) for d in range(24, 32)}
 
 @lru_cache(maxsize=64)
 def _public_holidays(year: int) -> frozenset[date]:
+    # lazy: holidays (40 ms) only when a deadline is counted: dmpg pending and status import this module
     import holidays
 
     return frozenset(holidays.Denmark(years=year))
@@ -28,6 +29,7 @@ def _public_holidays(year: int) -> frozenset[date]:
 
 def holiday_name(day: date) -> str | None:
     """The Danish name of the holiday on ``day`` ("Anden juledag"), or None."""
+    # lazy: holidays (40 ms) only when a deadline is counted: dmpg pending and status import this module
     import holidays
 
     found = holidays.Denmark(years=day.year, categories=("public", "optional"), language="da").get(day)
