@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
+from forms.vocabulary import REGION_NAMES, REPRESENTS_LABELS, represents_name
+
 Severity = Literal["block", "warn", "info"]
 SEVERITIES: tuple[str, ...] = ("block", "warn", "info")
 
@@ -65,8 +67,6 @@ def finding_title(code: str) -> str:
 def readable_items(items: Iterable[str]) -> list[str]:
     """A finding's items as a person knows them: seats by their Danish names, regions by theirs, the
     form's fields in words; anything else (a group's name) as it is."""
-    from forms.vocabulary import REGION_NAMES, REPRESENTS_LABELS, represents_name
-
     out = []
     for item in items:
         text = str(item)

@@ -30,6 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
+import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
@@ -38,6 +39,7 @@ from core.files import MAX_TEXT_BYTES, read_bounded
 from core.text import CONTROL_IN_TEXT, MAX_NUMBER_DIGITS, danish_number, date_problem
 from forms.proposal import ProposalForm
 from forms.vocabulary import REGION_NAMES
+from forms.wordform import read_form_docx
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -161,8 +163,6 @@ def _check_suffix(path: Path, suffixes: tuple[str, ...]) -> None:
 
 def _load_docx(path: Path) -> ProposalForm:
     # Lazy: python-docx is heavy, and `dmpg check` of a YAML form must start fast.
-    from forms.wordform import read_form_docx
-
     return read_form_docx(path)
 
 
@@ -170,8 +170,6 @@ def _load_docx(path: Path) -> ProposalForm:
 
 
 def _yaml_loader() -> type:
-    import yaml
-
     base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
     class StrictLoader(base):  # type: ignore[misc, valid-type]
@@ -211,8 +209,6 @@ _LOADER: type | None = None
 
 
 def _parse_yaml(text: str, source: str) -> object:
-    import yaml
-
     global _LOADER
     _LOADER = _LOADER or _yaml_loader()
     try:
@@ -243,8 +239,6 @@ def _check_yaml_events(events: Iterator[Any], source: str) -> None:
     alias (``*name``) repeats its anchor's whole value (the 'billion laughs' pattern). A recursive
     alias (a value containing itself) is refused too. Only the first document is counted: the
     loader refuses a second one."""
-    import yaml
-
     values = 0  # scalars, keys and collections, each alias counting as the value it repeats
     open_collections: list[tuple[str | None, int]] = []  # (anchor, values before it) per open collection
     sizes: dict[str, int] = {}  # anchor -> how many values it stands for

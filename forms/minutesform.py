@@ -15,7 +15,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from core.errors import InputError
+from core.text import join_danish
 from forms.meetings import Naming, meeting_gate
+from forms.wordform import _cell_text, _label_text, open_docx
 
 MEETING_LABEL, DATE_LABEL = "Møde", "Dato"
 TABLE = "Beslutninger"
@@ -28,8 +30,6 @@ LABELS = {name: label for label, name in COLUMNS if name}
 def choices_help(body: str) -> str:
     """The help line under the decisions table: the gate's choices by their Danish labels (the codes
     are read back too)."""
-    from core.text import join_danish
-
     g = meeting_gate(body)
     return "Beslutning: " + join_danish([o.label for o in g.outcomes], "eller") + \
         ". Tom beslutning og begrundelse: forslaget er ikke behandlet og venter fortsat."
@@ -37,8 +37,6 @@ def choices_help(body: str) -> str:
 
 def read_minutes_docx(path: str | Path, body: str) -> tuple[dict, Naming]:
     """The minutes in a filled minutes form as ``{"meeting", "decisions": [...]}`` and how to name its rows."""
-    from forms.wordform import _cell_text, _label_text, open_docx
-
     source = str(path)
     doc = open_docx(path)
     aliases = {o.label.lower(): o.code for o in meeting_gate(body).outcomes}

@@ -12,6 +12,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
+from core.identity import fold_address
+from core.text import fold
 from forms.vocabulary import DatabaseStatusCode, Region, RepresentsCode, TopicKindCode
 
 # Dates come as YAML dates or ISO strings (JSON); everything else is strict.
@@ -139,9 +141,6 @@ def same_proposal(form: dict, other: dict) -> bool:
     """Whether two forms (as JSON) are the same proposal sent twice: the same title (case, spacing and
     Danish letters folded) and the same proposers' addresses (``core.identity``). A form without proposers
     matches only by title when the other has none either."""
-    from core.identity import fold_address
-    from core.text import fold
-
     def key(f: dict) -> tuple[str, frozenset[str]]:
         people = frozenset(fold_address(p.get("email")) for p in f.get("proposers") or [] if p.get("email"))
         return " ".join(fold(str(f.get("title") or "")).split()), people

@@ -37,6 +37,7 @@ from datetime import date
 from typing import Any, Literal
 
 import pydantic
+from jsonschema import Draft202012Validator
 from pydantic import ConfigDict, Field
 
 from core import clock
@@ -161,8 +162,6 @@ def wake_values(gate: Gate, decision: dict[str, Any], schema: dict[str, Any],
     label ending in "(code)", a person "<address>"); when none fits, a required field gets a value the
     schema accepts — for a person, the first of ``fallback_people`` (the secretariat's addresses) it
     offers. ``NoWakeValues`` when even that fails."""
-    from jsonschema import Draft202012Validator
-
     today = to_form_values(gate, decision, list(recorders)) if gate.name != "revision" else dict(decision)
     defs = {key: schema[key] for key in ("$defs", "definitions") if key in schema}
     properties: dict[str, Any] = schema.get("properties") or {}
@@ -238,8 +237,6 @@ def _accepted_value(field_schema: dict[str, Any], validator: Any) -> Any:
 
 def _build(sub: dict[str, Any], defs: dict[str, Any], depth: int) -> Any:
     """The first of the simple values of ``sub`` that ``sub`` itself accepts (see :func:`_accepted_value`)."""
-    from jsonschema import Draft202012Validator
-
     sub = _resolve(sub, defs)
     if depth > 8:
         return _MISSING

@@ -267,6 +267,7 @@ def _open_docx(raw: bytes, source: str):  # noqa: ANN202 - docx.document.Documen
     except InputError as exc:
         raise InputError(source, [(path, f"{UNREADABLE}: {message}") for path, message in exc.problems]) from None
     try:
+        # lazy: python-docx only for a .docx form: dmpg check, pending and status import this module
         from docx import Document
 
         return Document(io.BytesIO(raw))
