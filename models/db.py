@@ -23,6 +23,7 @@ imports this module.
 from __future__ import annotations
 
 import re
+import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -80,6 +81,7 @@ def get_engine(url: str | None = None) -> Engine:
 
 
 def _create_engine(url: str) -> Engine:
+    # lazy: SQLAlchemy, Alembic (0.6 s) only past the schema's fast check: the quick commands import this
     from sqlalchemy import create_engine, event
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError, NoSuchModuleError
@@ -136,8 +138,6 @@ def dispose_engines() -> None:
 
 def _sqlite_revision_fast(path: Path) -> str | None:
     """The stored revision of a SQLite ledger read with the stdlib driver ('' if none yet)."""
-    import sqlite3
-
     if not path.exists():
         return ""
     try:
@@ -153,6 +153,7 @@ def _sqlite_revision_fast(path: Path) -> str | None:
 
 def current_revision(engine: Engine | None = None) -> str:
     """The revision stored in the database's ``alembic_version`` ('' for a new, empty database)."""
+    # lazy: SQLAlchemy, Alembic (0.6 s) only past the schema's fast check: the quick commands import this
     from sqlalchemy import inspect, text
     from sqlalchemy.exc import SQLAlchemyError
 
@@ -223,6 +224,7 @@ def _migration_lock(engine: Engine) -> Iterator[None]:
 
 
 def _alembic_config(connection):  # noqa: ANN001, ANN202 - alembic objects, imported lazily
+    # lazy: SQLAlchemy, Alembic (0.6 s) only past the schema's fast check: the quick commands import this
     from alembic.config import Config
 
     config = Config(str(ALEMBIC_INI))
@@ -233,6 +235,7 @@ def _alembic_config(connection):  # noqa: ANN001, ANN202 - alembic objects, impo
 def upgrade(engine: Engine | None = None, revision: str = "head") -> None:
     """Run ``alembic upgrade <revision>`` on the ledger. If it fails but another process brought the
     database to the target meanwhile (two first starts at once), that counts as success."""
+    # lazy: SQLAlchemy, Alembic (0.6 s) only past the schema's fast check: the quick commands import this
     from alembic import command
     from sqlalchemy.exc import SQLAlchemyError
 
@@ -255,6 +258,7 @@ def upgrade(engine: Engine | None = None, revision: str = "head") -> None:
 
 def downgrade(engine: Engine | None = None, revision: str = "base") -> None:
     """Run ``alembic downgrade <revision>`` on the ledger (maintenance and tests)."""
+    # lazy: SQLAlchemy, Alembic (0.6 s) only past the schema's fast check: the quick commands import this
     from alembic import command
 
     engine = engine or get_engine()
@@ -269,6 +273,7 @@ def downgrade(engine: Engine | None = None, revision: str = "base") -> None:
 @contextmanager
 def session_scope(engine: Engine | None = None) -> Iterator[Session]:
     """A transactional session: commit when the block ends, roll back (and re-raise) on error."""
+    # lazy: SQLAlchemy, Alembic (0.6 s) only past the schema's fast check: the quick commands import this
     from sqlalchemy.exc import OperationalError
     from sqlmodel import Session
 

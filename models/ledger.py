@@ -13,23 +13,29 @@ Conventions (contracts for every caller — flows, tasks, CLI):
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from sqlalchemy import func
+from pydantic_core import to_jsonable_python
+from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
 from core import clock, release
 from core.errors import UserError
 from core.identity import fold_address
+from core.settings import get_settings
 from core.text import slugify
 from forms.findings import Finding
-from forms.vocabulary import BODIES, STAGES
+from forms.proposal import ProposalForm, same_proposal
+from forms.registry import RegistryEntry, expand_icd_codes
+from forms.roster import Roster, load_roster
+from forms.vocabulary import BODIES, FINAL_STAGES, STAGES
 from models.db import session_scope
 from models.tables import (
     Decision,
@@ -49,11 +55,6 @@ from models.tables import (
     utcnow,
 )
 from models.vocabulary import EventKind
-
-if TYPE_CHECKING:
-    from forms.proposal import ProposalForm
-    from forms.registry import RegistryEntry
-    from forms.roster import Roster
 
 PROPOSAL_ID = re.compile(r"^DMPG-(\d{4})-(\d{3,})$")
 _ID_ATTEMPTS = 20  # concurrent proposals racing for the same number retry with the next one
@@ -111,9 +112,6 @@ def create_proposal(
     and record its ``submitted`` event (detail ``{"source": source}``). Never reuses an id.
     ``again=False``: :class:`DuplicateProposal` when an open proposal has the same title and proposers
     (``forms.proposal.same_proposal``), checked in the same transaction as the insert."""
-    from forms.proposal import same_proposal
-    from forms.vocabulary import FINAL_STAGES
-
     year = year or clock.today().year
     with _session(session) as s:
         if not again:
@@ -181,8 +179,6 @@ def find_proposal(proposal_id: str, *, session: Session | None = None) -> Propos
 
 def current_form(proposal_id: str, *, session: Session | None = None) -> ProposalForm:
     """The proposal's current form (the latest revision), validated."""
-    from forms.proposal import ProposalForm
-
     return ProposalForm.model_validate(get_proposal(proposal_id, session=session).form)
 
 
@@ -329,8 +325,6 @@ def record_decision(
     Returns ``(row, created)``: when a decision for that round exists already (a replay, or another
     person's decision that came first), that row and False — the first decision stands, and the link is
     left unused. :class:`LinkTaken` when the link was used by another request first."""
-    from sqlalchemy import update
-
     with _session(session) as s:
         _load(s, proposal_id)
         if link_id is not None:
@@ -390,8 +384,6 @@ def decisions(proposal_id: str, *, session: Session | None = None) -> list[Decis
 
 def _jsonable(payload: dict[str, Any]) -> dict[str, Any]:
     """Dates and other pydantic-serialisable values as JSON (a gate input's ``model_dump()``)."""
-    from pydantic_core import to_jsonable_python
-
     return to_jsonable_python(payload)
 
 
@@ -473,8 +465,6 @@ def registry_groups(*, session: Session | None = None) -> list[RegistryGroup]:
 def list_registry(*, session: Session | None = None) -> list[RegistryEntry]:
     """The established DMPGs as ``forms.registry.RegistryEntry`` (what the overlap check reads),
     ordered by DMPG start."""
-    from forms.registry import RegistryEntry
-
     return [
         RegistryEntry(name=g.name, icd_codes=list(g.icd_codes), database_since=g.database_since,
                       dmpg_since=g.dmpg_since, note=g.note)
@@ -495,8 +485,6 @@ def add_registry_group(
     """Add an established group, once per name: True if added, False if a group of that name exists.
     ``icd_codes`` are stored as 3-character categories, ranges expanded (``F40.1`` -> ``F40``,
     ``F40-F42`` -> ``F40, F41, F42``), as the registry's overlap check expects."""
-    from forms.registry import expand_icd_codes
-
     if isinstance(dmpg_since, datetime):
         dmpg_since = dmpg_since.date()
     icd_codes = expand_icd_codes(icd_codes)
@@ -519,11 +507,6 @@ def roster(path: str | Path | None = None) -> Roster:
     The one roster truth for permissions, mail, documents and reminders. When the file changed since
     the ledger last took it (its sha256), the ledger's people and organisations are replaced first,
     in one transaction; an invalid file raises ``InputError`` with its field paths and changes nothing."""
-    import hashlib
-
-    from core.settings import get_settings
-    from forms.roster import load_roster
-
     path = Path(path) if path is not None else get_settings().roster
     try:
         sha = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -544,8 +527,6 @@ def roster(path: str | Path | None = None) -> Roster:
 
 
 def _roster_from_rows(s: Session) -> Roster:
-    from forms.roster import Roster
-
     people = s.exec(select(RosterPerson).order_by(RosterPerson.id)).all()
     organisations = s.exec(select(Organisation).order_by(Organisation.code)).all()
     return Roster.model_validate({
@@ -608,8 +589,6 @@ def get_decision_link(link_id: str, *, session: Session | None = None) -> Decisi
 
 def use_decision_link(link_id: str, *, session: Session | None = None) -> bool:
     """Mark a link used; True only for the one call that found it unused (a conditional update)."""
-    from sqlalchemy import update
-
     with _session(session) as s:
         result = s.execute(update(DecisionLink).where(
             DecisionLink.id == link_id, col(DecisionLink.used_at).is_(None)).values(used_at=utcnow()))
@@ -618,8 +597,6 @@ def use_decision_link(link_id: str, *, session: Session | None = None) -> bool:
 
 def release_decision_link(link_id: str, *, session: Session | None = None) -> None:
     """Undo :func:`use_decision_link` (the decision posted through the link was refused)."""
-    from sqlalchemy import update
-
     with _session(session) as s:
         s.execute(update(DecisionLink).where(DecisionLink.id == link_id).values(used_at=None))
 
@@ -692,8 +669,6 @@ def update_meeting(meeting_id: str, *, only_if: dict[str, Any] | None = None, se
                    **values: Any) -> bool:
     """Set ``values`` on the meeting; with ``only_if`` (column -> value) only when the row still has
     those values (a compare-and-set: two processes never both take the same step). True if updated."""
-    from sqlalchemy import update
-
     with _session(session) as s:
         stmt = update(Meeting).where(Meeting.id == meeting_id)
         for column, value in (only_if or {}).items():

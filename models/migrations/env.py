@@ -12,12 +12,15 @@ from logging.config import fileConfig
 
 from alembic import context
 
+from models.db import get_engine
+
 config = context.config
 
 
 def _target_metadata():  # noqa: ANN202
     # Only for `alembic revision --autogenerate` by a developer; running migrations never needs it.
     if context.get_x_argument(as_dictionary=True).get("autogenerate"):
+        # lazy: today's tables, registered on SQLModel.metadata, only for a developer's --autogenerate
         from sqlmodel import SQLModel
 
         import models.tables  # noqa: F401 - registers the tables on SQLModel.metadata
@@ -46,8 +49,6 @@ def run_migrations_online() -> None:
         return
     if config.config_file_name is not None:
         fileConfig(config.config_file_name, disable_existing_loggers=False)
-    from models.db import get_engine
-
     with get_engine().connect() as conn:
         _run(conn)
         conn.commit()
