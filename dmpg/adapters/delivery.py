@@ -30,11 +30,17 @@ HTML templates show each link's address as visible text.
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import logging
 import re
+import uuid
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+
+import apprise
 
 from core.errors import UserError
 from core.settings import get_settings
@@ -81,10 +87,6 @@ def thread_index(proposal_id: str) -> str:
     """Outlook's conversation header for ``proposal_id`` ([MS-OXOMSG] 2.2.1.3: 0x01, the 5 high bytes
     of a FILETIME, a GUID), base64. The time is the 1 January of the proposal's year and the GUID a
     UUID5 of the proposal id, so every mail of the proposal carries the same value."""
-    import base64
-    import uuid
-    from datetime import datetime, timezone
-
     year = int(m.group(1)) if (m := re.match(r"DMPG-(\d{4})-", proposal_id)) else 2000
     epoch = datetime(1601, 1, 1, tzinfo=timezone.utc)
     filetime = int((datetime(year, 1, 1, tzinfo=timezone.utc) - epoch).total_seconds()) * 10_000_000
@@ -133,8 +135,6 @@ def mail_urls(to: str, key: str | None = None, *, headers: dict[str, str] | None
 
 
 def _attachments(paths: list[str]):
-    import apprise
-
     bundle = apprise.AppriseAttachment()
     for raw in paths:
         path = Path(raw)
@@ -146,10 +146,6 @@ def _attachments(paths: list[str]):
 
 def _notify(url: str, *, title: str, body: str, body_format: str, attach=None) -> SendResult:
     """One apprise target, one message; the failure reason from apprise's log."""
-    import logging
-
-    import apprise
-
     with apprise.LogCapture(level=logging.DEBUG, fmt="%(levelname)s %(message)s") as log:
         app = apprise.Apprise()
         if not app.add(url):
@@ -169,8 +165,6 @@ def send_email(to: str, subject: str, html: str, attachments: list[str], key: st
                headers: dict[str, str] | None = None, reply_to: str | None = None) -> SendResult:
     """Send one HTML e-mail (apprise adds the text alternative) to ``to`` via the first transport that
     works, with ``reply_to`` and ``headers`` (see :func:`mail_urls`)."""
-    import apprise
-
     try:
         attach = _attachments(attachments) if attachments else None
     except FileNotFoundError as exc:
@@ -186,6 +180,4 @@ def send_email(to: str, subject: str, html: str, attachments: list[str], key: st
 
 def send_channel(url: str, subject: str, text: str) -> SendResult:
     """Post the plain-text body to one non-mail apprise target (e.g. the secretariat's Teams channel)."""
-    import apprise
-
     return _notify(url, title=subject, body=text, body_format=apprise.NotifyFormat.TEXT)

@@ -22,6 +22,7 @@ from datetime import datetime
 from typing import Any
 
 from core.errors import UserError
+from core.settings import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -75,15 +76,11 @@ class RunState:
 
 def api_url() -> str:
     """``PREFECT_API_URL`` when set, else the local stack's API."""
-    from core.settings import get_settings
-
     return (os.environ.get("PREFECT_API_URL") or get_settings().local_api_url).rstrip("/")
 
 
 def auth_string() -> str | None:
     """The API's auth string: ``PREFECT_API_AUTH_STRING`` when set, else the local stack's (``dmpg up``)."""
-    from core.settings import get_settings
-
     return os.environ.get("PREFECT_API_AUTH_STRING") or get_settings().local_api_auth_string()
 
 
@@ -93,6 +90,7 @@ class PrefectAPI:
     # One request may wait this long; a busy server (the local stack's SQLite Prefect lets a writer wait
     # 60 s for its lock) is then asked again for as long as the call's patience allows (``_request``).
     def __init__(self, url: str | None = None, auth: str | None = None, timeout: float = 30.0):
+        # lazy: the Prefect adapter: httpx (0.2 s) only when Prefect is called
         import httpx
 
         self.url = url or api_url()
@@ -138,6 +136,7 @@ class PrefectAPI:
     def _send(self, method: str, path: str, *, patience: float, **kwargs: Any) -> Any:
         """The server's response (an ``httpx.Response``), after the retries of a busy server (see
         ``_request``); ``PrefectUnavailable`` when there is none."""
+        # lazy: the Prefect adapter: httpx (0.2 s) only when Prefect is called
         import httpx
 
         deadline = time.monotonic() + patience

@@ -11,12 +11,19 @@ demo user can open in any mail program. Files appear atomically (written aside, 
 
 from __future__ import annotations
 
+import errno
 import itertools
 import re
+import signal
+import sys
 import threading
 from pathlib import Path
 
+from aiosmtpd.controller import Controller
+
 from core import clock
+from core.settings import get_settings
+from dmpg.adapters.stack_net import port_free
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9@._+-]+")
 
@@ -59,15 +66,9 @@ class MailSink:
         self._controller = None
 
     def start(self) -> "MailSink":
-        from aiosmtpd.controller import Controller
-
         self.directory.mkdir(parents=True, exist_ok=True)
         # Fail fast with a plain OSError if the port is taken (aiosmtpd would only time out). The probe
         # allows reuse, as the server does, so a port in TIME_WAIT from the last run is not "taken".
-        import errno
-
-        from dmpg.adapters.stack_net import port_free
-
         if not port_free(self.port, self.host):
             raise OSError(errno.EADDRINUSE, f"Address already in use: {self.host}:{self.port}")
         controller = Controller(
@@ -103,11 +104,6 @@ class MailSink:
 
 
 def main() -> int:
-    import signal
-    import sys
-
-    from core.settings import get_settings
-
     settings = get_settings()
     sink = MailSink(settings.smtp_host, settings.smtp_port, settings.mail_dir)
     try:

@@ -40,6 +40,7 @@ from subprocess import Popen
 from core import clock
 from core.errors import UserError
 from core.private import Tightened, make_private_dir, private_umask, tighten
+from core.secrets import read_or_create
 from core.settings import PROJECT_ROOT, Settings, get_settings
 from dmpg.adapters import stack_net as net
 from dmpg.adapters import stack_procs as procs
@@ -240,8 +241,6 @@ class LocalStack:
     @property
     def auth_string(self) -> str:
         """The local Prefect API's auth string (``user:password``), made once per DMPG_HOME."""
-        from core.secrets import read_or_create
-
         return read_or_create(self.settings.api_auth_file, lambda: f"dmpg:{secrets.token_urlsafe(24)}")
 
     def client_env(self) -> dict[str, str]:

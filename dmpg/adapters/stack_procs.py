@@ -14,6 +14,8 @@ import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from core.private import UMASK
+
 
 def proc_start_ticks(pid: int) -> int | None:
     """The kernel's start time of ``pid`` (clock ticks since boot), or None when unknown.
@@ -90,8 +92,6 @@ def spawn(
     /dev/null so it never waits on a terminal. It runs with the umask ``core.private.UMASK``: every
     file it makes (a ledger, a document, a message, a log) is its owner's alone, as is the log.
     """
-    from core.private import UMASK
-
     log.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     with os.fdopen(fd, "ab") as out:

@@ -16,12 +16,11 @@ from forms.meetings import (
     normalise_meeting_id,
 )
 from models import ledger
+from models.db import ensure_schema
 
 
 def get_meeting(text: str):  # noqa: ANN201 - models.tables.Meeting
     """The meeting named ``text`` (any case, æøå or ASCII); ``UserError`` when there is none."""
-    from models.db import ensure_schema
-
     ensure_schema()
     return ledger.get_meeting(normalise_meeting_id(text))
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
+from models.quick import gate_events
 from models.vocabulary import EventKind
 
 _CLOSING = (EventKind.DECISION_RECORDED, EventKind.GATE_EXPIRED)
@@ -62,8 +63,6 @@ def fold_events(events: Iterable[Any], proposals: Mapping[str, Any] | None = Non
 
 def open_gates(proposal_id: str | None = None) -> list[OpenGate]:
     """Every open gate round in the ledger (of one proposal, or of all that are not final), oldest first."""
-    from models.quick import gate_events
-
     proposals, events = gate_events(proposal_id, kinds=GATE_EVENT_KINDS)
     return fold_events(events, proposals)
 

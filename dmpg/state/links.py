@@ -27,10 +27,17 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous.encoding import base64_decode, base64_encode
+
 from core import clock
 from core.errors import UserError
 from core.identity import fold_address
 from core.settings import get_settings
+from dmpg.state.gates_open import open_gates
+from forms.gates import gate as gate_named
+from forms.gates import may_record
+from forms.meetings import AWAITING_APPROVAL
 from models import ledger
 
 SALT = "dmpg-decision-link"
@@ -66,8 +73,6 @@ class Link:
 
 
 def _serializer(salt: str):  # noqa: ANN202 - an itsdangerous serializer
-    from itsdangerous import URLSafeTimedSerializer
-
     # itsdangerous signs with the last key of its list; ours is newest first.
     return URLSafeTimedSerializer(list(reversed(get_settings().signing_keys())), salt=salt)
 
@@ -126,9 +131,6 @@ def personal_urls(proposal_id: str, decides: tuple[str, int] | None) -> Any:
     """What each recipient's mail links to: their own decision link (as a mail stores it:
     :func:`mail_url`) when the mail asks them to decide ``decides`` (gate, round) and they may; the proposal in the Prefect UI for the secretariat (who
     has its login); nothing for anyone else (the UI is locked to them)."""
-    from forms.gates import gate as gate_named
-    from forms.gates import may_record
-
     proposal = ledger.get_proposal(proposal_id)
     roster = ledger.roster()
     proposers = [p["email"] for p in proposal.form.get("proposers") or [] if p.get("email")]
@@ -156,8 +158,6 @@ def canonical(token: str) -> bool:
     """Whether ``token`` is written exactly as we sign it. Base64 decoding forgives extra padding and the
     unused low bits of a last character, so ``token + "=="`` would name the same link: a link is accepted
     only in the one spelling it was mailed in."""
-    from itsdangerous.encoding import base64_decode, base64_encode
-
     parts = token.split(".")
     if parts and parts[0] == "":  # a compressed payload starts with "."
         parts = parts[1:]
@@ -171,8 +171,6 @@ def canonical(token: str) -> bool:
 
 def verify(token: str) -> Link:
     """The link ``token`` names, if it may decide now; else :class:`LinkRefused` saying why."""
-    from itsdangerous import BadSignature, SignatureExpired
-
     if not canonical(token):
         raise LinkRefused("tampered", "Linket er ikke gyldigt: det er ændret eller ufuldstændigt. Brug linket "
                                       "præcis som det står i din e-mail.")
@@ -211,8 +209,6 @@ def verify(token: str) -> Link:
 
 
 def _minutes_await(row: Any) -> bool:
-    from forms.meetings import AWAITING_APPROVAL
-
     meeting = ledger.find_meeting(row.meeting_id)
     return meeting is not None and meeting.status == AWAITING_APPROVAL
 
@@ -223,8 +219,6 @@ def _decided_through(row: Any) -> bool:
 
 
 def _gate_open(row: Any) -> bool:
-    from dmpg.state.gates_open import open_gates
-
     return any(g.gate == row.gate and g.round == row.round for g in open_gates(row.proposal_id))
 
 
@@ -250,8 +244,6 @@ def document_url(document_id: int, proposal_id: str, gate: str, round: int) -> s
 def verify_document(token: str) -> tuple[int, str]:
     """``(document id, proposal id)`` of a document link; :class:`LinkRefused` when tampered, expired, or its
     gate round no longer waits."""
-    from itsdangerous import BadSignature, SignatureExpired
-
     if not canonical(token):
         raise LinkRefused("tampered", "Linket til dokumentet er ikke gyldigt.")
     try:
@@ -260,7 +252,6 @@ def verify_document(token: str) -> tuple[int, str]:
         raise LinkRefused("expired", "Linket til dokumentet er udløbet.") from None
     except BadSignature:
         raise LinkRefused("tampered", "Linket til dokumentet er ikke gyldigt.") from None
-    from dmpg.state.gates_open import open_gates
 
     proposal_id = str(data["p"])
     if not any(g.gate == data.get("g") and g.round == data.get("r") for g in open_gates(proposal_id)):
