@@ -28,6 +28,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from core import clock, workdays
 from core.identity import fold_address, same_address
@@ -42,6 +43,7 @@ from core.text import (
 )
 from dmpg.documents.naming import kind as get_kind
 from forms.gates import GATES
+from forms.meetings import meeting_gate, meeting_title
 from forms.proposal import ProposalForm
 from forms.vocabulary import (
     DATABASE_STATUS_LABELS,
@@ -313,8 +315,6 @@ def reply_deadline(src: Sources, gate: str | None) -> date | None:
 def local_day(moment: datetime | date | str) -> date:
     """The Danish calendar day of a moment the ledger stored in UTC (a letter's dates are Danish)."""
     if isinstance(moment, datetime):
-        from zoneinfo import ZoneInfo
-
         aware = moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("UTC"))
         return aware.astimezone(ZoneInfo("Europe/Copenhagen")).date()
     return as_date(moment)
@@ -508,8 +508,6 @@ def workload_view(workload: dict[str, list[dict[str, Any]]]) -> list[dict[str, A
 def compose_meeting_context(kind_name: str, src: MeetingSources) -> dict[str, Any]:
     """The context of a meeting's document ``kind_name`` (``meeting_pack``, ``meeting_minutes``) from
     plain ``src`` (pure). Keys: templates/README.md."""
-    from forms.meetings import meeting_gate, meeting_title
-
     k = get_kind(kind_name)
     m = src.meeting
     g = meeting_gate(m["body"])

@@ -10,9 +10,11 @@ from __future__ import annotations
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
+
+from core import clock
 
 NAVY = RGBColor(0x1F, 0x3A, 0x5F)
 GREY = RGBColor(0x59, 0x59, 0x59)
@@ -87,11 +89,6 @@ def make_danish(doc, title: str | None = None, when=None) -> None:  # noqa: ANN0
     style (so Word spell-checks Danish as Danish), and real core properties: ``title``, the secretariat as
     author and last editor, created and modified ``when`` (default: the engine's now, ``core.clock``),
     and the language. Applied when a document is made, so an edited template gets it too."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    from core import clock
-
     styles = doc.styles.element
     defaults = styles.find(qn("w:docDefaults"))
     if defaults is None:
@@ -130,9 +127,6 @@ def make_danish(doc, title: str | None = None, when=None) -> None:  # noqa: ANN0
 
 
 def _child(parent, tag: str):  # noqa: ANN001, ANN202 - lxml elements
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
     found = parent.find(qn(tag))
     if found is None:
         found = OxmlElement(tag)

@@ -15,8 +15,19 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from docx import Document
+from docx.enum.text import WD_BREAK
+from docxcompose.composer import Composer
+
+from dmpg.documents.context import compose_meeting_context
+from dmpg.documents.minutesform import minutes_form_bytes
 from dmpg.documents.naming import document_dir, meeting_filename
 from dmpg.documents.naming import kind as get_kind
+from dmpg.documents.produce import _intact, latest_document, produce_document
+from dmpg.documents.render import render_to_bytes, sha256_of, write_atomically
+from dmpg.documents.sources import load_meeting_sources
+from forms.gates import gate as gate_named
+from models import ledger
 
 
 @dataclass(frozen=True)
@@ -31,9 +42,6 @@ class MeetingDocumentRef:
 
 def _memo(item) -> str:  # noqa: ANN001 - models.tables.MeetingItem
     """The proposal's memo for the body (its gate's opening document; the indstillingsskema otherwise)."""
-    from dmpg.documents.produce import latest_document, produce_document
-    from forms.gates import gate as gate_named
-
     g = gate_named(item.gate)
     if g.opening_documents:
         kind = g.opening_documents[0]
@@ -43,28 +51,18 @@ def _memo(item) -> str:  # noqa: ANN001 - models.tables.MeetingItem
 
 def basis_of(meeting_id: str, kind: str) -> tuple[str, list[str]]:
     """What ``kind`` is made from, as a digest, and (for the pack) the memo files to append."""
-    from models import ledger
-
     items = ledger.agenda(meeting_id)
     agenda = [(i.proposal_id, i.gate, i.round) for i in items]
     if kind == "meeting_minutes":
         return digest((ledger.get_meeting(meeting_id).minutes or {}).get("decisions", [])), []
     if kind == "meeting_pack":
         memos = [_memo(i) for i in items]
-        from dmpg.documents.render import sha256_of
-
         return digest([agenda, [sha256_of(m) for m in memos]]), memos
     return digest(agenda), []
 
 
 def produce_meeting_document(meeting_id: str, kind: str) -> MeetingDocumentRef:
     """The meeting's document ``kind``, rendered at most once per basis (module docstring)."""
-    from dmpg.documents.context import compose_meeting_context
-    from dmpg.documents.sources import load_meeting_sources
-    from dmpg.documents.produce import _intact
-    from dmpg.documents.render import render_to_bytes, write_atomically
-    from models import ledger
-
     k = get_kind(kind)
     basis, memos = basis_of(meeting_id, kind)
     versions = ledger.meeting_documents(meeting_id, kind)
@@ -76,8 +74,6 @@ def produce_meeting_document(meeting_id: str, kind: str) -> MeetingDocumentRef:
     context = compose_meeting_context(kind if kind != "minutes_form" else "meeting_minutes", sources)
     context.update(version=version, document_title=k.title)
     if kind == "minutes_form":
-        from dmpg.documents.minutesform import minutes_form_bytes
-
         data = minutes_form_bytes({**context, "body": sources.meeting["body"]})
     else:
         data = render_to_bytes(k.template, context)
@@ -91,10 +87,6 @@ def produce_meeting_document(meeting_id: str, kind: str) -> MeetingDocumentRef:
 
 def append_documents(main: bytes, appendices: list[str]) -> bytes:
     """``main`` with each of ``appendices`` (whole .docx files) appended, each from a new page."""
-    from docx import Document
-    from docx.enum.text import WD_BREAK
-    from docxcompose.composer import Composer
-
     composer = Composer(Document(io.BytesIO(main)))
     for path in appendices:
         composer.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)

@@ -5,18 +5,17 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from docx.shared import Pt
+
 from core.text import danish_date, typed_date
+from dmpg.documents import docxstyle as house
+from dmpg.documents.render import clean_text
 from forms.minutesform import COLUMNS, DATE_LABEL, MEETING_LABEL, TABLE, choices_help
 
 
 def minutes_form_bytes(context: dict[str, Any]) -> bytes:
     """The minutes form of a meeting as .docx bytes; ``context`` is ``compose_meeting_context``'s
     (``meeting``, ``agenda``) plus ``body`` (the roster body)."""
-    from docx.shared import Pt
-
-    from dmpg.documents import docxstyle as house
-    from dmpg.documents.render import clean_text
-
     m = context["meeting"]
     doc = house.new_document(f"{m['id']} · Referatskema · Version {context.get('version', 1)}")
     house.title_block(doc, "Referatskema", clean_text(f"{m['title']} {danish_date(m['date'], weekday=True)}"))

@@ -12,7 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.settings import get_settings
 from core.text import ascii_name
+from forms.vocabulary import REPRESENTS_LABELS, label
 
 
 @dataclass(frozen=True)
@@ -64,8 +66,6 @@ ROUNDED = {"proposal", "steering_memo", "steering_minutes"}  # kinds made again 
 def document_title(row: object) -> str:
     """A recorded document's Danish title as lists show it: "Anmodning om udpegning — Dansk
     Psykiatrisk Selskab (DPS)", "Indstilling til DMPG-styregruppen, runde 2"."""
-    from forms.vocabulary import REPRESENTS_LABELS, label
-
     k = KINDS.get(row.kind)
     title = k.title if k else row.kind
     if row.recipient:
@@ -91,6 +91,4 @@ def meeting_filename(meeting_id: str, kind_name: str, version: int) -> str:
 
 def document_dir(proposal_id: str) -> Path:
     """``DMPG_HOME/documents/<proposal>/`` (not created here)."""
-    from core.settings import get_settings
-
     return get_settings().documents_dir / ascii_name(proposal_id)

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 from core.text import capitalise, danish_date, danish_number, one_line
 from core.text import markdown_literal as lit
+from dmpg.documents.links import documents_markdown
+from dmpg.state.agenda import meeting_of
+from dmpg.state.gates_open import open_gates
 from forms.findings import Finding
 from forms.gates import GATES
 from forms.gates import gate as gate_named
+from forms.meetings import MINUTES_RECORDED, meeting_title
 from forms.vocabulary import (
     REGION_NAMES,
     REPRESENTS_LABELS,
@@ -69,7 +73,6 @@ def summary_markdown(proposal_id: str) -> str:
         f"**Stadie:** {label(STAGE_LABELS, proposal.stage)}",
         "",
     ]
-    from dmpg.state.gates_open import open_gates
 
     waiting = open_gates(proposal_id)
     lines += [m for g in waiting if (m := _meeting_line(proposal_id, g.gate, g.round))]
@@ -142,8 +145,6 @@ def _decisions_section(proposal_id: str) -> list[str]:
 
 
 def _documents_section(proposal_id: str, at: tuple[str, int] | None) -> list[str]:
-    from dmpg.documents.links import documents_markdown
-
     return [documents_markdown(proposal_id, at).replace("**Dokumenter**", "### Dokumenter", 1), ""]
 
 
@@ -158,9 +159,6 @@ def _upload_line(proposal_id: str) -> str:
 
 def _meeting_line(proposal_id: str, gate: str, round: int) -> str | None:  # noqa: A002
     """"**Behandles på:** DMPG-styregruppens møde torsdag den 11. marts 2027 (…)" when on an open agenda."""
-    from dmpg.state.agenda import meeting_of
-    from forms.meetings import MINUTES_RECORDED, meeting_title
-
     meeting = meeting_of(proposal_id, gate, round)
     if meeting is None or meeting.status == MINUTES_RECORDED:
         return None

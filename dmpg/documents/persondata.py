@@ -17,6 +17,9 @@ from core import clock
 from core.settings import get_settings
 from core.text import capitalise, danish_date, one_line
 from dmpg.documents import docxstyle as style
+from forms.gates import GATES
+from forms.vocabulary import BODY_LABELS, STAGE_LABELS, label
+from models.vocabulary import EVENT_LABELS
 
 KIND_LABELS = {
     "receipt": "kvittering", "decision": "beslutning", "hearing": "høring", "database_request": "anmodning til RKKP",
@@ -32,10 +35,6 @@ STATUS_LABELS = {"sent": "sendt", "pending": "venter", "sending": "sendes", "fai
 
 def write_summary(found: Any, path: Path, json_name: str) -> Path:
     """Write the summary of ``found`` (``dmpg.services.persondata.Holdings``) to ``path``."""
-    from forms.gates import GATES
-    from forms.vocabulary import BODY_LABELS, STAGE_LABELS, label
-    from models.vocabulary import EVENT_LABELS
-
     name = found.names[0] if found.names else found.email
     today = clock.today()
     doc = style.new_document("Personoplysninger i DMPG-systemet")

@@ -20,6 +20,10 @@ import tempfile
 from pathlib import Path
 
 from core.errors import UserError
+from core.settings import get_settings
+from dmpg.documents.samples import EXAMPLE, render_meeting_samples, render_samples
+from dmpg.documents.wordform import write_filled_form
+from forms.loading import load_form
 
 KEY_DOCUMENTS = ("proposal", "hearing-letter", "steering-minutes", "terms-of-reference", "kickoff-invitation", "form")
 PAGES = {"meeting-pack": 2}  # documents shown by their first pages (a picture each); the others by the first
@@ -67,11 +71,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("var/preview"))
     parser.add_argument("--images", type=Path, help="copy the first page of the key documents here")
     args = parser.parse_args(argv)
-
-    from core.settings import get_settings
-    from dmpg.documents.samples import EXAMPLE, render_meeting_samples, render_samples
-    from dmpg.documents.wordform import write_filled_form
-    from forms.loading import load_form
 
     home = args.home or get_settings().home
     docs = latest_documents(home / "documents")

@@ -13,6 +13,9 @@ from pathlib import Path
 
 from dmpg.documents.naming import document_dir, document_filename
 from dmpg.documents.naming import kind as get_kind
+from dmpg.documents.render import render_template, sha256_of
+from dmpg.documents.sources import build_context
+from models import ledger
 
 
 @dataclass(frozen=True)
@@ -39,8 +42,6 @@ def _ref(row, title: str) -> DocumentRef:
 
 
 def _intact(row) -> bool:
-    from dmpg.documents.render import sha256_of
-
     path = Path(row.path)
     return path.is_file() and sha256_of(path) == row.sha256
 
@@ -53,10 +54,6 @@ def produce_document(proposal_id: str, kind: str, round: int = 1, recipient: str
     recipient, path and sha256. Raises ``UserError`` (e.g. a template missing a variable) with nothing
     recorded.
     """
-    from dmpg.documents.sources import build_context
-    from dmpg.documents.render import render_template
-    from models import ledger
-
     k = get_kind(kind)
     existing = ledger.find_document(proposal_id, kind, round, recipient)
     if existing is not None and not force and _intact(existing):
@@ -72,7 +69,5 @@ def produce_document(proposal_id: str, kind: str, round: int = 1, recipient: str
 
 def latest_document(proposal_id: str, kind: str) -> str | None:
     """The path of the newest document of ``kind`` (any round), or None."""
-    from models import ledger
-
     rows = [d for d in ledger.documents(proposal_id) if d.kind == kind]
     return max(rows, key=lambda d: (d.round, d.version)).path if rows else None

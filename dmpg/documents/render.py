@@ -33,8 +33,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
+
 from core.errors import UserError
+from core.settings import get_settings
 from core.text import danish_date, join_danish
+from dmpg.documents.docxstyle import make_danish
 
 # XML 1.0 allows \t \n \r and everything from U+0020 except surrogates and U+FFFE/U+FFFF.
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
@@ -61,8 +69,6 @@ def clean_context(value: Any) -> Any:
 
 
 def templates_dir() -> Path:
-    from core.settings import get_settings
-
     return get_settings().templates_dir
 
 
@@ -84,9 +90,6 @@ def template_bytes(template_name: str) -> bytes:
 @lru_cache(maxsize=1)
 def jinja_env():
     """The one Jinja environment: sandboxed, autoescaped, strict; compiled parts cached by source."""
-    from jinja2 import StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
-
     class _CachingEnv(SandboxedEnvironment):
         # docxtpl calls from_string() on each part's XML at every render; compiling is the costly
         # step, and the same template yields the same XML, so compile each distinct source once.
@@ -112,9 +115,6 @@ def jinja_env():
 
 
 def _explain(template_name: str, exc: Exception) -> str:
-    from jinja2 import TemplateSyntaxError, UndefinedError
-    from jinja2.exceptions import SecurityError
-
     if isinstance(exc, UndefinedError):
         m = re.match(r"'([^']+)' is undefined", str(exc))
         what = f"variable '{m.group(1)}'" if m else str(exc)
@@ -139,10 +139,6 @@ class Picture:
 def render_to_bytes(template_name: str, context: dict, pictures: Mapping[str, Picture] | None = None) -> bytes:
     """The rendered .docx as bytes (see :func:`render_template`); ``pictures`` fill the context's
     placeholders of those names with images."""
-    from docx.shared import Mm
-    from docxtpl import DocxTemplate, InlineImage
-    from jinja2 import TemplateError
-
     tpl = DocxTemplate(io.BytesIO(template_bytes(template_name)))
     values = clean_context(context)
     for name, picture in (pictures or {}).items():
@@ -151,7 +147,6 @@ def render_to_bytes(template_name: str, context: dict, pictures: Mapping[str, Pi
         tpl.render(values, jinja_env=jinja_env())
     except TemplateError as exc:
         raise TemplateRenderError(_explain(template_name, exc)) from exc
-    from dmpg.documents.docxstyle import make_danish
 
     title = context.get("document_title")
     make_danish(tpl.docx, clean_text(title) if isinstance(title, str) else None)

@@ -4,10 +4,15 @@ that ``forms.wordform`` derives from the model (and reads back).
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
+from docx.shared import Pt
+
 from core.text import TYPED_DATE_HINT, typed_date
+from dmpg.documents import docxstyle as house
+from dmpg.documents.render import clean_text, write_atomically
 from forms.proposal import ProposalForm
 from forms.vocabulary import (
     DATABASE_STATUS_CHOICES,
@@ -61,11 +66,6 @@ def _help_line(cell: Cell) -> str:
 
 
 def _write(form: ProposalForm | None, out: str | Path) -> Path:
-    from docx.shared import Pt
-
-    from dmpg.documents import docxstyle as house
-    from dmpg.documents.render import write_atomically
-
     data = form.model_dump(mode="python") if form else None
     doc = house.new_document(FORM_TITLE)
     house.title_block(doc, "Indstillingsskema", "Forslag til ny DMPG (Danske Multidisciplinære Psykiatri Grupper)")
@@ -108,7 +108,6 @@ def _write(form: ProposalForm | None, out: str | Path) -> Path:
                         _set_text(table.rows[r].cells[i], _display(_get(item, col.path), col.kind, col.path))
             doc.add_paragraph()
     house.make_danish(doc, FORM_TITLE)
-    import io
 
     buf = io.BytesIO()
     doc.save(buf)
@@ -118,10 +117,6 @@ def _write(form: ProposalForm | None, out: str | Path) -> Path:
 
 
 def _set_text(cell, text: str) -> None:
-    from docx.shared import Pt
-
-    from dmpg.documents.render import clean_text
-
     lines = clean_text(text).split("\n")
     p = cell.paragraphs[0]
     for i, line in enumerate(lines):

@@ -25,11 +25,17 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from jinja2 import FileSystemLoader, StrictUndefined, TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+
 from core.errors import UserError
+from core.settings import get_settings
 from core.text import capitalise, danish_date
+from dmpg.documents.context import reader_items, reader_message
 from dmpg.mail import GATE_KINDS, KINDS, MEETING_KINDS
+from dmpg.mail.recipients import salutation
 from forms.gates import GATES
-from forms.vocabulary import BODY_LABELS, SEVERITY_LABELS
+from forms.vocabulary import BODY_LABELS, REPRESENTS_LABELS, SEVERITY_LABELS
 
 # Keys each kind's templates need besides the common ones (see the module docstring); a gate's
 # opening mail needs what every gate mail has.
@@ -96,16 +102,11 @@ class Rendered:
 
 
 def templates_dir() -> Path:
-    from core.settings import get_settings
-
     return get_settings().templates_dir / "mail"
 
 
 @lru_cache(maxsize=4)
 def _environment(directory: str):
-    from jinja2 import FileSystemLoader, StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
-
     env = SandboxedEnvironment(
         loader=FileSystemLoader(directory),
         autoescape=lambda name: bool(name) and name.endswith(".html.j2"),
@@ -159,10 +160,6 @@ def normalise(kind: str, context: Mapping[str, Any]) -> dict[str, Any]:
       or a dict; ``kickoff`` is the meeting (``dmpg.calendar.Meeting.as_context``: start, time, end_time,
       place, online_url).
     """
-    from dmpg.documents.context import reader_items, reader_message
-    from dmpg.mail.recipients import salutation
-    from forms.vocabulary import REPRESENTS_LABELS
-
     ctx = dict(context)
     if isinstance(ctx.get("recipient"), Mapping) and "salutation" not in ctx["recipient"]:
         person = ctx["recipient"]
@@ -197,8 +194,6 @@ def render(kind: str, context: Mapping[str, Any], directory: Path | None = None)
     Raises ``UserError`` for an unknown kind, a missing context key, or a template error (naming the
     template file and line, so the secretariat can fix an edited template).
     """
-    from jinja2 import TemplateError
-
     check_context(kind, context)
     context = normalise(kind, context)
     env = _environment(str(directory or templates_dir()))

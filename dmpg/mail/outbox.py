@@ -28,7 +28,10 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+from sqlalchemy import and_, or_, update
+from sqlmodel import col, func, select
 
 from core import clock
 from core.errors import UserError
@@ -36,6 +39,7 @@ from core.identity import fold_address
 from core.settings import get_settings
 from core.text import ascii_name
 from dmpg.adapters.delivery import (
+    SendResult,
     channel_id,
     channel_url,
     send_channel,
@@ -44,9 +48,10 @@ from dmpg.adapters.delivery import (
 )
 from dmpg.mail.compose import render
 from dmpg.mail.recipients import Recipient
-
-if TYPE_CHECKING:
-    from models.tables import Notification
+from dmpg.state.links import fill_links
+from models.db import session_scope
+from models.ledger import insert_once, roster
+from models.tables import Notification
 
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
 
@@ -95,12 +100,6 @@ def enqueue(
     ``context`` is the template context (see ``dmpg.mail.compose``); ``proposal_id``, ``round``,
     ``recipient`` and ``attachments`` (ASCII file names) are added here. Raises ``UserError`` for a
     missing attachment file or an incomplete context, before anything is written."""
-    from sqlmodel import col, select
-
-    from models.db import session_scope
-    from models.ledger import insert_once
-    from models.tables import Notification
-
     files = [Path(a) for a in attachments]
     missing = [str(f) for f in files if not f.is_file()]
     if missing:
@@ -153,10 +152,6 @@ class DeliveryReport:
 
 
 def _due(now: datetime, ignore_backoff: bool):
-    from sqlalchemy import and_, or_
-
-    from models.tables import Notification
-
     not_before = or_(Notification.next_attempt_at.is_(None), Notification.next_attempt_at <= now)
     waiting = Notification.status == PENDING if ignore_backoff else and_(Notification.status == PENDING, not_before)
     abandoned = and_(Notification.status == SENDING, Notification.next_attempt_at <= now)
@@ -165,11 +160,6 @@ def _due(now: datetime, ignore_backoff: bool):
 
 def _claim(row_id: int, now: datetime, ignore_backoff: bool) -> bool:
     """Take the row for sending; False if another deliverer has it (or it is no longer due)."""
-    from sqlalchemy import update
-
-    from models.db import session_scope
-    from models.tables import Notification
-
     # The lease runs on the real clock: ``now`` may be a test's (or the flow parameter's) pretend time.
     lease = _utc(None) + timedelta(seconds=get_settings().mail_lease_seconds)
     with session_scope() as session:
@@ -190,13 +180,9 @@ def backoff(attempts: int) -> timedelta:
 
 def _send(row: Notification):
     """Send one row; its decision links are signed now (``dmpg.state.links.fill_links``: the row holds none)."""
-    from dmpg.state.links import fill_links
-
     if row.recipient.startswith("channel:"):
         url = channel_url(row.recipient)
         if url is None:
-            from dmpg.adapters.delivery import SendResult
-
             return SendResult(False, f"{row.recipient} is no longer in DMPG_SECRETARIAT_APPRISE_URLS")
         return send_channel(url, row.subject, fill_links(row.body_text, row.recipient))
     return send_email(row.recipient, row.subject, fill_links(row.body_html, row.recipient), list(row.attachments),
@@ -206,8 +192,6 @@ def _send(row: Notification):
 def reply_address() -> str | None:
     """Where answers to our mails go: the first secretariat e-mail on the roster in force. None when the
     roster cannot be read (the mail still goes out; the roster's own checks report the problem)."""
-    from models.ledger import roster
-
     try:
         people = roster().people("secretariat")
     except (UserError, OSError):
@@ -224,11 +208,6 @@ def deliver_pending(
     ``sending`` whose lease ran out. Each row is claimed before it is sent and updated right after, so a
     crash loses at most the one message in flight (it is resent once the lease runs out). Never raises
     for a failed send: the row records ``last_error`` and waits for its next try."""
-    from sqlmodel import func, select
-
-    from models.db import session_scope
-    from models.tables import Notification
-
     now = _utc(now)
     settings = get_settings()
     report = DeliveryReport()
@@ -246,8 +225,6 @@ def deliver_pending(
         try:
             result = _send(row)
         except UserError as exc:  # a misconfigured transport: the row stays and says why
-            from dmpg.adapters.delivery import SendResult
-
             result = SendResult(False, str(exc))
         with session_scope() as session:
             row = session.get(Notification, row_id)
@@ -277,11 +254,6 @@ def deliver_pending(
 def retry_failed(proposal_id: str | None = None) -> int:
     """Put every ``failed`` row back to ``pending``, due now, with a fresh count of attempts
     (``last_error`` is kept until the next try). Returns how many."""
-    from sqlalchemy import update
-
-    from models.db import session_scope
-    from models.tables import Notification
-
     with session_scope() as session:
         stmt = update(Notification).where(Notification.status == FAILED)
         if proposal_id is not None:
@@ -291,11 +263,6 @@ def retry_failed(proposal_id: str | None = None) -> int:
 
 def list_notifications(proposal_id: str | None = None, status: str | None = None) -> list[Notification]:
     """The outbox rows (of one proposal and/or one status), oldest first."""
-    from sqlmodel import select
-
-    from models.db import session_scope
-    from models.tables import Notification
-
     with session_scope() as session:
         query = select(Notification)
         if proposal_id is not None:
@@ -307,11 +274,6 @@ def list_notifications(proposal_id: str | None = None, status: str | None = None
 
 def undelivered_count() -> int:
     """Rows not yet sent (pending, being sent, or failed): the digest reports this number."""
-    from sqlmodel import func, select
-
-    from models.db import session_scope
-    from models.tables import Notification
-
     with session_scope() as session:
         query = select(func.count()).select_from(Notification).where(Notification.status != SENT)
         return session.exec(query).one()
