@@ -34,7 +34,9 @@ from datetime import date, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from core import clock
+from core import clock, workdays
+from core.settings import get_settings
+from models.quick import agenda_rounds, gate_events
 from models.vocabulary import EventKind
 
 if TYPE_CHECKING:
@@ -92,6 +94,7 @@ def overdue_label(days_overdue: int) -> str:
 @cache
 def meeting_gates() -> frozenset[str]:
     """The gates decided at a meeting whose request sets no reply deadline: ``steering``, ``approval``."""
+    # lazy: to count a deadline only: pending and status read the recorded ones without the gates' models
     from dmpg.documents.context import REPLY_GATES
     from forms.gates import GATES
 
@@ -110,7 +113,7 @@ def due(gate: str, *, opened: date, sources: Sources | None, agenda: Iterable[tu
         if rule == NO_MEETING and meetings:
             return Due(meetings[-1][1], MEETING, meetings[-1][0])
         return Due(date.fromisoformat(deadline) if deadline else None, rule or NONE)
-    from core import workdays
+    # lazy: to count a deadline only: pending and status read the recorded ones without the gates' models
     from dmpg.documents.context import REPLY_GATES, reply_deadline
 
     if gate in REPLY_GATES:
@@ -129,7 +132,7 @@ def at_opening(proposal_id: str, gate: str) -> dict[str, Any]:
     None) and ``deadline_rule`` — the reply deadline its letter and mail state (``reply_deadline``, read
     from the ledger as the letter is), or, for a meeting gate, the day it is due when no meeting takes it
     up (``DMPG_MEETING_DUE_DAYS`` on); no deadline for the revision."""
-    from core.settings import get_settings
+    # lazy: the ledger's SQLAlchemy (0.6 s): dmpg pending and status import this module and never open a gate
     from dmpg.documents.sources import load_sources
 
     settings = get_settings()
@@ -139,6 +142,7 @@ def at_opening(proposal_id: str, gate: str) -> dict[str, Any]:
 
 
 def _is_reply(gate: str) -> bool:
+    # lazy: to count a deadline only: pending and status read the recorded ones without the gates' models
     from dmpg.documents.context import REPLY_GATES
 
     return gate in REPLY_GATES
@@ -148,6 +152,7 @@ def sources_of(proposal_id: str, events: Iterable[Any], *, today: date, reply_da
     """What :func:`reply_deadline` reads of a proposal, from its events (oldest first): the day it first
     entered each stage and its decisions (gate, round, outcome, when). ``load_sources`` reads the same from
     the ledger's tables; this is the light way, for many proposals at once and for any past moment."""
+    # lazy: to count a deadline only: pending and status read the recorded ones without the gates' models
     from dmpg.documents.context import Sources, local_day
 
     stages: dict[str, date] = {}
@@ -200,9 +205,6 @@ def open_dues(gates: list[OpenGate], events: Iterable[Any] | None = None,
     from the ledger, and the Copenhagen day they are judged on (today). ``events``: the proposals' events
     when the caller has read them already (their ``gate_opened`` events hold the recorded deadlines; the
     rest of :data:`DEADLINE_EVENT_KINDS` is read only for a round opened before deadlines were recorded)."""
-    from core.settings import get_settings
-    from models.quick import agenda_rounds, gate_events
-
     today = clock.local(now).date()
     if not gates:
         return {}, today

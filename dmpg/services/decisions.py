@@ -13,16 +13,26 @@ from __future__ import annotations
 
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from core.errors import UserError
 from core.identity import same_address
-from dmpg.services.gatekeeper import resume_input
+from core.settings import get_settings
+from dmpg.adapters.prefect_api import PrefectAPI
+from dmpg.services.gatekeeper import proposers, resume_input, take_answer
+from dmpg.services.recovery import wake_decided
+from dmpg.services.wake import ELSEWHERE, UNREACHABLE
 from dmpg.state.gates_open import OpenGate, open_gates
+from dmpg.state.incidents import NEEDS_ATTENTION, open_incidents
+from forms.gates import allowed_recorders
+from forms.gates import gate as gate_named
+from forms.loading import load_form, read_data
 from forms.vocabulary import FINAL_STAGES, STAGE_LABELS, label
 from models import ledger
+from models.db import ensure_schema
 
 
 @dataclass(frozen=True)
@@ -47,8 +57,6 @@ class Recorded:
 def read_decision_file(path: Path, gate: str, by: str) -> dict[str, Any]:
     """A decision file (YAML/JSON; for ``revision`` a form, also ``.docx``) as the gate's JSON input
     with ``recorded_by`` set to ``by``; a different ``recorded_by`` in the file is an error."""
-    from forms.loading import load_form, read_data
-
     if gate == "revision" and path.suffix.lower() == ".docx":
         data: object = load_form(path).model_dump(mode="json", exclude_none=True)
     else:
@@ -68,8 +76,6 @@ def stage_label(stage: str) -> str:
 
 def require_waiting(proposal_id: str, gate: str) -> OpenGate:
     """The open round of ``gate``, or a ``UserError`` saying where the proposal waits instead."""
-    from models.db import ensure_schema
-
     ensure_schema()
     proposal = ledger.get_proposal(proposal_id)
     waiting = open_gates(proposal.id)
@@ -101,8 +107,6 @@ def record_decision(proposal_id: str, gate: str, payload: dict[str, Any], *, cha
     ``wake_now=False`` leaves waking to the caller (:func:`wake_rounds`, many flows at once). ``link``: the
     decision link it came through, used in the same transaction as the decision is recorded
     (``models.ledger.LinkTaken`` when another request used it first)."""
-    from dmpg.services.gatekeeper import take_answer
-
     waiting = require_waiting(proposal_id, gate)
     ref = ref or f"{channel}-{uuid.uuid4().hex[:12]}"
     answer = take_answer(proposal_id, gate, waiting.round, payload, ref=ref, channel=channel, identity=identity,
@@ -129,8 +133,6 @@ def resume_through_prefect(proposal_id: str, gate: str, payload: dict[str, Any],
     """Answer ``gate`` the way the Prefect UI's Resume button does: Prefect's resume with ``payload``
     once the run is suspended there; the flow judges it (channel ``prefect-ui``). For the demo and
     benchmarks, which show that path."""
-    from dmpg.adapters.prefect_api import PrefectAPI
-
     waiting = wait_for_gate(proposal_id, gate, timeout=timeout)
     if waiting is None:
         raise UserError(f"{proposal_id} er afsluttet; der venter ingen beslutning", exit_code=1)
@@ -143,10 +145,6 @@ def resume_through_prefect(proposal_id: str, gate: str, payload: dict[str, Any],
 
 
 def _allowed(proposal_id: str, gate: str) -> list[str]:
-    from dmpg.services.gatekeeper import proposers
-    from forms.gates import allowed_recorders
-    from forms.gates import gate as gate_named
-
     return [email for _, email in allowed_recorders(gate_named(gate), ledger.roster(), proposers(proposal_id))]
 
 
@@ -177,13 +175,6 @@ def wake_outcomes(rounds: list[tuple[str, str, int]]) -> list[str]:
     ``dmpg.services.wake`` outcome (``woken``, ``elsewhere``, ``unreachable``, ``refused``). A resume the server did
     not answer in time is tried again once; one it refused is an incident, not retried. How many at a
     time: ``DMPG_WAKE_CONCURRENCY``."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from core.settings import get_settings
-    from dmpg.adapters.prefect_api import PrefectAPI
-    from dmpg.services.recovery import wake_decided
-    from dmpg.services.wake import ELSEWHERE, UNREACHABLE
-
     runs = [ledger.get_proposal(p).flow_run_id for p, _, _ in rounds]
     with PrefectAPI() as api, ThreadPoolExecutor(max_workers=get_settings().wake_concurrency) as pool:
         def one(i: int) -> str:
@@ -207,8 +198,6 @@ def wait_for_gate(proposal_id: str, gate: str | None = None, *, timeout: float =
     """Block until the proposal's flow run is suspended at an open gate (``gate`` if given; not the
     round ``after``) and return that gate; ``None`` when the lifecycle has ended. A run that ended
     without finishing the lifecycle (failed, crashed) is a ``UserError`` saying so."""
-    from dmpg.adapters.prefect_api import PrefectAPI
-
     deadline = time.monotonic() + timeout
     with PrefectAPI() as api:
         while time.monotonic() < deadline:
@@ -232,8 +221,6 @@ def _recovery_restarts(proposal_id: str, state: Any) -> bool:
     """Whether the recovery sweep will start the crashed run ``state`` again (``dmpg.services.recovery``): it
     does, unless the proposal's incident already waits for a person. The sweep itself marks a run it
     restarts Crashed for a moment, so a crash is no reason to stop waiting."""
-    from dmpg.state.incidents import NEEDS_ATTENTION, open_incidents
-
     if state.type != "CRASHED":
         return False
     incident = open_incidents(proposal_id).get(proposal_id)
@@ -241,6 +228,4 @@ def _recovery_restarts(proposal_id: str, state: Any) -> bool:
 
 
 def _url(flow_run_id: str | None) -> str | None:
-    from core.settings import get_settings
-
     return get_settings().flow_run_url(flow_run_id) if flow_run_id else None

@@ -12,13 +12,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from dmpg.documents.produce import produce_document
+from dmpg.mail.facts import case_context
+from dmpg.mail.outbox import enqueue
+from dmpg.state.links import personal_urls
 from models import ledger
 
 
 def document(proposal_id: str, kind: str, round: int = 1, recipient: str = "") -> str:  # noqa: A002
     """Render document ``kind`` once (the ledger remembers it); its path."""
-    from dmpg.documents.produce import produce_document
-
     return str(produce_document(proposal_id, kind, round=round, recipient=recipient).path)
 
 
@@ -30,10 +32,6 @@ def mail(proposal_id: str, kind: str, round: int, recipients: Iterable[Any], *, 
     meeting and the previous round: ``dmpg.mail.facts.mail_facts``) and each recipient's own
     link (``dmpg.state.links.personal_urls``: a decision link when the mail asks them to decide ``decides``,
     a gate and its round)."""
-    from dmpg.mail.facts import case_context
-    from dmpg.mail.outbox import enqueue
-    from dmpg.state.links import personal_urls
-
     proposal = ledger.get_proposal(proposal_id)
     base: dict[str, Any] = {"title": proposal.title, "round": round,
                             **case_context(proposal_id, kind, round, context.get("gate"))}

@@ -15,7 +15,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from core import clock
+from core.settings import get_settings
+from dmpg.mail.facts import case_context
+from dmpg.mail.outbox import enqueue
+from dmpg.mail.recipients import recipients_for
+from dmpg.services.deadlines import open_dues
+from dmpg.services.gatekeeper import meeting_context_of
 from dmpg.state.gates_open import as_utc, open_gates
+from dmpg.state.links import personal_urls
+from forms.gates import GATES
+from forms.proposal import ProposalForm
+from models import ledger
 from models.vocabulary import EventKind
 
 if TYPE_CHECKING:
@@ -32,18 +43,6 @@ def queue_escalations(now: datetime | None = None, roster: Roster | None = None)
     """Escalate every open gate round overdue ``escalate_after_days`` or more at ``now`` and not escalated
     before: its mail queued (with the recipient's own decision link) and its ``escalated`` event recorded.
     Returns the outbox rows queued now."""
-    from core import clock
-    from core.settings import get_settings
-    from dmpg.mail.facts import case_context
-    from dmpg.mail.outbox import enqueue
-    from dmpg.mail.recipients import recipients_for
-    from dmpg.services.deadlines import open_dues
-    from dmpg.services.gatekeeper import meeting_context_of
-    from dmpg.state.links import personal_urls
-    from forms.gates import GATES
-    from forms.proposal import ProposalForm
-    from models import ledger
-
     now = as_utc(now) if now else clock.now()
     after = get_settings().escalate_after_days
     gates = open_gates()

@@ -13,6 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from dmpg.state.gates_open import open_gates
+from models import ledger
+from models.vocabulary import EventKind
+
 # How Prefect words the failure of a run whose pause (a gate) timed out ("The flow was suspended and never
 # resumed."): prefect/server/orchestration/core_policy.py and services/pause_expirations.py.
 PAUSE_TIMED_OUT = "and never resumed"
@@ -33,10 +37,6 @@ def gate_timed_out(state) -> bool:  # noqa: ANN001 - this RunState or dmpg.adapt
 
 def record_expired_gates(state_of: Callable[[str], RunState | None]) -> list[str]:
     """Close every open gate whose flow run timed out there; returns ``proposal:gate:round`` of each."""
-    from dmpg.state.gates_open import open_gates
-    from models import ledger
-    from models.vocabulary import EventKind
-
     expired = []
     for gate in open_gates():
         state = state_of(gate.flow_run_id) if gate.flow_run_id else None

@@ -12,18 +12,23 @@ Plain Python, no Prefect: the flow calls these through ``tasks.lifecycle``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from core import release
+from dmpg.documents import narrative
+from dmpg.documents.context import organisation_seats, reply_deadline
 from dmpg.documents.produce import latest_document
+from dmpg.documents.sources import load_sources
 from dmpg.mail.recipients import gate_recipients, recipients_for
 from dmpg.services import effects
 from dmpg.services.deadlines import at_opening
+from dmpg.state.agenda import meeting_context, meeting_of
 from forms.gates import Gate, allowed_recorders, judge, waiting_on
 from forms.gates import gate as gate_named
-from forms.resume_form import form_digest, form_model, wake_digest
+from forms.resume_form import form_digest, form_model, to_form_values, wake_digest
 from models import ledger
 from models.vocabulary import EventKind
 
@@ -36,8 +41,6 @@ def gate_key(gate: str, round: int, attempt: int) -> str:  # noqa: A002
 
 def parse_gate_key(key: str | None) -> tuple[str, int, int] | None:
     """``(gate, round, attempt)`` of a suspension key made by :func:`gate_key`, else None."""
-    import re
-
     match = re.fullmatch(r"([a-z][a-z0-9]*)-r(\d+)-a(\d+)", key or "")
     return (match.group(1), int(match.group(2)), int(match.group(3))) if match else None
 
@@ -89,8 +92,6 @@ def proposers(proposal_id: str) -> list[str]:
 def resume_input(proposal_id: str, gate: str, payload: dict[str, Any]) -> dict[str, Any]:
     """A recorded decision's ``payload`` as the gate's Resume form takes it (``forms.resume_form``):
     what every wake-up sends to Prefect (a decision channel's, a meeting's and the recovery sweep's)."""
-    from forms.resume_form import to_form_values
-
     g = gate_named(gate)
     return to_form_values(g, payload, allowed_recorders(g, ledger.roster(), proposers(proposal_id)))
 
@@ -142,8 +143,6 @@ def open_gate(proposal_id: str, gate: str, round: int, attempt: int, key: str) -
     ``recorders`` (``[name, email]`` of everyone who may record the gate, the only choices it offers),
     and the ``proposal``, ``gate`` and ``round`` it is for (the description is made again from them
     when the journal replays the step: ``tasks.lifecycle``)."""
-    from dmpg.documents import narrative
-
     g = gate_named(gate)
     ledger.set_stage(proposal_id, g.stage, key=f"{proposal_id}:stage:{g.stage}:{round}")  # the hearing's two gates: one stage
     people = gate_waiting_on(proposal_id, gate)
@@ -187,8 +186,6 @@ def _given(proposal_id: str, gate: str, round: int) -> dict[str, Any]:  # noqa: 
 
 def meeting_context_of(proposal_id: str, gate: str, round: int) -> dict[str, Any]:  # noqa: A002
     """``{"meeting": {...}}`` when the gate round is on a meeting's agenda (mails name its date), else ``{}``."""
-    from dmpg.state.agenda import meeting_context, meeting_of
-
     meeting = meeting_of(proposal_id, gate, round)
     return {"meeting": meeting_context(meeting)} if meeting is not None else {}
 
@@ -213,9 +210,6 @@ def _opening_context(proposal_id: str, g: Gate) -> dict[str, Any]:
 def appointments_asked(proposal_id: str) -> dict[str, Any]:
     """What the secretariat's mails at the appointments gate say: the organisations asked to appoint
     members (name and seats) and the day they were asked to answer by."""
-    from dmpg.documents.context import organisation_seats, reply_deadline
-    from dmpg.documents.sources import load_sources
-
     form = ledger.current_form(proposal_id)
     organisations = ledger.roster().organisations
     asked = [{"name": organisations[code].name if code in organisations else code, "seats": seats}

@@ -23,8 +23,21 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+from icalendar import (
+    Calendar,
+    Event,
+    Timezone,
+    TimezoneDaylight,
+    TimezoneStandard,
+    vCalAddress,
+    vText,
+)
+
 from core import clock
+from core.settings import get_settings
 from core.text import ascii_name
+from dmpg.documents.render import write_atomically
+from dmpg.mail.recipients import appointed
 
 TIMEZONE = "Europe/Copenhagen"
 PRODID = "-//DMPG-sekretariatet//DMPG sagsbehandling//DA"
@@ -70,16 +83,12 @@ class Meeting:
 def uid(owner: str) -> str:
     """The stable UID of a meeting: ``kickoff-dmpg-2026-001@example.dk``, ``styregruppen-2027-03-11@…``
     (the domain of ``DMPG_MAIL_FROM``)."""
-    from core.settings import get_settings
-
     domain = get_settings().mail_from.rsplit("@", 1)[-1].strip() or "localhost"
     return f"{ascii_name(owner, 'dmpg').lower()}@{domain}"
 
 
 def _timezone():  # noqa: ANN202 - an icalendar Timezone
     """Europe/Copenhagen as yearly rules (CET/CEST, the last Sunday of March and of October)."""
-    from icalendar import Timezone, TimezoneDaylight, TimezoneStandard
-
     tz = Timezone()
     tz.add("tzid", TIMEZONE)
     tz.add("x-lic-location", TIMEZONE)
@@ -101,8 +110,6 @@ def _timezone():  # noqa: ANN202 - an icalendar Timezone
 
 
 def _address(name: str, email: str, **params: str):  # noqa: ANN202 - an icalendar vCalAddress
-    from icalendar import vCalAddress, vText
-
     address = vCalAddress(f"mailto:{email}")
     address.params["cn"] = vText(name or email)
     for key, value in params.items():
@@ -114,8 +121,6 @@ def ics(meeting: Meeting, organiser: tuple[str, str], attendees: Iterable[tuple[
         stamp: datetime | None = None) -> bytes:
     """The iCalendar text of ``meeting`` (see the module docstring): ``organiser`` and each of
     ``attendees`` as ``(name, email)``; ``stamp`` is ``DTSTAMP`` (default: the engine's now)."""
-    from icalendar import Calendar, Event
-
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -155,8 +160,6 @@ def write(meeting: Meeting, directory: Path, owner: str, organiser: tuple[str, s
     """The invitation's ``.ics`` file in ``directory``, written once per (meeting, sequence, method):
     ``<owner>_kalenderinvitation_v<sequence+1>.ics`` (``_aflysning_`` for a cancellation). A file that
     exists already is what went out, and is kept."""
-    from dmpg.documents.render import write_atomically
-
     what = "aflysning" if meeting.cancelled else "kalenderinvitation"
     path = Path(directory) / ascii_name(f"{owner}_{what}_v{meeting.sequence + 1}.ics", "invitation.ics")
     if not path.is_file():
@@ -170,8 +173,6 @@ def write(meeting: Meeting, directory: Path, owner: str, organiser: tuple[str, s
 def kickoff_of(proposal_id: str, title: str, appointments: dict[str, Any]) -> Meeting:
     """The kickoff of the group ``proposal_id`` proposed: its date, time, place and online link from
     the appointments (blank ones from the settings: ``DMPG_KICKOFF_TIME``, ``_PLACE``, ``_ONLINE_URL``)."""
-    from core.settings import get_settings
-
     settings = get_settings()
     return Meeting(
         uid=uid(f"kickoff-{proposal_id}"), title=f"Kickoff-møde: DMPG {title}",
@@ -186,6 +187,4 @@ def kickoff_of(proposal_id: str, title: str, appointments: dict[str, Any]) -> Me
 
 def invitees(appointments: dict[str, Any]) -> list[tuple[str, str]]:
     """``(name, email)`` of everyone invited to the kickoff: the chairs, the director and the members."""
-    from dmpg.mail.recipients import appointed
-
     return [(r.name, r.email) for r in appointed(appointments)]

@@ -38,16 +38,26 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from core import clock
 from core.errors import InputError, UserError
 from core.identity import fold_address, same_address
 from core.settings import get_settings
 from core.text import capitalise
-from dmpg.services import invitations
+from dmpg.adapters.prefect_api import MEETING_PACK_DEPLOYMENT, PrefectAPI
+from dmpg.documents.meeting import produce_meeting_document
+from dmpg.documents.naming import document_dir
+from dmpg.mail.outbox import enqueue
+from dmpg.mail.recipients import Recipient, dedupe, meeting_recipients, proposers
+from dmpg.services import effects, invitations
+from dmpg.services.decisions import record_decision, wake_rounds
 from dmpg.state.agenda import get_meeting, meeting_context
+from dmpg.state.gates_open import open_gates
+from dmpg.state.links import minutes_link
 from forms.appointments import clock_time
 from forms.gates import GATES
+from forms.loading import read_data
 from forms.meetings import (
     AWAITING_APPROVAL,
     CANCELLED,
@@ -64,8 +74,10 @@ from forms.meetings import (
     meeting_title,
     select_agenda,
 )
+from forms.minutesform import read_minutes_docx
 from forms.vocabulary import FINAL_STAGES, STAGE_LABELS
 from models import ledger
+from models.db import ensure_schema
 
 PACK_HOUR = time(8, 0)
 PACK_TIMEZONE = "Europe/Copenhagen"
@@ -98,9 +110,6 @@ def plan_meeting(body: str, day: date, named: Sequence[str] = (), *, start: str 
     ``DMPG_MEETING_*``; given for a planned meeting with other values, they change it and the change
     is sent. A named proposal that is not waiting at the body's gate, or is on another open meeting's
     agenda, is a ``UserError`` listing every such proposal, and nothing is changed."""
-    from dmpg.state.gates_open import open_gates
-    from models.db import ensure_schema
-
     ensure_schema()
     if start is not None:
         try:
@@ -167,10 +176,6 @@ def calendar_meeting(meeting) -> invitations.Meeting:  # noqa: ANN001
 def send_invitation(meeting) -> None:  # noqa: ANN001
     """Mail the body's members the meeting's calendar invitation (or its change, or its cancellation),
     once per SEQUENCE: the outbox key carries it as the round."""
-    from dmpg.documents.naming import document_dir
-    from dmpg.mail.outbox import enqueue
-    from dmpg.mail.recipients import meeting_recipients
-
     members, _ = meeting_recipients("meeting_invitation", meeting.body, ledger.roster())
     first = ledger.roster().people("secretariat")[0]
     event = calendar_meeting(meeting)
@@ -213,8 +218,6 @@ def cancel_meeting(text: str) -> Any:
 
 def where_is(proposal_id: str) -> str | None:
     """Where a proposal is, in a sentence (for a proposal not where it was expected); None if unknown."""
-    from dmpg.state.gates_open import open_gates
-
     proposal = ledger.find_proposal(proposal_id)
     if proposal is None:
         return None
@@ -229,8 +232,6 @@ def where_is(proposal_id: str) -> str | None:
 def pack_time(day: date, days_before: int, now: datetime) -> datetime | None:
     """When the pack goes out: ``days_before`` days before ``day`` at 08:00 Copenhagen time; None
     (meaning now) when that moment has passed."""
-    from zoneinfo import ZoneInfo
-
     at = datetime.combine(day - timedelta(days=days_before), PACK_HOUR, tzinfo=ZoneInfo(PACK_TIMEZONE))
     return at if at > now else None
 
@@ -239,8 +240,6 @@ def schedule_pack(meeting) -> None:  # noqa: ANN001
     """A flow run of the pack deployment named after the meeting, scheduled for the pack's moment
     (once: the meeting id is its idempotency key). Prefect schedules on the machine's clock, so on a
     simulated calendar (the demo) the moment is moved back by the calendar's lead."""
-    from dmpg.adapters.prefect_api import MEETING_PACK_DEPLOYMENT, PrefectAPI
-
     now = clock.now()
     at = pack_time(meeting.date, get_settings().meeting_pack_days_before, now)
     with PrefectAPI() as api:
@@ -258,11 +257,6 @@ def schedule_pack(meeting) -> None:  # noqa: ANN001
 def send_pack(mid: str) -> dict[str, Any]:
     """Render the pack and the minutes form once and mail them once (module docstring, step 2).
     A meeting whose pack is out, or whose minutes are taken, is left as it is."""
-    from dmpg.documents.meeting import produce_meeting_document
-    from dmpg.mail.outbox import enqueue
-    from dmpg.mail.recipients import meeting_recipients
-    from dmpg.services import effects
-
     meeting = ledger.get_meeting(mid)
     if meeting.status != PLANNED or meeting.minutes is not None:
         return {"meeting": mid, "sent": False, "status": meeting.status}
@@ -306,18 +300,13 @@ class MinutesResult:
 def read_minutes(path: Path, mid: str) -> tuple[object, Naming]:
     """The minutes file as data and how to name its items: YAML/JSON, or the minutes form in Word."""
     if path.suffix.lower() == ".docx":
-        from forms.minutesform import read_minutes_docx
-
         return read_minutes_docx(path, ledger.get_meeting(mid).body)
-    from forms.loading import read_data
 
     return read_data(path), Naming()
 
 
 def item_states(meeting) -> list[ItemState]:  # noqa: ANN001
     """Where each agenda item stands in the ledger (see ``forms.meetings.ItemState``)."""
-    from dmpg.state.gates_open import open_gates
-
     waiting = {(g.proposal, g.gate, g.round) for g in open_gates()}
     states = []
     for row in ledger.agenda(meeting.id):
@@ -402,8 +391,6 @@ def _require_same(meeting, data: object, path: Path) -> None:  # noqa: ANN001
 def apply_minutes(mid: str) -> MinutesResult:
     """Let taken minutes take effect, each step once (module docstring, step 3). Safe to run again.
     Every decision is recorded first, then the flows are woken together."""
-    from dmpg.services.decisions import record_decision, wake_rounds
-
     meeting = ledger.get_meeting(mid)
     result = MinutesResult(mid, MINUTES_RECORDED)
     standing = []
@@ -433,8 +420,6 @@ def apply_minutes(mid: str) -> MinutesResult:
 def _cancel_pack(meeting, why: str = "Referatet blev registreret, før mødematerialet skulle udsendes.") -> None:  # noqa: ANN001
     """The minutes came before the pack was due, or the meeting was cancelled: its scheduled run is
     cancelled (it would do nothing)."""
-    from dmpg.adapters.prefect_api import PrefectAPI
-
     if not meeting.pack_flow_run_id:
         return
     try:
@@ -469,10 +454,6 @@ def _carry_over(meeting) -> tuple[dict[str, str], list[str]]:  # noqa: ANN001
 def announce_minutes(meeting) -> None:  # noqa: ANN001
     """One beslutningsreferat for the whole meeting, rendered once and mailed once to the body's
     members, the proposers of the decided proposals and the secretariat."""
-    from dmpg.documents.meeting import produce_meeting_document
-    from dmpg.mail.outbox import enqueue
-    from dmpg.mail.recipients import dedupe, meeting_recipients, proposers
-
     referat = produce_meeting_document(meeting.id, "meeting_minutes")
     roster = ledger.roster()
     members, secretariat = meeting_recipients("meeting_minutes", meeting.body, roster)
@@ -499,10 +480,6 @@ def chair_of(body: str) -> tuple[str, str]:
 def ask_chair(meeting) -> None:  # noqa: ANN001
     """Mail the chair the taken minutes to approve (once), with their own decision link (``dmpg.state.links``,
     purpose ``minutes``); the secretariat may also record the approval with ``dmpg meeting approve``."""
-    from dmpg.mail.outbox import enqueue
-    from dmpg.mail.recipients import Recipient
-    from dmpg.state.links import minutes_link
-
     name, email = chair_of(meeting.body)
     decisions = [{"proposal": d["proposal"], "title": ledger.get_proposal(d["proposal"]).title,
                   "gate": d["gate"], "outcome": d["decision"], "rationale": d["rationale"]}

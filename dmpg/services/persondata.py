@@ -59,11 +59,34 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from sqlmodel import select
+
 from core import clock
 from core.errors import UserError
 from core.identity import fold_address
 from core.settings import get_settings
+from core.text import slugify
+from dmpg.documents.naming import document_title, kind
+from dmpg.documents.persondata import write_summary
+from dmpg.mail.outbox import FAILED, SENT
+from dmpg.state.gates_open import open_gates
+from forms.vocabulary import BODY_LABELS, FINAL_STAGES
 from models import ledger
+from models.db import ensure_schema, session_scope
+from models.tables import (
+    Decision,
+    DecisionLink,
+    Document,
+    JournalEntry,
+    Meeting,
+    MeetingDocument,
+    Notification,
+    Organisation,
+    PrivacyAction,
+    Proposal,
+    RosterPerson,
+    StageEvent,
+)
 from models.vocabulary import EventKind
 
 PSEUDONYM_DOMAIN = "slettet.invalid"  # .invalid: never a real mail domain (RFC 2606)
@@ -91,9 +114,6 @@ def _names_in(value: Any, folded_email: str) -> bool:
 def ended_at(proposal_id: str) -> datetime | None:
     """When the proposal ended — established, rejected, or a gate's timeout ran out with no gate left
     open — or None while it is open."""
-    from dmpg.state.gates_open import open_gates
-    from forms.vocabulary import FINAL_STAGES
-
     proposal = ledger.get_proposal(proposal_id)
     ends = [e.at for e in ledger.events(proposal_id)
             if e.kind in (EventKind.ESTABLISHED, EventKind.REJECTED, EventKind.GATE_EXPIRED)]
@@ -150,19 +170,6 @@ class Holdings:
 
 def holdings(email: str) -> Holdings:
     """What the engine holds about ``email`` (see the module docstring); reads only."""
-    from sqlmodel import select
-
-    from models.db import ensure_schema, session_scope
-    from models.tables import (
-        DecisionLink,
-        Meeting,
-        Notification,
-        Organisation,
-        PrivacyAction,
-        RosterPerson,
-        StageEvent,
-    )
-
     ensure_schema()
     me = fold_address(email)
     if "@" not in me:
@@ -274,12 +281,6 @@ def docx_text(path: Path) -> str:
 def _documents_naming(me: str, names: list[str]) -> list[dict[str, Any]]:
     """The proposals' and meetings' documents (every version) whose text names the address or one of
     the person's names."""
-    from sqlmodel import select
-
-    from dmpg.documents.naming import document_title, kind
-    from models.db import session_scope
-    from models.tables import Document, MeetingDocument
-
     wanted = [me] + [_fold(n) for n in names if len(n.strip()) >= 4]
     with session_scope() as s:
         rows = [*s.exec(select(Document).order_by(Document.id)).all(), *s.exec(select(MeetingDocument).order_by(MeetingDocument.id)).all()]
@@ -312,8 +313,6 @@ class Exported:
 def export(email: str, out_dir: Path, *, by: str) -> Exported:
     """Write what the engine holds about ``email`` to ``out_dir`` (made if missing): the whole of it as
     JSON and a readable Danish summary in Word; log the export. ``UserError`` when ``out_dir`` is a file."""
-    from core.text import slugify
-
     found = holdings(email)
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
@@ -322,7 +321,6 @@ def export(email: str, out_dir: Path, *, by: str) -> Exported:
     stem = f"personoplysninger-{slugify(found.email.replace('@', '-at-'), 80)}"
     json_path, docx_path = out_dir / f"{stem}.json", out_dir / f"{stem}.docx"
     json_path.write_text(json.dumps(found.to_json(), ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
-    from dmpg.documents.persondata import write_summary
 
     write_summary(found, docx_path, json_path.name)
     _log("export", found.email, by, {"counts": found.counts()})
@@ -359,14 +357,8 @@ def erase(email: str, *, by: str) -> Erased:
     """Remove or pseudonymise what the engine holds about ``email`` where no record must be kept (see the
     module docstring), in one transaction, and record that it did. ``UserError`` (exit 1), with nothing
     changed, while the person is on the roster or a party to an open proposal."""
-    from sqlmodel import select
-
-    from models.db import session_scope
-    from models.tables import DecisionLink, JournalEntry, Notification, PrivacyAction
-
     found = holdings(email)
     me = found.email
-    from forms.vocabulary import BODY_LABELS
 
     blockers = [f"står på rosteren ({', '.join(BODY_LABELS.get(r['body'], r['body']) for r in found.roster)})"] \
         if found.roster else []
@@ -434,8 +426,6 @@ def erase(email: str, *, by: str) -> Erased:
 def _clear_mail(row: Any, pseudonym: str, text: str) -> None:
     """An outbox row without its person: subject and text cleared, the address a pseudonym; a message
     not yet sent is never sent."""
-    from dmpg.mail.outbox import FAILED, SENT
-
     row.key = row.key.rsplit(":", 1)[0] + f":{pseudonym}" if ":" in row.key else pseudonym
     row.recipient, row.subject, row.body_text, row.body_html, row.attachments = pseudonym, text, "", "", []
     if row.status != SENT:
@@ -464,9 +454,6 @@ def _swapper(addresses: dict[str, str], names: dict[str, str]) -> Callable[[Any]
 
 
 def _log(action: str, subject: str, by: str, detail: dict[str, Any]) -> None:
-    from models.db import session_scope
-    from models.tables import PrivacyAction
-
     with session_scope() as s:
         s.add(PrivacyAction(action=action, subject=subject, by=by, detail=json.loads(json.dumps(detail, default=str))))
 
@@ -538,21 +525,6 @@ def apply_retention(now: datetime | None = None, *, by: str = "dmpg-reminders") 
     """Pseudonymise the record of every proposal ended ``DMPG_RETENTION_YEARS`` ago (see the module
     docstring), and the meetings held that long ago; record it. Safe to run again: a proposal is done
     once (its ``retention_applied`` event)."""
-    from sqlmodel import select
-
-    from models.db import ensure_schema, session_scope
-    from models.tables import (
-        Decision,
-        DecisionLink,
-        Document,
-        JournalEntry,
-        Meeting,
-        MeetingDocument,
-        Notification,
-        Proposal,
-        StageEvent,
-    )
-
     ensure_schema()
     now = now or clock.now()
     years = get_settings().retention_years
@@ -622,10 +594,6 @@ def apply_retention(now: datetime | None = None, *, by: str = "dmpg-reminders") 
 
 
 def _has_files(s: Any, meeting_id: str) -> bool:
-    from sqlmodel import select
-
-    from models.tables import MeetingDocument
-
     return any(d.path for d in s.exec(select(MeetingDocument).where(MeetingDocument.meeting_id == meeting_id)).all())
 
 

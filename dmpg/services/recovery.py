@@ -50,6 +50,14 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from core import clock
+from core.settings import get_settings
+from dmpg.mail.recipients import recipients_for
+from dmpg.services import effects
+from dmpg.services.expiry import gate_timed_out
+from dmpg.services.gatekeeper import current_form_digest, parse_gate_key
+from dmpg.services.wake import REFUSED, rearm, wake_round
+from dmpg.services.wake import REFUSED as WAKE_REFUSED_OUTCOME
+from dmpg.services.wake import WOKEN as WAKE_WOKEN
 from dmpg.state.incidents import (
     CANCELLED,
     FAILED,
@@ -68,6 +76,9 @@ from dmpg.state.incidents import (
     under_way,
     utc,
 )
+from forms.gates import GATES
+from forms.vocabulary import FINAL_STAGES
+from models import ledger
 from models.vocabulary import EventKind
 
 log = logging.getLogger("dmpg.recovery")
@@ -94,8 +105,6 @@ def wake_decided(prefect: Orchestrator, proposal_id: str, gate: str, round: int,
     way every channel does. A wake-up Prefect refuses is an incident at once — recorded, the secretariat
     mailed once, ``pending``/``status`` saying what to do — and never retried on its own; ``dmpg recover``
     tries again once the cause is mended. Returns the ``dmpg.services.wake.Wake``."""
-    from dmpg.services.wake import REFUSED, wake_round
-
     woke = wake_round(prefect, proposal_id, gate, round, flow_run_id)
     if woke.outcome == REFUSED:
         report_refused_wake(proposal_id, gate, round, woke)
@@ -104,8 +113,6 @@ def wake_decided(prefect: Orchestrator, proposal_id: str, gate: str, round: int,
 
 def report_refused_wake(proposal_id: str, gate: str, round: int, woke: Any, *, by: str = "wake") -> None:  # noqa: A002
     """Record a refused wake-up as an incident that needs a person, and mail the secretariat once."""
-    from models import ledger
-
     incident = open_incidents(proposal_id).get(proposal_id)
     number = incident.number if incident else _closed_incidents(proposal_id) + 1
     reason = (f"beslutningen ved {_gate_round(gate, round)} er registreret, men kørslen kunne ikke vækkes med den "
@@ -125,14 +132,10 @@ def report_refused_wake(proposal_id: str, gate: str, round: int, woke: Any, *, b
 
 
 def _closed_incidents(proposal_id: str) -> int:
-    from models import ledger
-
     return sum(e.kind == EventKind.RUN_RECOVERED for e in ledger.events(proposal_id))
 
 
 def _now() -> datetime:
-    from core import clock
-
     return clock.now()
 
 
@@ -172,9 +175,6 @@ def diagnose(state: Any, *, now: datetime, stale: timedelta, alive: bool, decide
     ``alive``: the run sent a heartbeat within ``stale``. ``decided_at``: when the ledger recorded the
     decision of the gate round the run is suspended at (None while undecided). The grace times are
     zero for a person's ``dmpg recover``."""
-    from dmpg.services.expiry import gate_timed_out
-    from dmpg.services.gatekeeper import parse_gate_key
-
     since = utc(state.since) if state.since else now
     age = now - since
     orphaned = orphaned_before is not None and since < orphaned_before
@@ -227,8 +227,6 @@ def state_label(state: Any) -> str:
 
 def _gate_round(gate: str, round: int) -> str:  # noqa: A002
     """'styregruppens beslutning, runde 2' for the Danish incident texts."""
-    from forms.gates import GATES
-
     label = GATES[gate].label if gate in GATES else gate
     return f"{label}, runde {round}"
 
@@ -249,8 +247,6 @@ class _Policy:
 
 
 def _policy(now: datetime | None, orphaned_before: datetime | None, manual: bool) -> _Policy:
-    from core.settings import get_settings
-
     s = get_settings()
     zero = timedelta(0)
     return _Policy(
@@ -275,9 +271,6 @@ def sweep(prefect: Orchestrator, *, orphaned_before: datetime | None = None,
 
 def recover(proposal_id: str, prefect: Orchestrator) -> Action:
     """``dmpg recover``: look at one proposal now and resume it if it stopped (see the module docstring)."""
-    from forms.vocabulary import FINAL_STAGES
-    from models import ledger
-
     proposal = ledger.get_proposal(proposal_id)
     if proposal.stage in FINAL_STAGES:
         return Action(proposal.id, None, None, f"{proposal.id} er afsluttet ({proposal.stage}); intet at genoptage")
@@ -331,11 +324,6 @@ def _refresh_forms(prefect: Orchestrator, runs: Mapping[str, Any], states: Mappi
     and not those who joined. The run opens the gate's next attempt with today's form (``dmpg.services.wake.rearm``);
     nobody is asked again, and nothing is recorded as decided. A few per pass: after an upgrade with many
     waiting proposals, the replays are spread out rather than made a burst."""
-    from dmpg.services.gatekeeper import current_form_digest, parse_gate_key
-    from dmpg.services.wake import REFUSED as WAKE_REFUSED_OUTCOME
-    from dmpg.services.wake import WOKEN as WAKE_WOKEN
-    from dmpg.services.wake import rearm
-
     opened = {(e.proposal_id, (e.detail or {}).get("key")): (e.detail or {}).get("form")
               for e in events if e.kind == EventKind.GATE_OPENED}
     rearmed: dict[tuple[str, str, int], int] = {}
@@ -376,9 +364,6 @@ def _refresh_forms(prefect: Orchestrator, runs: Mapping[str, Any], states: Mappi
 
 def _look_at(prefect: Orchestrator, proposal: Any, state: Any, alive: bool, incident: Incident | None,
              closed: int, decided: Mapping[tuple[str, str, int], datetime], policy: _Policy) -> Action:
-    from dmpg.services.gatekeeper import parse_gate_key
-    from models import ledger
-
     gate = parse_gate_key(state.pause_key) if state.type == "PAUSED" else None
     diagnosis = diagnose(state, now=policy.now, stale=policy.stale, alive=alive,
                          decided_at=decided.get((proposal.id, *gate[:2])) if gate else None,
@@ -439,9 +424,6 @@ def _act(prefect: Orchestrator, proposal: Any, state: Any, diagnosis: Diagnosis,
          policy: _Policy) -> str:
     """Do ``action``: ``done``; ``moved_on`` when the run had moved on meanwhile (nothing was done, which is
     fine); ``refused`` when Prefect refused the wake-up (recorded as an incident that needs a person)."""
-    from dmpg.services.wake import REFUSED as WAKE_REFUSED_OUTCOME
-    from dmpg.services.wake import WOKEN as WAKE_WOKEN
-
     if action == RESCHEDULED:
         why = f"{diagnosis.reason} (DMPG-hændelse {number} i {proposal.id})"
         return _DONE if prefect.reschedule(proposal.flow_run_id, state.id, why) else _MOVED_ON
@@ -456,10 +438,6 @@ def _act(prefect: Orchestrator, proposal: Any, state: Any, diagnosis: Diagnosis,
 
 def _alert(proposal_id: str, number: int, diagnosis: Diagnosis, action: str, since: datetime) -> None:
     """The secretariat's mail about this incident: once when it starts, once more if it needs a person."""
-    from dmpg.mail.recipients import recipients_for
-    from dmpg.services import effects
-    from models import ledger
-
     scope = {RESCHEDULED: "auto", REPORTED: "worker"}.get(action, "attention")
     recipients = recipients_for("recovery", form=ledger.current_form(proposal_id), roster=ledger.roster())
     effects.mail(proposal_id, "recovery", number, recipients, scope=scope, context={

@@ -21,7 +21,16 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from core import clock
+from core.settings import get_settings
+from dmpg.mail.facts import case_context
+from dmpg.mail.outbox import enqueue, undelivered_count
+from dmpg.mail.recipients import recipients_for
+from dmpg.services.deadlines import open_dues
+from dmpg.services.gatekeeper import meeting_context_of
 from dmpg.state.gates_open import as_utc, open_gates
+from dmpg.state.links import personal_urls
+from forms.proposal import ProposalForm
+from models.ledger import get_proposal, roster
 
 if TYPE_CHECKING:
     from forms.roster import Roster
@@ -56,29 +65,16 @@ def _now(now: datetime | None) -> datetime:
 
 
 def _roster() -> Roster:
-    from models.ledger import roster
-
     return roster()
 
 
 def _gate_url(flow_run_id: str | None) -> str:
-    from core.settings import get_settings
-
     settings = get_settings()
     return settings.flow_run_url(flow_run_id) if flow_run_id else settings.prefect_ui_url
 
 
 def queue_reminders(now: datetime | None = None, roster: Roster | None = None) -> list[Notification]:
     """Enqueue the reminders due at ``now`` (see the module docstring); returns their outbox rows."""
-    from core.settings import get_settings
-    from dmpg.mail.facts import case_context
-    from dmpg.mail.outbox import enqueue
-    from dmpg.mail.recipients import recipients_for
-    from dmpg.services.gatekeeper import meeting_context_of
-    from dmpg.state.links import personal_urls
-    from forms.proposal import ProposalForm
-    from models.ledger import get_proposal
-
     now = _now(now)
     after = get_settings().remind_after_days
     rows: list[Notification] = []
@@ -103,16 +99,9 @@ def queue_reminders(now: datetime | None = None, roster: Roster | None = None) -
 
 def queue_digest(now: datetime | None = None, roster: Roster | None = None, *, force: bool = False) -> list[Notification]:
     """On the digest weekday (or with ``force``), enqueue this ISO week's digest to the secretariat."""
-    from core.settings import get_settings
-    from dmpg.mail.outbox import enqueue, undelivered_count
-    from dmpg.mail.recipients import recipients_for
-    from forms.proposal import ProposalForm
-    from models.ledger import get_proposal
-
     now = _now(now)
     if not force and not digest_due(now, get_settings().digest_weekday):
         return []
-    from dmpg.services.deadlines import open_dues
 
     gates = open_gates()
     undelivered = undelivered_count()

@@ -12,8 +12,10 @@ from typing import Any
 
 from core.identity import fold_address
 from core.text import danish_date
+from dmpg.documents.context import organisation_seats
+from dmpg.documents.naming import document_dir
 from dmpg.mail.recipients import recipients_for
-from dmpg.services import effects
+from dmpg.services import effects, invitations
 from forms.findings import submittable
 from forms.gates import GATES
 from forms.premises import check_premises
@@ -49,8 +51,6 @@ def check_submission(proposal_id: str, form: dict[str, Any], round: int) -> bool
 def request_appointments(proposal_id: str) -> None:
     """One udpegningsanmodning per organisation with seats on the form, each mailed to its contact
     naming the organisation as the roster does and how many members it appoints."""
-    from dmpg.documents.context import organisation_seats
-
     seats = organisation_seats(ledger.current_form(proposal_id))
     organisations = ledger.roster().organisations
     for recipient in _recipients("appointment_request", proposal_id):
@@ -66,9 +66,6 @@ def establish_group(proposal_id: str, appointments: dict[str, Any]) -> str:
     """Kommissorium and kickoff invitation, the kickoff mail with its calendar invitation to the
     appointed, the establishment notice (with the kommissorium) to the proposers, the secretariat, the
     steering group and the director circle, the group in the registry, stage ``established``."""
-    from dmpg.documents.naming import document_dir
-    from dmpg.services import invitations
-
     form = ledger.current_form(proposal_id)
     terms = effects.document(proposal_id, "terms_of_reference", 1)
     documents = [terms, effects.document(proposal_id, "kickoff_invitation", 1)]

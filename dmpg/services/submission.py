@@ -5,7 +5,11 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from core.settings import get_settings
+from dmpg.adapters.prefect_api import PrefectAPI
 from forms.proposal import ProposalForm
+from models import ledger
+from models.db import ensure_schema
 
 
 @dataclass(frozen=True)
@@ -24,11 +28,6 @@ def submit_proposal(form: ProposalForm, *, source: str, tags: tuple[str, ...] = 
     with an idempotency key of this submission's own, so asking again never makes a second run. A form
     whose title and proposers match an open proposal is refused (``models.ledger.DuplicateProposal``,
     naming it) unless ``again``."""
-    from core.settings import get_settings
-    from dmpg.adapters.prefect_api import PrefectAPI
-    from models import ledger
-    from models.db import ensure_schema
-
     ensure_schema()
     with PrefectAPI() as api:
         deployment_id = api.deployment_id()

@@ -21,10 +21,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.release import describe
+from dmpg.adapters.prefect_api import PrefectAPI
 from dmpg.services.recovery import state_label
 from dmpg.state.gates_open import fold_events
 from forms.gates import GATES, allowed_recorders
 from forms.resume_form import NoWakeValues, wake_values
+from models import ledger
+from models.db import REVISIONS
+from models.quick import ledger_revision, waiting_proposals
 
 
 @dataclass(frozen=True)
@@ -50,9 +54,6 @@ class CarryOn:
 def check(prefect: Any | None) -> list[CarryOn]:
     """Every waiting gate round with whether this code carries it on (see the module docstring).
     ``prefect``: a ``dmpg.adapters.prefect_api.PrefectAPI`` (None: Prefect could not be reached)."""
-    from models.db import REVISIONS
-    from models.quick import ledger_revision, waiting_proposals
-
     proposals, events = waiting_proposals()
     revision = ledger_revision()
     newer_ledger = revision is not None and revision not in REVISIONS
@@ -93,8 +94,6 @@ def _judge(g: Any, gate: Any, opened: dict[str, Any], newer_ledger: bool, revisi
 
 
 def _wakeable(g: Any, gate: Any, prefect: Any, state: Any) -> tuple[bool, str]:
-    from models import ledger
-
     schema = prefect.stored_form(g.flow_run_id, state)
     if schema is None:
         return True, "kørslen venter uden en gemt formular og vækkes med den registrerede beslutning"
@@ -126,8 +125,6 @@ def _states(prefect: Any | None, proposals: dict[str, dict[str, Any]]) -> dict[s
 
 def open_prefect() -> Any | None:
     """A connection to Prefect for reading, or None when it does not answer."""
-    from dmpg.adapters.prefect_api import PrefectAPI
-
     api = PrefectAPI()
     if not api.healthy():
         api.__exit__(None, None, None)
