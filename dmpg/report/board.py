@@ -18,6 +18,8 @@ from datetime import date, datetime
 from typing import Any
 
 from core.text import markdown_literal as lit
+from dmpg.services.deadlines import overdue_label
+from forms.gates import GATES
 
 WAITING = "venter"
 
@@ -25,8 +27,6 @@ WAITING = "venter"
 def deadline_cells(due: Any, today: date) -> dict[str, str]:
     """The board table's deadline columns for a waiting gate round's ``Due`` (``dmpg.services.deadlines``):
     *Tilstand* ("venter", or "overskredet (N dage)") and *Frist* (its date)."""
-    from dmpg.services.deadlines import overdue_label
-
     return {"Tilstand": overdue_label(due.days_overdue(today)) or WAITING,
             "Frist": f"{due.deadline:%d.%m.%Y}" if due.deadline else ""}
 
@@ -34,9 +34,6 @@ def deadline_cells(due: Any, today: date) -> dict[str, str]:
 def timeline_markdown(report: Mapping[str, Any], png: bytes | None, *, updated: datetime) -> str:
     """The board's timeline card: heading, the chart (an inline PNG), the overdue gates and how to get
     the whole report (``report``: ``Report.to_json()``)."""
-    from dmpg.services.deadlines import overdue_label
-    from forms.gates import GATES
-
     s = report["summary"]
     lines = [
         "# Tidslinje: forslag i proces",

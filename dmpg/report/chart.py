@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from core.text import capitalise
+from core.text import capitalise, danish_date
+from dmpg.documents.context import local_day
+from forms.gates import GATES
 
 MAX_ROWS = 40  # proposals drawn; the caption says how many of how many
 OVERDUE = "#C0392B"
@@ -50,8 +52,6 @@ class Chart:
 def gate_names() -> dict[str, str]:
     """The legend's names of the gates, from their declaration: who decides ("Følgegruppen", "RKKP"),
     the proposers' revision and the appointments by what they are."""
-    from forms.gates import GATES
-
     names = {name: capitalise(g.decider) for name, g in GATES.items()}
     names.update({"revision": "Revision (indstillerne)", "appointments": "Udpegning af medlemmer"})
     return names
@@ -72,9 +72,11 @@ def select(report: Mapping[str, Any], limit: int = MAX_ROWS) -> list[dict[str, A
 def render(report: Mapping[str, Any], *, limit: int = MAX_ROWS, width_cm: float = 16.4, dpi: int = 200) -> Chart | None:
     """The timeline of ``report`` (``dmpg.report.figures.Report.to_json()``) as a PNG ``width_cm`` wide;
     None when no proposal was active in the period."""
+    # lazy: matplotlib (0.5 s) only when the chart is drawn: every flow step's board imports the report
     import matplotlib
 
     matplotlib.use("Agg")
+    # lazy: pyplot after matplotlib.use("Agg") above, which must come first
     from matplotlib import pyplot as plt
     from matplotlib.dates import MonthLocator, date2num
     from matplotlib.lines import Line2D
@@ -195,9 +197,9 @@ def _row_label(p: Mapping[str, Any]) -> str:
 
 def _month_label(value: float, pos: int | None) -> str:
     """"jan" under the tick of January (with the year under it, as under the first tick)."""
-    from matplotlib.dates import num2date
-
+    # lazy: matplotlib (0.5 s) only when the chart is drawn: every flow step's board imports the report
     from babel.dates import get_month_names
+    from matplotlib.dates import num2date
 
     day = num2date(value)
     short = get_month_names("wide", locale="da_DK")[day.month][:3]
@@ -206,14 +208,10 @@ def _month_label(value: float, pos: int | None) -> str:
 
 def _day(value: str | date | datetime) -> date:
     """A day from the report's ISO strings: a date, or a UTC moment as its Copenhagen day."""
-    from dmpg.documents.context import local_day
-
     if isinstance(value, str) and len(value) > 10:
         return local_day(datetime.fromisoformat(value))
     return local_day(value) if not isinstance(value, str) else date.fromisoformat(value)
 
 
 def _dmy(day: date) -> str:
-    from core.text import danish_date
-
     return danish_date(day)

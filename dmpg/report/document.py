@@ -18,8 +18,17 @@ from pathlib import Path
 from typing import Any
 
 from core import clock
+from core.settings import get_settings
 from core.text import capitalise, danish_date, join_danish, month_year
+from dmpg.documents.render import Picture, render_template
+from dmpg.report import chart
 from dmpg.report.figures import LIFECYCLE, Period, Report, compute
+from dmpg.services.deadlines import MEETING, NO_MEETING, REPLY
+from forms.gates import GATES
+from forms.meetings import MEETING_BODIES, meeting_title
+from forms.roster import load_roster
+from forms.vocabulary import STAGE_LABELS, label
+from models.quick import first_of, history
 
 TEMPLATE = "status_report.docx"
 DOCUMENT_TITLE = "Statusrapport"
@@ -28,9 +37,6 @@ CHART_WIDTH_MM = 164  # the page's text width (A4, 2.3 cm margins)
 
 def build(period: Period, now: datetime | None = None) -> Report:
     """The figures of ``period`` from the ledger in force (see ``dmpg.report.figures.compute``)."""
-    from core.settings import get_settings
-    from models.quick import history
-
     settings = get_settings()
     return compute(history(), period, now=now or clock.now(), reply_days=settings.reply_days,
                    meeting_due_days=settings.meeting_due_days, escalate_after_days=settings.escalate_after_days)
@@ -101,11 +107,6 @@ def _in_period(period: Mapping[str, Any]) -> str:
 def context(r: Mapping[str, Any], *, today: date, secretariat: Mapping[str, str], chart_caption: str = "") -> dict[str, Any]:
     """What ``templates/status_report.docx`` shows of report ``r`` (``Report.to_json()``): every key the
     template uses, always present (pure). The chart itself is added as a picture by :func:`write_docx`."""
-    from dmpg.services.deadlines import MEETING, NO_MEETING, REPLY
-    from forms.gates import GATES
-    from forms.meetings import MEETING_BODIES, meeting_title
-    from forms.vocabulary import STAGE_LABELS, label
-
     def gate_label(code: str | None, round_: int | None = None) -> str:
         if code not in GATES:
             return "—"
@@ -208,10 +209,6 @@ def context(r: Mapping[str, Any], *, today: date, secretariat: Mapping[str, str]
 
 def write_docx(report: Report, out: Path, *, today: date | None = None) -> str:
     """Render the report with its timeline chart to ``out`` (written atomically); its sha256."""
-    from dmpg.documents.render import Picture, render_template
-    from dmpg.report import chart
-    from models.quick import first_of
-
     data = report.to_json()
     drawn = chart.render(data)
     secretariat = first_of("secretariat") or _secretariat_on_file()  # the signature: the roster in force
@@ -224,9 +221,6 @@ def write_docx(report: Report, out: Path, *, today: date | None = None) -> str:
 
 def _secretariat_on_file() -> dict[str, str]:
     """The roster file's first secretariat entry, for a ledger that has not taken the roster yet."""
-    from core.settings import get_settings
-    from forms.roster import load_roster
-
     people = load_roster(get_settings().roster).people("secretariat")
     return {"name": people[0].name, "email": str(people[0].email)} if people else {}
 

@@ -29,6 +29,7 @@ Days are calendar days between Copenhagen dates (a gate opened on 3 March and de
 
 from __future__ import annotations
 
+import calendar
 import re
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
@@ -41,6 +42,9 @@ from core.errors import UserError
 from core.text import danish_date
 from dmpg.services.deadlines import DEADLINE_EVENT_KINDS, Due, dues
 from dmpg.state.gates_open import GATE_EVENT_KINDS, fold_events
+from forms.gates import GATES
+from forms.meetings import MEETING_BODIES
+from forms.registry import CANDIDATE_TOPICS, phase_of, same_topic
 from forms.vocabulary import FINAL_STAGES, STAGES
 from models.vocabulary import EventKind
 
@@ -93,8 +97,6 @@ class Period:
 
 def _add_months(day: date, months: int) -> date:
     """``day`` moved ``months`` calendar months (the day clipped to the month's length)."""
-    import calendar
-
     month0 = day.month - 1 + months
     year, month = day.year + month0 // 12, month0 % 12 + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
@@ -338,8 +340,6 @@ def _in_process(ledger: _AsOf, agenda: Iterable[Mapping[str, Any]], reply_days: 
 
 def _decisions(ledger: _AsOf, decisions: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """The decisions dated in the period (a meeting's date; else the day recorded), by date and body."""
-    from forms.gates import GATES
-
     rows = []
     for d in decisions:
         if d["at"] >= ledger.as_of or d["proposal_id"] not in ledger.proposals or d["gate"] not in GATES:
@@ -360,8 +360,6 @@ def _decisions(ledger: _AsOf, decisions: Iterable[Mapping[str, Any]]) -> list[di
 def _gate_times(ledger: _AsOf, rounds: list[Round], in_process: list[dict[str, Any]],
                 established: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Per gate, the rounds decided in the period and what waits; last, the whole way to a group."""
-    from forms.gates import GATES
-
     rows = []
     for name in GATES:
         decided = [(ledger.days(r.opened, r.closed), r.proposal) for r in rounds
@@ -397,8 +395,6 @@ def _meetings(decisions: list[dict[str, Any]], meetings: Iterable[Mapping[str, A
               as_of_day: date, as_of: datetime) -> list[dict[str, Any]]:
     """The meetings of the period (held by ``as_of_day``): those the ledger planned and those decisions
     name by body and date, each with its number of decisions; by date."""
-    from forms.meetings import MEETING_BODIES
-
     found: dict[tuple[str, str], dict[str, Any]] = {}
     for m in meetings:
         if m["date"] in period and m["date"] <= as_of_day and m["created_at"] < as_of and m["body"] in MEETING_BODIES:
@@ -418,8 +414,6 @@ def _registry(groups: Iterable[Mapping[str, Any]], finished_at: Mapping[str, dat
               as_of: datetime) -> list[dict[str, Any]]:
     """The established groups at ``as_of`` (a group of a proposal counts from its establishment), with
     seed 001's phase; ``new`` for a group established in the period."""
-    from forms.registry import phase_of
-
     rows = []
     for g in groups:
         pid = g.get("proposal_id")
@@ -436,8 +430,6 @@ def _candidates(registry: list[dict[str, Any]], proposals: Mapping[str, Mapping[
                 stage: Mapping[str, str]) -> list[dict[str, Any]]:
     """Seed 001's candidate topics and where each stands: ``established`` (a group of that name),
     ``in_process`` or ``rejected`` (the latest proposal of that name), or ``none``."""
-    from forms.registry import CANDIDATE_TOPICS, same_topic
-
     rows = []
     for topic in CANDIDATE_TOPICS:
         group = next((g for g in registry if same_topic(topic, g["name"])), None)
