@@ -10,22 +10,21 @@ from __future__ import annotations
 
 import logging
 
+from core.settings import get_settings
+from dmpg.adapters.daemon import serve
+from dmpg.mail.outbox import deliver_pending
+
 log = logging.getLogger("dmpg.deliverer")
 
 
 def deliver_round() -> None:
     """Deliver the rows that are due now (a failed send stays pending with its backoff)."""
-    from dmpg.mail.outbox import deliver_pending
-
     report = deliver_pending()
     if report.sent or report.retrying or report.failed:
         log.info("sent %d, retrying %d, failed %d", len(report.sent), len(report.retrying), len(report.failed))
 
 
 def main() -> None:
-    from core.settings import get_settings
-    from dmpg.adapters.daemon import serve
-
     poll = get_settings().outbox_poll_seconds
     serve(f"DMPG outbox deliverer ready: delivering every {poll} s", poll, deliver_round)
 

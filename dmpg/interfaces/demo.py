@@ -16,8 +16,25 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+from rich.console import Console
+
+from core import clock, workdays
 from core.settings import PROJECT_ROOT, get_settings
 from core.text import danish_date
+from dmpg.adapters.stack import LocalStack
+from dmpg.mail.outbox import list_notifications
+from dmpg.services.decisions import (
+    read_decision_file,
+    resume_through_prefect,
+    wait_for_gate,
+    wait_until_moved_on,
+)
+from dmpg.services.submission import submit_proposal
+from forms.gates import GATES
+from forms.loading import load_form
+from forms.vocabulary import STAGE_LABELS
+from models import ledger
+from models.ledger import roster as roster_in_force
 
 EXAMPLES = PROJECT_ROOT / "examples"
 
@@ -61,11 +78,6 @@ def clock_file() -> Path:
 
 
 def run_demo(keep_running: bool = False) -> int:
-    from rich.console import Console
-
-    from core import clock
-    from dmpg.adapters.stack import LocalStack
-
     console = Console(highlight=False)
     settings = get_settings()
     stack = LocalStack(settings)
@@ -101,15 +113,11 @@ def run_demo(keep_running: bool = False) -> int:
 
 def _next_day(days: int) -> date:
     """The working day ``days`` after the calendar's today: where the simulated calendar moves to."""
-    from core import clock, workdays
-
     return workdays.next_working_day(clock.today() + timedelta(days=days))
 
 
 def _advance(days: int) -> date:
     """Move the simulated calendar on (nothing happens on the machine's clock) and return the day."""
-    from core import clock
-
     if clock.simulated():
         clock.advance_to(_next_day(days))
     return clock.today()
@@ -117,8 +125,6 @@ def _advance(days: int) -> date:
 
 def _dated(step: Step, payload: dict) -> dict:
     """The step's input with the dates of the calendar: the meeting is today; the kickoff some weeks on."""
-    from core import clock
-
     today = clock.today()
     if "meeting_date" in payload:
         payload["meeting_date"] = today.isoformat()
@@ -130,17 +136,6 @@ def _dated(step: Step, payload: dict) -> dict:
 
 
 def _lifecycle(console) -> str:
-    from core import clock
-    from dmpg.services.decisions import (
-        read_decision_file,
-        resume_through_prefect,
-        wait_for_gate,
-        wait_until_moved_on,
-    )
-    from dmpg.services.submission import submit_proposal
-    from forms.loading import load_form
-    from models.ledger import roster as roster_in_force
-
     form = load_form(FORM).model_copy(update={"submitted_on": clock.today()})
     proposal = submit_proposal(form, source=str(FORM.relative_to(PROJECT_ROOT)), tags=("demo",), again=True)
     console.print(f"[green]✓[/] {danish_date(clock.today())} · Indsendt [bold]{proposal.proposal} · {proposal.title}[/] "
@@ -166,10 +161,6 @@ def _lifecycle(console) -> str:
 
 
 def _show_gate(console, proposal_id: str, gate) -> None:
-    from forms.gates import GATES
-    from forms.vocabulary import STAGE_LABELS
-    from models import ledger
-
     if gate is None:
         stage = ledger.get_proposal(proposal_id).stage
         console.print(f"  → [bold]{STAGE_LABELS.get(stage, stage)}[/]")
@@ -180,8 +171,6 @@ def _show_gate(console, proposal_id: str, gate) -> None:
 
 def _wait_for_mail(proposal_id: str, timeout: float = 60.0) -> None:
     """Until the outbox deliverer has sent what the last step queued: the demo counts every mail it caused."""
-    from dmpg.mail.outbox import list_notifications
-
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if all(n.status == "sent" for n in list_notifications(proposal_id)):
@@ -190,11 +179,6 @@ def _wait_for_mail(proposal_id: str, timeout: float = 60.0) -> None:
 
 
 def _summary(console, proposal_id: str, stack, seconds: float) -> None:
-    from core import clock
-    from dmpg.mail.outbox import list_notifications
-    from forms.vocabulary import STAGE_LABELS
-    from models import ledger
-
     settings = get_settings()
     with console.status("Venter på, at de sidste mails er leveret …"):
         _wait_for_mail(proposal_id)

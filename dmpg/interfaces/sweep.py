@@ -16,18 +16,19 @@ from __future__ import annotations
 import argparse
 import logging
 
+from core.settings import get_settings
+from dmpg.adapters.daemon import serve
+from dmpg.adapters.prefect_api import PrefectAPI
+from dmpg.adapters.stack import RUNNER, LocalStack
+from dmpg.services.recovery import sweep
+
 log = logging.getLogger("dmpg.sweep")
 
 
 def sweep_round(local_stack: bool) -> None:
     """One pass: (local stack: revive dead children,) then recover what stopped."""
-    from dmpg.adapters.prefect_api import PrefectAPI
-    from dmpg.services.recovery import sweep
-
     orphaned_before = None
     if local_stack:
-        from dmpg.adapters.stack import RUNNER, LocalStack
-
         stack = LocalStack()
         if revived := stack.revive():
             log.info("started again after they died: %s", ", ".join(revived))
@@ -37,9 +38,6 @@ def sweep_round(local_stack: bool) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from core.settings import get_settings
-    from dmpg.adapters.daemon import serve
-
     parser = argparse.ArgumentParser(prog="python -m dmpg.interfaces.sweep", description=__doc__.split("\n\n")[0])
     parser.add_argument("--local-stack", action="store_true", help="run as part of 'dmpg up' (see above)")
     args = parser.parse_args(argv)

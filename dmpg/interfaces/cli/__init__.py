@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Callable, Sequence
+
+from core.private import UMASK
 
 # command -> (module under dmpg.interfaces.cli, one-line help, function adding its arguments)
 Adder = Callable[[argparse.ArgumentParser], None]
@@ -52,7 +55,7 @@ def _propose(p: argparse.ArgumentParser) -> None:
 
 
 def _gate_names() -> list[str]:
-    # The gates are declared in forms.gates (pydantic models): imported only when `decide` is parsed.
+    # lazy: the command dispatch: the gates (pydantic models) only when `decide` is parsed
     from forms.gates import GATES
 
     return list(GATES)
@@ -197,10 +200,6 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    import os
-
-    from core.private import UMASK
-
     # Whatever a command writes under DMPG_HOME is its owner's alone (core.private); called in-process
     # (the tests), the caller's umask is given back.
     previous = os.umask(UMASK)
@@ -221,11 +220,10 @@ def _run(argv: list[str]) -> int:
         return 130
     except BrokenPipeError:
         # The reader went away (``dmpg registry | head``): not an error. Silence the final flush.
-        import os
-
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except Exception as exc:  # noqa: BLE001 - the one place that turns any error into one line
+        # lazy: the command dispatch: the error report only when a command fails
         from dmpg.interfaces.cli._errors import report
 
         return report(exc, args.command)

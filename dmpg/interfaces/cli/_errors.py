@@ -12,6 +12,7 @@ import traceback
 
 from core import clock
 from core.errors import UserError, printable
+from core.settings import get_settings
 
 
 def report(exc: BaseException, command: str) -> int:
@@ -26,8 +27,6 @@ def report(exc: BaseException, command: str) -> int:
 
 def _log(exc: BaseException) -> str | None:
     try:
-        from core.settings import get_settings
-
         log = get_settings().run_dir / "dmpg-errors.log"
         log.parent.mkdir(parents=True, exist_ok=True)
         with log.open("a", encoding="utf-8") as fh:

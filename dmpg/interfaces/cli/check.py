@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 import textwrap
+from datetime import date
 
 from core.errors import printable
 from core.text import join_danish, plural
@@ -21,6 +22,7 @@ from forms.findings import Finding, finding_title, readable_items, submittable
 from forms.loading import load_form
 from forms.premises import check_premises
 from forms.registry import SEED_GROUPS, RegistryEntry
+from models.quick import registry
 
 MARKERS = {"block": "BLOKERER", "warn": "ADVARSEL", "info": "INFO"}
 
@@ -67,10 +69,6 @@ def render_text(title: str, findings: list[Finding], width: int = 100) -> str:
 
 def load_registry() -> list[RegistryEntry]:
     """The established groups: from the ledger when it has them, else the seed groups of seed 001."""
-    from datetime import date
-
-    from models.quick import registry
-
     try:
         groups = [RegistryEntry(name=g["name"], icd_codes=g["icd_codes"], database_since=g["database_since"],
                                 dmpg_since=date.fromisoformat(str(g["dmpg_since"])[:10]), note=g["note"])

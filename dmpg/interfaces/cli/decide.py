@@ -12,16 +12,16 @@ import argparse
 from pathlib import Path
 
 from dmpg.interfaces.cli._output import print_json
+from dmpg.services.decisions import (
+    read_decision_file,
+    record_decision,
+    require_waiting,
+    wait_until_moved_on,
+)
+from forms.gates import GATES
 
 
 def run(args: argparse.Namespace) -> int:
-    from dmpg.services.decisions import (
-        read_decision_file,
-        record_decision,
-        require_waiting,
-        wait_until_moved_on,
-    )
-
     require_waiting(args.proposal, args.gate)  # "not waiting there" comes before "invalid file"
     payload = read_decision_file(Path(args.input), args.gate, args.by)
     recorded = record_decision(args.proposal, args.gate, payload, channel="cli")
@@ -30,8 +30,6 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(recorded.to_json())
     else:
-        from forms.gates import GATES
-
         then = ("sagen går videre" if recorded.woken else
                 "sagen tager den op, når den når dette punkt")
         print(f"{recorded.proposal}: {GATES[recorded.gate].label} (runde {recorded.round}) er registreret for "

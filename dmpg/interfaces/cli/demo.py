@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from dmpg.interfaces.demo import run_demo
+
 
 def run(args: argparse.Namespace) -> int:
-    from dmpg.interfaces.demo import run_demo
-
     return run_demo(keep_running=args.keep_running)

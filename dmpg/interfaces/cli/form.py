@@ -11,6 +11,8 @@ import argparse
 from pathlib import Path
 
 from core.errors import UserError, printable
+from dmpg.documents.wordform import write_blank_form, write_filled_form
+from forms.loading import load_form
 
 
 def _out(path: str) -> Path:
@@ -25,13 +27,10 @@ def _out(path: str) -> Path:
 
 
 def run(args: argparse.Namespace) -> int:
-    from dmpg.documents.wordform import write_blank_form, write_filled_form
-
     if args.form_command == "blank":
         out = write_blank_form(_out(args.out))
         print(f"Tomt indstillingsskema skrevet: {out}")
         return 0
-    from forms.loading import load_form
 
     if Path(args.form).suffix.lower() == ".docx":
         raise UserError(f"{args.form}: er allerede et Word-skema; angiv YAML- eller JSON-skemaet, der skal udfyldes i Word")

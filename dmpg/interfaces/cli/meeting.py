@@ -5,15 +5,27 @@ from __future__ import annotations
 
 import argparse
 import shutil
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from core.errors import UserError
 from core.text import capitalise, danish_date, date_problem, plural
+from dmpg.documents.meeting import produce_meeting_document
 from dmpg.interfaces.cli._output import print_json, print_table
+from dmpg.services.meetings import (
+    PACK_TIMEZONE,
+    approve_minutes,
+    cancel_meeting,
+    plan_meeting,
+    record_minutes,
+)
+from dmpg.state.agenda import get_meeting, meeting_view
 from forms.gates import GATES
 from forms.meetings import STATUS_LABELS
 from forms.vocabulary import BODY_LABELS, STAGE_LABELS
+from models import ledger
+from models.db import ensure_schema
 
 SOURCE_LABELS = {"automatic": "automatisk", "named": "valgt", "deferred": "udsat hertil", "carried_over": "overført"}
 DOCUMENT_TITLES = {"meeting_pack": "Mødemateriale", "meeting_minutes": "Beslutningsreferat", "minutes_form": "Referatskema"}
@@ -37,8 +49,6 @@ def _date(text: str) -> date:
 
 
 def _plan(args: argparse.Namespace) -> int:
-    from dmpg.services.meetings import plan_meeting
-
     planned = plan_meeting(args.body, _date(args.date), args.proposal, start=args.time, place=args.place,
                            online_url=args.online)
     data = planned.to_json()
@@ -59,10 +69,6 @@ def _plan(args: argparse.Namespace) -> int:
 
 def _local(at) -> str:  # noqa: ANN001 - an aware datetime
     """A moment as the secretariat reads it: Copenhagen time."""
-    from zoneinfo import ZoneInfo
-
-    from dmpg.services.meetings import PACK_TIMEZONE
-
     local = at.astimezone(ZoneInfo(PACK_TIMEZONE))
     return f"{danish_date(local)} kl. {local:%H:%M}"
 
@@ -76,9 +82,6 @@ def _agenda(items: list[dict]) -> None:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from models import ledger
-    from models.db import ensure_schema
-
     ensure_schema()
     rows = [{"meeting": m.id, "body": m.body, "date": m.date.isoformat(), "status": m.status,
              "agenda": len(ledger.agenda(m.id))} for m in ledger.list_meetings()]
@@ -94,8 +97,6 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    from dmpg.state.agenda import get_meeting, meeting_view
-
     view = meeting_view(get_meeting(args.meeting))
     if args.json:
         print_json(view)
@@ -106,8 +107,6 @@ def _show(args: argparse.Namespace) -> int:
     if view["status"] == "minutes_recorded" and not sent:
         print("Mødemateriale: ikke sendt (referatet blev registreret, før det skulle ud)")
     elif view["pack_at"]:
-        from datetime import datetime
-
         print(f"Mødemateriale: {'sendt' if sent else 'sendes'} {_local(datetime.fromisoformat(view['pack_at']))}"
               + (f" · {view['pack_url']}" if view["pack_url"] else ""))
     if view["minutes_by"]:
@@ -154,21 +153,14 @@ def _print_result(result, args: argparse.Namespace) -> int:
 
 
 def _record(args: argparse.Namespace) -> int:
-    from dmpg.services.meetings import record_minutes
-
     return _print_result(record_minutes(args.meeting, Path(args.minutes), args.by), args)
 
 
 def _approve(args: argparse.Namespace) -> int:
-    from dmpg.services.meetings import approve_minutes
-
     return _print_result(approve_minutes(args.meeting, args.by), args)
 
 
 def _form(args: argparse.Namespace) -> int:
-    from dmpg.documents.meeting import produce_meeting_document
-    from dmpg.state.agenda import get_meeting
-
     doc = produce_meeting_document(get_meeting(args.meeting).id, "minutes_form")
     out = Path(args.out)
     if out.suffix.lower() != ".docx":
@@ -179,8 +171,6 @@ def _form(args: argparse.Namespace) -> int:
 
 
 def _cancel(args: argparse.Namespace) -> int:
-    from dmpg.services.meetings import cancel_meeting
-
     meeting = cancel_meeting(args.meeting)
     if args.json:
         print_json({"meeting": meeting.id, "body": meeting.body, "date": meeting.date.isoformat(),

@@ -15,6 +15,7 @@ import argparse
 from typing import Any
 
 from dmpg.interfaces.cli._output import print_json, print_table
+from dmpg.mail.outbox import deliver_pending, list_notifications, retry_failed
 
 
 def run(args: argparse.Namespace) -> int:
@@ -32,8 +33,6 @@ def _row(n: Any) -> dict[str, Any]:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from dmpg.mail.outbox import list_notifications
-
     rows = [_row(n) for n in list_notifications()]
     if args.json:
         print_json(rows)
@@ -65,8 +64,6 @@ def _shorten(text: str, width: int = 90) -> str:
 
 
 def _retry(args: argparse.Namespace) -> int:
-    from dmpg.mail.outbox import deliver_pending, retry_failed
-
     reset = retry_failed()
     report = deliver_pending(ignore_backoff=True)
     data = {"reset": reset, **report.as_dict()}

@@ -8,8 +8,14 @@ codes (state: waiting, recovering, needs_attention) and adds ``deadline``, ``dea
 from __future__ import annotations
 
 import argparse
+from types import SimpleNamespace
 
+from core.settings import get_settings
 from dmpg.interfaces.cli._output import print_json, print_table
+from dmpg.services.deadlines import open_dues, overdue_label
+from dmpg.state.gates_open import GATE_EVENT_KINDS, fold_events
+from dmpg.state.incidents import INCIDENT_KINDS, fold_incidents
+from models.quick import gate_events
 
 # The state column in Danish.
 STATE_LABELS = {"waiting": "venter", "recovering": "genoptages", "needs_attention": "kræver IT"}
@@ -18,14 +24,6 @@ STATE_LABELS = {"waiting": "venter", "recovering": "genoptages", "needs_attentio
 def run(args: argparse.Namespace) -> int:
     # One quick read of the ledger (plain SQL on the driver, no SQLAlchemy): the open gates and the open
     # incidents of every proposal under way.
-    from types import SimpleNamespace
-
-    from core.settings import get_settings
-    from dmpg.services.deadlines import open_dues
-    from dmpg.state.incidents import INCIDENT_KINDS, fold_incidents
-    from dmpg.state.gates_open import GATE_EVENT_KINDS, fold_events
-    from models.quick import gate_events
-
     settings = get_settings()
     proposals, events = gate_events(None, kinds=(*GATE_EVENT_KINDS, *INCIDENT_KINDS))
     gates = fold_events(events, proposals)
@@ -52,6 +50,7 @@ def run(args: argparse.Namespace) -> int:
     elif not rows:
         print("Ingen forslag afventer en beslutning.")
     else:
+        # lazy: the table alone names the gates: --json stays without their models (tests/report)
         from forms.gates import GATES
 
         print_table(
@@ -78,8 +77,6 @@ def run(args: argparse.Namespace) -> int:
 
 def state_label(row: dict) -> str:
     """The TILSTAND column: *overskredet (N dage)* for a waiting gate past its deadline, else the state."""
-    from dmpg.services.deadlines import overdue_label
-
     if row["state"] == "waiting" and row.get("overdue"):
         return overdue_label(row["days_overdue"])
     return STATE_LABELS.get(row["state"], row["state"])

@@ -11,7 +11,9 @@ from __future__ import annotations
 import argparse
 import getpass
 
+from core.text import danish_date
 from dmpg.interfaces.cli._output import print_json, print_text
+from dmpg.services import persondata
 
 
 def _who() -> str:
@@ -23,9 +25,6 @@ def _who() -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from core.text import danish_date
-    from dmpg.services import persondata
-
     if args.person_command == "export":
         done = persondata.export(args.email, args.out, by=_who())
         if args.json:

@@ -6,12 +6,11 @@ import argparse
 
 from core.errors import printable
 from dmpg.interfaces.cli._output import print_json
+from dmpg.services.submission import submit_proposal
+from forms.loading import load_form
 
 
 def run(args: argparse.Namespace) -> int:
-    from dmpg.services.submission import submit_proposal
-    from forms.loading import load_form
-
     submitted = submit_proposal(load_form(args.form), source=str(args.form), again=args.again)
     if args.json:
         print_json({"proposal": submitted.proposal, "flow_run_id": submitted.flow_run_id, "url": submitted.url,

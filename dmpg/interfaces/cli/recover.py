@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import argparse
 
+from dmpg.adapters.prefect_api import PrefectAPI
 from dmpg.interfaces.cli._output import print_json, print_text
+from dmpg.services.recovery import recover
+from models.db import ensure_schema
 
 
 def run(args: argparse.Namespace) -> int:
-    from dmpg.adapters.prefect_api import PrefectAPI
-    from dmpg.services.recovery import recover
-    from models.db import ensure_schema
-
     ensure_schema()
     with PrefectAPI() as api:
         action = recover(args.proposal, api)

@@ -14,12 +14,11 @@ import json
 from collections.abc import Sequence
 
 from core.text import month_year
+from models.db import ensure_schema
+from models.ledger import registry_groups
 
 
 def run(args: argparse.Namespace) -> int:
-    from models.db import ensure_schema
-    from models.ledger import registry_groups
-
     ensure_schema()
     groups = registry_groups()
     if args.json:

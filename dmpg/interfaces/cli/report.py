@@ -13,16 +13,15 @@ import argparse
 import sys
 from pathlib import Path
 
+from core import clock
 from core.errors import UserError, printable
+from dmpg.interfaces.cli._output import print_json
+from dmpg.report.document import build, to_csv, write_docx
+from dmpg.report.figures import period_of
+from models.db import ensure_schema
 
 
 def run(args: argparse.Namespace) -> int:
-    from core import clock
-    from dmpg.interfaces.cli._output import print_json
-    from dmpg.report.document import build, to_csv, write_docx
-    from dmpg.report.figures import period_of
-    from models.db import ensure_schema
-
     out = Path(args.out)
     if out.suffix.lower() != ".docx":
         raise UserError(f"OUT.docx: rapporten skrives som Word-fil (.docx), fik '{args.out}'")

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import argparse
 
+from core.release import current, describe
 from dmpg.interfaces.cli._output import print_json, print_table
+from dmpg.services.upgrade import check, open_prefect
 
 
 def run(args: argparse.Namespace) -> int:
-    from core.release import current, describe
-    from dmpg.services.upgrade import check, open_prefect
-
     prefect = open_prefect()
     try:
         verdicts = check(prefect)

@@ -3,13 +3,13 @@ behind the region's reverse proxy, see README "For IT")."""
 
 from __future__ import annotations
 
+import uvicorn
+
+from core.settings import get_settings
+from dmpg.interfaces.web.app import create_app
+
 
 def main() -> None:
-    import uvicorn
-
-    from core.settings import get_settings
-    from dmpg.interfaces.web.app import create_app
-
     settings = get_settings()
     print(f"DMPG decision page ready on http://{settings.web_host}:{settings.web_port} "
           f"(links in mails point to {settings.public_base_url})", flush=True)

@@ -39,6 +39,8 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
@@ -46,14 +48,22 @@ from core.errors import InputError, UserError
 from core.files import MAX_DOCX_BYTES, MAX_TEXT_BYTES, format_size
 from core.identity import same_address
 from core.settings import get_settings
+from core.text import capitalise, danish_date
 from dmpg.interfaces.web.page import (
     Page,
     appointments_payload,
     build_page,
     payload_from_form,
 )
+from dmpg.mail.outbox import reply_address
+from dmpg.services.decisions import read_decision_file, record_decision, wake_recorded
+from dmpg.services.meetings import approve_minutes
 from dmpg.state import links
+from dmpg.state.agenda import get_meeting, meeting_context
+from forms.gates import GATES
+from models import ledger
 from models.ledger import LinkTaken
+from models.vocabulary import EventKind
 
 log = logging.getLogger("dmpg.web")
 
@@ -73,11 +83,6 @@ SECURITY_HEADERS = {
 
 @lru_cache(maxsize=1)
 def _templates():  # noqa: ANN202 - a jinja2 environment
-    from jinja2 import FileSystemLoader, StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
-
-    from core.text import capitalise, danish_date
-
     env = SandboxedEnvironment(loader=FileSystemLoader(str(get_settings().templates_dir / "web")),
                                autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["dato"] = danish_date
@@ -92,15 +97,11 @@ def _html(template: str, status: int = 200, context: dict[str, Any] | None = Non
 
 def _contact() -> str | None:
     """Whom a person asks: the secretariat's address (every page's footer names it)."""
-    from dmpg.mail.outbox import reply_address
-
     return reply_address()
 
 
 def _person(email: str | None) -> str:
     """``Anne Holm (anne@region.dk)`` as the roster names them; the address alone otherwise."""
-    from models import ledger
-
     if not email:
         return ""
     try:
@@ -114,9 +115,6 @@ def _person(email: str | None) -> str:
 def _what_was_decided(row: Any) -> dict[str, Any]:
     """``{"decided": {what, outcome, by, at, meeting_date}}`` when the link's round (or meeting's minutes)
     has been decided — a used or closed link's page says what was decided, by whom and when — else ``{}``."""
-    from forms.gates import GATES
-    from models import ledger
-
     if row is None:
         return {}
     if row.purpose == "minutes":
@@ -228,8 +226,6 @@ def create_app() -> FastAPI:
 def _record(link: links.Link, fields: dict[str, str], upload: bytes | None, filename: str | None,
             csrf: str) -> Response:
     """Record the posted decision through the link, or show the form again with what is wrong."""
-    from dmpg.services.decisions import record_decision, wake_recorded
-
     row = link.row
     page = build_page(row)
     try:
@@ -255,9 +251,6 @@ def _record(link: links.Link, fields: dict[str, str], upload: bytes | None, file
 
 def _minutes(row: Any) -> dict[str, Any]:
     """What the chair reads before approving: the meeting and each decision in its minutes, in Danish."""
-    from dmpg.state.agenda import get_meeting, meeting_context
-    from forms.gates import GATES
-
     meeting = get_meeting(row.meeting_id)
     decisions = [{"proposal": d["proposal"], "title": _title(d["proposal"]), "what": GATES[d["gate"]].label,
                   "outcome": GATES[d["gate"]].outcome(d["decision"]).label, "rationale": d["rationale"]}
@@ -267,15 +260,11 @@ def _minutes(row: Any) -> dict[str, Any]:
 
 
 def _title(proposal_id: str) -> str:
-    from models import ledger
-
     return ledger.get_proposal(proposal_id).title
 
 
 def _approve(link: links.Link) -> Response:
     """The chair approves the minutes through their link: the meeting's decisions take effect."""
-    from dmpg.services.meetings import approve_minutes
-
     if not links.consume(link):
         return RedirectResponse(f"/beslut/{link.token}", status_code=303)
     try:
@@ -302,15 +291,11 @@ def _payload(page: Page, fields: dict[str, str], upload: bytes | None, filename:
     with tempfile.TemporaryDirectory(prefix="dmpg-upload-") as tmp:
         path = Path(tmp) / f"upload{suffix}"
         path.write_bytes(upload)
-        from dmpg.services.decisions import read_decision_file
 
         return read_decision_file(path, page.gate.name, page.recipient)
 
 
 def _form_again(link: links.Link, page: Page, fields: dict[str, str], problems: list, csrf: str) -> HTMLResponse:
-    from models import ledger
-    from models.vocabulary import EventKind
-
     labels = {f.name: f.label for f in page.fields}
     page.values = fields
     page.problems = [(labels.get(path.split(".")[0], path), message) for path, message in problems]
@@ -336,9 +321,6 @@ def _recorded_through(link: links.Link | None, wait: float = 0.0) -> tuple[str, 
 
 
 def _recorded_page(link: links.Link | None) -> tuple[str, int, dict[str, Any]] | None:
-    from forms.gates import GATES
-    from models import ledger
-
     row = link.row if link is not None else None
     if row is not None and row.purpose == "minutes":
         meeting = ledger.find_meeting(row.meeting_id)
@@ -358,9 +340,6 @@ def _recorded_page(link: links.Link | None) -> tuple[str, int, dict[str, Any]] |
 
 def _refusal(refused: links.LinkRefused, status: int = 410) -> HTMLResponse:
     """The Danish page for a refused link, written to the audit trail when it names a proposal."""
-    from models import ledger
-    from models.vocabulary import EventKind
-
     row = refused.link.row if refused.link is not None else None
     if row is not None and row.proposal_id:
         # Once per link and reason: mail scanners and reloads GET a dead link again and again, and the audit

@@ -15,24 +15,41 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import pydantic
+
+from core.errors import InputError
 from core.identity import same_address
+from core.settings import get_settings
 from core.text import (
     TYPED_DATE_FORMAT,
     capitalise,
     danish_date,
+    danish_message,
     date_problem,
     one_line,
     parse_danish_date,
 )
+from dmpg.documents.naming import document_title
+from dmpg.state.agenda import meeting_of
+from dmpg.state.gates_open import open_gates
+from dmpg.state.links import document_url
+from forms.appointments import AppointmentsInput, check_appointments
+from forms.findings import blocking, finding_title
 from forms.gates import GATES, Gate, future_dates
+from forms.meetings import MINUTES_RECORDED, meeting_title
+from forms.proposal import ProposalForm
 from forms.vocabulary import (
+    BASE_CATEGORIES,
+    CHOICE_WORDS,
     DATABASE_STATUS_LABELS,
     REGION_NAMES,
+    REPRESENTS_CHOICES,
     REPRESENTS_LABELS,
     SEVERITY_LABELS,
     STAGE_LABELS,
     TOPIC_KIND_LABELS,
     label,
+    represents_name,
 )
 from models import ledger
 from models.vocabulary import CHANNEL_LABELS
@@ -157,11 +174,6 @@ def _unwrap(annotation: Any) -> Any:
 def payload_from_form(gate: Gate, form: dict[str, str], recipient: str) -> dict[str, Any]:
     """The gate's input from posted fields (blank fields left out, ``recorded_by`` the recipient),
     checked against the gate's model: ``InputError`` names every field in Danish."""
-    import pydantic
-
-    from core.errors import InputError
-    from core.text import danish_message
-
     fields = form_fields(gate)
     payload: dict[str, Any] = {}
     problems: list[tuple[str, str]] = []
@@ -192,10 +204,6 @@ def payload_from_form(gate: Gate, form: dict[str, str], recipient: str) -> dict[
 
 def build_page(row: Any) -> Page:
     """The page of a verified gate link (``models.tables.DecisionLink``)."""
-    from dmpg.documents.naming import document_title
-    from dmpg.state.gates_open import open_gates
-    from dmpg.state.links import document_url
-
     gate = GATES[row.gate]
     proposal = ledger.get_proposal(row.proposal_id)
     roster = ledger.roster()
@@ -216,8 +224,6 @@ def build_page(row: Any) -> Page:
     findings = [{"severity": SEVERITY_LABELS[f.severity], "level": f.severity, "message": f.message,
                  "items": ", ".join(label(REPRESENTS_LABELS, i) for i in f.items)}
                 for f in ledger.recorded_findings(row.proposal_id)]
-    from dmpg.state.agenda import meeting_of
-    from forms.meetings import MINUTES_RECORDED, meeting_title
 
     meeting = meeting_of(row.proposal_id, row.gate, row.round)
     on_agenda = (f"{meeting_title(meeting.body)} {danish_date(meeting.date, weekday=True)}"
@@ -276,10 +282,6 @@ def appointments_form(form: dict[str, Any], roster: Any) -> dict[str, Any]:
     """What the appointments page offers: a row per seat on the proposal's form (its body preselected),
     at least :data:`MEMBER_ROWS`; the Danish choices; the organisations asked and their seats; the
     rules; the kickoff's defaults from the settings."""
-    from core.settings import get_settings
-    from forms.proposal import ProposalForm
-    from forms.vocabulary import BASE_CATEGORIES, REPRESENTS_CHOICES, represents_name
-
     parsed = ProposalForm.model_validate(form)
     seats: list[str] = []
     asked: dict[str, int] = {}
@@ -308,14 +310,6 @@ def appointments_payload(fields: dict[str, str], recipient: str, rows: int) -> d
     name nor e-mail is empty), the ticked chairs, the director and the kickoff (blank time and place
     take the settings' defaults). ``InputError`` names every problem in the page's words ("Medlem 3 ›
     E-mail"), the blocking findings of ``check_appointments`` included, so nothing incomplete is posted."""
-    import pydantic
-
-    from core.errors import InputError
-    from core.text import danish_message
-    from forms.appointments import AppointmentsInput, check_appointments
-    from forms.findings import blocking
-    from forms.vocabulary import CHOICE_WORDS
-
     def value(name: str) -> str:
         return " ".join((fields.get(name) or "").split())
 
@@ -360,8 +354,6 @@ def appointments_payload(fields: dict[str, str], recipient: str, rows: int) -> d
         raise InputError("", problems)
     blockers = blocking(check_appointments(accepted))
     if blockers:
-        from forms.findings import finding_title
-
         raise InputError("", [(finding_title(f.code), f.message.split(": ", 1)[-1]) for f in blockers])
     return payload
 
