@@ -13,11 +13,19 @@ would silently replace what the workers run. It exits with a message saying so i
 
 from __future__ import annotations
 
+import asyncio
 import importlib
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from core.settings import PROJECT_ROOT
+import yaml
+from prefect.runner import Runner
+from prefect.schedules import Cron
+
+from core.settings import PROJECT_ROOT, get_settings
+from dmpg.adapters.prefect_api import PrefectAPI
+from flows.prefect_compat import install_warm_start
 
 PREFECT_YAML = PROJECT_ROOT / "prefect.yaml"
 WARM_MODULES = ["prefect.flow_engine", "flows._warm", "flows.lifecycle", "flows.reminders", "flows.meetings"]
@@ -50,8 +58,6 @@ class Deployment:
 
 def deployments(path: Path = PREFECT_YAML) -> list[Deployment]:
     """The deployments declared in ``prefect.yaml``."""
-    import yaml
-
     declared = yaml.safe_load(path.read_text(encoding="utf-8"))["deployments"]
     return [
         Deployment(
@@ -65,11 +71,6 @@ def deployments(path: Path = PREFECT_YAML) -> list[Deployment]:
 
 
 def build_runner():  # noqa: ANN201 - a prefect Runner
-    from prefect.runner import Runner
-    from prefect.schedules import Cron
-
-    from core.settings import get_settings
-
     settings = get_settings()
     runner = Runner(name="dmpg-local-runner", query_seconds=settings.runner_poll_seconds,
                     pause_on_shutdown=False, limit=settings.runner_limit)
@@ -91,13 +92,6 @@ def pool_deployments(api, declared: list[Deployment]) -> list[str]:  # noqa: ANN
 
 
 def main() -> None:
-    import asyncio
-    import sys
-
-    from core.settings import get_settings
-    from dmpg.adapters.prefect_api import PrefectAPI
-    from flows.prefect_compat import install_warm_start
-
     with PrefectAPI() as api:
         if taken := pool_deployments(api, deployments()):
             print(f"DMPG runner not started: the Prefect server at {api.url} runs {', '.join(taken)} on workers "

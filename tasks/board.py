@@ -37,6 +37,11 @@ from prefect.runtime import flow_run
 from core import clock
 from core.text import inert_label, join_danish, markdown_literal
 from dmpg.documents import narrative
+from dmpg.report import chart
+from dmpg.report.board import WAITING, deadline_cells, timeline_markdown
+from dmpg.report.document import build
+from dmpg.report.figures import default_period
+from dmpg.services.deadlines import open_dues
 from dmpg.state.gates_open import open_gates
 from forms.gates import GATES
 from forms.vocabulary import STAGE_LABELS, label
@@ -98,9 +103,6 @@ def table_rows(rows: list[dict]) -> list[dict]:
 def waiting_rows(now) -> list[dict]:  # noqa: ANN001 - an aware datetime
     """One row per open gate, overdue first: how long it has waited, its deadline and whether it is
     *overskredet* (``dmpg.services.deadlines``). Form text as it is: :func:`table_rows` makes it literal."""
-    from dmpg.report.board import WAITING, deadline_cells
-    from dmpg.services.deadlines import open_dues
-
     gates = open_gates()
     dues, today = open_dues(gates, now=now)
     rows = [
@@ -116,8 +118,6 @@ def waiting_rows(now) -> list[dict]:  # noqa: ANN001 - an aware datetime
 
 def publish_waiting() -> None:
     """Everything that waits, as one table artifact kept current (see the module docstring)."""
-    from dmpg.report.board import WAITING
-
     now = clock.now()
     rows = waiting_rows(now)
     overdue = sum(1 for r in rows if r["Tilstand"] != WAITING)
@@ -130,11 +130,6 @@ def publish_timeline() -> None:
     """The timeline chart of the last three months with what is overdue, as one markdown artifact kept
     current (key ``dmpg-tidslinje``; ``dmpg.report.board.timeline_markdown``). Drawing it takes a second,
     so the daily flow does it, not every gate change."""
-    from dmpg.report import chart
-    from dmpg.report.board import timeline_markdown
-    from dmpg.report.document import build
-    from dmpg.report.figures import default_period
-
     now = clock.now()
     report = build(default_period(clock.today()), now=now).to_json()
     drawn = chart.render(report, limit=30, dpi=110)

@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
+from dmpg.documents import narrative
 from dmpg.services import gatekeeper, steps
 from dmpg.services.gatekeeper import Answer
 from models import ledger
@@ -85,8 +86,6 @@ def _gate_form_at_rest(form: dict[str, Any]) -> dict[str, Any]:
 
 def _gate_form(stored: dict[str, Any]) -> dict[str, Any]:
     """The journaled Resume form with its description made again, from the ledger as it is now."""
-    from dmpg.documents import narrative
-
     if "description" in stored or "gate" not in stored:
         return stored  # journaled before descriptions were left out
     return {**stored, "description": narrative.gate_description(stored["proposal"], stored["gate"], stored["round"])}

@@ -9,11 +9,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from prefect import task
+from prefect import get_client, task
 from prefect.cache_policies import NONE
 
 from dmpg.mail import outbox
-from dmpg.services import reminders
+from dmpg.services import expiry, reminders
+from dmpg.services.escalation import queue_escalations as queue
+from dmpg.services.persondata import apply_retention as retain
+from tasks.board import publish_timeline as publish
+from tasks.board import publish_waiting
 
 
 @task(name="deliver-outbox", cache_policy=NONE)
@@ -31,8 +35,6 @@ def queue_reminders(now: datetime | None = None) -> list[str]:
 @task(name="queue-escalations", cache_policy=NONE)
 def queue_escalations(now: datetime | None = None) -> list[str]:
     """Escalate gates overdue ``escalate_after_days`` or more (one mail each, ever); returns the outbox keys."""
-    from dmpg.services.escalation import queue_escalations as queue
-
     return [row.key for row in queue(now)]
 
 
@@ -45,10 +47,6 @@ def queue_digest(now: datetime | None = None) -> list[str]:
 @task(name="record-expired-gates", cache_policy=NONE)
 def record_expired_gates() -> list[str]:
     """Gates whose suspended run Prefect failed after the gate timeout: recorded as ``gate_expired``."""
-    from prefect import get_client
-
-    from dmpg.services import expiry
-
     with get_client(sync_client=True) as client:
         def state_of(flow_run_id: str) -> expiry.RunState | None:
             state = client.read_flow_run(flow_run_id).state
@@ -60,22 +58,16 @@ def record_expired_gates() -> list[str]:
 @task(name="publish-waiting", cache_policy=NONE)
 def publish_board() -> None:
     """The table of everything that waits, brought up to date (``tasks.board.publish_waiting``)."""
-    from tasks.board import publish_waiting
-
     publish_waiting()
 
 
 @task(name="publish-timeline", cache_policy=NONE)
 def publish_timeline() -> None:
     """The timeline chart and what is overdue, brought up to date (``tasks.board.publish_timeline``)."""
-    from tasks.board import publish_timeline as publish
-
     publish()
 
 
 @task(name="apply-retention", cache_policy=NONE)
 def apply_retention(now: datetime | None = None) -> dict[str, Any]:
     """Pseudonymise the records of proposals ended ``DMPG_RETENTION_YEARS`` ago (``dmpg.services.persondata``)."""
-    from dmpg.services.persondata import apply_retention as retain
-
     return retain(now, by="dmpg-reminders").to_json()
