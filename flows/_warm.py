@@ -7,14 +7,12 @@ links (itsdangerous), writes the ledger (SQLAlchemy's SQLite dialect) and runs a
 the local stack and PostgreSQL in production (psycopg): both dialects are loaded.
 """
 
-import anyio._backends._asyncio  # noqa: F401 - Prefect's event loop threads load it on first use
 import docx  # noqa: F401
 import docxtpl  # noqa: F401
 import itsdangerous  # noqa: F401
 import jinja2.sandbox  # noqa: F401
 import prefect.artifacts  # noqa: F401
 import prefect.task_engine  # noqa: F401
-import rich._emoji_codes  # noqa: F401 - Prefect's console log handler, at the first log line
 import sqlalchemy.dialects.postgresql.psycopg  # noqa: F401
 import sqlalchemy.dialects.sqlite  # noqa: F401
 
@@ -24,7 +22,10 @@ import dmpg.mail.outbox  # noqa: F401
 import dmpg.services.effects  # noqa: F401
 import dmpg.state.links  # noqa: F401
 import models.ledger  # noqa: F401
-from flows.prefect_compat import quiet_suspension_observer
+from flows.prefect_compat import preload_private, quiet_suspension_observer
 
+# Private modules Prefect's run loads on first use: anyio's asyncio backend (its event loop threads) and rich's
+# emoji table (its console log handler, at the first log line). Named in flows.prefect_compat alone.
+preload_private()
 # In the forkserver, so every run forked from it starts without the observer (see flows.prefect_compat).
 quiet_suspension_observer()

@@ -23,9 +23,16 @@ never wrong. Code deployed on a host reaches the runs after its workers restart 
 
 from __future__ import annotations
 
+import importlib
+import multiprocessing.forkserver
 from typing import Any
 
-from prefect.workers.process import ProcessWorker
+from prefect.flows import load_flow_from_flow_run
+from prefect.workers.process import ProcessWorker, ProcessWorkerResult
+
+from core.settings import get_settings
+from flows import prefect_compat
+from flows.serve import WARM_MODULES
 
 WORKER_TYPE = "dmpg-process"
 
@@ -45,39 +52,13 @@ class WarmProcessWorker(ProcessWorker):
         return await super().__aenter__()
 
     async def run(self, flow_run, configuration, task_status=None):  # noqa: ANN001, ANN201 - as ProcessWorker.run
-        if not self._warm or getattr(configuration, "_command_configured", False):
+        if not self._warm or prefect_compat.command_configured(configuration):
             return await super().run(flow_run, configuration, task_status)
-
-        import anyio
-        from prefect.runner._flow_run_executor import FlowRunExecutorContext
-        from prefect.workers.process import ProcessWorkerResult
-
-        from flows.prefect_compat import WarmStarter
-
-        task_status = task_status or anyio.TASK_STATUS_IGNORED
-        flow = await self._flow_of(flow_run)
-        execution = None
-        async with FlowRunExecutorContext() as context:
-            starter = WarmStarter(flow=flow, env=configuration.env, control_channel=context.control_channel)
-            executor = context.create_executor(flow_run, starter, resolve_flow=self._flow_of, propose_submitting=False)
-
-            async def execute(*, task_status=anyio.TASK_STATUS_IGNORED) -> None:  # noqa: ANN001
-                nonlocal execution
-                execution = await executor.submit(task_status=task_status)
-
-            async with anyio.create_task_group() as group:
-                handle = await group.start(execute)
-                if handle.pid is None:
-                    raise RuntimeError("Flow run process has no PID")
-                task_status.started(handle.pid)
-        if execution is None or execution.status_code is None:
-            raise RuntimeError("Failed to start flow run process.")
-        return ProcessWorkerResult(status_code=execution.status_code, identifier=str(execution.handle.pid))
+        status_code, pid = await prefect_compat.run_warm(flow_run, configuration.env, self._flow_of, task_status)
+        return ProcessWorkerResult(status_code=status_code, identifier=str(pid))
 
     async def _flow_of(self, flow_run):  # noqa: ANN001, ANN202 - FlowRun -> Flow
         """The flow of ``flow_run``'s deployment, loaded the first time (its module is preloaded)."""
-        from prefect.flows import load_flow_from_flow_run
-
         key = str(flow_run.deployment_id)
         if key not in self._flows:
             self._flows[key] = await load_flow_from_flow_run(flow_run, use_placeholder_flow=False)
@@ -87,20 +68,13 @@ class WarmProcessWorker(ProcessWorker):
 def _start_warm(log) -> bool:  # noqa: ANN001 - the worker's logger (its lines are in the worker's journal)
     """Install the warm start and start its forkserver now, so the first run is as fast as the rest.
     False (logged) when it is switched off or Prefect no longer fits (then runs start cold)."""
-    import importlib
-    import multiprocessing.forkserver
-
-    from core.settings import get_settings
-    from flows.prefect_compat import check_worker, install_warm_start
-    from flows.serve import WARM_MODULES
-
     if not get_settings().runner_warm_start:
         log.info("warm start off (DMPG_RUNNER_WARM_START=false): each flow run starts a fresh Python")
         return False
-    if problems := check_worker():
+    if problems := prefect_compat.check_worker():
         log.warning("warm start off, runs start as Prefect's process worker starts them: %s", "; ".join(problems))
         return False
-    if not install_warm_start(WARM_MODULES):
+    if not prefect_compat.install_warm_start(WARM_MODULES):
         return False
     multiprocessing.forkserver.ensure_running()
     for module in WARM_MODULES:  # here too: the worker loads each run's flow (its first run of each deployment)
