@@ -207,8 +207,6 @@ def create_app() -> FastAPI:
 
     @app.get("/dokument/{token}")
     def document(token: str) -> Response:
-        from models import ledger
-
         try:
             document_id, proposal_id = links.verify_document(token)
         except links.LinkRefused as refused:
