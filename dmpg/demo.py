@@ -12,46 +12,17 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 from core.settings import PROJECT_ROOT, get_settings
 from core.text import danish_date
+from dmpg import scripted
 
-EXAMPLES = PROJECT_ROOT / "examples"
-
-
-@dataclass(frozen=True)
-class Step:
-    gate: str
-    input: Path
-    body: str  # whose member records it: a roster body, or "proposers"
-    says: str  # what the demo prints
-    days: int  # the simulated calendar moves this many days on (to a working day) before the step
-
-
-# The story on the demo's calendar: each step some days after the one before, as months pass in a real
-# case. A decision's meeting is held the day it is recorded, the kickoff a few weeks after the
-# appointments; the dates in the files under examples/decisions are replaced by these.
-SCRIPT: tuple[Step, ...] = (
-    Step("revision", EXAMPLES / "personlighedsforstyrrelser-revideret.yaml", "proposers",
-         "indstillerne sender et revideret skema", 12),
-    Step("advice", EXAMPLES / "decisions/advice.yaml", "reference_group",
-         "følgegruppen giver sin rådgivning: støtter med ændringer", 16),
-    Step("database", EXAMPLES / "decisions/database.yaml", "rkkp",
-         "RKKP afgiver sin udtalelse: en database er planlagt", 2),
-    Step("steering", EXAMPLES / "decisions/steering-defer.yaml", "steering_group",
-         "styregruppen udsætter sagen til sit næste møde", 21),
-    Step("steering", EXAMPLES / "decisions/steering-approve.yaml", "steering_group",
-         "styregruppen godkender", 42),
-    Step("approval", EXAMPLES / "decisions/approval.yaml", "director_circle",
-         "psykiatridirektørkredsen godkender", 21),
-    Step("appointments", EXAMPLES / "decisions/appointments.yaml", "secretariat",
-         "sekretariatet registrerer medlemmer, formænd og direktør", 26),
-)
-FORM = EXAMPLES / "personlighedsforstyrrelser.yaml"
-KICKOFF_AFTER_DAYS = 35  # the kickoff is planned this long after the appointments are recorded
+# The story on the demo's calendar (examples/lifecycle/script.yaml, dmpg.scripted): each step some days
+# after the one before, as months pass in a real case. A decision's meeting is held the day it is
+# recorded, the kickoff a few weeks after the appointments; the dates written in the example files are
+# replaced by these.
 
 
 def clock_file() -> Path:
@@ -115,34 +86,16 @@ def _advance(days: int) -> date:
     return clock.today()
 
 
-def _dated(step: Step, payload: dict) -> dict:
-    """The step's input with the dates of the calendar: the meeting is today; the kickoff some weeks on."""
-    from core import clock
-
-    today = clock.today()
-    if "meeting_date" in payload:
-        payload["meeting_date"] = today.isoformat()
-    if "kickoff_date" in payload:
-        payload["kickoff_date"] = _next_day(KICKOFF_AFTER_DAYS).isoformat()
-    if step.gate == "revision":
-        payload["submitted_on"] = today.isoformat()
-    return payload
-
-
 def _lifecycle(console) -> str:
     from core import clock
-    from dmpg.decisions import (
-        read_decision_file,
-        resume_through_prefect,
-        wait_for_gate,
-        wait_until_moved_on,
-    )
+    from dmpg.decisions import resume_through_prefect, wait_for_gate, wait_until_moved_on
     from dmpg.submission import submit_proposal
     from forms.loading import load_form
     from models.ledger import roster as roster_in_force
 
-    form = load_form(FORM).model_copy(update={"submitted_on": clock.today()})
-    proposal = submit_proposal(form, source=str(FORM.relative_to(PROJECT_ROOT)), tags=("demo",), again=True)
+    script = scripted.load()
+    form = load_form(script.form).model_copy(update={"submitted_on": clock.today()})
+    proposal = submit_proposal(form, source=str(script.form.relative_to(PROJECT_ROOT)), tags=("demo",), again=True)
     console.print(f"[green]✓[/] {danish_date(clock.today())} · Indsendt [bold]{proposal.proposal} · {proposal.title}[/] "
                   "(et skema med kendte mangler)")
 
@@ -150,11 +103,11 @@ def _lifecycle(console) -> str:
     with console.status("Tjekker skemaet mod grundpræmisserne …"):
         gate = wait_for_gate(proposal.proposal, timeout=180)
     _show_gate(console, proposal.proposal, gate)
-    for step in SCRIPT:
+    for step in script.steps:
         _wait_for_mail(proposal.proposal)  # the step's mails leave on its day, before the calendar moves on
         day = _advance(step.days)
-        by = form.proposers[0].email if step.body == "proposers" else roster.people(step.body)[0].email
-        payload = _dated(step, read_decision_file(step.input, step.gate, str(by)))
+        by = scripted.recorded_by(step, roster, str(form.proposers[0].email))
+        payload = script.input(step, by)
         started = time.monotonic()
         with console.status(f"{step.says} …"):
             resumed = resume_through_prefect(proposal.proposal, step.gate, payload)
