@@ -1,7 +1,8 @@
 """A realistic, complete set of :class:`Sources` (an example proposal that went through every gate), for
-the benchmark, the tests and document previews without a running stack.
+the benchmark, the tests and document previews without a running stack (``make docs-preview``).
 
-``python -m dmpg.documents.samples OUT_DIR`` renders every document kind of the sample into OUT_DIR.
+``PYTHONPATH=tests .venv/bin/python -m support.samples OUT_DIR`` renders every document kind of the
+sample into OUT_DIR.
 """
 
 from __future__ import annotations
