@@ -1,4 +1,4 @@
-"""A quarter on the real engine, and the status report it gives (the README's pictures of the report).
+"""A quarter on the real engine, and the status report it gives (the pictures of the report in docs/).
 
     .venv/bin/python scripts/report_quarter.py [--home DIR] [--images docs/images]
 

@@ -159,7 +159,7 @@ RKKP_STATEMENTS = {
 
 def sample_meeting_sources(meeting_id: str = "styregruppen-2024-09-26"):
     """The steering meeting of 26 September 2024 weighing the four candidates above (each built from
-    the example proposal), for the document preview and the README's pictures."""
+    the example proposal), for the document preview and the guides' pictures (docs/images/)."""
     from copy import deepcopy
 
     from dmpg.documents.context import MeetingSources

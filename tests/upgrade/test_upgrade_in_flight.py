@@ -1,4 +1,4 @@
-"""An upgrade with proposals waiting at every gate, as IT does it on the local stack (README: *Upgrading the
+"""An upgrade with proposals waiting at every gate, as IT does it on the local stack (docs/it.md: *Upgrading the
 local stack*): the earlier release (``support.earlier_release.EARLIER``) installed in a folder and venv of
 its own runs the stack, and proposals are left waiting at revision, the hearing (advice and RKKP's
 database statement), steering, approval and appointments. Before anything is switched, this release's
