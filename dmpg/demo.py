@@ -1,11 +1,14 @@
 """The demo: one proposal from the seed's candidate topics through the whole lifecycle on the local
-stack, with scripted decisions recorded through the same path as the Prefect UI (``resume_flow_run``),
-including one revision round and one deferral. Safe to rerun under the same ``DMPG_HOME``.
+stack, with the scripted decisions (``dmpg.scripted``: ``examples/lifecycle/script.yaml``) recorded
+through the same path as the Prefect UI (``resume_flow_run``), including one revision round and one
+deferral. Safe to rerun under the same ``DMPG_HOME``.
 
 The demo tells its story on a simulated calendar (``core.clock``, like Temporal's time-skipping test
 server): it starts its stack with ``DMPG_CLOCK_FILE`` set, and moves the calendar forward before each
-step, so every letter's date, every meeting and every reply deadline falls where it would in months of a
-real case. Real runs never simulate.
+step as the script says, as months pass in a real case, so every letter's date, every meeting and every
+reply deadline falls where it would. A decision's meeting is held the day it is recorded and the kickoff
+a few weeks after the appointments: the dates written in the example files are replaced by these. Real
+runs never simulate.
 """
 
 from __future__ import annotations
@@ -19,10 +22,6 @@ from core.settings import PROJECT_ROOT, get_settings
 from core.text import danish_date
 from dmpg import scripted
 
-# The story on the demo's calendar (examples/lifecycle/script.yaml, dmpg.scripted): each step some days
-# after the one before, as months pass in a real case. A decision's meeting is held the day it is
-# recorded, the kickoff a few weeks after the appointments; the dates written in the example files are
-# replaced by these.
 
 
 def clock_file() -> Path:
