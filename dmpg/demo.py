@@ -23,7 +23,6 @@ from core.text import danish_date
 from dmpg import scripted
 
 
-
 def clock_file() -> Path:
     """The demo's simulated calendar (``core.clock``), under ``DMPG_HOME/run``: a rerun goes on from
     where the last one left the calendar."""
