@@ -61,7 +61,8 @@ clean:
 
 # Look at the documents: the latest documents of a demo run (or, without one, the sample set) as PDF and
 # PNG pages under var/preview/, via LibreOffice (Debian's libreoffice-writer-nogui) and pdftoppm
-# (poppler-utils), installed here with apt-get when missing. The README's pictures: docs/images/.
+# (poppler-utils), installed here with apt-get when missing. The guides' pictures: docs/images/.
+# The sample set is test support (tests/support/samples.py), so the tool is a script beside the others.
 PREVIEW_HOME ?= var/preview/home
 docs-preview: install
 	@if ! command -v soffice >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then \
@@ -73,4 +74,4 @@ docs-preview: install
 	@if [ -z "$$(ls $(PREVIEW_HOME)/documents/*/*.docx 2>/dev/null)" ]; then \
 	  DMPG_HOME=$(PREVIEW_HOME) $(VENV)/bin/dmpg demo || echo "docs-preview: no demo run available; previewing the sample documents"; \
 	fi
-	$(PY) -m dmpg.documents.preview --home $(PREVIEW_HOME) --out var/preview --images docs/images
+	$(PY) scripts/docs_preview.py --home $(PREVIEW_HOME) --out var/preview --images docs/images

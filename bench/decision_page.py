@@ -13,18 +13,22 @@ import re
 import statistics
 import sys
 import time
+from datetime import date
 
-from bench.lifecycle import EXAMPLES, Row, _propose, running_stack
+from bench.lifecycle import SCRIPT, Row, _propose, payload, recorder, running_stack
 
-STEPS = [  # (gate, fields a person fills in, whose link)
-    ("advice", {"recommendation": "support", "summary": "Følgegruppen støtter.", "meeting_date": "14.01.2026"},
-     "foelgegruppe.regioner@example.dk"),
-    ("database", {"database_plan": "planned", "statement": "En database er planlagt."}, "rkkp.databaser@example.dk"),
-    ("steering", {"decision": "approve", "meeting_date": "11.03.2026", "rationale": "Godkendt."},
-     "styregruppe.hovedstaden@example.dk"),
-    ("approval", {"decision": "approve", "meeting_date": "08.04.2026", "rationale": "Godkendt."},
-     "direktoer.hovedstaden@example.dk"),
-]
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def fields(step) -> dict[str, str]:
+    """The script's ``step`` as a person fills in the page: its choices and texts, dates typed as
+    dd.mm.åååå (who decides is the link's recipient, not a field)."""
+    answer = payload(step)
+    del answer["recorded_by"]
+    return {k: (f"{date.fromisoformat(v):%d.%m.%Y}" if ISO_DATE.fullmatch(str(v)) else v) for k, v in answer.items()}
+
+
+LINKED = ("advice", "database", "steering", "approval")  # the gates a mail link decides with this page
 
 
 def run() -> tuple[list[float], list[float]]:
@@ -34,8 +38,11 @@ def run() -> tuple[list[float], list[float]]:
     from dmpg.state.links import gate_link
 
     gets, posts = [], []
-    proposal = _propose(EXAMPLES / "angst-og-ocd.yaml")
-    for gate, fields, who in STEPS:
+    proposal = _propose()
+    for step in SCRIPT.straight():
+        if step.gate not in LINKED:
+            continue
+        gate, filled, who = step.gate, fields(step), recorder(step)
         waiting = wait_for_gate(proposal, gate, timeout=120)
         url = gate_link(proposal, gate, waiting.round, who)
         with httpx.Client() as client:
@@ -45,7 +52,7 @@ def run() -> tuple[list[float], list[float]]:
                 gets.append(time.perf_counter() - t)
             csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
             t = time.perf_counter()
-            client.post(url, data={**fields, "csrf": csrf})
+            client.post(url, data={**filled, "csrf": csrf})
             wait_for_gate(proposal, timeout=120, after=(gate, waiting.round))
             posts.append(time.perf_counter() - t)
     return gets, posts

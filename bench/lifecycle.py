@@ -28,15 +28,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from dmpg.services import scripted
+
 PROJECT = Path(__file__).resolve().parent.parent
-EXAMPLES = PROJECT / "examples"
-SCRIPT = [  # (gate, decision file, recorded by)
-    ("advice", "decisions/advice.yaml", "foelgegruppe.regioner@example.dk"),
-    ("database", "decisions/database.yaml", "rkkp.databaser@example.dk"),
-    ("steering", "decisions/steering-approve.yaml", "styregruppe.hovedstaden@example.dk"),
-    ("approval", "decisions/approval.yaml", "direktoer.hovedstaden@example.dk"),
-    ("appointments", "decisions/appointments.yaml", "sekretariat@example.dk"),
-]
+SCRIPT = scripted.load()  # the scripted lifecycle (examples/lifecycle/): its straight way, its forms
+FORM = SCRIPT.straight_form  # meets the premises: the hearing opens at once
 
 
 @dataclass
@@ -84,11 +80,24 @@ def running_stack(**env: str) -> Iterator[tuple[Any, Path]]:
                 os.environ.pop(key, None)
 
 
-def _propose(form_path: Path) -> str:
+def _propose(form_path: Path = FORM) -> str:
     from dmpg.services.submission import submit_proposal
     from forms.loading import load_form
 
     return submit_proposal(load_form(form_path), source="bench", tags=("bench",), again=True).proposal
+
+
+def payload(step: scripted.Step) -> dict[str, Any]:
+    """The script's ``step`` as its gate takes it, recorded by :func:`recorder` and dated today."""
+    return SCRIPT.input(step, recorder(step))
+
+
+def recorder(step: scripted.Step) -> str:
+    """Who records ``step``: the first member of its body on the roster in force (or the form's proposer)."""
+    from forms.loading import load_form
+    from models.ledger import roster
+
+    return scripted.recorded_by(step, roster(), str(load_form(FORM).proposers[0].email))
 
 
 def run_lifecycle() -> tuple[list[float], float]:
@@ -98,15 +107,18 @@ def run_lifecycle() -> tuple[list[float], float]:
     from dmpg.services.decisions import wait_for_gate
 
     t0 = time.perf_counter()
-    proposal = _propose(EXAMPLES / "angst-og-ocd.yaml")
+    proposal = _propose()
     wait_for_gate(proposal, timeout=120)
     steps = []
-    for gate, path, by in SCRIPT:
-        wait_for_gate(proposal, gate, timeout=120)
-        t = time.perf_counter()
-        subprocess.run([str(PROJECT / ".venv/bin/dmpg"), "decide", proposal, gate, "--input", str(EXAMPLES / path),
-                        "--by", by, "--wait"], check=True, stdout=subprocess.DEVNULL, env={**os.environ})
-        steps.append(time.perf_counter() - t)
+    with tempfile.TemporaryDirectory(prefix="dmpg-bench-input-") as folder:
+        for step in SCRIPT.straight():
+            by = recorder(step)
+            path = SCRIPT.write_input(step, by, Path(folder))
+            wait_for_gate(proposal, step.gate, timeout=120)
+            t = time.perf_counter()
+            subprocess.run([str(PROJECT / ".venv/bin/dmpg"), "decide", proposal, step.gate, "--input", str(path),
+                            "--by", by, "--wait"], check=True, stdout=subprocess.DEVNULL, env={**os.environ})
+            steps.append(time.perf_counter() - t)
     return steps, time.perf_counter() - t0
 
 
@@ -132,7 +144,7 @@ def measure_waiting(stack, n: int) -> list[Row]:
     for _ in range(n):
         t = time.perf_counter()
         try:
-            _propose(EXAMPLES / "angst-og-ocd.yaml")
+            _propose()
         except UserError as exc:  # the figure is how far the burst got, and why it stopped
             print(f"submission {len(submissions) + 1} of {n} refused after {time.perf_counter() - t:.0f} s: {exc}",
                   flush=True)

@@ -17,25 +17,18 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from bench.lifecycle import EXAMPLES, Row, _propose, running_stack
-
-HEARING = [("advice", "decisions/advice.yaml", "foelgegruppe.regioner@example.dk"),
-           ("database", "decisions/database.yaml", "rkkp.databaser@example.dk")]
+from bench.lifecycle import SCRIPT, Row, _propose, payload, running_stack
 
 
 def _at_steering(n: int) -> list[str]:
-    from dmpg.services.decisions import (
-        read_decision_file,
-        record_decision,
-        wait_for_gate,
-    )
+    from dmpg.services.decisions import record_decision, wait_for_gate
 
     proposals = []
     for _ in range(n):  # one after the other: a burst of ten new runs is not what is measured
-        proposals.append(p := _propose(EXAMPLES / "angst-og-ocd.yaml"))
+        proposals.append(p := _propose())
         wait_for_gate(p, "advice", timeout=300)
-        for gate, path, by in HEARING:  # both asked at once; recorded in the ledger, the flow takes them
-            record_decision(p, gate, read_decision_file(EXAMPLES / path, gate, by))
+        for step in SCRIPT.hearing():  # both asked at once; recorded in the ledger, the flow takes them
+            record_decision(p, step.gate, payload(step))
     for p in proposals:
         wait_for_gate(p, "steering", timeout=300)
     return proposals

@@ -15,7 +15,7 @@ import sys
 import tempfile
 import time
 
-from bench.lifecycle import EXAMPLES, PROJECT, Row
+from bench.lifecycle import FORM, PROJECT, Row
 
 DMPG = PROJECT / ".venv" / "bin" / "dmpg"
 
@@ -27,7 +27,7 @@ def seed(n: int) -> str:
     from models import ledger
     from models.db import session_scope
 
-    form = load_form(EXAMPLES / "angst-og-ocd.yaml")
+    form = load_form(FORM)
     waiting = ""
     with session_scope() as s:
         for i in range(n):

@@ -12,9 +12,12 @@ from __future__ import annotations
 import argparse
 import io
 import statistics
+import sys
 import time
+from pathlib import Path
 
 TARGET = 2.5
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # the sample proposal: support.samples
 
 
 def _median_seconds(fn, repeat: int) -> float:
@@ -37,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     from dmpg.documents.context import compose_context
     from dmpg.documents.naming import KINDS
     from dmpg.documents.render import render_to_bytes
-    from dmpg.documents.samples import sample_sources
+    from support.samples import sample_sources
 
     ctx = compose_context("steering_memo", sample_sources(), round=2)
 

@@ -13,22 +13,16 @@ import statistics
 import sys
 import time
 
-from bench.lifecycle import EXAMPLES, Row, _propose, running_stack
-
-DEFER = {"decision": "defer", "meeting_date": "2026-03-11", "rationale": "Udsat til næste møde.",
-         "recorded_by": "styregruppe.hovedstaden@example.dk"}
-HEARING = [("advice", {"recommendation": "support", "summary": "Støtter.", "meeting_date": "2026-01-14",
-                       "recorded_by": "foelgegruppe.regioner@example.dk"}),
-           ("database", {"database_plan": "planned", "statement": "Planlagt.", "recorded_by": "rkkp.databaser@example.dk"})]
+from bench.lifecycle import SCRIPT, Row, _propose, payload, running_stack
 
 
-def decide(proposal: str, gate: str, payload: dict) -> float:
+def decide(proposal: str, gate: str, answer: dict) -> float:
     """One decision through a channel (as the decision page records it) until the next gate waits."""
     from dmpg.services.decisions import record_decision, wait_for_gate
 
     wait_for_gate(proposal, gate, timeout=180)
     t = time.perf_counter()
-    recorded = record_decision(proposal, gate, payload, channel="mail-link", identity="link")
+    recorded = record_decision(proposal, gate, answer, channel="mail-link", identity="link")
     wait_for_gate(proposal, timeout=180, after=(recorded.gate, recorded.round))
     return time.perf_counter() - t
 
@@ -38,16 +32,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pairs", type=int, default=5)
     args = parser.parse_args(argv)
     with running_stack():
-        fresh, long = _propose(EXAMPLES / "angst-og-ocd.yaml"), _propose(EXAMPLES / "angst-og-ocd.yaml")
+        hearing = [(step.gate, payload(step)) for step in SCRIPT.hearing()]
+        defer = SCRIPT.step("steering-defer")
+        deferral = payload(defer)
+        fresh, long = _propose(), _propose()
         for proposal in (fresh, long):
-            for gate, payload in HEARING:
-                decide(proposal, gate, payload)
+            for gate, answer in hearing:
+                decide(proposal, gate, answer)
         for _ in range(9):  # the history: nine deferrals
-            decide(long, "steering", DEFER)
+            decide(long, defer.gate, deferral)
         early, late = [], []
         for _ in range(args.pairs):
-            early.append(decide(fresh, "steering", DEFER))
-            late.append(decide(long, "steering", DEFER))
+            early.append(decide(fresh, defer.gate, deferral))
+            late.append(decide(long, defer.gate, deferral))
     ratio = statistics.median(late) / statistics.median(early)
     for row in (Row("decision → next gate, steering round 1–5 (median)", statistics.median(early), "s", "", None),
                 Row("… the same after nine deferrals, round 10–14 (median)", statistics.median(late), "s", "", None),

@@ -24,9 +24,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from bench.lifecycle import EXAMPLES, _propose, _stack
-
-STEERING = {"meeting_date": "2026-03-11", "rationale": "Udsat.", "recorded_by": "styregruppe.hovedstaden@example.dk"}
+from bench.lifecycle import SCRIPT, _propose, _stack, payload
 
 
 def _states(flow_run_id: str) -> list[tuple[str, str, datetime]]:
@@ -51,13 +49,13 @@ def _task_runs(flow_run_id: str, since: datetime) -> list[tuple[str, datetime, d
     return sorted(out, key=lambda r: r[1])
 
 
-def one_decision(proposal: str, gate: str, payload: dict) -> dict[str, float]:
+def one_decision(proposal: str, gate: str, answer: dict) -> dict[str, float]:
     """Record one decision as a channel does and return its phases in seconds."""
     from dmpg.services.decisions import record_decision, wait_for_gate
     from models import ledger
 
     t0 = time.time()
-    recorded = record_decision(proposal, gate, payload, channel="mail-link", identity="link")
+    recorded = record_decision(proposal, gate, answer, channel="mail-link", identity="link")
     t_recorded = time.time()
     wait_for_gate(proposal, timeout=120, after=(recorded.gate, recorded.round))
     t_seen = time.time()
@@ -97,15 +95,14 @@ def main(argv: list[str] | None = None) -> int:
         stack.start()
         spy = None
         try:
-            proposal = _propose(EXAMPLES / "angst-og-ocd.yaml")
-            wait_for_gate(proposal, "advice", timeout=120)
-            one_decision(proposal, "advice", {"recommendation": "support", "summary": "Støtter.",
-                                              "meeting_date": "2026-01-14", "recorded_by": "foelgegruppe.regioner@example.dk"})
+            advice, database, defer = (SCRIPT.step(name) for name in ("advice", "database", "steering-defer"))
+            proposal = _propose()
+            wait_for_gate(proposal, advice.gate, timeout=120)
+            one_decision(proposal, advice.gate, payload(advice))
             measured: list[dict[str, float]] = []
-            gates = [("database", {"database_plan": "planned", "statement": "Planlagt.",
-                                   "recorded_by": "rkkp.databaser@example.dk"})]
-            gates += [("steering", {"decision": "defer", **STEERING})] * (args.rounds - 1)
-            gates += [("steering", {"decision": "defer", **STEERING})] * 3
+            gates = [(database.gate, payload(database))]
+            gates += [(defer.gate, payload(defer))] * (args.rounds - 1)
+            gates += [(defer.gate, payload(defer))] * 3
             if args.py_spy:
                 out = Path(tmp) / "spy.txt"
                 runner = stack.pid_path("runner").read_text().split()[0]
@@ -113,9 +110,9 @@ def main(argv: list[str] | None = None) -> int:
                                         "--subprocesses", "--format", "raw", "--output", str(out), "--rate", "200",
                                         "--nonblocking"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                 time.sleep(1)
-            for gate, payload in gates:
+            for gate, answer in gates:
                 wait_for_gate(proposal, gate, timeout=120)
-                measured.append(one_decision(proposal, gate, payload))
+                measured.append(one_decision(proposal, gate, answer))
             if spy:
                 spy.send_signal(signal.SIGINT)  # py-spy writes its samples on Ctrl-C
                 spy.wait(30)

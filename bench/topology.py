@@ -24,13 +24,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from bench.lifecycle import EXAMPLES, PROJECT, _propose, _stack, run_lifecycle
+from bench.lifecycle import PROJECT, SCRIPT, _propose, _stack, payload, run_lifecycle
 
 sys.path.insert(0, str(PROJECT / "tests"))
 
 WORKER = "dmpg-worker@.service"
-SCRIPT = [("advice", "decisions/advice.yaml", "foelgegruppe.regioner@example.dk"),
-          ("database", "decisions/database.yaml", "rkkp.databaser@example.dk")]
 
 
 @contextmanager
@@ -54,34 +52,24 @@ def _environment(values: dict[str, str]) -> Iterator[None]:
 
 def _at_steering() -> str:
     """A new proposal through the hearing, waiting at the steering gate."""
-    from dmpg.services.decisions import (
-        read_decision_file,
-        resume_through_prefect,
-        wait_for_gate,
-        wait_until_moved_on,
-    )
+    from dmpg.services.decisions import resume_through_prefect, wait_for_gate, wait_until_moved_on
 
-    proposal = _propose(EXAMPLES / "angst-og-ocd.yaml")
+    proposal = _propose()
     wait_for_gate(proposal, timeout=300)
-    for gate, path, by in SCRIPT:
-        wait_until_moved_on(resume_through_prefect(proposal, gate, read_decision_file(EXAMPLES / path, gate, by)),
-                            timeout=300)
+    for step in SCRIPT.hearing():
+        wait_until_moved_on(resume_through_prefect(proposal, step.gate, payload(step)), timeout=300)
     return proposal
 
 
 def measure_recovery(kill) -> float:
     """Seconds from killing the processes that run a step (``kill(flow_run_id)``) until the proposal
     waits at its next gate again."""
-    from dmpg.services.decisions import (
-        read_decision_file,
-        resume_through_prefect,
-        wait_for_gate,
-    )
+    from dmpg.services.decisions import resume_through_prefect, wait_for_gate
     from models import ledger
 
     proposal = _at_steering()
-    payload = read_decision_file(EXAMPLES / "decisions/steering-approve.yaml", "steering", "styregruppe.hovedstaden@example.dk")
-    resume_through_prefect(proposal, "steering", payload, timeout=300)
+    approve = SCRIPT.step("steering-approve")
+    resume_through_prefect(proposal, approve.gate, payload(approve), timeout=300)
     deadline = time.monotonic() + 300
     while not any(d.kind == "steering_minutes" for d in ledger.documents(proposal)):
         assert time.monotonic() < deadline, "the step after the decision never began"

@@ -26,10 +26,13 @@ import yaml
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT / "tests"))
 
+from bench.lifecycle import SCRIPT  # noqa: E402
+from dmpg.services.scripted import recorded_by  # noqa: E402
+from forms.roster import load_roster  # noqa: E402
 from support.earlier_release import EARLIER, Home, Release  # noqa: E402
 
-ADVICE = {"recommendation": "support", "summary": "Følgegruppen støtter.", "meeting_date": "2026-11-03"}
-BY = "foelgegruppe.regioner@example.dk"
+ADVICE = SCRIPT.step("advice")  # the scripted lifecycle's advice, which each proposal gets after the upgrade
+BY = recorded_by(ADVICE, load_roster(PROJECT / "roster.yaml"), "")
 
 
 def _waiting_at(release: Release, home: Home) -> dict[str, set[str]]:
@@ -49,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         started = time.monotonic()
         earlier, current, home = Release.earlier(root / "release"), Release.current(), Home.make(root)
         print(f"earlier release {EARLIER} installed beside this one in {time.monotonic() - started:.0f} s", flush=True)
-        form = yaml.safe_load((PROJECT / "examples" / "angst-og-ocd.yaml").read_text("utf-8"))
+        form = yaml.safe_load(SCRIPT.straight_form.read_text("utf-8"))
         earlier.up(home)
         try:
             for n in range(args.waiting):
@@ -74,15 +77,14 @@ def main(argv: list[str] | None = None) -> int:
 
         current.up(home)
         try:
-            decision = root / "advice.yaml"
-            decision.write_text(yaml.safe_dump(ADVICE, allow_unicode=True), "utf-8")
+            decision = SCRIPT.write_input(ADVICE, BY, root)
             proposals = sorted(_waiting_at(current, home))
             runs = [current.json(home, "status", p)["flow_run_id"] for p in proposals]
             times = []
             t0 = time.monotonic()
             for proposal in proposals:
                 t = time.monotonic()
-                current.dmpg(home, "decide", proposal, "advice", "--input", str(decision), "--by", BY)
+                current.dmpg(home, "decide", proposal, ADVICE.gate, "--input", str(decision), "--by", BY)
                 times.append(time.monotonic() - t)
             deadline = time.monotonic() + 30 * 60
             with home.prefect() as api:

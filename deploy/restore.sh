@@ -1,5 +1,5 @@
 #!/bin/bash
-# Restore both databases of the DMPG proposal engine from a backup (README "For IT" → Restore).
+# Restore both databases of the DMPG proposal engine from a backup (docs/it.md → Restore).
 #
 #   deploy/restore.sh PREFECT_DUMP LEDGER_DUMP
 #

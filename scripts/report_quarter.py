@@ -1,4 +1,4 @@
-"""A quarter on the real engine, and the status report it gives (the README's pictures of the report).
+"""A quarter on the real engine, and the status report it gives (the pictures of the report in docs/).
 
     .venv/bin/python scripts/report_quarter.py [--home DIR] [--images docs/images]
 
@@ -188,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
         print(quarter.dmpg("report", str(out), "--from", "2027-01-01", "--to", "2027-03-31"))
     finally:
         quarter.dmpg("down")
-    from dmpg.documents.preview import to_pdf, to_png
+    from docs_preview import to_pdf, to_png
 
     [pdf] = to_pdf([out], home / "preview")
     pages = to_png(pdf, home / "preview", dpi=70)

@@ -1,18 +1,20 @@
 """The demo: one proposal from the seed's candidate topics through the whole lifecycle on the local
-stack, with scripted decisions recorded through the same path as the Prefect UI (``resume_flow_run``),
-including one revision round and one deferral. Safe to rerun under the same ``DMPG_HOME``.
+stack, with the scripted decisions (``dmpg.services.scripted``: ``examples/lifecycle/script.yaml``) recorded
+through the same path as the Prefect UI (``resume_flow_run``), including one revision round and one
+deferral. Safe to rerun under the same ``DMPG_HOME``.
 
 The demo tells its story on a simulated calendar (``core.clock``, like Temporal's time-skipping test
 server): it starts its stack with ``DMPG_CLOCK_FILE`` set, and moves the calendar forward before each
-step, so every letter's date, every meeting and every reply deadline falls where it would in months of a
-real case. Real runs never simulate.
+step as the script says, as months pass in a real case, so every letter's date, every meeting and every
+reply deadline falls where it would. A decision's meeting is held the day it is recorded and the kickoff
+a few weeks after the appointments: the dates written in the example files are replaced by these. Real
+runs never simulate.
 """
 
 from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -23,52 +25,14 @@ from core.settings import PROJECT_ROOT, get_settings
 from core.text import danish_date
 from dmpg.adapters.stack import LocalStack
 from dmpg.mail.outbox import list_notifications
-from dmpg.services.decisions import (
-    read_decision_file,
-    resume_through_prefect,
-    wait_for_gate,
-    wait_until_moved_on,
-)
+from dmpg.services import scripted
+from dmpg.services.decisions import resume_through_prefect, wait_for_gate, wait_until_moved_on
 from dmpg.services.submission import submit_proposal
 from forms.gates import GATES
 from forms.loading import load_form
 from forms.vocabulary import STAGE_LABELS
 from models import ledger
 from models.ledger import roster as roster_in_force
-
-EXAMPLES = PROJECT_ROOT / "examples"
-
-
-@dataclass(frozen=True)
-class Step:
-    gate: str
-    input: Path
-    body: str  # whose member records it: a roster body, or "proposers"
-    says: str  # what the demo prints
-    days: int  # the simulated calendar moves this many days on (to a working day) before the step
-
-
-# The story on the demo's calendar: each step some days after the one before, as months pass in a real
-# case. A decision's meeting is held the day it is recorded, the kickoff a few weeks after the
-# appointments; the dates in the files under examples/decisions are replaced by these.
-SCRIPT: tuple[Step, ...] = (
-    Step("revision", EXAMPLES / "personlighedsforstyrrelser-revideret.yaml", "proposers",
-         "indstillerne sender et revideret skema", 12),
-    Step("advice", EXAMPLES / "decisions/advice.yaml", "reference_group",
-         "følgegruppen giver sin rådgivning: støtter med ændringer", 16),
-    Step("database", EXAMPLES / "decisions/database.yaml", "rkkp",
-         "RKKP afgiver sin udtalelse: en database er planlagt", 2),
-    Step("steering", EXAMPLES / "decisions/steering-defer.yaml", "steering_group",
-         "styregruppen udsætter sagen til sit næste møde", 21),
-    Step("steering", EXAMPLES / "decisions/steering-approve.yaml", "steering_group",
-         "styregruppen godkender", 42),
-    Step("approval", EXAMPLES / "decisions/approval.yaml", "director_circle",
-         "psykiatridirektørkredsen godkender", 21),
-    Step("appointments", EXAMPLES / "decisions/appointments.yaml", "secretariat",
-         "sekretariatet registrerer medlemmer, formænd og direktør", 26),
-)
-FORM = EXAMPLES / "personlighedsforstyrrelser.yaml"
-KICKOFF_AFTER_DAYS = 35  # the kickoff is planned this long after the appointments are recorded
 
 
 def clock_file() -> Path:
@@ -123,21 +87,10 @@ def _advance(days: int) -> date:
     return clock.today()
 
 
-def _dated(step: Step, payload: dict) -> dict:
-    """The step's input with the dates of the calendar: the meeting is today; the kickoff some weeks on."""
-    today = clock.today()
-    if "meeting_date" in payload:
-        payload["meeting_date"] = today.isoformat()
-    if "kickoff_date" in payload:
-        payload["kickoff_date"] = _next_day(KICKOFF_AFTER_DAYS).isoformat()
-    if step.gate == "revision":
-        payload["submitted_on"] = today.isoformat()
-    return payload
-
-
 def _lifecycle(console) -> str:
-    form = load_form(FORM).model_copy(update={"submitted_on": clock.today()})
-    proposal = submit_proposal(form, source=str(FORM.relative_to(PROJECT_ROOT)), tags=("demo",), again=True)
+    script = scripted.load()
+    form = load_form(script.form).model_copy(update={"submitted_on": clock.today()})
+    proposal = submit_proposal(form, source=str(script.form.relative_to(PROJECT_ROOT)), tags=("demo",), again=True)
     console.print(f"[green]✓[/] {danish_date(clock.today())} · Indsendt [bold]{proposal.proposal} · {proposal.title}[/] "
                   "(et skema med kendte mangler)")
 
@@ -145,11 +98,11 @@ def _lifecycle(console) -> str:
     with console.status("Tjekker skemaet mod grundpræmisserne …"):
         gate = wait_for_gate(proposal.proposal, timeout=180)
     _show_gate(console, proposal.proposal, gate)
-    for step in SCRIPT:
+    for step in script.steps:
         _wait_for_mail(proposal.proposal)  # the step's mails leave on its day, before the calendar moves on
         day = _advance(step.days)
-        by = form.proposers[0].email if step.body == "proposers" else roster.people(step.body)[0].email
-        payload = _dated(step, read_decision_file(step.input, step.gate, str(by)))
+        by = scripted.recorded_by(step, roster, str(form.proposers[0].email))
+        payload = script.input(step, by)
         started = time.monotonic()
         with console.status(f"{step.says} …"):
             resumed = resume_through_prefect(proposal.proposal, step.gate, payload)

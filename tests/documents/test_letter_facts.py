@@ -14,9 +14,9 @@ from dmpg.documents.context import (
     reply_deadline,
     summary_lines,
 )
-from dmpg.documents.proofread import check_document, read_docx
+from support.proofread import check_document, read_docx
 from dmpg.documents.render import render_template
-from dmpg.documents.samples import sample_sources
+from support.samples import sample_sources
 
 
 def test_the_summary_is_two_lines_from_the_form_or_one_when_it_gives_nothing():

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from dmpg.documents.produce import produce_document
-from dmpg.documents.samples import SAMPLE_ROSTER, sample_jobs, sample_sources
+from support.samples import SAMPLE_ROSTER, sample_jobs, sample_sources
 from tests.documents.conftest import docx_text
 
 

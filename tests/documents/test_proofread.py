@@ -1,10 +1,10 @@
-"""The proofreader (``dmpg.documents.proofread``): each check catches what a reader would notice, and
+"""The proofreader (``support.proofread``): each check catches what a reader would notice, and
 every sample document passes it. The defects of issue 13 (an empty "Styregruppens medlemmer", "()",
 "Kære Følgegruppen, Danske Regioner", a signature said twice, "Version 1" over "Revision 2") are caught."""
 
 from __future__ import annotations
 
-from dmpg.documents.proofread import (
+from support.proofread import (
     Block,
     DocumentText,
     MailText,
@@ -110,7 +110,7 @@ def test_a_mail_is_checked_in_both_parts_with_its_reply_to_and_thread():
 
 
 def test_every_sample_document_reads_right(tmp_path):
-    from dmpg.documents.samples import render_samples
+    from support.samples import render_samples
 
     written = render_samples(tmp_path)
     assert len(written) > 10
@@ -120,7 +120,7 @@ def test_every_sample_document_reads_right(tmp_path):
 def test_a_document_is_read_in_order_with_its_tables_and_header(tmp_path):
     from dmpg.documents.context import compose_context
     from dmpg.documents.render import render_template
-    from dmpg.documents.samples import sample_sources
+    from support.samples import sample_sources
 
     out = tmp_path / "h.docx"
     render_template("hearing_letter.docx", compose_context("hearing_letter", sample_sources()), out)

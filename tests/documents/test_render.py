@@ -11,7 +11,7 @@ import pytest
 from dmpg.documents.context import compose_context
 from dmpg.documents.naming import KINDS, document_filename
 from dmpg.documents.render import TemplateRenderError, clean_context, render_template
-from dmpg.documents.samples import sample_jobs, sample_sources
+from support.samples import sample_jobs, sample_sources
 from tests.documents.conftest import TAG, docx_text, part_texts
 
 HOSTILE = "& < > \" ' {{ x }} {% if %} {# c #} </w:t> æøå ÆØÅ"

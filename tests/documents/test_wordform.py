@@ -123,7 +123,7 @@ def test_danish_habits_in_a_filled_form_are_understood(tmp_path, examples):
 def test_the_form_speaks_danish_and_takes_danish_words_or_codes(tmp_path, examples):
     """Choices are written as Danish words ("Pårørende", "Planlagt", "Diagnoseområde"), dates as
     dd.mm.åååå, and the help tells how; the words and the codes are both read back."""
-    from dmpg.documents.proofread import read_docx
+    from support.proofread import read_docx
 
     form = load_form(examples / "personlighedsforstyrrelser.yaml")
     out = write_filled_form(form, tmp_path / "f.docx")

@@ -40,7 +40,7 @@ def test_the_local_runner_serves_exactly_the_deployments_of_prefect_yaml():
 
 
 def test_workers_run_the_installed_code_with_no_pull_step():
-    """README "For IT" → Why no pull step: `prefect deploy --all` needs nothing undocumented, and a worker
+    """docs/it.md, Production → Why no pull step: `prefect deploy --all` needs nothing undocumented, and a worker
     imports each flow from the package installed on its host."""
     import yaml
 

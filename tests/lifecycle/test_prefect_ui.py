@@ -3,7 +3,7 @@ Playwright (never a downloaded browser): a waiting proposal is a Suspended run, 
 shows the gate's Danish description and fields, an incomplete form is refused, and submitting the
 form advances the proposal to its next gate.
 
-Screenshots go to the test's tmp dir, and to ``DMPG_SCREENSHOT_DIR`` when set (how the README's
+Screenshots go to the test's tmp dir, and to ``DMPG_SCREENSHOT_DIR`` when set (how the guides'
 pictures are made: ``DMPG_SCREENSHOT_DIR=docs/images .venv/bin/python -m pytest -m browser tests``).
 """
 
@@ -86,7 +86,7 @@ def test_a_waiting_proposal_is_decided_in_the_prefect_ui(driver, browser_page, t
 
 def test_the_runs_list_is_the_secretariats_board(driver, browser_page, tmp_path):
     """Three proposals waiting at different gates: the runs list names each one's gate and body, and the
-    one link of the README lists every waiting proposal, however long it has waited."""
+    one link of the secretariat's guide lists every waiting proposal, however long it has waited."""
 
     page = browser_page
     hearing = driver.propose(example_form() | {"title": "Tvangslidelser hos børn"})

@@ -2,7 +2,7 @@
 the Word documents with python-docx, the mails as the real SMTP sink stored them — on the stack's
 simulated calendar, months passing between the steps as in a real case.
 
-Nothing may need an edit before it goes out (``dmpg.documents.proofread``: no codes or field paths, no
+Nothing may need an edit before it goes out (``support.proofread``: no codes or field paths, no
 "Ikke oplyst" or "(er)", no English), and what each reader needs is there: dates in order (no document
 dated before the decision that caused it, no deadline before its letter), reply deadlines on working
 days after their letter, every document a mail names attached, Danish Word documents (``da-DK``, the
@@ -103,7 +103,7 @@ def test_every_letter_and_mail_of_a_lifecycle_is_right_for_its_reader(driver, st
     decided = _decided(proposal)
 
     # --- the documents -----------------------------------------------------------------------------
-    from dmpg.documents.proofread import check_document
+    from support.proofread import check_document
 
     kinds = {d["kind"] for d in documents}
     assert kinds >= {"proposal", "hearing_letter", "steering_memo", "steering_minutes", "director_memo",
@@ -145,8 +145,8 @@ def test_every_letter_and_mail_of_a_lifecycle_is_right_for_its_reader(driver, st
     assert "Regionshuset Viborg, mødelokale 3" in invitation and "https://teams.example.dk/kickoff" in invitation
 
     # --- the mails ---------------------------------------------------------------------------------
+    from support.proofread import check_mail, missing_attachments
     from dmpg.adapters.delivery import thread_index, thread_root
-    from dmpg.documents.proofread import check_mail, missing_attachments
 
     assert len(mails) == len(_notifications(proposal))  # every mail of the proposal was delivered, once
     root = thread_root(proposal)
@@ -260,7 +260,7 @@ def _appoint_on_the_page(driver, proposal: str, kickoff: date) -> None:
 
 def _documents(proposal: str) -> list[dict]:
     from dmpg.documents.context import local_day
-    from dmpg.documents.proofread import read_docx
+    from support.proofread import read_docx
     from models import ledger
 
     out = []
@@ -298,7 +298,7 @@ def _decided(proposal: str) -> list[tuple]:
 def _mails(driver, proposal: str) -> list[dict]:
     from icalendar import Calendar
 
-    from dmpg.documents.proofread import read_eml
+    from support.proofread import read_eml
 
     out = []
     for path in sorted((driver.stack.home / "mail").glob("*.eml")):

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from core.errors import UserError
-from dmpg.documents.proofread import html_text
+from support.proofread import html_text
 from dmpg.mail import KINDS, MEETING_KINDS
 from dmpg.mail.compose import danish_date, render, templates_dir
 from tests.mail.samples import CONTEXTS, SUBJECT_ASKS, URL
@@ -145,7 +145,7 @@ ATTACHES: dict[str, set[str]] = {
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_a_mail_names_only_what_its_kind_attaches(kind):
-    from dmpg.documents.proofread import named_attachments
+    from support.proofread import named_attachments
 
     assert set(ATTACHES) == set(KINDS)
     for role in ("proposer", "secretariat", "member"):

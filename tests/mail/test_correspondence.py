@@ -11,8 +11,8 @@ from datetime import date, datetime, timezone
 import pytest
 
 from dmpg.mail.facts import mail_facts
-from dmpg.documents.proofread import MailText, check_mail, html_text
-from dmpg.documents.samples import sample_sources
+from support.proofread import MailText, check_mail, html_text
+from support.samples import sample_sources
 from dmpg.mail import KINDS
 from dmpg.mail.compose import render
 from dmpg.mail.recipients import is_person_name, salutation
@@ -148,9 +148,9 @@ def test_thread_root_and_outlook_index_follow_from_the_proposal():
 
 def test_delivered_mails_answer_to_the_secretariat_and_thread_even_when_retried(smtp_port, proposal, form, roster, dmpg_home):
     """Sent once while the server is down and again when it is up: one thread, the same headers."""
+    from support.proofread import read_eml
     from dmpg.adapters.delivery import thread_headers
     from dmpg.adapters.sink import MailSink
-    from dmpg.documents.proofread import read_eml
     from dmpg.mail.outbox import deliver_pending, enqueue
     from dmpg.mail.recipients import recipients_for
 

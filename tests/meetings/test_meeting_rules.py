@@ -30,7 +30,7 @@ def after_the_meeting(calendar):
 
 @pytest.fixture
 def roster():
-    from dmpg.documents.samples import SAMPLE_ROSTER
+    from support.samples import SAMPLE_ROSTER
     from forms.roster import Roster
 
     return Roster.model_validate(SAMPLE_ROSTER)
@@ -181,7 +181,7 @@ def test_each_candidate_is_compared_on_what_the_steering_group_weighs():
     from copy import deepcopy
 
     from dmpg.documents.context import candidate_view
-    from dmpg.documents.samples import sample_sources
+    from support.samples import sample_sources
 
     src = sample_sources()
     row = candidate_view(src)
@@ -206,7 +206,7 @@ def test_each_candidate_is_compared_on_what_the_steering_group_weighs():
 
 def meeting_sources(**extra):
     from dmpg.documents.context import MeetingSources
-    from dmpg.documents.samples import SAMPLE_ROSTER, sample_sources
+    from support.samples import SAMPLE_ROSTER, sample_sources
 
     items = [({"proposal": "DMPG-2026-001", "gate": "steering", "round": 2, "source": "deferred"}, sample_sources()),
              ({"proposal": "DMPG-2026-002", "gate": "steering", "round": 1, "source": "automatic"},

@@ -56,7 +56,7 @@ def _mails_to(mail_dir: Path, subject_part: str) -> dict[str, list]:
 
 
 def test_a_steering_meeting_decides_four_and_the_directors_approve_two(driver):
-    from dmpg.documents.proofread import missing_attachments
+    from support.proofread import missing_attachments
     from dmpg.state.gates_open import open_gates
     from models import ledger
     from tests.documents.conftest import docx_text
@@ -301,7 +301,7 @@ def test_a_planned_meeting_is_a_calendar_invitation_changed_and_cancelled_under_
     cancellation (METHOD:CANCEL, SEQUENCE 2); the meeting's agenda is free again."""
     from icalendar import Calendar
 
-    from dmpg.documents.proofread import missing_attachments
+    from support.proofread import missing_attachments
     from models.ledger import roster
 
     day = soon(250)

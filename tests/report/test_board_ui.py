@@ -3,7 +3,7 @@ each gate's deadline and *overskredet*, and the timeline artifact shows its char
 PNG, which the UI's markdown renders (a file on the server's disk it could not load) — with the overdue
 gate under it, its title as plain text.
 
-Screenshots go to the test's tmp dir, and to ``DMPG_SCREENSHOT_DIR`` when set (the README's pictures).
+Screenshots go to the test's tmp dir, and to ``DMPG_SCREENSHOT_DIR`` when set (the pictures of docs/).
 """
 
 from __future__ import annotations

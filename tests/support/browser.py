@@ -4,7 +4,7 @@ Contract: ``BROWSER_MARKS`` (the marks of a browser test: the session's Prefect 
 a skip when ``/usr/bin/chromium`` is missing); ``open_page(**context)`` yields a page of a fresh
 headless chromium with the given context options (viewport, locale, mobile …), closed afterwards;
 ``screenshot(page, tmp_path, name)`` saves what the page shows to the test's tmp dir, and to
-``DMPG_SCREENSHOT_DIR`` when it is set (how the README's pictures are made)."""
+``DMPG_SCREENSHOT_DIR`` when it is set (how the guides' pictures in docs/images/ are made)."""
 
 from __future__ import annotations
 

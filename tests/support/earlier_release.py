@@ -1,5 +1,5 @@
 """An earlier release of the engine, installed beside this checkout, and a local stack that either release runs
-on one ``DMPG_HOME`` — how IT meets an upgrade with proposals waiting (the README's local upgrade: ``dmpg
+on one ``DMPG_HOME`` — how IT meets an upgrade with proposals waiting (IT's guide's local upgrade, docs/it.md: ``dmpg
 down``, new code, ``make install``, ``dmpg up``).
 
 - :data:`EARLIER`: the release, by commit: 0.1.0, the last landing before releases were recorded

@@ -5,7 +5,6 @@ button makes — or through the ``dmpg decide`` CLI."""
 from __future__ import annotations
 
 import collections
-import copy
 import json
 import time
 from pathlib import Path
@@ -250,16 +249,13 @@ def meeting_day() -> str:
     return clock.today().isoformat()
 
 
-def fixed_form(name: str = "personlighedsforstyrrelser") -> dict[str, Any]:
-    """The flawed example, revised so that it meets the premises."""
-    form = copy.deepcopy(example_form(name))
-    tg = form["topic"]["target_group"]
-    tg["primary_sector"] = True
-    tg["child_and_adolescent"] = True
-    seats = form["composition"]["seats"]
-    for code in ["BUP", "FYP", "DSAM", "relatives", "hospital_management"]:
-        seats.append({"represents": code, "count": 1})
-    return form
+def fixed_form() -> dict[str, Any]:
+    """The flawed example, revised so that it meets the premises: the revised form of the scripted
+    lifecycle (``examples/lifecycle/script.yaml``'s revision step), as its file has it."""
+    from dmpg.services import scripted
+
+    revision = next(step for step in scripted.load().steps if step.gate == "revision")
+    return yaml.safe_load(revision.input.read_text(encoding="utf-8"))
 
 
 def assert_exactly_once(proposal: str) -> None:

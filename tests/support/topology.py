@@ -3,7 +3,7 @@ lines and environment files, run as child processes instead of services.
 
 What is taken from ``deploy/`` as it is: each unit's ``ExecStart``, ``Environment=``, ``EnvironmentFile=``
 and ``WorkingDirectory=`` (with systemd's ``%i``, ``%H`` and ``%%``), and ``deploy/dmpg.env`` whole. What the
-tests choose, as the README says the operator does: the paths of the layout (:data:`LAYOUT`: the
+tests choose, as IT's guide (docs/it.md) says the operator does: the paths of the layout (:data:`LAYOUT`: the
 checkout, ``/etc/dmpg/site.env``, ``/var/lib/dmpg``, ``/var/backups/dmpg``) and the values of
 ``site.env``, whose keys must be those of ``deploy/site.env.example`` (plus documented ``DMPG_*``
 settings). ``User=`` is not switched to: the tests run as whoever runs them.
@@ -17,7 +17,7 @@ Contract:
   waits for its readiness; ``stop(unit, instance)`` is ``systemctl stop`` (SIGTERM, then SIGKILL);
   ``pid(unit, instance)``; ``run(*argv)`` runs a command the way IT runs it on a host (the site's
   environment, in the checkout); ``client_env()`` is that environment for an in-process client.
-- ``follow(name, substitutions)`` carries out the README's procedure ``name``: the ``sh`` blocks that
+- ``follow(name, substitutions)`` carries out IT's guide's procedure ``name``: the ``sh`` blocks that
   follow ``<!-- procedure: name -->``, with ``systemctl`` done on these units and every other line run by
   bash exactly as written (the layout's paths, and ``substitutions`` such as a backup's file name, put in).
 """
@@ -39,6 +39,7 @@ from dmpg.adapters import stack_procs as procs
 from dmpg.adapters.stack_net import api_healthy
 
 DEPLOY = PROJECT_ROOT / "deploy"
+PROCEDURES = PROJECT_ROOT / "docs" / "it.md"  # IT's guide: the procedures the tests follow word for word
 START_TIMEOUT = 240.0  # a hang guard: a Prefect server's first start migrates its database
 
 
@@ -266,10 +267,10 @@ class Topology:
                               cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=timeout,
                               stdin=subprocess.DEVNULL)
 
-    # ---- the README's procedures -----------------------------------------------------------------
+    # ---- the procedures of IT's guide (docs/it.md) ------------------------------------------------
 
     def follow(self, name: str, substitutions: dict[str, str] | None = None) -> list[str]:
-        """Carry out the README's procedure ``name`` (see :func:`procedure`) step by step: ``systemctl``
+        """Carry out IT's guide's procedure ``name`` (see :func:`procedure`) step by step: ``systemctl``
         lines on these units, every other run of lines as one bash script (from ``/``, on the minimal
         base environment: the block sets up what it needs). Returns the scripts' output; a failing step
         raises ``AssertionError`` with its output."""
@@ -284,7 +285,7 @@ class Topology:
                 continue
             result = subprocess.run(["bash", "-euo", "pipefail", "-c", text], env=self._shell(), cwd="/",
                                     capture_output=True, text=True, timeout=900, stdin=subprocess.DEVNULL)
-            assert result.returncode == 0, f"README procedure {name!r} failed at:\n{text}\n{result.stdout}{result.stderr}"
+            assert result.returncode == 0, f"docs/it.md procedure {name!r} failed at:\n{text}\n{result.stdout}{result.stderr}"
             outputs.append(result.stdout + result.stderr)
         return outputs
 
@@ -309,11 +310,12 @@ class Topology:
 
 
 def procedure(name: str) -> list[list[str]]:
-    """The README's procedure ``name``: the ``sh`` block(s) after ``<!-- procedure: name -->``, as runs of
-    lines that are either all ``systemctl`` or all shell (comments and blank lines dropped)."""
-    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
-    blocks = re.findall(rf"<!-- procedure: {re.escape(name)} -->\s*```sh\n(.*?)```", readme, re.S)
-    assert blocks, f"README.md has no procedure {name!r}"
+    """IT's guide's procedure ``name``: the ``sh`` block(s) after ``<!-- procedure: name -->`` in
+    :data:`PROCEDURES`, as runs of lines that are either all ``systemctl`` or all shell (comments and blank
+    lines dropped)."""
+    guide = PROCEDURES.read_text(encoding="utf-8")
+    blocks = re.findall(rf"<!-- procedure: {re.escape(name)} -->\s*```sh\n(.*?)```", guide, re.S)
+    assert blocks, f"{PROCEDURES.relative_to(PROJECT_ROOT)} has no procedure {name!r}"
     chunks: list[list[str]] = []
     for block in blocks:
         for line in block.splitlines():
@@ -364,9 +366,9 @@ class MailServer:
 
 
 def install(cluster, root: Path, extra_site: dict[str, str] | None = None) -> Topology:  # noqa: ANN001 - support.postgres.PostgresCluster
-    """A production installation on one machine: databases on ``cluster`` (made as the README's
+    """A production installation on one machine: databases on ``cluster`` (made as IT's guide's
     database administrator does), ``site.env`` with this machine's addresses, the site's SMTP server
-    (``.mail``) and the README's first start. ``extra_site``: documented settings the operator may add.
+    (``.mail``) and the guide's first start. ``extra_site``: documented settings the operator may add.
     ``stop_all()`` stops it all again."""
     import json
     import secrets

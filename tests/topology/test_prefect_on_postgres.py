@@ -1,4 +1,4 @@
-"""The Prefect server as production runs it (README, For IT → Production): on PostgreSQL, with the API
+"""The Prefect server as production runs it (docs/it.md → Production): on PostgreSQL, with the API
 behind PREFECT_SERVER_API_AUTH_STRING. One real server for this module, on a fresh database of the
 session's throwaway cluster; the scheduler loops every 2 s instead of 60 so that it runs within the test.
 """

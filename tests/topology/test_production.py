@@ -1,7 +1,7 @@
-"""The production topology of deploy/, installed and run as the README tells IT: a locked Prefect server
+"""The production topology of deploy/, installed and run as IT's guide (docs/it.md) tells IT: a locked Prefect server
 on PostgreSQL, the ledger on PostgreSQL, two workers of the dmpg-process work pool (Prefect's process worker, warm-started) running the deployments of
 prefect.yaml, the outbox deliverer, the recovery sweep, shared storage for documents and results, and an
-SMTP server. Each unit's own command line and environment files; the README's procedures step by step.
+SMTP server. Each unit's own command line and environment files; the guide's procedures step by step.
 
 On it: a whole lifecycle, each resume landing on either worker; a worker killed (its whole cgroup, as
 systemd does) while it starts a run and in the middle of a step, with the other worker taking over; the
@@ -294,7 +294,7 @@ def test_the_upgrade_procedure_brings_both_databases_to_the_new_schema_and_waiti
 
 
 def test_backup_and_restore_drill(production, driver, postgres):
-    """The README's backup, then its restore into new, empty databases: a proposal waiting at a gate when
+    """IT's guide's backup, then its restore into new, empty databases: a proposal waiting at a gate when
     the backup was taken still resumes there."""
     from models.db import dispose_engines
 

@@ -1,4 +1,4 @@
-"""An upgrade with proposals waiting at every gate, as IT does it on the local stack (README: *Upgrading the
+"""An upgrade with proposals waiting at every gate, as IT does it on the local stack (docs/it.md: *Upgrading the
 local stack*): the earlier release (``support.earlier_release.EARLIER``) installed in a folder and venv of
 its own runs the stack, and proposals are left waiting at revision, the hearing (advice and RKKP's
 database statement), steering, approval and appointments. Before anything is switched, this release's
@@ -14,38 +14,18 @@ from email import policy
 
 import pytest
 import yaml
+from core.settings import PROJECT_ROOT
+from dmpg.services import scripted
+from dmpg.services.scripted import recorded_by
+from forms.roster import load_roster
 from support.earlier_release import Home, Release
 from support.lifecycle import fixed_form
 
 pytestmark = [pytest.mark.upgrade]
 
-MEETING = "2026-11-26"
-DECISIONS = {  # gate: (recorded by, the decision's fields)
-    "advice": ("foelgegruppe.regioner@example.dk",
-               {"recommendation": "support_with_changes", "summary": "Følgegruppen støtter med ændringer.",
-                "meeting_date": "2026-11-03"}),
-    "database": ("rkkp.databaser@example.dk",
-                 {"database_plan": "planned", "statement": "RKKP planlægger en database.", "expected_start": "2027-09-01"}),
-    "steering": ("styregruppe.hovedstaden@example.dk",
-                 {"decision": "approve", "meeting_date": "2026-11-19", "rationale": "Godkendt af styregruppen."}),
-    "approval": ("direktoer.hovedstaden@example.dk",
-                 {"decision": "approve", "meeting_date": MEETING, "rationale": "Godkendt af direktørkredsen."}),
-    "appointments": ("sekretariat@example.dk", yaml.safe_load("""
-members:
-  - {name: Anne Holm, email: anne.holm@example.dk, represents: DPS, region: syddanmark}
-  - {name: Cecilie Ørum, email: cecilie.oerum@example.dk, represents: BUP, region: midtjylland}
-  - {name: Dan Friis, email: dan.friis@example.dk, represents: FYP, region: nordjylland}
-  - {name: Eva Storm, email: eva.storm@example.dk, represents: DSAM, region: sjaelland}
-  - {name: Frederik Berg, email: frederik.berg@example.dk, represents: DP, region: hovedstaden}
-  - {name: Gitte Mølgaard, email: gitte.moelgaard@example.dk, represents: DASYS, region: midtjylland}
-  - {name: Hans Nørgaard, email: hans.noergaard@example.dk, represents: patients}
-  - {name: Inge Dahl, email: inge.dahl@example.dk, represents: relatives}
-  - {name: Jens Kragh, email: jens.kragh@example.dk, represents: hospital_management, region: syddanmark}
-chairs: [anne.holm@example.dk, cecilie.oerum@example.dk]
-director: {name: Karen Vestergaard, email: karen.vestergaard@example.dk}
-kickoff_date: 2027-06-03
-""")),
-}
+SCRIPT = scripted.load()  # the decisions: the scripted lifecycle's straight way, each by its body's first member
+STEPS = {step.gate: step for step in SCRIPT.straight()}
+ROSTER = load_roster(PROJECT_ROOT / "roster.yaml")
 ORDER = ["advice", "database", "steering", "approval", "appointments"]
 # Where each proposal is left waiting by the earlier release: the gates it is decided through first.
 LEFT_AT = {"revision": None, "advice": [], "database": ["advice"], "steering": ["advice", "database"],
@@ -53,7 +33,8 @@ LEFT_AT = {"revision": None, "advice": [], "database": ["advice"], "steering": [
 
 
 def _decide(release: Release, home: Home, tmp_path, proposal: str, gate: str) -> None:
-    by, fields = DECISIONS[gate]
+    by = recorded_by(STEPS[gate], ROSTER, "")
+    fields = {k: v for k, v in SCRIPT.input(STEPS[gate], by).items() if k != "recorded_by"}
     path = tmp_path / f"{proposal}-{gate}.yaml"
     path.write_text(yaml.safe_dump(fields, allow_unicode=True), encoding="utf-8")
     release.dmpg(home, "decide", proposal, gate, "--input", str(path), "--by", by)

@@ -2,7 +2,7 @@
 opened in Debian's chromium on a phone-sized screen (390×844), read, decided, and the proposal moves
 on; every bad case refused in Danish; a link scanner's GETs and two POSTs at once record one thing.
 
-Screenshots go to the test's tmp dir, and to ``DMPG_SCREENSHOT_DIR`` when set (the README's pictures).
+Screenshots go to the test's tmp dir, and to ``DMPG_SCREENSHOT_DIR`` when set (the pictures of docs/).
 """
 
 from __future__ import annotations

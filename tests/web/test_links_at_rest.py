@@ -1,4 +1,4 @@
-"""No copy of the ledger, and no backup made the README's way, yields a working decision link: an outbox
+"""No copy of the ledger, and no backup made IT's guide's way (docs/it.md), yields a working decision link: an outbox
 row keeps a marker naming its link row, and the deliverer signs the token when it sends the mail (with
 the link keys, which no database holds). The mail itself, as the recipient gets it, works.
 

@@ -1,7 +1,8 @@
 """A realistic, complete set of :class:`Sources` (an example proposal that went through every gate), for
-the benchmark, the tests and document previews without a running stack.
+the benchmark, the tests and document previews without a running stack (``make docs-preview``).
 
-``python -m dmpg.documents.samples OUT_DIR`` renders every document kind of the sample into OUT_DIR.
+``PYTHONPATH=tests .venv/bin/python -m support.samples OUT_DIR`` renders every document kind of the
+sample into OUT_DIR.
 """
 
 from __future__ import annotations
@@ -158,7 +159,7 @@ RKKP_STATEMENTS = {
 
 def sample_meeting_sources(meeting_id: str = "styregruppen-2024-09-26"):
     """The steering meeting of 26 September 2024 weighing the four candidates above (each built from
-    the example proposal), for the document preview and the README's pictures."""
+    the example proposal), for the document preview and the guides' pictures (docs/images/)."""
     from copy import deepcopy
 
     from dmpg.documents.context import MeetingSources

@@ -1,12 +1,12 @@
 """Turn rendered documents into PDF and PNG pages for a person to look at (``make docs-preview``).
 
-    python -m dmpg.documents.preview [--home DMPG_HOME] [--out var/preview] [--images docs/images]
+    .venv/bin/python scripts/docs_preview.py [--home DMPG_HOME] [--out var/preview] [--images docs/images]
 
 Takes the latest version of every document under ``<home>/documents/`` (a demo run's); when there are
-none, renders the complete sample set (``dmpg.documents.samples``) instead. Adds the filled Word form of
-the example. Converts with LibreOffice (``soffice --headless --convert-to pdf``) and ``pdftoppm``; both
-are Debian packages the Makefile target installs. ``--images`` copies the first page of the key
-documents there (the README's pictures).
+none, renders the complete sample set (``support.samples`` in ``tests/``) instead. Adds the filled Word
+form of the example. Converts with LibreOffice (``soffice --headless --convert-to pdf``) and
+``pdftoppm``; both are Debian packages the Makefile target installs. ``--images`` copies the first page
+of the key documents there (the pictures of the guides in ``docs/``).
 """
 
 from __future__ import annotations
@@ -19,11 +19,14 @@ import sys
 import tempfile
 from pathlib import Path
 
-from core.errors import UserError
-from core.settings import get_settings
-from dmpg.documents.samples import EXAMPLE, render_meeting_samples, render_samples
-from dmpg.documents.wordform import write_filled_form
-from forms.loading import load_form
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]  # the engine, and the sample documents (support.samples)
+
+from core.errors import UserError  # noqa: E402
+from core.settings import get_settings  # noqa: E402
+from dmpg.documents.wordform import write_filled_form  # noqa: E402
+from forms.loading import load_form  # noqa: E402
+from support.samples import EXAMPLE, render_meeting_samples, render_samples  # noqa: E402
 
 KEY_DOCUMENTS = ("proposal", "hearing-letter", "steering-minutes", "terms-of-reference", "kickoff-invitation", "form")
 PAGES = {"meeting-pack": 2}  # documents shown by their first pages (a picture each); the others by the first
