@@ -10,7 +10,7 @@ pictures are made: ``DMPG_SCREENSHOT_DIR=docs/images .venv/bin/python -m pytest 
 from __future__ import annotations
 
 import pytest
-from support.browser import BROWSER_MARKS, login, open_page, screenshot
+from support.browser import BROWSER_MARKS, login, open_page, screenshot, submit_resume
 from support.lifecycle import REFERENCE, example_form
 
 from core import clock
@@ -75,7 +75,7 @@ def test_a_waiting_proposal_is_decided_in_the_prefect_ui(driver, browser_page, t
     assert "DMPG-sekretariatet <sekretariat@example.dk>" in options
     assert not any("styregruppe.hovedstaden@example.dk" in o for o in options)
     page.locator(".p-select-option__text", has_text=REFERENCE).click()
-    dialog.get_by_role("button", name="Submit").click()
+    submit_resume(page, dialog, tmp_path)
 
     driver.wait_for_gate(proposal, "database")
     advice = next(d for d in ledger.decisions(proposal) if d.gate == "advice")

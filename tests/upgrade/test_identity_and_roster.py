@@ -15,7 +15,7 @@ import re
 import httpx
 import pytest
 import yaml
-from support.browser import login, open_page, screenshot
+from support.browser import login, open_page, screenshot, submit_resume
 from support.lifecycle import (
     DIRECTOR,
     STEERING,
@@ -126,12 +126,7 @@ def test_a_director_who_takes_the_seat_while_the_gate_waits_decides_by_every_cha
         dialog = page.get_by_role("dialog")
         fill_approval(page, dialog, "Godkendt i Prefect UI.")
         screenshot(page, driver.tmp_path, "resume-new-director.png")
-        dialog.get_by_role("button", name="Submit").click()
-        try:
-            dialog.wait_for(state="hidden")
-        except Exception:  # say what the person saw: the form's own message, in the picture and the failure
-            screenshot(page, driver.tmp_path, "resume-new-director-refused.png")
-            pytest.fail(f"the Resume form stayed open: {dialog.inner_text()[-300:]!r}")
+        submit_resume(page, dialog, driver.tmp_path)
 
     for proposal in proposals:
         driver.wait_for_gate(proposal, "appointments")
