@@ -28,7 +28,7 @@ from core.text import danish_date
 from forms.appointments import AppointmentsInput, check_appointments
 from forms.findings import Finding, blocking
 from forms.inputs import MEETING_DATE, RECORDED_BY, GateInput
-from forms.loading import describe_validation_error
+from forms.validation import describe_validation_error
 from forms.proposal import LooseDate, ProposalForm
 from forms.vocabulary import BODIES, BODY_LABELS, STAGES
 

@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from core.text import slugify
 from forms.gates import GATES, Gate, judge, may_record
-from forms.loading import describe_validation_error
+from forms.validation import describe_validation_error
 
 if TYPE_CHECKING:
     from forms.roster import Roster
