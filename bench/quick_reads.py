@@ -25,11 +25,10 @@ def seed(n: int) -> str:
     from dmpg.services.deadlines import at_opening
     from forms.loading import load_form
     from models import ledger
-    from models.db import session_scope
 
     form = load_form(FORM)
     waiting = ""
-    with session_scope() as s:
+    with ledger.transaction() as s:
         for i in range(n):
             pid = ledger.create_proposal(form, session=s).id
             for gate, round_, outcome in (("advice", 1, "support"), ("database", 1, "planned"), ("steering", 1, "approve")):

@@ -31,14 +31,15 @@ def seed(n: int, now: datetime) -> None:
     """``n`` proposals with realistic trails in the current DMPG_HOME, submitted evenly over the two years
     before ``now``; a step that would fall after ``now`` has not happened (its gate still waits)."""
     from forms.proposal import ProposalForm
-    from models.db import ensure_schema, session_scope
+    from models import ledger
+    from models.ledger import ensure_schema
     from models.tables import Decision, Proposal, StageEvent
 
     ensure_schema()
     rng = random.Random(24)
     topics = ("Angst og OCD", "PTSD", "Retspsykiatri", "Personlighedsforstyrrelser", "Prædiagnostisk indsats",
               "Hurtig opstart i BUP", "Autisme", "Demens og psykiatri")
-    with session_scope() as s:
+    with ledger.transaction() as s:
         for i in range(n):
             pid = f"DMPG-{2000 + i // 999}-{i % 999 + 1:03d}"
             t = now - timedelta(days=730) + timedelta(days=725 * i / n)

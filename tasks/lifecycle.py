@@ -4,8 +4,9 @@
 A resumed flow run re-executes from the top. Each step's result is in the ledger's journal once it
 has run, so a replayed step returns that result without running — and without a Prefect task run
 or result-cache lookup: replay costs the same at round 10 of a gate as at round 1. The ledger's own
-keys (events, documents, outbox rows) remain the exactly-once guarantee when a step ran but its
-journal entry was never written (a crash in between): running it again changes nothing.
+keys (events, documents, outbox rows) remain the exactly-once guarantee: a step and its journal entry
+are one ledger transaction (``ledger.transaction()``), and a step that runs again changes nothing.
+The board (Prefect API calls) is brought up to date after the transaction.
 
 After each step that ran, the proposal's one markdown artifact and the table of everything waiting
 are brought up to date in place (``tasks.board``), so the Prefect UI tells the story without the CLI.
@@ -51,8 +52,9 @@ def _step(name: str, *, encode: Callable[[Any], Any] = lambda r: r, decode: Call
     def decorate(fn: F) -> F:
         @task(name=name, cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10])
         def run(proposal_id: str, key: str, *args: Any) -> Any:
-            result = encode(fn(proposal_id, *args))
-            ledger.record_journal(proposal_id, key, result)
+            with ledger.transaction():  # the step and its journal entry: both in the ledger, or neither
+                result = encode(fn(proposal_id, *args))
+                ledger.record_journal(proposal_id, key, result)
             if board:
                 publish_story(proposal_id)
                 publish_waiting()

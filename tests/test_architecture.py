@@ -1,6 +1,7 @@
 """The house's one-way rule (pyproject.toml, ``[tool.importlinter]``): the folders import each other in one
 direction only — flows -> tasks -> dmpg -> models -> forms -> core, and inside ``dmpg`` interfaces ->
-report -> services -> mail -> documents -> state -> adapters — and nothing below the flows imports Prefect.
+report -> services -> mail -> documents -> state -> adapters — and nothing below the flows imports Prefect;
+above ``models`` the ledger has one door, ``models.ledger`` (no ``models.db``, SQLAlchemy or sqlmodel).
 Imports inside functions count as much as those at the top."""
 
 from __future__ import annotations

@@ -30,9 +30,6 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, or_, update
-from sqlmodel import col, func, select
-
 from core import clock
 from core.errors import UserError
 from core.identity import fold_address
@@ -49,11 +46,12 @@ from dmpg.adapters.delivery import (
 from dmpg.mail.compose import render
 from dmpg.mail.recipients import Recipient
 from dmpg.state.links import fill_links
-from models.db import session_scope
-from models.ledger import insert_once, roster
+from models import ledger
+from models.ledger import FAILED, PENDING, SENDING, SENT, list_notifications, retry_failed, roster
 from models.tables import Notification
 
-PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
+__all__ = ["FAILED", "PENDING", "SENDING", "SENT", "DeliveryReport", "backoff", "deliver_pending", "enqueue",
+           "list_notifications", "notification_key", "reply_address", "retry_failed", "undelivered_count"]
 
 
 def _utc(value: datetime | None) -> datetime:
@@ -128,12 +126,7 @@ def enqueue(
                     body_text=rendered.text, body_html="", attachments=[],
                 ))
 
-    keys = [row.key for row in rows]
-    with session_scope() as session:
-        for row in rows:
-            insert_once(session, row)
-        stored = {n.key: n for n in session.exec(select(Notification).where(col(Notification.key).in_(keys))).all()}
-    return [stored[k] for k in keys if k in stored]
+    return ledger.store_notifications(rows)
 
 
 @dataclass
@@ -151,24 +144,11 @@ class DeliveryReport:
                 "errors": self.errors, "still_pending": self.still_pending}
 
 
-def _due(now: datetime, ignore_backoff: bool):
-    not_before = or_(Notification.next_attempt_at.is_(None), Notification.next_attempt_at <= now)
-    waiting = Notification.status == PENDING if ignore_backoff else and_(Notification.status == PENDING, not_before)
-    abandoned = and_(Notification.status == SENDING, Notification.next_attempt_at <= now)
-    return or_(waiting, abandoned)
-
-
 def _claim(row_id: int, now: datetime, ignore_backoff: bool) -> bool:
     """Take the row for sending; False if another deliverer has it (or it is no longer due)."""
     # The lease runs on the real clock: ``now`` may be a test's (or the flow parameter's) pretend time.
     lease = _utc(None) + timedelta(seconds=get_settings().mail_lease_seconds)
-    with session_scope() as session:
-        result = session.execute(
-            update(Notification)
-            .where(Notification.id == row_id, _due(now, ignore_backoff))
-            .values(status=SENDING, next_attempt_at=lease)
-        )
-        return result.rowcount == 1
+    return ledger.claim_notification(row_id, now, ignore_backoff, lease)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -211,24 +191,18 @@ def deliver_pending(
     now = _utc(now)
     settings = get_settings()
     report = DeliveryReport()
-    with session_scope() as session:
-        query = select(Notification.id).where(_due(now, ignore_backoff))
-        if proposal_id is not None:
-            query = query.where(Notification.proposal_id == proposal_id)
-        ids = list(session.exec(query.order_by(Notification.id)).all())
+    ids = ledger.due_notifications(now, ignore_backoff, proposal_id)
 
     for row_id in ids:
         if not _claim(row_id, now, ignore_backoff):
             continue
-        with session_scope() as session:
-            row = session.get(Notification, row_id)
+        row = ledger.get_notification(row_id)
         try:
             result = _send(row)
         except UserError as exc:  # a misconfigured transport: the row stays and says why
             result = SendResult(False, str(exc))
-        with session_scope() as session:
-            row = session.get(Notification, row_id)
-            row.attempts += 1
+
+        def outcome(row: Notification, result: SendResult = result) -> None:
             if result.ok:
                 row.status, row.sent_at, row.last_error, row.next_attempt_at = SENT, _utc(None), None, None
                 report.sent.append(row.key)
@@ -241,39 +215,13 @@ def deliver_pending(
                 else:
                     row.status, row.next_attempt_at = PENDING, _utc(None) + backoff(row.attempts)
                     report.retrying.append(row.key)
-            session.add(row)
 
-    with session_scope() as session:
-        query = select(func.count()).select_from(Notification).where(Notification.status.in_((PENDING, SENDING)))
-        if proposal_id is not None:
-            query = query.where(Notification.proposal_id == proposal_id)
-        report.still_pending = session.exec(query).one()
+        ledger.record_attempt(row_id, outcome)
+
+    report.still_pending = ledger.count_notifications((PENDING, SENDING), proposal_id)
     return report
-
-
-def retry_failed(proposal_id: str | None = None) -> int:
-    """Put every ``failed`` row back to ``pending``, due now, with a fresh count of attempts
-    (``last_error`` is kept until the next try). Returns how many."""
-    with session_scope() as session:
-        stmt = update(Notification).where(Notification.status == FAILED)
-        if proposal_id is not None:
-            stmt = stmt.where(Notification.proposal_id == proposal_id)
-        return session.execute(stmt.values(status=PENDING, attempts=0, next_attempt_at=None)).rowcount
-
-
-def list_notifications(proposal_id: str | None = None, status: str | None = None) -> list[Notification]:
-    """The outbox rows (of one proposal and/or one status), oldest first."""
-    with session_scope() as session:
-        query = select(Notification)
-        if proposal_id is not None:
-            query = query.where(Notification.proposal_id == proposal_id)
-        if status is not None:
-            query = query.where(Notification.status == status)
-        return list(session.exec(query.order_by(Notification.created_at, Notification.id)).all())
 
 
 def undelivered_count() -> int:
     """Rows not yet sent (pending, being sent, or failed): the digest reports this number."""
-    with session_scope() as session:
-        query = select(func.count()).select_from(Notification).where(Notification.status != SENT)
-        return session.exec(query).one()
+    return ledger.count_notifications(exclude=SENT)

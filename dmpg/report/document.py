@@ -1,7 +1,7 @@
 """The status report as the secretariat sends it: a Word document in the house style
 (``templates/status_report.docx``, variables in templates/README.md), and the same figures as JSON and CSV.
 
-:func:`build` reads the ledger's history once (``models.quick.history``: plain SQL) and computes the
+:func:`build` reads the ledger's history once (``models.ledger.quick.history``: plain SQL) and computes the
 figures (``dmpg.report.figures``); :func:`context` turns them into what the template shows (Danish
 labels, dates and sentences; pure); :func:`write_docx` renders it with the timeline chart as a picture
 (``dmpg.documents.render``: sandboxed, autoescaped, strict); :func:`to_csv` flattens the figures into
@@ -28,7 +28,7 @@ from forms.gates import GATES
 from forms.meetings import MEETING_BODIES, meeting_title
 from forms.roster import load_roster
 from forms.vocabulary import STAGE_LABELS, label
-from models.quick import first_of, history
+from models.ledger.quick import first_of, history
 
 TEMPLATE = "status_report.docx"
 DOCUMENT_TITLE = "Statusrapport"

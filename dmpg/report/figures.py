@@ -255,7 +255,7 @@ class _AsOf:
 
 def compute(history: Mapping[str, Sequence[Mapping[str, Any]]], period: Period, *, now: datetime,
             reply_days: int = 21, meeting_due_days: int = 91, escalate_after_days: int = 14) -> Report:
-    """The report's figures for ``period`` from ``history`` (``models.quick.history``'s shape: proposals,
+    """The report's figures for ``period`` from ``history`` (``models.ledger.quick.history``'s shape: proposals,
     events, decisions, agenda, meetings, registry), as the ledger stood at the period's end or ``now``,
     whichever is earlier. Pure."""
     ledger = _AsOf.of(history, period, now)

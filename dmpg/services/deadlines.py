@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from core import clock, workdays
 from core.settings import get_settings
-from models.quick import agenda_rounds, gate_events
+from models.ledger.quick import agenda_rounds, gate_events
 from models.vocabulary import EventKind
 
 if TYPE_CHECKING:

@@ -32,7 +32,7 @@ from forms.gates import gate as gate_named
 from forms.loading import load_form, read_data
 from forms.vocabulary import FINAL_STAGES, STAGE_LABELS, label
 from models import ledger
-from models.db import ensure_schema
+from models.ledger import ensure_schema
 
 
 @dataclass(frozen=True)

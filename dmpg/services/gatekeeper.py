@@ -142,7 +142,17 @@ def open_gate(proposal_id: str, gate: str, round: int, attempt: int, key: str) -
     ``gate_opened`` event. Returns what the Resume form shows: ``description`` (Danish markdown) and
     ``recorders`` (``[name, email]`` of everyone who may record the gate, the only choices it offers),
     and the ``proposal``, ``gate`` and ``round`` it is for (the description is made again from them
-    when the journal replays the step: ``tasks.lifecycle``)."""
+    when the journal replays the step: ``tasks.lifecycle``).
+
+    One step, one transaction (``ledger.transaction()``): its stage, documents' rows, outbox rows, links
+    and events are all in the ledger, or none of them; the roster is read once, at the step's start. A
+    document file rendered by a step that then failed is rendered again (same version) when it reruns."""
+    with ledger.transaction():
+        ledger.roster()  # the step's roster: every later ledger.roster() of the step is this one
+        return _open_gate(proposal_id, gate, round, attempt, key)
+
+
+def _open_gate(proposal_id: str, gate: str, round: int, attempt: int, key: str) -> dict[str, Any]:  # noqa: A002
     g = gate_named(gate)
     ledger.set_stage(proposal_id, g.stage, key=f"{proposal_id}:stage:{g.stage}:{round}")  # the hearing's two gates: one stage
     people = gate_waiting_on(proposal_id, gate)

@@ -77,7 +77,7 @@ from forms.meetings import (
 from forms.minutesform import read_minutes_docx
 from forms.vocabulary import FINAL_STAGES, STAGE_LABELS
 from models import ledger
-from models.db import ensure_schema
+from models.ledger import ensure_schema
 
 PACK_HOUR = time(8, 0)
 PACK_TIMEZONE = "Europe/Copenhagen"

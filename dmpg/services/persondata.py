@@ -59,8 +59,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import select
-
 from core import clock
 from core.errors import UserError
 from core.identity import fold_address
@@ -72,21 +70,8 @@ from dmpg.mail.outbox import FAILED, SENT
 from dmpg.state.gates_open import open_gates
 from forms.vocabulary import BODY_LABELS, FINAL_STAGES
 from models import ledger
-from models.db import ensure_schema, session_scope
-from models.tables import (
-    Decision,
-    DecisionLink,
-    Document,
-    JournalEntry,
-    Meeting,
-    MeetingDocument,
-    Notification,
-    Organisation,
-    PrivacyAction,
-    Proposal,
-    RosterPerson,
-    StageEvent,
-)
+from models.ledger import ensure_schema
+from models.tables import MeetingDocument
 from models.vocabulary import EventKind
 
 PSEUDONYM_DOMAIN = "slettet.invalid"  # .invalid: never a real mail domain (RFC 2606)
@@ -177,18 +162,17 @@ def holdings(email: str) -> Holdings:
     found = Holdings(email=me)
     names: list[str] = []
     ledger.roster()  # the ledger's copy of the roster file, brought up to date first
-    with session_scope() as s:
-        found.roster = [{"body": r.body, "name": r.name, "email": r.email}
-                        for r in s.exec(select(RosterPerson)).all() if fold_address(r.email) == me]
-        found.organisations = [{"code": o.code, "name": o.name, "email": o.email}
-                               for o in s.exec(select(Organisation)).all() if fold_address(o.email) == me]
-        mails = [n for n in s.exec(select(Notification).order_by(Notification.id)).all() if fold_address(n.recipient) == me]
-        links = [row for row in s.exec(select(DecisionLink)).all() if fold_address(row.recipient) == me]
-        events = [e for e in s.exec(select(StageEvent).order_by(StageEvent.at, StageEvent.id)).all()
-                  if fold_address(e.by) == me or _names_in(e.detail, me)]
-        meetings = [m for m in s.exec(select(Meeting).order_by(Meeting.date)).all()
-                    if me in (fold_address(m.minutes_by), fold_address(m.approved_by)) or _names_in(m.minutes, me)]
-        log = [a for a in s.exec(select(PrivacyAction).order_by(PrivacyAction.id)).all() if fold_address(a.subject) == me]
+    rows = ledger.person_rows()
+    found.roster = [{"body": r.body, "name": r.name, "email": r.email}
+                    for r in rows["roster"] if fold_address(r.email) == me]
+    found.organisations = [{"code": o.code, "name": o.name, "email": o.email}
+                           for o in rows["organisations"] if fold_address(o.email) == me]
+    mails = [n for n in rows["mails"] if fold_address(n.recipient) == me]
+    links = [row for row in rows["links"] if fold_address(row.recipient) == me]
+    events = [e for e in rows["events"] if fold_address(e.by) == me or _names_in(e.detail, me)]
+    meetings = [m for m in rows["meetings"]
+                if me in (fold_address(m.minutes_by), fold_address(m.approved_by)) or _names_in(m.minutes, me)]
+    log = [a for a in rows["privacy"] if fold_address(a.subject) == me]
     names += [r["name"] for r in found.roster] + [o["name"] for o in found.organisations]
 
     for proposal in ledger.list_proposals():
@@ -282,8 +266,7 @@ def _documents_naming(me: str, names: list[str]) -> list[dict[str, Any]]:
     """The proposals' and meetings' documents (every version) whose text names the address or one of
     the person's names."""
     wanted = [me] + [_fold(n) for n in names if len(n.strip()) >= 4]
-    with session_scope() as s:
-        rows = [*s.exec(select(Document).order_by(Document.id)).all(), *s.exec(select(MeetingDocument).order_by(MeetingDocument.id)).all()]
+    rows = ledger.all_documents()
     out = []
     for row in rows:
         if not row.path or not Path(row.path).is_file():
@@ -377,49 +360,54 @@ def erase(email: str, *, by: str) -> Erased:
     ended = {p["proposal"] for p in found.proposals if p["ended_at"]}
     swap = _swapper({me: pseudonym}, {name: pseudo_name for name in found.names})
     touched: set[str] = set()
-    with session_scope() as s:
-        for row in s.exec(select(Notification)).all():
+    changed: list[Any] = []
+    gone: list[Any] = []
+    with ledger.transaction():
+        rows = ledger.erasable_rows()
+        for row in rows["mails"]:
             if fold_address(row.recipient) != me:
                 continue
             _clear_mail(row, pseudonym, ERASED_TEXT)
-            s.add(row)
+            changed.append(row)
             done.mails += 1
             touched.add(row.proposal_id)
-        for row in s.exec(select(DecisionLink)).all():
+        for row in rows["links"]:
             if fold_address(row.recipient) != me:
                 continue
             touched.add(row.proposal_id)
             if row.used_at is None:
-                s.delete(row)
+                gone.append(row)
                 done.links_deleted += 1
             else:
                 row.recipient = pseudonym
-                s.add(row)
+                changed.append(row)
                 done.links_pseudonymised += 1
-        for row in s.exec(select(JournalEntry)).all():
+        for row in rows["journal"]:
             if not _names_in(row.result, me):
                 continue
             touched.add(row.proposal_id)
             if row.proposal_id in ended:
-                s.delete(row)
+                gone.append(row)
                 done.journal_deleted += 1
             else:
                 row.result = swap(row.result)
-                s.add(row)
+                changed.append(row)
                 done.journal_pseudonymised += 1
-        for row in s.exec(select(PrivacyAction)).all():
+        for row in rows["privacy"]:
             if fold_address(row.subject) == me:
                 row.subject = pseudonym
-                s.add(row)
+                changed.append(row)
                 done.privacy_log += 1
-    done.kept = [{"proposal": p["proposal"], "roles": p["roles"], "until": p["record_kept_until"]}
-                 for p in found.proposals if p["roles"] or any(e["proposal"] == p["proposal"] for e in found.events)]
-    for proposal in sorted(t for t in touched | {k["proposal"] for k in done.kept} if t):
-        ledger.record_event(proposal, key=f"{proposal}:{EventKind.PERSONAL_DATA_ERASED}:{pseudonym}",
-                            kind=EventKind.PERSONAL_DATA_ERASED, by=None,
-                            detail={"pseudonym": pseudonym, "by": by, "mails": done.mails,
-                                    "links": done.links_deleted + done.links_pseudonymised})
-    _log("erase", pseudonym, by, done.to_json())
+        ledger.save_rows(changed)
+        ledger.delete_rows(gone)
+        done.kept = [{"proposal": p["proposal"], "roles": p["roles"], "until": p["record_kept_until"]}
+                     for p in found.proposals if p["roles"] or any(e["proposal"] == p["proposal"] for e in found.events)]
+        for proposal in sorted(t for t in touched | {k["proposal"] for k in done.kept} if t):
+            ledger.record_event(proposal, key=f"{proposal}:{EventKind.PERSONAL_DATA_ERASED}:{pseudonym}",
+                                kind=EventKind.PERSONAL_DATA_ERASED, by=None,
+                                detail={"pseudonym": pseudonym, "by": by, "mails": done.mails,
+                                        "links": done.links_deleted + done.links_pseudonymised})
+        _log("erase", pseudonym, by, done.to_json())
     return done
 
 
@@ -454,8 +442,7 @@ def _swapper(addresses: dict[str, str], names: dict[str, str]) -> Callable[[Any]
 
 
 def _log(action: str, subject: str, by: str, detail: dict[str, Any]) -> None:
-    with session_scope() as s:
-        s.add(PrivacyAction(action=action, subject=subject, by=by, detail=json.loads(json.dumps(detail, default=str))))
+    ledger.log_privacy_action(action, subject, by, json.loads(json.dumps(detail, default=str)))
 
 
 # --- retention ------------------------------------------------------------------------------------
@@ -532,20 +519,13 @@ def apply_retention(now: datetime | None = None, *, by: str = "dmpg-reminders") 
     done = Retained(cutoff=cutoff.date().isoformat())
     due = due_for_retention(now)
     people = _Pseudonyms()
-    with session_scope() as s:
-        meetings = [m for m in s.exec(select(Meeting)).all()
+    with ledger.transaction():
+        meetings = [m for m in ledger.all_meetings()
                     if m.date <= cutoff.date() and not (m.minutes_by or "").endswith(PSEUDONYM_DOMAIN)
-                    and (m.minutes_by or m.approved_by or _has_files(s, m.id))]
+                    and (m.minutes_by or m.approved_by or _has_files(m.id))]
         for pid in due:
-            proposal = s.get(Proposal, pid)
-            rows = {
-                "decisions": list(s.exec(select(Decision).where(Decision.proposal_id == pid)).all()),
-                "events": list(s.exec(select(StageEvent).where(StageEvent.proposal_id == pid)).all()),
-                "mails": list(s.exec(select(Notification).where(Notification.proposal_id == pid)).all()),
-                "links": list(s.exec(select(DecisionLink).where(DecisionLink.proposal_id == pid)).all()),
-                "journal": list(s.exec(select(JournalEntry).where(JournalEntry.proposal_id == pid)).all()),
-                "documents": list(s.exec(select(Document).where(Document.proposal_id == pid)).all()),
-            }
+            rows = ledger.retention_rows(pid)
+            proposal = rows["proposal"]
             people.gather(proposal.form)
             for d in rows["decisions"]:
                 people.person(d.recorded_by)
@@ -556,21 +536,16 @@ def apply_retention(now: datetime | None = None, *, by: str = "dmpg-reminders") 
             for n in rows["mails"]:
                 people.person(n.recipient)
             proposal.form = people.swap(proposal.form)
-            s.add(proposal)
             for d in rows["decisions"]:
                 d.recorded_by, d.payload, d.detail = people.swap(d.recorded_by), people.swap(d.payload), people.swap(d.detail)
-                s.add(d)
             for e in rows["events"]:
                 e.by, e.detail = (people.swap(e.by) if e.by else e.by), people.swap(e.detail)
-                s.add(e)
             for n in rows["mails"]:
                 _clear_mail(n, people.person(n.recipient), RETAINED_TEXT)
-                s.add(n)
-            for row in rows["links"] + rows["journal"]:
-                s.delete(row)
+            ledger.delete_rows(rows["links"] + rows["journal"])
             for doc in rows["documents"]:
                 done.documents_deleted += _discard(doc)
-                s.add(doc)
+            ledger.save_rows([proposal, *rows["decisions"], *rows["events"], *rows["mails"], *rows["documents"]])
             done.proposals.append(pid)
         for m in meetings:
             for who in (m.minutes_by, m.approved_by):
@@ -579,10 +554,10 @@ def apply_retention(now: datetime | None = None, *, by: str = "dmpg-reminders") 
             m.minutes_by = people.swap(m.minutes_by) if m.minutes_by else m.minutes_by
             m.approved_by = people.swap(m.approved_by) if m.approved_by else m.approved_by
             m.minutes = people.swap(m.minutes)
-            s.add(m)
-            for doc in s.exec(select(MeetingDocument).where(MeetingDocument.meeting_id == m.id)).all():
+            docs = ledger.meeting_document_rows(m.id)
+            for doc in docs:
                 done.documents_deleted += _discard(doc)
-                s.add(doc)
+            ledger.save_rows([m, *docs])
             done.meetings.append(m.id)
     done.people = len(people.addresses)
     for pid in done.proposals:
@@ -593,8 +568,8 @@ def apply_retention(now: datetime | None = None, *, by: str = "dmpg-reminders") 
     return done
 
 
-def _has_files(s: Any, meeting_id: str) -> bool:
-    return any(d.path for d in s.exec(select(MeetingDocument).where(MeetingDocument.meeting_id == meeting_id)).all())
+def _has_files(meeting_id: str) -> bool:
+    return any(d.path for d in ledger.meeting_document_rows(meeting_id))
 
 
 def _discard(doc: Any) -> int:

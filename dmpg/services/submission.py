@@ -9,7 +9,7 @@ from core.settings import get_settings
 from dmpg.adapters.prefect_api import PrefectAPI
 from forms.proposal import ProposalForm
 from models import ledger
-from models.db import ensure_schema
+from models.ledger import ensure_schema
 
 
 @dataclass(frozen=True)

@@ -27,8 +27,8 @@ from dmpg.state.gates_open import fold_events
 from forms.gates import GATES, allowed_recorders
 from forms.resume_form import NoWakeValues, wake_values
 from models import ledger
-from models.db import REVISIONS
-from models.quick import ledger_revision, waiting_proposals
+from models.ledger import REVISIONS
+from models.ledger.quick import ledger_revision, waiting_proposals
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from forms.meetings import (
     normalise_meeting_id,
 )
 from models import ledger
-from models.db import ensure_schema
+from models.ledger import ensure_schema
 
 
 def get_meeting(text: str):  # noqa: ANN201 - models.tables.Meeting

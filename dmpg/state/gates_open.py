@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from models.quick import gate_events
+from models.ledger.quick import gate_events
 from models.vocabulary import EventKind
 
 _CLOSING = (EventKind.DECISION_RECORDED, EventKind.GATE_EXPIRED)

@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from types import SimpleNamespace
 from typing import Any
 
-from models.quick import gate_events
+from models.ledger.quick import gate_events
 from models.vocabulary import EventKind
 
 # What an incident's problem is (the mail and the timeline name it).

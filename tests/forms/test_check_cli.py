@@ -13,7 +13,7 @@ import pytest
 from dmpg.interfaces.cli import main
 from dmpg.interfaces.cli.check import load_registry
 from forms.registry import SEED_GROUPS
-from models.quick import sqlite_path
+from models.ledger.quick import sqlite_path
 
 PROJECT = Path(__file__).resolve().parents[2]
 DMPG = PROJECT / ".venv" / "bin" / "dmpg"

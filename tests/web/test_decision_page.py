@@ -356,7 +356,7 @@ def test_the_page_process_killed_between_using_the_link_and_recording_leaves_bot
 
     port = free_port()
     # The page as `dmpg up` serves it, with a kill point where the decision row is written.
-    code = ("import os, signal, models.ledger as L\n"
+    code = ("import os, signal, models.ledger.gate_decisions as L\n"
             "real = L.insert_once\n"
             "def insert_once(session, row):\n"
             "    if type(row).__name__ == 'Decision':\n"

@@ -5,7 +5,7 @@ as ``InputError`` listing every problem; ``dmpg.interfaces.cli`` prints it). ``-
 ``{"title", "submittable", "findings": [{"code", "severity", "message", "items"}]}``.
 
 Must answer within 1 s, so it avoids SQLAlchemy: the established groups for the overlap check are
-read from the ledger with the database's own driver (``models.quick``).
+read from the ledger with the database's own driver (``models.ledger.quick``).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from forms.findings import Finding, finding_title, readable_items, submittable
 from forms.loading import load_form
 from forms.premises import check_premises
 from forms.registry import SEED_GROUPS, RegistryEntry
-from models.quick import registry
+from models.ledger.quick import registry
 
 MARKERS = {"block": "BLOKERER", "warn": "ADVARSEL", "info": "INFO"}
 

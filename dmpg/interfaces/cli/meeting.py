@@ -25,7 +25,7 @@ from forms.gates import GATES
 from forms.meetings import STATUS_LABELS
 from forms.vocabulary import BODY_LABELS, STAGE_LABELS
 from models import ledger
-from models.db import ensure_schema
+from models.ledger import ensure_schema
 
 SOURCE_LABELS = {"automatic": "automatisk", "named": "valgt", "deferred": "udsat hertil", "carried_over": "overført"}
 DOCUMENT_TITLES = {"meeting_pack": "Mødemateriale", "meeting_minutes": "Beslutningsreferat", "minutes_form": "Referatskema"}

@@ -15,7 +15,7 @@ from dmpg.interfaces.cli._output import print_json, print_table
 from dmpg.services.deadlines import open_dues, overdue_label
 from dmpg.state.gates_open import GATE_EVENT_KINDS, fold_events
 from dmpg.state.incidents import INCIDENT_KINDS, fold_incidents
-from models.quick import gate_events
+from models.ledger.quick import gate_events
 
 # The state column in Danish.
 STATE_LABELS = {"waiting": "venter", "recovering": "genoptages", "needs_attention": "kræver IT"}

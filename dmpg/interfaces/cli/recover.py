@@ -13,7 +13,7 @@ import argparse
 from dmpg.adapters.prefect_api import PrefectAPI
 from dmpg.interfaces.cli._output import print_json, print_text
 from dmpg.services.recovery import recover
-from models.db import ensure_schema
+from models.ledger import ensure_schema
 
 
 def run(args: argparse.Namespace) -> int:

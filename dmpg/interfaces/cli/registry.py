@@ -14,7 +14,7 @@ import json
 from collections.abc import Sequence
 
 from core.text import month_year
-from models.db import ensure_schema
+from models.ledger import ensure_schema
 from models.ledger import registry_groups
 
 

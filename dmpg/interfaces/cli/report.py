@@ -18,7 +18,7 @@ from core.errors import UserError, printable
 from dmpg.interfaces.cli._output import print_json
 from dmpg.report.document import build, to_csv, write_docx
 from dmpg.report.figures import period_of
-from models.db import ensure_schema
+from models.ledger import ensure_schema
 
 
 def run(args: argparse.Namespace) -> int:

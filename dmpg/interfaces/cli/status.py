@@ -19,7 +19,7 @@ from dmpg.services.deadlines import MEETING, RULE_LABELS, open_dues, overdue_lab
 from dmpg.state.gates_open import fold_events
 from dmpg.state.incidents import open_incidents
 from forms.vocabulary import STAGE_LABELS, label
-from models.quick import FINAL_STAGES, proposal_status
+from models.ledger.quick import FINAL_STAGES, proposal_status
 from models.vocabulary import CHANNEL_SHORT, EVENT_LABELS, EventKind
 
 

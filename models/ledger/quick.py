@@ -3,9 +3,11 @@ which gates wait, which the flow asks at every gate): plain SQL on the database'
 ``sqlite3`` for the default SQLite ledger, ``psycopg`` for PostgreSQL — so they import neither
 SQLAlchemy nor the models (that alone takes longer than the answer).
 
-The same door as ``models.ledger``, for reading only: the tables are ``models.tables``'s; timestamps
-come back as aware UTC datetimes and JSON columns as Python values, as the ledger gives them. A
-SQLite ledger that does not exist yet reads as empty (and is not created).
+The read side of the ledger's one door (``models.ledger``): the tables are ``models.tables``'s; timestamps
+come back as aware UTC datetimes and JSON columns as Python values, as the repository functions give
+them. A SQLite ledger that does not exist yet reads as empty (and is not created). Inside a step's
+transaction (``models.ledger.transaction()``) they read on the step's own connection, so a step sees
+what it wrote before it commits.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import Any
 from core.errors import UserError
 from core.settings import get_settings
 from models.db import mask_url
+from models.ledger.sessions import current
 
 FINAL_STAGES = ("established", "rejected")  # forms.vocabulary's; the CLI's fast path must not import pydantic
 _SQLITE_URL = re.compile(r"^sqlite(\+\w+)?:///([^?]+)$")
@@ -35,7 +38,12 @@ def sqlite_path(url: str) -> Path | None:
 
 @contextmanager
 def _connect(url: str | None = None) -> Iterator[Any]:
-    """A read-only DB-API connection to the ledger, or None when a SQLite ledger does not exist yet."""
+    """A read-only DB-API connection to the ledger, or None when a SQLite ledger does not exist yet; the
+    step's own connection inside a step's transaction."""
+    if url is None and (step := current()) is not None:
+        step.flush()
+        yield step.connection().connection.driver_connection
+        return
     url = url or get_settings().ledger_url
     if (path := sqlite_path(url)) is not None:
         if not path.is_file():
