@@ -38,7 +38,10 @@ if TYPE_CHECKING:
 
 
 def days_waiting(opened_at: datetime, now: datetime) -> int:
-    return max((as_utc(now) - as_utc(opened_at)).days, 0)
+    """Days on the calendar from the day the gate opened to ``now``'s day, both in Copenhagen: a gate
+    opened on 6 December in the evening has waited 15 days on the morning of 21 December, as its reader
+    counts (not 14 periods of 24 hours)."""
+    return max((clock.local(as_utc(now)).date() - clock.local(as_utc(opened_at)).date()).days, 0)
 
 
 def reminder_interval(opened_at: datetime, now: datetime, remind_after_days: int) -> int:

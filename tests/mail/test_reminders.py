@@ -12,6 +12,7 @@ from dmpg.services.reminders import (
     iso_week,
     queue_digest,
     queue_reminders,
+    days_waiting,
     reminder_interval,
 )
 from dmpg.state.gates_open import fold_events
@@ -46,6 +47,17 @@ def test_a_gate_is_open_until_decided_or_expired_per_round():
 @pytest.mark.parametrize(("days", "interval"), [(0, 0), (13, 0), (14, 1), (27, 1), (28, 2), (45, 3)])
 def test_one_reminder_interval_per_remind_after_days(days, interval):
     assert reminder_interval(OPENED, OPENED + timedelta(days=days, hours=1), 14) == interval
+
+
+@pytest.mark.parametrize(("opened", "now", "days"), [
+    (datetime(2026, 12, 6, 16, 0, tzinfo=timezone.utc), datetime(2026, 12, 21, 8, 0, tzinfo=timezone.utc), 15),
+    (datetime(2026, 12, 6, 22, 30, tzinfo=timezone.utc), datetime(2026, 12, 6, 23, 30, tzinfo=timezone.utc), 1),
+    (datetime(2026, 12, 6, 8, 0, tzinfo=timezone.utc), datetime(2026, 12, 6, 20, 0, tzinfo=timezone.utc), 0),
+])
+def test_days_waiting_are_copenhagen_calendar_days(opened, now, days):
+    """A gate opened on the evening of 6 December has waited 15 days on the morning of the 21st, as the
+    reader of "har ventet ... i 15 dage (siden 6. december 2026)" counts; midnight is Copenhagen's."""
+    assert days_waiting(opened, now) == days
 
 
 def test_weeks_and_digest_day():
