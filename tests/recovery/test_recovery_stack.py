@@ -79,8 +79,11 @@ def test_runner_killed_in_the_middle_of_a_step(driver):
     driver.hearing(proposal)
     driver.wait_for_gate(proposal, "steering")
     runner = _runner(driver)
+    forkserver = faults.forkserver(runner)
+    assert forkserver, "the runner's warm start (forkserver) is off; see flows/prefect_compat.py"
 
-    driver.interrupt_the_step_after_steering(proposal, lambda _run_id: faults.kill_group(runner))
+    driver.interrupt_the_step_after_steering(proposal, lambda _run_id: faults.kill_group(runner),
+                                             lambda: faults.children(forkserver))
     # The decision mail queued before the kill goes out once, with the rest.
     driver.assert_recovered_once(proposal, "approval", HANG_GUARD)
 

@@ -10,6 +10,9 @@ Contract:
 - ``forkserver(pid)``: the warm-start forkserver under a runner or worker (flows.prefect_compat).
 - ``ancestors(pid)``: the processes above ``pid``, nearest first.
 - ``freeze(pids)`` / ``thaw(pids)``: SIGSTOP / SIGCONT.
+- ``step_until(pid, reached)``: let a process run in slices of a few milliseconds, frozen between them,
+  until ``reached()`` holds while it is frozen; it stays frozen there (a crash point found without a race:
+  however loaded the machine, the process cannot pass the point while the test looks).
 - ``kill_group(pgid)``: SIGKILL to a process group (a runner and everything it forked), waited for.
 - ``kill_unit(pid)``: SIGKILL to a service's main process and every process under it, as systemd does to
   a unit's cgroup when its main process dies (``KillMode=control-group``). A worker starts each flow run
@@ -102,6 +105,23 @@ def freeze(pids: Iterable[int]) -> None:
 
 def thaw(pids: Iterable[int]) -> None:
     _signal(pids, signal.SIGCONT)
+
+
+def step_until(pid: int, reached, timeout: float = 120, slice_s: float = 0.004) -> bool:
+    """Run ``pid`` a slice at a time until ``reached()`` is true between slices; True with the process
+    frozen there, False (the process thawed) when it ended or ``timeout`` passed first."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    freeze([pid])
+    while time.monotonic() < deadline and not _gone(pid):
+        if reached():
+            return True
+        thaw([pid])
+        time.sleep(slice_s)
+        freeze([pid])
+    thaw([pid])
+    return False
 
 
 def _gone(pid: int) -> bool:

@@ -200,17 +200,32 @@ class Driver:
 
         return [n for n in list_notifications(proposal) if n.kind == "recovery"]
 
-    def interrupt_the_step_after_steering(self, proposal: str, kill) -> None:
+    def interrupt_the_step_after_steering(self, proposal: str, kill, processes) -> None:
         """Approve at the steering gate and call ``kill(flow_run_id)`` in the middle of the step that
         follows: it has begun (the minutes are recorded) and has not ended (the approval gate is not open).
-        The step writes the minutes, queues the decision mail, then opens the approval gate."""
-        from models import ledger
+        The step writes the minutes, queues the decision mail, then opens the approval gate.
 
+        ``processes()`` gives the pids that may be running flow runs (a forkserver's children, a worker's
+        recorded pid); the one that appears after the resume runs the step, and it is run a few
+        milliseconds at a time (``faults.step_until``) so the kill lands between the two writes on any
+        machine: ``kill`` finds it frozen there."""
+        from models.ledger import quick
+        from support import faults
+
+        def minutes_recorded() -> bool:  # a plain reader: the frozen step may hold the ledger's write lock
+            return any(d["kind"] == "steering_minutes" for d in quick.proposal_status(proposal)["documents"])
+
+        before = set(processes())
         self.resume(proposal, "steering", decision("steering", STEERING))
-        began = _wait(lambda: any(d.kind == "steering_minutes" for d in ledger.documents(proposal)), 120, 0.01)
-        kill(ledger.get_proposal(proposal).flow_run_id)
+        new: set[int] = set()
+        assert _wait(lambda: bool(new.update(set(processes()) - before) or new), 120, 0.002), \
+            "no process took the resumed run"
+        [process] = new
+        began = faults.step_until(process, minutes_recorded)
+        kill(quick.proposal_status(proposal)["proposal"]["flow_run_id"])
+        ended = "approval" in [e.gate for e in self.events(proposal, "gate_opened")]
         assert began, "the step after the decision never began"
-        assert "approval" not in [e.gate for e in self.events(proposal, "gate_opened")], "the step ended before the kill"
+        assert not ended, "the step ended before the kill"
 
     def assert_recovered_once(self, proposal: str, gate: str, hang_guard: float) -> None:
         """The proposal reaches ``gate``, shown as recovering meanwhile; the incident is closed, the

@@ -204,8 +204,10 @@ def test_a_worker_killed_in_the_middle_of_a_step_is_replaced_by_the_other(produc
         faults.freeze([process])  # the step stops where it is, then its worker dies
         killed.append(_kill_the_worker_of(production, process))
 
+    forkservers = _forkservers(production).values()
     try:
-        driver.interrupt_the_step_after_steering(proposal, kill)
+        driver.interrupt_the_step_after_steering(proposal, kill,
+                                                 lambda: [p for f in forkservers for p in faults.children(f)])
         driver.assert_recovered_once(proposal, "approval", HANG_GUARD)
     finally:
         for instance in killed:
