@@ -2,9 +2,12 @@
 
 A :class:`Gate` says everything about one gate: the input it waits for, who decides it, the stage
 the proposal is in while it waits, what is being decided and its outcomes in Danish, the documents
-and mail it opens with, the document that records its decision, and any completeness check of the
-input. Everything else derives from :data:`GATES`: the command line's choices, the Prefect UI's
-description, mail phrases, documents, who a gate waits on and the stage mapping.
+and mail it opens with (and the requests it sends first), when its answer is due, whether its body
+meets on it or it only advises, its page and its words on pages and in mails (:class:`Wording`), the
+document that records its decision, and any completeness check of the input. Everything else derives
+from :data:`GATES`: the command line's choices, the Prefect UI's Resume form and description, the
+decision page, mail phrases, documents and their deadlines, the status chart, who a gate waits on and
+the stage mapping. No other module compares a gate's name (tests/forms/test_gate_knowledge.py).
 
 :func:`judge` is the one set of rules for an answer to a gate, used alike by the flow (an answer
 from the Prefect UI) and by every channel that records a decision itself (command line, decision
@@ -24,7 +27,7 @@ from pydantic import EmailStr, Field
 
 from core import clock
 from core.identity import fold_address
-from core.text import danish_date
+from core.text import capitalise, danish_date
 from forms.appointments import AppointmentsInput, check_appointments
 from forms.findings import Finding, blocking
 from forms.inputs import MEETING_DATE, RECORDED_BY, GateInput
@@ -111,6 +114,20 @@ class Outcome:
 
 
 @dataclass(frozen=True)
+class Wording:
+    """How pages and mails name the act of answering a gate, in Danish (the defaults suit a decision)."""
+
+    button: str                  # a mail's button: "Registrér styregruppens beslutning"
+    reminder: str                # what a reminder asks for: "at styregruppens beslutning registreres"
+    ready: str = "den foreligger"  # a reminder: "… via linket nedenfor, så snart <ready>"
+    submit: str = "Registrér beslutningen"  # the decision page's submit button: what the act is
+    heading: str = "Din beslutning"         # the decision page's form heading
+    not_recorded: str = "Beslutningen er ikke registreret"  # above a form sent back with problems
+    legend: str = ""             # the status report chart's name of the gate; default: who decides
+    decision_record: str = ""    # how the decision mail names its attachment (the decision document)
+
+
+@dataclass(frozen=True)
 class Gate:
     """One gate of the lifecycle (see the module docstring). Checked when declared: a missing or
     inconsistent piece is an error at import, never a KeyError while a proposal waits."""
@@ -139,6 +156,17 @@ class Gate:
     # it with the installed code's (tests/forms/test_gate_versions.py fails when ``input`` changes
     # without a new version).
     schema_version: int = 1
+    wording: Wording = Wording(button="Registrér beslutningen", reminder="at beslutningen registreres")
+    # The answer is asked for by a date, ``reply_days`` after the day it was asked: the first day of a
+    # stage (a stage's code: the hearing), or the day another gate was decided with its first outcome
+    # (a gate's name: the directors' approval sends the appointment requests). None: no reply date.
+    reply_from: str | None = None
+    requests: tuple[str, ...] = ()  # document kinds sent (with their mails) to others who answer first
+    answerers: str = ""  # who those others are, for the secretariat following up ("de faglige selskaber …")
+    # Named pieces of the opening mail's context (``dmpg.services.gatekeeper.OPENING_CONTEXT``).
+    opening_context: tuple[str, ...] = ()
+    advisory: bool = False  # the answer advises or states (the hearing), it decides nothing
+    page: str = "decide.html.j2"  # the decision page's template (templates/web/); another has a page of its own
 
     def __post_init__(self) -> None:
         problems = []
@@ -165,10 +193,34 @@ class Gate:
         if self.reason_field is not None and self.reason_field not in self.input.model_fields:
             problems.append(f"reason field {self.reason_field!r} is not a field of {self.input.__name__}")
 
+        if self.reply_from is not None and self.reply_from not in STAGES and not re.fullmatch(r"[a-z][a-z0-9]*", self.reply_from):
+            problems.append(f"reply_from {self.reply_from!r} is neither a stage {STAGES} nor a gate's name")
+        if bool(self.decision_document) != bool(self.wording.decision_record):
+            problems.append("a decision document and the decision mail's name for it (wording.decision_record) go together")
         if problems:
             raise ValueError(f"gate {self.name!r}: " + "; ".join(problems))
         if not self.announced:
             object.__setattr__(self, "announced", f"{self.decider[:1].upper()}{self.decider[1:]} har truffet beslutning")
+
+    @property
+    def takes_form(self) -> bool:
+        """The answer is the whole indstillingsskema (the revision): sent as the Word form, read as a form."""
+        return issubclass(self.input, ProposalForm)
+
+    @property
+    def upload(self) -> str | None:
+        """The file a decision page asks for instead of fields (".docx" for a form), else None."""
+        return ".docx" if self.takes_form else None
+
+    @property
+    def meets(self) -> bool:
+        """The gate is decided at a meeting of its body (its input records the meeting's date)."""
+        return "meeting_date" in self.input.model_fields
+
+    @property
+    def legend(self) -> str:
+        """The gate's name in the status report's chart ("Følgegruppen", "Udpegning af medlemmer")."""
+        return self.wording.legend or capitalise(self.decider)
 
     @property
     def decider(self) -> str:
@@ -202,6 +254,10 @@ GATES: dict[str, Gate] = {g.name: g for g in (
                           "Den reviderede indstilling bliver nu tjekket mod grundpræmisserne igen."),),
         opening_mail="revision_request", attach_proposal=True,
         announced="Indstillerne har indsendt en revideret indstilling",
+        opening_context=("findings", "sent_back"),
+        wording=Wording(button="Indsend revideret indstilling", reminder="at den reviderede indstilling indsendes",
+                        submit="Send det reviderede skema", heading="Det reviderede skema",
+                        not_recorded="Skemaet er ikke modtaget", legend="Revision (indstillerne)"),
         schema_version=2,  # the form's choices are read in Danish as well as by code (0.2.0)
     ),
     Gate(
@@ -223,6 +279,10 @@ GATES: dict[str, Gate] = {g.name: g for g in (
         ),
         opening_mail="database_request", attach_proposal=True, reason_field="statement",
         announced="RKKP har afgivet sin udtalelse om databasegrundlaget", reason_title="Udtalelsen",
+        advisory=True, reply_from="reference_group",
+        wording=Wording(button="Afgiv RKKP's udtalelse", reminder="at RKKP afgiver sin udtalelse",
+                        submit="Send udtalelsen", heading="RKKP's udtalelse",
+                        not_recorded="Udtalelsen er ikke registreret"),
     ),
     Gate(
         name="advice", input=AdviceInput, decided_by="reference_group", stage="reference_group",
@@ -239,6 +299,10 @@ GATES: dict[str, Gate] = {g.name: g for g in (
         ),
         opening_documents=("hearing_letter",), opening_mail="hearing", attach_proposal=True,
         announced="Følgegruppen har givet sin rådgivning", reason_title="Rådgivningen",
+        advisory=True, reply_from="reference_group",
+        wording=Wording(button="Giv følgegruppens rådgivning", reminder="at følgegruppen giver sin rådgivning",
+                        submit="Send rådgivningen", heading="Din rådgivning",
+                        not_recorded="Rådgivningen er ikke registreret"),
     ),
     Gate(
         name="steering", input=SteeringInput, decided_by="steering_group", stage="steering",
@@ -257,6 +321,9 @@ GATES: dict[str, Gate] = {g.name: g for g in (
                     "Indstillingen behandles igen på et senere styregruppemøde."),
         ),
         opening_documents=("steering_memo",), opening_mail="steering_memo", decision_document="steering_minutes",
+        opening_context=("advice",),
+        wording=Wording(button="Registrér styregruppens beslutning", reminder="at styregruppens beslutning registreres",
+                        decision_record="Beslutningsreferatet"),
     ),
     Gate(
         name="approval", input=ApprovalInput, decided_by="director_circle", stage="director_approval",
@@ -270,6 +337,9 @@ GATES: dict[str, Gate] = {g.name: g for g in (
         ),
         opening_documents=("director_memo",), opening_mail="director_memo", decision_document="director_letter",
         attach_decided=("steering",),
+        wording=Wording(button="Registrér direktørkredsens beslutning",
+                        reminder="at psykiatridirektørkredsens beslutning registreres",
+                        decision_record="Psykiatridirektørkredsens meddelelse"),
     ),
     Gate(
         name="appointments", input=AppointmentsInput, decided_by="secretariat", stage="appointments",
@@ -280,9 +350,26 @@ GATES: dict[str, Gate] = {g.name: g for g in (
                           "Gruppen er nu etableret, og medlemmerne indkaldes til kickoff-møde."),),
         completeness=check_appointments, opening_mail="appointments_record",
         announced="Sekretariatet har registreret udpegningen", reason_title="Bemærkning",
+        requests=("appointment_request",), reply_from="approval", opening_context=("appointments_asked",),
+        answerers="de faglige selskaber og organisationer, der udpeger medlemmer", page="appointments.html.j2",
+        wording=Wording(button="Registrér udpegningen", reminder="at udpegningen af medlemmer og formandskab registreres",
+                        ready="medlemmerne er udpeget", legend="Udpegning af medlemmer"),
         schema_version=2,  # the kickoff's time, place and online link (0.2.0)
     ),
 )}
+
+
+for _g in GATES.values():  # what a declaration names of the others: checked once all are declared
+    if _g.reply_from is not None and _g.reply_from not in STAGES and _g.reply_from not in GATES:
+        raise ValueError(f"gate {_g.name!r}: reply_from {_g.reply_from!r} is neither a stage nor a gate")
+    if any(name not in GATES for name in _g.attach_decided):
+        raise ValueError(f"gate {_g.name!r}: attach_decided {_g.attach_decided} names an unknown gate")
+
+
+def asking_gate(document_kind: str) -> Gate | None:
+    """The gate that sends documents of ``document_kind`` when it opens or asks (its opening documents or
+    its requests): the hearing letter's gate is ``advice``; None for a document no gate sends."""
+    return next((g for g in GATES.values() if document_kind in (*g.opening_documents, *g.requests)), None)
 
 
 def gate(name: str) -> Gate:

@@ -57,7 +57,7 @@ def form_model(gate: Gate, recorders: list[tuple[str, str]]) -> type[pydantic.Ba
     who = "sekretariatet" if gate.decided_by == "secretariat" else f"sekretariatet eller {gate.decider}"
     recorded_by = (Literal[people], Field(title="Registreret af",  # type: ignore[valid-type]
                                           description=f"Den, beslutningen registreres for: {who}."))
-    if gate.name == "revision":
+    if gate.takes_form:  # the whole indstillingsskema: Prefect's form cannot hold it, the fields pass through
         return pydantic.create_model(
             "RevideretIndstillingsskema", __config__=ConfigDict(extra="allow"), recorded_by=recorded_by)
     fields: dict[str, Any] = {}
@@ -162,7 +162,7 @@ def wake_values(gate: Gate, decision: dict[str, Any], schema: dict[str, Any],
     label ending in "(code)", a person "<address>"); when none fits, a required field gets a value the
     schema accepts — for a person, the first of ``fallback_people`` (the secretariat's addresses) it
     offers. ``NoWakeValues`` when even that fails."""
-    today = to_form_values(gate, decision, list(recorders)) if gate.name != "revision" else dict(decision)
+    today = to_form_values(gate, decision, list(recorders)) if not gate.takes_form else dict(decision)
     defs = {key: schema[key] for key in ("$defs", "definitions") if key in schema}
     properties: dict[str, Any] = schema.get("properties") or {}
     required = set(schema.get("required") or ())

@@ -42,7 +42,7 @@ from core.text import (
     plural,
 )
 from dmpg.documents.naming import kind as get_kind
-from forms.gates import GATES
+from forms.gates import GATES, asking_gate
 from forms.meetings import meeting_gate, meeting_title
 from forms.proposal import ProposalForm
 from forms.vocabulary import (
@@ -74,9 +74,6 @@ class Sources:
         "time": "10:00", "minutes": 180, "place": "RKKP, Olof Palmes Allé 15, 8200 Aarhus N", "online_url": None})
 
 
-# Gates whose request asks for an answer by a date, and the stage whose first day starts the count
-# (``None``: counted from the approval that sends the request, see :func:`reply_deadline`).
-REPLY_GATES: dict[str, str | None] = {"advice": "reference_group", "database": "reference_group", "appointments": None}
 NOT_GIVEN = ""  # a field the proposers left empty: the letter leaves its row out (never "Ikke oplyst")
 UNKNOWN = "—"  # an empty cell where a row cannot be left out (the meeting pack's comparison)
 
@@ -296,19 +293,19 @@ def summary_lines(src: Sources) -> list[str]:
 
 
 def reply_deadline(src: Sources, gate: str | None) -> date | None:
-    """The last day to answer the request of ``gate`` (:data:`REPLY_GATES`), ``src.reply_days`` after it
-    was sent: the hearing (``advice``, ``database``) from the day the proposal went to the reference
+    """The last day to answer the request of ``gate``, ``src.reply_days`` after it was sent (the gate's
+    ``reply_from``): the hearing (``advice``, ``database``) from the day the proposal went to the reference
     group, the appointment requests from the day the directors approved. Counted from the ledger, so
     the letter, its mail and a later reminder give the same date; a day off moves it to the next working
-    day (``core.workdays``). ``None`` for any other gate."""
-    if gate not in REPLY_GATES:
+    day (``core.workdays``). ``None`` for a gate that asks for no reply by a date."""
+    start = GATES[gate].reply_from if gate in GATES else None
+    if start is None:
         return None
-    stage = REPLY_GATES[gate]
-    if stage is not None:
-        sent = src.stages.get(stage)
+    if start in GATES:
+        decided = _decision(src, start, outcome=GATES[start].outcomes[0].code)
+        sent = local_day(decided["at"]) if decided and decided.get("at") else None
     else:
-        approval = _decision(src, "approval", outcome="approve")
-        sent = local_day(approval["at"]) if approval and approval.get("at") else None
+        sent = src.stages.get(start)
     return workdays.deadline(sent or src.today, src.reply_days)
 
 
@@ -387,15 +384,16 @@ def compose_context(kind_name: str, src: Sources, round: int = 1, recipient: str
     }
     if kind_name in ("steering_memo", "director_memo"):
         ctx["advice"] = _advice(src)
-    if kind_name in ("hearing_letter", "steering_memo", "director_memo"):
-        gate = {"hearing_letter": "advice", "steering_memo": "steering", "director_memo": "approval"}[kind_name]
-        ctx["meeting_date"] = src.meeting_dates.get((gate, round))
+    asking = asking_gate(kind_name)
+    if asking is not None and asking.meets:
+        ctx["meeting_date"] = src.meeting_dates.get((asking.name, round))
     if kind_name in ("steering_memo", "steering_minutes"):
         ctx["previous"] = previous_round(src, "steering", round)
     if kind_name == "steering_memo":
         ctx["previous_rounds"] = [
             {**answer_view(d), "decision": answer_view(d)["label"]}
-            for d in sorted(src.decisions, key=lambda d: d["round"]) if d["gate"] == "steering" and d["round"] < round
+            for d in sorted(src.decisions, key=lambda d: d["round"])
+            if d["gate"] == asking.name and d["round"] < round  # the memo's own gate, held before
         ]
     if kind_name == "steering_minutes":
         d = _decision(src, "steering", round)
@@ -407,8 +405,8 @@ def compose_context(kind_name: str, src: Sources, round: int = 1, recipient: str
     if kind_name == "director_memo":
         d = _decision(src, "steering", outcome="approve") or {"payload": {}}
         ctx["steering"] = {"meeting_date": d["payload"].get("meeting_date"), "rationale": d["payload"].get("rationale", "")}
-    if kind_name in ("hearing_letter", "appointment_request"):
-        ctx["deadline"] = reply_deadline(src, "advice" if kind_name == "hearing_letter" else "appointments")
+    if asking is not None and asking.reply_from is not None:
+        ctx["deadline"] = reply_deadline(src, asking.name)
     if kind_name == "director_letter":
         d = _decision(src, "approval")
         view = answer_view(d) if d else {"outcome": "", "label": "", "meeting_date": None, "rationale": ""}

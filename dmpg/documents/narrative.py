@@ -42,7 +42,7 @@ def gate_description(proposal_id: str, gate: str, round: int) -> str:  # noqa: A
         f"**Hvad skal besluttes?** {g.question}",
         "",
     ]
-    if gate == "revision":
+    if g.takes_form:
         lines += [_upload_line(proposal_id), ""]
     if meeting := _meeting_line(proposal_id, gate, round):
         lines += [meeting, ""]

@@ -70,19 +70,15 @@ NEXT_STEPS: dict[str, dict[str, str]] = {g.name: {o.code: o.next_step for o in g
 ANNOUNCED: dict[str, str] = {g.name: g.announced for g in GATES.values()}
 REASON_TITLES: dict[str, str] = {g.name: g.reason_title for g in GATES.values()}
 # What a decision mail attaches, as its text names it (the gate's decision_document).
-DECISION_RECORDS: dict[str, str] = {"steering": "Beslutningsreferatet", "approval": "Psykiatridirektørkredsens meddelelse"}
-# A reminder asks for what the gate waits for, and its button says what to do.
-REMINDER_ASKS: dict[str, str] = {
-    "revision": "at den reviderede indstilling indsendes", "database": "at RKKP afgiver sin udtalelse",
-    "advice": "at følgegruppen giver sin rådgivning", "steering": "at styregruppens beslutning registreres",
-    "approval": "at psykiatridirektørkredsens beslutning registreres",
-    "appointments": "at udpegningen af medlemmer og formandskab registreres",
-}
-GATE_BUTTONS: dict[str, str] = {
-    "revision": "Indsend revideret indstilling", "database": "Afgiv RKKP's udtalelse",
-    "advice": "Giv følgegruppens rådgivning", "steering": "Registrér styregruppens beslutning",
-    "approval": "Registrér direktørkredsens beslutning", "appointments": "Registrér udpegningen",
-}
+DECISION_RECORDS: dict[str, str] = {g.name: g.wording.decision_record for g in GATES.values() if g.decision_document}
+# A reminder asks for what the gate waits for ("så snart <READY>"), and its button says what to do.
+REMINDER_ASKS: dict[str, str] = {g.name: g.wording.reminder for g in GATES.values()}
+READY: dict[str, str] = {g.name: g.wording.ready for g in GATES.values()}
+GATE_BUTTONS: dict[str, str] = {g.name: g.wording.button for g in GATES.values()}
+# Whose answers the secretariat follows up besides the deciders (the organisations appointing members),
+# and the gates whose answer advises or states rather than decides (their mails announce, not decide).
+ANSWERERS: dict[str, str] = {g.name: g.answerers for g in GATES.values()}
+ADVISORY: frozenset[str] = frozenset(g.name for g in GATES.values() if g.advisory)
 ROLE_LABELS: dict[str, str] = {
     **BODY_LABELS,
     "proposer": "indstiller",
@@ -121,6 +117,7 @@ def _environment(directory: str):
         GATE_ASKS=GATE_ASKS, GATE_BODIES=GATE_BODIES, OUTCOMES=OUTCOMES, NEXT_STEPS=NEXT_STEPS,
         ROLE_LABELS=ROLE_LABELS, SEVERITY_LABELS=SEVERITY_LABELS, ANNOUNCED=ANNOUNCED, REASON_TITLES=REASON_TITLES,
         DECISION_RECORDS=DECISION_RECORDS, REMINDER_ASKS=REMINDER_ASKS, GATE_BUTTONS=GATE_BUTTONS,
+        READY=READY, ANSWERERS=ANSWERERS, ADVISORY=ADVISORY,
     )
     return env
 

@@ -18,6 +18,7 @@ from dmpg.documents.context import (
 )
 from dmpg.documents.sources import load_sources
 from dmpg.mail import GATE_KINDS
+from forms.gates import GATES
 
 # Mail kinds that ask for something: they state the reply deadline and the deciding meeting when known.
 _ASKING_MAILS = {"reminder", "appointment_request"}
@@ -29,13 +30,15 @@ def mail_facts(src: Sources, kind: str, round: int = 1, gate: str | None = None)
     an appointment request) ``deadline`` (``reply_deadline``); and ``previous``
     (``previous_round``) for a gate held again. Absent values are ``None``. (The deciding meeting
     reaches mails as ``meeting``, from ``dmpg.services.gatekeeper.meeting_context_of``.)"""
-    gate = gate or ("appointments" if kind == "appointment_request" else None)
+    # A request's mail (the appointment request) belongs to the gate that sends it.
+    gate = gate or next((g.name for g in GATES.values() if kind in g.requests), None)
     asks = kind in GATE_KINDS or kind in _ASKING_MAILS
     deadline = reply_deadline(src, gate) if asks else None
     answers_by = None
-    if gate == "appointments" and kind != "appointment_request":
-        # The organisations answer the request; the secretariat, asked to record their answers, is told
-        # by when they were asked to answer ("answers_by"), not given a deadline of its own.
+    if gate in GATES and GATES[gate].requests and kind not in GATES[gate].requests:
+        # Others answer the gate's requests (the organisations appoint members); the secretariat, asked to
+        # record their answers, is told by when they were asked to answer ("answers_by"), not given a
+        # deadline of its own.
         deadline, answers_by = None, deadline
     return {
         "summary": summary_lines(src),

@@ -18,17 +18,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from core.text import capitalise, danish_date
+from core.text import danish_date
 from dmpg.documents.context import local_day
 from forms.gates import GATES
 
 MAX_ROWS = 40  # proposals drawn; the caption says how many of how many
 OVERDUE = "#C0392B"
 PERIOD = "#EEF2F7"
-GATE_COLOURS: dict[str, str] = {
-    "revision": "#E08A3C", "advice": "#5B8FC9", "database": "#A9C3E0", "steering": "#1F3A5F",
-    "approval": "#2E8B85", "appointments": "#74B05F",
-}
+# The gates' colours in the order they are declared (a gate added later takes the next, round again).
+PALETTE: tuple[str, ...] = ("#E08A3C", "#A9C3E0", "#5B8FC9", "#1F3A5F", "#2E8B85", "#74B05F")
+GATE_COLOURS: dict[str, str] = {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(GATES)}
 # Markers for how a round ended when the proposal did not just move on: (marker, colour, Danish label).
 OUTCOME_MARKERS: dict[str, tuple[str, str, str]] = {
     "defer": ("D", "#7F8C8D", "Udsat til senere møde"),
@@ -50,11 +49,18 @@ class Chart:
 
 
 def gate_names() -> dict[str, str]:
-    """The legend's names of the gates, from their declaration: who decides ("Følgegruppen", "RKKP"),
-    the proposers' revision and the appointments by what they are."""
-    names = {name: capitalise(g.decider) for name, g in GATES.items()}
-    names.update({"revision": "Revision (indstillerne)", "appointments": "Udpegning af medlemmer"})
-    return names
+    """The legend's names of the gates, from their declaration (``Gate.legend``): who decides
+    ("Følgegruppen", "RKKP"), the proposers' revision and the appointments by what they are."""
+    return {name: g.legend for name, g in GATES.items()}
+
+
+def bar_slot(gate: str) -> tuple[float, float]:
+    """``(top, height)`` of a gate's bar within its proposal's row: gates that wait at the same time (the
+    same stage: the hearing's advice and statement) share the row, the later declared on top."""
+    siblings = [name for name, g in GATES.items() if g.stage == GATES[gate].stage] if gate in GATES else [gate]
+    slot, count = len(siblings) - 1 - siblings.index(gate), len(siblings)
+    height = (0.64 - 0.04 * (count - 1)) / count
+    return -0.32 + slot * (height + 0.04), height
 
 
 def select(report: Mapping[str, Any], limit: int = MAX_ROWS) -> list[dict[str, Any]]:
@@ -165,7 +171,7 @@ class _Bars:
         if end < first:
             return
         left, width = date2num(start), max(date2num(end) - date2num(start), 0.8)
-        top, size = {"advice": (-0.32, 0.3), "database": (0.02, 0.3)}.get(r["gate"], (-0.32, 0.64))
+        top, size = bar_slot(r["gate"])
         look = (r["gate"], not r["closed"], bool(r["overdue"]) and not r["closed"])
         self.bars.setdefault(look, []).append((left, width, y + top, size))
         if r["closed"] and r["outcome"] in OUTCOME_MARKERS:

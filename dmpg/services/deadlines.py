@@ -95,10 +95,9 @@ def overdue_label(days_overdue: int) -> str:
 def meeting_gates() -> frozenset[str]:
     """The gates decided at a meeting whose request sets no reply deadline: ``steering``, ``approval``."""
     # lazy: to count a deadline only: pending and status read the recorded ones without the gates' models
-    from dmpg.documents.context import REPLY_GATES
     from forms.gates import GATES
 
-    return frozenset(g.name for g in GATES.values() if "meeting_date" in g.input.model_fields) - set(REPLY_GATES)
+    return frozenset(g.name for g in GATES.values() if g.meets and g.reply_from is None)
 
 
 def due(gate: str, *, opened: date, sources: Sources | None, agenda: Iterable[tuple[str, date]] = (),
@@ -114,9 +113,9 @@ def due(gate: str, *, opened: date, sources: Sources | None, agenda: Iterable[tu
             return Due(meetings[-1][1], MEETING, meetings[-1][0])
         return Due(date.fromisoformat(deadline) if deadline else None, rule or NONE)
     # lazy: to count a deadline only: pending and status read the recorded ones without the gates' models
-    from dmpg.documents.context import REPLY_GATES, reply_deadline
+    from dmpg.documents.context import reply_deadline
 
-    if gate in REPLY_GATES:
+    if _is_reply(gate):
         if sources is None:
             raise ValueError(f"the deadline of {gate!r} is counted from the proposal's history: sources needed")
         return Due(reply_deadline(sources, gate), REPLY)
@@ -143,9 +142,9 @@ def at_opening(proposal_id: str, gate: str) -> dict[str, Any]:
 
 def _is_reply(gate: str) -> bool:
     # lazy: to count a deadline only: pending and status read the recorded ones without the gates' models
-    from dmpg.documents.context import REPLY_GATES
+    from forms.gates import GATES
 
-    return gate in REPLY_GATES
+    return gate in GATES and GATES[gate].reply_from is not None
 
 
 def sources_of(proposal_id: str, events: Iterable[Any], *, today: date, reply_days: int) -> Sources:

@@ -57,7 +57,7 @@ class Recorded:
 def read_decision_file(path: Path, gate: str, by: str) -> dict[str, Any]:
     """A decision file (YAML/JSON; for ``revision`` a form, also ``.docx``) as the gate's JSON input
     with ``recorded_by`` set to ``by``; a different ``recorded_by`` in the file is an error."""
-    if gate == "revision" and path.suffix.lower() == ".docx":
+    if gate_named(gate).takes_form and path.suffix.lower() == ".docx":
         data: object = load_form(path).model_dump(mode="json", exclude_none=True)
     else:
         data = read_data(path)

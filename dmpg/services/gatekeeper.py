@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
+from collections.abc import Callable
 from typing import Any
 
 from core import release
@@ -201,20 +202,28 @@ def meeting_context_of(proposal_id: str, gate: str, round: int) -> dict[str, Any
 
 
 def _opening_context(proposal_id: str, g: Gate) -> dict[str, Any]:
-    """What only one gate's mail says: the steering memo names the reference group's advice; the
-    revision request the blocking findings, or the steering group's reasons."""
-    if g.name == "steering":
-        advice = ledger.decision(proposal_id, "advice", 1)
-        return {"advice": advice.outcome} if advice else {}
-    if g.name == "appointments":
-        return appointments_asked(proposal_id)
-    if g.name != "revision":
-        return {}
-    context: dict[str, Any] = {"findings": [f.to_dict() for f in ledger.recorded_findings(proposal_id)]}
-    sent_back = [d for d in ledger.decisions(proposal_id) if d.gate == "steering" and d.outcome == "revise"]
-    if sent_back:
-        context["rationale"] = sent_back[-1].payload.get("rationale", "")
+    """What only some gates' mails say: the pieces the gate declares (``Gate.opening_context``)."""
+    context: dict[str, Any] = {}
+    for piece in g.opening_context:
+        context.update(OPENING_CONTEXT[piece](proposal_id))
     return context
+
+
+def advice_given(proposal_id: str) -> dict[str, Any]:
+    """``advice``: the reference group's recommendation (the steering memo's mail names it)."""
+    advice = ledger.decision(proposal_id, "advice", 1)
+    return {"advice": advice.outcome} if advice else {}
+
+
+def findings_recorded(proposal_id: str) -> dict[str, Any]:
+    """``findings``: the premise check's findings of the latest form (the revision request lists the blocking ones)."""
+    return {"findings": [f.to_dict() for f in ledger.recorded_findings(proposal_id)]}
+
+
+def sent_back(proposal_id: str) -> dict[str, Any]:
+    """``rationale``: the steering group's reasons when it last sent the proposal back for revision."""
+    back = [d for d in ledger.decisions(proposal_id) if d.outcome == "revise"]  # only a steering round sends back
+    return {"rationale": back[-1].payload.get("rationale", "")} if back else {}
 
 
 def appointments_asked(proposal_id: str) -> dict[str, Any]:
@@ -225,6 +234,13 @@ def appointments_asked(proposal_id: str) -> dict[str, Any]:
     asked = [{"name": organisations[code].name if code in organisations else code, "seats": seats}
              for code, seats in organisation_seats(form).items() if code != "other"]
     return {"organisations": asked, "answers_by": reply_deadline(load_sources(proposal_id), "appointments")}
+
+
+# The pieces a gate's opening mail may declare (``Gate.opening_context``), by name.
+OPENING_CONTEXT: dict[str, Callable[[str], dict[str, Any]]] = {
+    "advice": advice_given, "findings": findings_recorded, "sent_back": sent_back,
+    "appointments_asked": appointments_asked,
+}
 
 
 def announce_decision(proposal_id: str, gate: str, round: int) -> None:  # noqa: A002

@@ -89,7 +89,7 @@ class Script(BaseModel):
 
     def hearing(self) -> tuple[Step, ...]:
         """The hearing's two answers, the reference group's advice and RKKP's statement."""
-        return tuple(s for s in self.straight() if s.gate in ("advice", "database"))
+        return tuple(s for s in self.straight() if GATES[s.gate].advisory)
 
     def step(self, name: str) -> Step:
         """The step whose input file is called ``name`` (without its suffix)."""

@@ -120,7 +120,7 @@ def _recipients(kind: str, proposal_id: str, **extra: Any) -> list:
 
 def _database_note(proposal_id: str, form: ProposalForm) -> str | None:
     """The registry's "clinical database" note: RKKP's statement when the gate recorded one, else the form's status."""
-    statement = next((d for d in reversed(ledger.decisions(proposal_id)) if d.gate == "database"), None)
+    statement = ledger.decision(proposal_id, "database", 1)  # the hearing is held once
     if statement is not None:
         start = statement.payload.get("expected_start")
         label = GATES["database"].outcome(statement.outcome).label

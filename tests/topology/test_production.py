@@ -184,7 +184,9 @@ def test_a_worker_killed_while_it_starts_a_run_is_replaced_by_the_other(producti
     try:
         seen = driver.pending_states_until(proposal, driver.waits_at(proposal, "database"), HANG_GUARD)
         assert "recovering" in seen
-        assert _taken(production, run_id)[survivor] == before[survivor] + 1  # the other worker took over
+        # The other worker took over. (It may log more than one take: both workers poll the pool, and a
+        # worker that loses the race to a run's Pending state logs the attempt too.)
+        assert _taken(production, run_id)[survivor] > before[survivor]
         assert [e.detail["problem"] for e in driver.events(proposal, "run_stuck")] == ["stuck"]
         assert wait_until(lambda: driver.recovered(proposal), 60)
         assert [m.recipient for m in driver.recovery_mails(proposal)] == [SECRETARIAT]

@@ -107,7 +107,10 @@ def _outbox(p: argparse.ArgumentParser) -> None:
 
 
 def _meeting(p: argparse.ArgumentParser) -> None:
-    bodies = ["reference_group", "steering_group", "director_circle"]
+    # lazy: the command dispatch: the meetings' vocabulary only when `meeting` is parsed
+    from forms.meetings import MEETING_BODIES
+
+    bodies = list(MEETING_BODIES)
     sub = p.add_subparsers(dest="meeting_command", required=True,
                            metavar="{plan,list,show,record,approve,form,cancel}")
     plan = sub.add_parser("plan", help="planlæg et møde: dagsorden, kalenderinvitation og mødemateriale")

@@ -184,7 +184,8 @@ def create_app() -> FastAPI:
                                                                                  IN_FLIGHT_SECONDS)):
                 return _html(*recorded)
             return await run_in_threadpool(_refusal, refused)
-        limit = (MAX_DOCX_BYTES if link.row.gate == "revision" else MAX_TEXT_BYTES) + FORM_OVERHEAD
+        takes_file = link.row.gate in GATES and GATES[link.row.gate].takes_form  # a Word form, else fields
+        limit = (MAX_DOCX_BYTES if takes_file else MAX_TEXT_BYTES) + FORM_OVERHEAD
         length = request.headers.get("content-length")
         if length is None or not length.isdigit() or int(length) > limit:
             return await run_in_threadpool(
@@ -283,7 +284,7 @@ def _payload(page: Page, fields: dict[str, str], upload: bytes | None, filename:
     if not upload:
         raise InputError("", [("Filen", "vælg filen, før du sender")])
     suffix = Path(filename or "").suffix.lower()
-    allowed = (".docx",) if page.gate.name == "revision" else (".yaml", ".yml", ".json")
+    allowed = (page.gate.upload,) if page.gate.upload else (".yaml", ".yml", ".json")
     if suffix not in allowed:
         raise InputError("", [("Filen", f"forventede en fil af typen {', '.join(allowed)}; fik {suffix or 'ingen endelse'}")])
     with tempfile.TemporaryDirectory(prefix="dmpg-upload-") as tmp:

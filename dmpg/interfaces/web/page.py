@@ -54,16 +54,8 @@ from forms.vocabulary import (
 from models import ledger
 from models.vocabulary import CHANNEL_LABELS
 
-UPLOAD_GATES = {"revision": ".docx"}  # input as a file: the revised Word form
-FORM_TEMPLATES = {"appointments": "appointments.html.j2"}  # gates with a page of their own (else decide.html.j2)
+DECIDE_PAGE, APPOINTMENTS_PAGE = "decide.html.j2", "appointments.html.j2"  # a gate's page (Gate.page)
 MEMBER_ROWS = 12  # rows for appointed members on the appointments page (more when the form has more seats)
-# What the form's button does, in the words of the act (a decision is registered; advice, a statement
-# and a revised form are sent), and the form's heading.
-# (The appointments page says its own: appointments.html.j2.)
-SUBMIT_LABELS = {"advice": "Send rådgivningen", "database": "Send udtalelsen", "revision": "Send det reviderede skema"}
-FORM_HEADINGS = {"advice": "Din rådgivning", "database": "RKKP's udtalelse", "revision": "Det reviderede skema"}
-NOT_RECORDED = {"advice": "Rådgivningen er ikke registreret", "database": "Udtalelsen er ikke registreret",
-                "revision": "Skemaet er ikke modtaget"}
 
 
 @dataclass(frozen=True)
@@ -100,22 +92,22 @@ class Page:
     meeting: str | None = None
     values: dict[str, str] = field(default_factory=dict)
     problems: list[tuple[str, str]] = field(default_factory=list)
-    template: str = "decide.html.j2"
+    template: str = DECIDE_PAGE
     appointments: dict[str, Any] | None = None  # the appointments page's rows, choices and rules
 
     @property
     def submit_label(self) -> str:
         """The button's words: what the act is ("Send rådgivningen", "Registrér beslutningen")."""
-        return SUBMIT_LABELS.get(self.gate.name, "Registrér beslutningen")
+        return self.gate.wording.submit
 
     @property
     def form_heading(self) -> str:
-        return FORM_HEADINGS.get(self.gate.name, "Din beslutning")
+        return self.gate.wording.heading
 
     @property
     def not_recorded(self) -> str:
         """The heading above a form sent back with problems."""
-        return NOT_RECORDED.get(self.gate.name, "Beslutningen er ikke registreret")
+        return self.gate.wording.not_recorded
 
     @property
     def problem_links(self) -> list[tuple[str | None, str, str]]:
@@ -139,7 +131,7 @@ def field_id(name: str) -> str:
 def form_fields(gate: Gate) -> list[Field]:
     """The gate's input as form fields (see the module docstring); [] for a gate that takes a file or
     has a page of its own (the appointments)."""
-    if gate.name in UPLOAD_GATES or gate.name in FORM_TEMPLATES:
+    if gate.upload or gate.page != DECIDE_PAGE:
         return []
     fields = []
     for name, info in gate.input.model_fields.items():
@@ -234,10 +226,10 @@ def build_page(row: Any) -> Page:
         round=row.round, recipient=row.recipient, recipient_name=name,
         waiting_since=danish_date(waiting.waiting_since) if waiting else "",
         summary=_summary(proposal.form), findings=findings, decisions=decisions, documents=documents,
-        fields=form_fields(gate), upload=UPLOAD_GATES.get(gate.name),
+        fields=form_fields(gate), upload=gate.upload,
         secretariat=", ".join(sorted(roster.emails("secretariat"))),
-        template=FORM_TEMPLATES.get(gate.name, "decide.html.j2"),
-        appointments=appointments_form(proposal.form, roster) if gate.name == "appointments" else None,
+        template=gate.page,
+        appointments=appointments_form(proposal.form, roster) if gate.page == APPOINTMENTS_PAGE else None,
     )
 
 
