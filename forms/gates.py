@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -162,6 +162,10 @@ class Gate:
     # (a gate's name: the directors' approval sends the appointment requests). None: no reply date.
     reply_from: str | None = None
     requests: tuple[str, ...] = ()  # document kinds sent (with their mails) to others who answer first
+    # The Word documents the gate makes (its opening documents, requests and decision document): kind ->
+    # the Danish title in the header and first heading; the template is templates/<kind>.docx.
+    documents: Mapping[str, str] = field(default_factory=dict, hash=False)
+    held_again: bool = False  # a round may be followed by another (a deferral): its documents name their round
     answerers: str = ""  # who those others are, for the secretariat following up ("de faglige selskaber …")
     # Named pieces of the opening mail's context (``dmpg.services.gatekeeper.OPENING_CONTEXT``).
     opening_context: tuple[str, ...] = ()
@@ -195,6 +199,11 @@ class Gate:
 
         if self.reply_from is not None and self.reply_from not in STAGES and not re.fullmatch(r"[a-z][a-z0-9]*", self.reply_from):
             problems.append(f"reply_from {self.reply_from!r} is neither a stage {STAGES} nor a gate's name")
+        made = [*self.opening_documents, *self.requests, *([self.decision_document] if self.decision_document else [])]
+        if missing := [k for k in made if k not in self.documents]:
+            problems.append(f"documents {missing} have no title in documents")
+        if unused := [k for k in self.documents if k not in made]:
+            problems.append(f"documents {unused} are neither opening documents, requests nor the decision document")
         if bool(self.decision_document) != bool(self.wording.decision_record):
             problems.append("a decision document and the decision mail's name for it (wording.decision_record) go together")
         if problems:
@@ -298,6 +307,7 @@ GATES: dict[str, Gate] = {g.name: g for g in (
                     "Indstillingen går videre til DMPG-styregruppen sammen med følgegruppens rådgivning."),
         ),
         opening_documents=("hearing_letter",), opening_mail="hearing", attach_proposal=True,
+        documents={"hearing_letter": "Høringsbrev til følgegruppen"},
         announced="Følgegruppen har givet sin rådgivning", reason_title="Rådgivningen",
         advisory=True, reply_from="reference_group",
         wording=Wording(button="Giv følgegruppens rådgivning", reminder="at følgegruppen giver sin rådgivning",
@@ -321,7 +331,9 @@ GATES: dict[str, Gate] = {g.name: g for g in (
                     "Indstillingen behandles igen på et senere styregruppemøde."),
         ),
         opening_documents=("steering_memo",), opening_mail="steering_memo", decision_document="steering_minutes",
-        opening_context=("advice",),
+        documents={"steering_memo": "Indstilling til DMPG-styregruppen",
+                   "steering_minutes": "Beslutningsreferat, DMPG-styregruppen"},
+        opening_context=("advice",), held_again=True,
         wording=Wording(button="Registrér styregruppens beslutning", reminder="at styregruppens beslutning registreres",
                         decision_record="Beslutningsreferatet"),
     ),
@@ -336,6 +348,8 @@ GATES: dict[str, Gate] = {g.name: g for g in (
             Outcome("reject", "Afvist", "har afvist oprettelsen af gruppen", "Sagen er hermed afsluttet."),
         ),
         opening_documents=("director_memo",), opening_mail="director_memo", decision_document="director_letter",
+        documents={"director_memo": "Indstilling til psykiatridirektørkredsen",
+                   "director_letter": "Meddelelse om psykiatridirektørkredsens beslutning"},
         attach_decided=("steering",),
         wording=Wording(button="Registrér direktørkredsens beslutning",
                         reminder="at psykiatridirektørkredsens beslutning registreres",
@@ -351,6 +365,7 @@ GATES: dict[str, Gate] = {g.name: g for g in (
         completeness=check_appointments, opening_mail="appointments_record",
         announced="Sekretariatet har registreret udpegningen", reason_title="Bemærkning",
         requests=("appointment_request",), reply_from="approval", opening_context=("appointments_asked",),
+        documents={"appointment_request": "Anmodning om udpegning"},
         answerers="de faglige selskaber og organisationer, der udpeger medlemmer", page="appointments.html.j2",
         wording=Wording(button="Registrér udpegningen", reminder="at udpegningen af medlemmer og formandskab registreres",
                         ready="medlemmerne er udpeget", legend="Udpegning af medlemmer"),
