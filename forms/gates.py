@@ -125,6 +125,7 @@ class Wording:
     not_recorded: str = "Beslutningen er ikke registreret"  # above a form sent back with problems
     legend: str = ""             # the status report chart's name of the gate; default: who decides
     decision_record: str = ""    # how the decision mail names its attachment (the decision document)
+    mail: str = ""               # the opening mail where mails are listed (a person's data summary): "høring"
 
 
 @dataclass(frozen=True)
@@ -204,6 +205,8 @@ class Gate:
             problems.append(f"documents {missing} have no title in documents")
         if unused := [k for k in self.documents if k not in made]:
             problems.append(f"documents {unused} are neither opening documents, requests nor the decision document")
+        if self.opening_mail and not self.wording.mail:
+            problems.append(f"the opening mail {self.opening_mail!r} needs its Danish name (wording.mail)")
         if bool(self.decision_document) != bool(self.wording.decision_record):
             problems.append("a decision document and the decision mail's name for it (wording.decision_record) go together")
         if problems:
@@ -266,7 +269,8 @@ GATES: dict[str, Gate] = {g.name: g for g in (
         opening_context=("findings", "sent_back"),
         wording=Wording(button="Indsend revideret indstilling", reminder="at den reviderede indstilling indsendes",
                         submit="Send det reviderede skema", heading="Det reviderede skema",
-                        not_recorded="Skemaet er ikke modtaget", legend="Revision (indstillerne)"),
+                        not_recorded="Skemaet er ikke modtaget", legend="Revision (indstillerne)",
+                        mail="anmodning om revision"),
         schema_version=2,  # the form's choices are read in Danish as well as by code (0.2.0)
     ),
     Gate(
@@ -291,7 +295,7 @@ GATES: dict[str, Gate] = {g.name: g for g in (
         advisory=True, reply_from="reference_group",
         wording=Wording(button="Afgiv RKKP's udtalelse", reminder="at RKKP afgiver sin udtalelse",
                         submit="Send udtalelsen", heading="RKKP's udtalelse",
-                        not_recorded="Udtalelsen er ikke registreret"),
+                        not_recorded="Udtalelsen er ikke registreret", mail="anmodning til RKKP"),
     ),
     Gate(
         name="advice", input=AdviceInput, decided_by="reference_group", stage="reference_group",
@@ -312,7 +316,7 @@ GATES: dict[str, Gate] = {g.name: g for g in (
         advisory=True, reply_from="reference_group",
         wording=Wording(button="Giv følgegruppens rådgivning", reminder="at følgegruppen giver sin rådgivning",
                         submit="Send rådgivningen", heading="Din rådgivning",
-                        not_recorded="Rådgivningen er ikke registreret"),
+                        not_recorded="Rådgivningen er ikke registreret", mail="høring"),
     ),
     Gate(
         name="steering", input=SteeringInput, decided_by="steering_group", stage="steering",
@@ -335,7 +339,7 @@ GATES: dict[str, Gate] = {g.name: g for g in (
                    "steering_minutes": "Beslutningsreferat, DMPG-styregruppen"},
         opening_context=("advice",), held_again=True,
         wording=Wording(button="Registrér styregruppens beslutning", reminder="at styregruppens beslutning registreres",
-                        decision_record="Beslutningsreferatet"),
+                        decision_record="Beslutningsreferatet", mail="indstilling til styregruppen"),
     ),
     Gate(
         name="approval", input=ApprovalInput, decided_by="director_circle", stage="director_approval",
@@ -353,7 +357,7 @@ GATES: dict[str, Gate] = {g.name: g for g in (
         attach_decided=("steering",),
         wording=Wording(button="Registrér direktørkredsens beslutning",
                         reminder="at psykiatridirektørkredsens beslutning registreres",
-                        decision_record="Psykiatridirektørkredsens meddelelse"),
+                        decision_record="Psykiatridirektørkredsens meddelelse", mail="indstilling til direktørkredsen"),
     ),
     Gate(
         name="appointments", input=AppointmentsInput, decided_by="secretariat", stage="appointments",
@@ -368,7 +372,8 @@ GATES: dict[str, Gate] = {g.name: g for g in (
         documents={"appointment_request": "Anmodning om udpegning"},
         answerers="de faglige selskaber og organisationer, der udpeger medlemmer", page="appointments.html.j2",
         wording=Wording(button="Registrér udpegningen", reminder="at udpegningen af medlemmer og formandskab registreres",
-                        ready="medlemmerne er udpeget", legend="Udpegning af medlemmer"),
+                        ready="medlemmerne er udpeget", legend="Udpegning af medlemmer",
+                        mail="registrering af udpegningen"),
         schema_version=2,  # the kickoff's time, place and online link (0.2.0)
     ),
 )}

@@ -21,14 +21,13 @@ from forms.gates import GATES
 from forms.vocabulary import BODY_LABELS, STAGE_LABELS, label
 from models.vocabulary import EVENT_LABELS
 
+# The mails by their Danish names; a gate's opening mail is named with the gate (forms.gates: wording.mail).
 KIND_LABELS = {
-    "receipt": "kvittering", "decision": "beslutning", "hearing": "høring", "database_request": "anmodning til RKKP",
-    "steering_memo": "indstilling til styregruppen", "director_memo": "indstilling til direktørkredsen",
-    "revision_request": "anmodning om revision", "appointment_request": "anmodning om udpegning",
+    "receipt": "kvittering", "decision": "beslutning", "appointment_request": "anmodning om udpegning",
     "kickoff": "kickoff", "reminder": "påmindelse", "digest": "ugeoversigt", "recovery": "driftsbesked",
     "meeting_pack": "mødemateriale", "meeting_minutes": "referat", "minutes_approval": "godkendelse af referat",
     "established": "gruppen er etableret", "escalation": "frist overskredet", "meeting_invitation": "mødeinvitation",
-    "appointments_record": "registrering af udpegningen",
+    **{g.opening_mail: g.wording.mail for g in GATES.values() if g.opening_mail},
 }
 STATUS_LABELS = {"sent": "sendt", "pending": "venter", "sending": "sendes", "failed": "ikke sendt"}
 
