@@ -35,6 +35,7 @@ RETRY_WAITS = (0.05, 0.1, 0.2, 0.4, 0.8, 1.6, 2.0, 2.0, 2.0, 2.0)  # about 11 s 
 # A burst of work can keep a SQLite Prefect server busy for a minute or more: a call that is safe to
 # repeat (every read; a flow run with an idempotency key) waits it out rather than fail.
 BUSY_PATIENCE = 120.0
+SCHEMA_PATIENCE = 15.0  # how long a just-suspended run may take to store its Resume form (stored_form)
 
 
 class PrefectUnavailable(UserError):
@@ -206,8 +207,15 @@ class PrefectAPI:
         key = (state.input_keys or {}).get("schema")
         if not key:
             return None
-        stored = self._request("GET", f"/flow_runs/{flow_run_id}/input/{key}", missing_ok=True)
-        return stored if isinstance(stored, dict) else None
+        # Prefect saves the form's schema just after the run turns Paused (prefect.flow_runs.suspend_flow_run),
+        # and refuses a resume in between ("Run input schema not found"): a run that has just suspended is
+        # given a moment to finish.
+        deadline = time.monotonic() + SCHEMA_PATIENCE
+        while True:
+            stored = self._request("GET", f"/flow_runs/{flow_run_id}/input/{key}", missing_ok=True)
+            if isinstance(stored, dict) or time.monotonic() >= deadline:
+                return stored if isinstance(stored, dict) else None
+            time.sleep(0.1)
 
     def resume_if_waiting(self, flow_run_id: str, key_prefix: str, run_input: dict[str, Any]) -> bool:
         """Resume the run with ``run_input`` when it is suspended at a key starting with ``key_prefix``;

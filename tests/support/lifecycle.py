@@ -83,7 +83,9 @@ class Driver:
                 for g in open_gates(proposal):
                     if g.gate == gate and (round is None or g.round == round):
                         last = api.run_state(g.flow_run_id)
-                        if last.paused and last.pause_key == g.key:
+                        # Suspended on its key, and its Resume form stored (Prefect stores it just after)
+                        if last.paused and last.pause_key == g.key and (
+                                not (last.input_keys or {}).get("schema") or api.stored_form(g.flow_run_id, last)):
                             return g
                 time.sleep(0.2)
         raise AssertionError(f"{proposal} never waited at {gate} r{round} (last Prefect state {last}); "
