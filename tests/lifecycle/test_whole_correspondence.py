@@ -270,11 +270,11 @@ def _documents(proposal: str) -> list[dict]:
             styles, core = z.read("word/styles.xml").decode(), z.read("docProps/core.xml").decode()
         from docx import Document
 
-        props = Document(row.path).core_properties
+        props = Document(row.path).core_properties  # created: UTC, as Word stores it; Word shows it in Danish time
         dated = next(_date_of(line) for line in text.lines if _date_of(line))
         out.append({"kind": row.kind, "round": row.round, "recipient": row.recipient, "name": Path(row.path).name,
                     "text": text, "styles": styles, "core": core, "author": props.author, "title": props.title,
-                    "created": props.created.date(), "made_at": _utc(row.created_at),
+                    "created": local_day(props.created), "made_at": _utc(row.created_at),
                     "day": local_day(row.created_at), "dated": dated})
     return out
 
