@@ -17,7 +17,7 @@ import pydantic
 from prefect import get_client, suspend_flow_run
 from prefect.context import FlowRunContext
 from prefect.exceptions import Pause, PrefectHTTPStatusError
-from prefect.input import RunInput, keyset_from_paused_state, read_flow_run_input
+from prefect.input import Keyset, RunInput, create_flow_run_input, keyset_from_paused_state, read_flow_run_input
 from prefect.states import Suspended
 
 from core.settings import get_settings
@@ -70,6 +70,7 @@ def _suspend(gate: str, key: str, form: dict[str, Any]) -> dict[str, Any]:
     model = form_model(g, [tuple(person) for person in form["recorders"]])
     run_input = RunInput.subclass_from_base_model_type(model).with_initial_data(description=form["description"])
     timeout = get_settings().gate_timeout_days * 86400
+    keyset = keyset_from_paused_state(Suspended(pause_key=key))
     try:
         suspend_flow_run(wait_for_input=run_input, key=key, timeout=timeout)
     except pydantic.ValidationError as exc:
@@ -77,33 +78,60 @@ def _suspend(gate: str, key: str, form: dict[str, Any]) -> dict[str, Any]:
             raise  # Prefect refused to store the form itself: a gate declared against its rules
         # The answer: the server checks only the JSON schema; the gatekeeper names every problem of the raw input.
     except PrefectHTTPStatusError as exc:
-        _suspended_anyway(exc, key)
-    keyset = keyset_from_paused_state(Suspended(pause_key=key))
+        _suspended_anyway(exc, key, run_input, keyset)
+    except Pause:
+        _form_stored(run_input, keyset)
+        raise
     received = read_flow_run_input(keyset["response"])
     if received is None:
-        _still_suspended(key)  # resumed without input is impossible for an input-waiting gate: see there
+        _still_suspended(key, run_input, keyset)  # resumed without input is impossible for an input-waiting gate
     return received or {}
 
 
-def _still_suspended(key: str) -> None:
+def _form_stored(run_input: type[RunInput], keyset: Keyset) -> None:
+    """Make sure Prefect holds the Resume form of the suspension ``keyset``: its schema (without which every
+    resume is refused, "Run input schema not found") and its description. Prefect stores them after the run
+    has turned Paused; on a busy server a store answered 503 and then 409 ("already exists") has been seen
+    to leave nothing stored, and such a run could never be woken. Stores what is missing."""
+    if read_flow_run_input(keyset["schema"]) is None:
+        try:
+            run_input.save(keyset)  # the schema, then the description
+        except PrefectHTTPStatusError as exc:
+            if exc.response.status_code != 409:  # 409: stored by the attempt that was answered 503
+                raise
+    description = run_input._description  # noqa: SLF001 - RunInput keeps the description it was given here
+    if isinstance(description, str) and read_flow_run_input(keyset["description"]) is None:
+        try:
+            create_flow_run_input(key=keyset["description"], value=description)
+        except PrefectHTTPStatusError as exc:
+            if exc.response.status_code != 409:
+                raise
+
+
+def _still_suspended(key: str, run_input: type[RunInput], keyset: Keyset) -> None:
     """``suspend_flow_run`` came back without an answer stored under ``key``. Prefect hands a run back only when
     the key was answered, but a run started by a runner that hands it the flow function by value has been seen
     to come back right after suspending. When the run is suspended at ``key``, end the way ``suspend_flow_run``
     ends (never judge an empty answer); otherwise there is nothing to wait for, and the gatekeeper names it."""
-    with get_client(sync_client=True) as client:
-        state = client.read_flow_run(FlowRunContext.get().flow_run.id).state
+    state = _current_state()
     if state is not None and state.is_paused() and state.state_details.pause_key == key:
+        _form_stored(run_input, keyset)
         raise Pause(state=state)
 
 
-def _suspended_anyway(exc: PrefectHTTPStatusError, key: str) -> None:
+def _suspended_anyway(exc: PrefectHTTPStatusError, key: str, run_input: type[RunInput], keyset: Keyset) -> None:
     """A busy server can store the gate form's schema and still answer 503; Prefect's client asks again
     and is told the schema exists (409). The run is suspended all the same: end the way
-    ``suspend_flow_run`` ends. Anything else is raised as it came."""
+    ``suspend_flow_run`` ends, once the form is surely stored. Anything else is raised as it came."""
     if exc.response.status_code != 409:
         raise exc
-    with get_client(sync_client=True) as client:
-        state = client.read_flow_run(FlowRunContext.get().flow_run.id).state
+    state = _current_state()
     if state is None or not state.is_paused() or state.state_details.pause_key != key:
         raise exc
+    _form_stored(run_input, keyset)
     raise Pause(state=state) from None
+
+
+def _current_state() -> Any:
+    with get_client(sync_client=True) as client:
+        return client.read_flow_run(FlowRunContext.get().flow_run.id).state

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from core import clock
 from core.errors import UserError
 from core.settings import get_settings
 
@@ -209,8 +210,9 @@ class PrefectAPI:
             return None
         # Prefect saves the form's schema just after the run turns Paused (prefect.flow_runs.suspend_flow_run),
         # and refuses a resume in between ("Run input schema not found"): a run that has just suspended is
-        # given a moment to finish.
-        deadline = time.monotonic() + SCHEMA_PATIENCE
+        # given a moment to finish. One that suspended longer ago is answered at once.
+        age = (clock.wall() - state.since).total_seconds() if state.since else 0.0
+        deadline = time.monotonic() + max(0.0, SCHEMA_PATIENCE - age)
         while True:
             stored = self._request("GET", f"/flow_runs/{flow_run_id}/input/{key}", missing_ok=True)
             if isinstance(stored, dict) or time.monotonic() >= deadline:

@@ -9,7 +9,9 @@ that day's people — so every wake-up is built against that stored schema
 
 :func:`wake_round` answers with a :class:`Wake`:
 
-- ``woken``: Prefect took it; the run replays and moves on.
+- ``woken``: Prefect took it; the run replays and moves on. A run that waits with no Resume form stored
+  in Prefect (its process stopped just after suspending) cannot be resumed: it is rescheduled instead, and
+  its replay takes the decision from the ledger (``woken`` too).
 - ``elsewhere``: the run does not wait at that round (it waits at another gate, has moved on, or someone
   else resumed it a moment earlier — Prefect's ABORT). It takes the decision from the ledger when it
   gets there.
@@ -26,8 +28,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
+from core import clock
+from core.settings import get_settings
 from dmpg.adapters.prefect_api import PrefectAPI, PrefectUnavailable, RunState
 from dmpg.services.gatekeeper import gate_key, parse_gate_key, proposers
 from forms.gates import allowed_recorders
@@ -81,6 +86,8 @@ def rearm(api: PrefectAPI, proposal_id: str, flow_run_id: str, state: RunState) 
     gate, round_, attempt = parsed
     try:
         schema = api.stored_form(flow_run_id, state)
+        if schema is None and (state.input_keys or {}).get("schema"):
+            return _replay_formless(api, flow_run_id, state, proposal_id, rearming=True)
         values = _values(proposal_id, gate, {}, schema)
         ledger.record_event(
             proposal_id, key=f"{proposal_id}:{EventKind.GATE_REARM_REQUESTED}:{gate_key(gate, round_, attempt)}",
@@ -101,13 +108,44 @@ def _suspended_at(state: RunState, gate: str, round: int) -> bool:  # noqa: A002
 
 def _resume(api: PrefectAPI, run_id: str, state: RunState, proposal_id: str, gate: str,
             decision: dict[str, Any]) -> Wake:
+    schema = api.stored_form(run_id, state)
+    if schema is None and (state.input_keys or {}).get("schema"):
+        return _replay_formless(api, run_id, state, proposal_id)
     try:
-        values = _values(proposal_id, gate, decision, api.stored_form(run_id, state))
+        values = _values(proposal_id, gate, decision, schema)
     except NoWakeValues as exc:
         log.error("%s: no wake-up fits the form its run stored (not woken): %s", proposal_id, exc)
         return Wake(REFUSED, str(exc), state.id)
     status, reason = api.resume_outcome(run_id, values)
     return _outcome(status, reason, state)
+
+
+def _replay_formless(api: PrefectAPI, run_id: str, state: RunState, proposal_id: str, *,
+                     rearming: bool = False) -> Wake:
+    """The run turned Paused at the gate, but Prefect holds no Resume form for it, so it refuses every resume
+    ("Run input schema not found"): the run's process stopped between the two, or a busy server lost the
+    form. The decision stands in the ledger, so the run is started again from the top (rescheduled) and its
+    replay takes the decision from there; ``rearming`` (no decision): the attempt is closed as re-armed
+    first, so the replay opens the gate's next attempt with today's form. Not while the run's process may
+    still be storing the form (it suspended, or sent a heartbeat, within the stale time): then
+    ``unreachable``, and the recovery sweep tries again later."""
+    stale = timedelta(seconds=get_settings().recovery_stale_seconds)
+    now = clock.wall()
+    if (state.since is None or now - state.since < stale) or api.heartbeats_since([run_id], now - stale):
+        log.info("%s: run %s waits at %s without a stored Resume form yet; the sweep wakes it later",
+                    proposal_id, run_id, state.pause_key)
+        return Wake(UNREACHABLE, "Prefect har endnu ikke gemt formularen for den ventende kørsel", state.id)
+    if rearming:
+        gate, round_, attempt = parse_gate_key(state.pause_key) or ("", 0, 0)
+        ledger.record_event(proposal_id, key=f"{proposal_id}:{EventKind.GATE_REARMED}:{state.pause_key}",
+                            kind=EventKind.GATE_REARMED, gate=gate, round=round_, detail={"attempt": attempt})
+    why = ("Prefect havde ikke gemt gatens formular, så kørslen kunne ikke vækkes; den er startet forfra og "
+           + ("åbner gaten igen med dagens formular" if rearming else "tager beslutningen fra sagsregistret"))
+    if not api.reschedule(run_id, state.id, why):
+        return Wake(ELSEWHERE, state_id=state.id)
+    log.warning("%s: run %s waited at %s with no Resume form stored in Prefect; rescheduled to replay (%s)",
+                proposal_id, run_id, state.pause_key, "re-armed" if rearming else "with the decision")
+    return Wake(WOKEN, state_id=state.id)
 
 
 def _outcome(status: str, reason: str, state: RunState) -> Wake:

@@ -65,3 +65,31 @@ def test_a_refused_wake_is_an_incident_at_once_and_dmpg_recover_moves_it_once_me
     assert wait_until(lambda: driver.recovered(proposal), 60, 0.5)
     assert len(driver.recovery_mails(proposal)) == 1
     assert_exactly_once(proposal)
+
+
+def test_a_run_prefect_holds_no_form_for_is_moved_on_by_its_decision(driver):
+    """A run that turned Paused at a gate but whose Resume form Prefect never stored (its process stopped between
+    the two, or a busy server lost it: CI saw that) refuses every resume. The decision still moves it: once its
+    process is surely gone (the stale time), the run is started again and its replay takes the decision from the
+    ledger. Nobody is mailed, because nobody has to do anything."""
+    from core.settings import get_settings
+    from dmpg.adapters.prefect_api import PrefectAPI
+    from models import ledger
+
+    proposal = driver.propose(example_form() | {"title": "Angst og OCD (formular tabt)"})
+    driver.resume(proposal, "advice", decision("advice", "foelgegruppe.regioner@example.dk", meeting_date="2026-11-03"))
+    waiting = driver.wait_for_gate(proposal, "database")
+    with PrefectAPI() as api:
+        state = api.run_state(waiting.flow_run_id)
+        api._request("DELETE", f"/flow_runs/{waiting.flow_run_id}/input/{state.input_keys['schema']}")
+        assert api.stored_form(waiting.flow_run_id, state) is None
+
+    path = driver.tmp_path / "database.yaml"
+    path.write_text(yaml.safe_dump({k: v for k, v in decision("database", RKKP).items() if k != "recorded_by"}), "utf-8")
+    code, out, err = driver.cli("decide", proposal, "database", "--input", str(path), "--by", RKKP, "--json")
+    assert code == 0, err
+    assert ledger.decision(proposal, "database", 1) is not None
+    driver.wait_for_gate(proposal, "steering", timeout=get_settings().recovery_stale_seconds + 90)
+    assert not [e for e in ledger.events(proposal) if e.kind == "run_stuck" and e.detail["problem"] == "wake_refused"]
+    assert driver.recovery_mails(proposal) == []
+    assert_exactly_once(proposal)
