@@ -86,6 +86,8 @@ log = logging.getLogger("dmpg.recovery")
 _KINDS = (*INCIDENT_KINDS, EventKind.DECISION_RECORDED, EventKind.GATE_OPENED, EventKind.GATE_REARMED)
 REARMS_PER_PASS = 2     # re-arming replays a run: a few per pass, so an upgrade never becomes a burst
 REARMS_PER_ROUND = 3    # a form that stays stale after this many re-arms is left alone (and logged)
+FORM_CHECKS_PER_PASS = 20  # waiting runs asked whether Prefect holds their Resume form, per pass
+_HOLDS_FORM: set[str] = set()  # suspended states Prefect was seen to hold the form of (asked once per process)
 
 
 class Orchestrator(Protocol):
@@ -323,7 +325,9 @@ def _refresh_forms(prefect: Orchestrator, runs: Mapping[str, Any], states: Mappi
     older release stored (other fields or labels), or one offering people who have since left the roster
     and not those who joined. The run opens the gate's next attempt with today's form (``dmpg.services.wake.rearm``);
     nobody is asked again, and nothing is recorded as decided. A few per pass: after an upgrade with many
-    waiting proposals, the replays are spread out rather than made a burst."""
+    waiting proposals, the replays are spread out rather than made a burst. A run whose form Prefect does not
+    hold at all (its process died between suspending and storing it) is re-armed too; each suspension is
+    asked about once, a few per pass, when it is older than the stale time."""
     opened = {(e.proposal_id, (e.detail or {}).get("key")): (e.detail or {}).get("form")
               for e in events if e.kind == EventKind.GATE_OPENED}
     rearmed: dict[tuple[str, str, int], int] = {}
@@ -331,6 +335,7 @@ def _refresh_forms(prefect: Orchestrator, runs: Mapping[str, Any], states: Mappi
         if e.kind == EventKind.GATE_REARMED:
             rearmed[(e.proposal_id, e.gate, e.round)] = rearmed.get((e.proposal_id, e.gate, e.round), 0) + 1
     actions = []
+    checks = 0
     for run_id, state in states.items():
         if len(actions) >= REARMS_PER_PASS:
             break
@@ -342,7 +347,14 @@ def _refresh_forms(prefect: Orchestrator, runs: Mapping[str, Any], states: Mappi
         stored = opened.get((proposal.id, state.pause_key))
         try:
             if stored == current_form_digest(proposal.id, parsed[0]):
-                continue
+                settled = state.since is not None and policy.now - utc(state.since) >= policy.stale
+                if state.id in _HOLDS_FORM or checks >= FORM_CHECKS_PER_PASS or not settled:
+                    continue
+                checks += 1
+                if not _form_lost(prefect, run_id, state):
+                    continue
+                log.warning("%s: Prefect holds no Resume form for the run waiting at %s; re-arming it",
+                            proposal.id, state.pause_key)
             if rearmed.get(slot, 0) >= REARMS_PER_ROUND:
                 continue  # logged when the limit was reached; the form still works for those it offers
             woke = rearm(prefect, proposal.id, run_id, state)
@@ -352,7 +364,7 @@ def _refresh_forms(prefect: Orchestrator, runs: Mapping[str, Any], states: Mappi
             log.exception("%s: re-arming the form of %s failed; trying again next pass", proposal.id, state.pause_key)
             continue
         if woke.outcome == WAKE_WOKEN:
-            log.info("%s: the Resume form of %s was not today's; re-armed", proposal.id, state.pause_key)
+            log.info("%s: re-armed the Resume form of %s with today's", proposal.id, state.pause_key)
             actions.append(Action(proposal.id, None, "rearmed",
                                   f"{proposal.id}: formularen i Prefect ved {_gate_round(*parsed[:2])} er fornyet"))
         elif woke.outcome == WAKE_REFUSED_OUTCOME:
@@ -360,6 +372,15 @@ def _refresh_forms(prefect: Orchestrator, runs: Mapping[str, Any], states: Mappi
                         state.pause_key, woke.reason)
             rearmed[slot] = REARMS_PER_ROUND  # not again in this pass; the next pass tries once more
     return actions
+
+
+def _form_lost(prefect: Orchestrator, run_id: str, state: Any) -> bool:
+    """Whether Prefect holds no Resume form for the run's suspension, so that no resume can wake it; a
+    suspension found to hold one is not asked about again by this process."""
+    lost = bool((state.input_keys or {}).get("schema")) and prefect.stored_form(run_id, state) is None
+    if not lost:
+        _HOLDS_FORM.add(state.id)
+    return lost
 
 
 def _look_at(prefect: Orchestrator, proposal: Any, state: Any, alive: bool, incident: Incident | None,

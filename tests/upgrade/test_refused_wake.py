@@ -67,29 +67,46 @@ def test_a_refused_wake_is_an_incident_at_once_and_dmpg_recover_moves_it_once_me
     assert_exactly_once(proposal)
 
 
-def test_a_run_prefect_holds_no_form_for_is_moved_on_by_its_decision(driver):
-    """A run that turned Paused at a gate but whose Resume form Prefect never stored (its process stopped between
-    the two, or a busy server lost it: CI saw that) refuses every resume. The decision still moves it: once its
-    process is surely gone (the stale time), the run is started again and its replay takes the decision from the
-    ledger. Nobody is mailed, because nobody has to do anything."""
-    from core.settings import get_settings
+def _lose_stored_form(run_id: str) -> None:
+    """Delete the Resume form Prefect stored for the suspended run, as a process killed between suspending and
+    storing it leaves the run."""
     from dmpg.adapters.prefect_api import PrefectAPI
+
+    with PrefectAPI() as api:
+        state = api.run_state(run_id)
+        api._request("DELETE", f"/flow_runs/{run_id}/input/{state.input_keys['schema']}")
+        assert api.stored_form(run_id, state) is None
+
+
+def test_a_run_prefect_holds_no_form_for_still_moves_on(driver):
+    """A run that turned Paused at a gate but whose Resume form Prefect never stored (its process stopped between
+    the two, or a busy server lost it: CI saw that) refuses every resume. Once its process is surely gone (the
+    stale time), it is started again from the top: a decision recorded meanwhile by the command line moves it
+    on, and one still waiting for a decision gets a new form, which the Prefect UI's Resume then answers.
+    Nobody is mailed, because nobody has to do anything."""
+    from core.settings import get_settings
     from models import ledger
 
-    proposal = driver.propose(example_form() | {"title": "Angst og OCD (formular tabt)"})
-    driver.resume(proposal, "advice", decision("advice", "foelgegruppe.regioner@example.dk", meeting_date="2026-11-03"))
-    waiting = driver.wait_for_gate(proposal, "database")
-    with PrefectAPI() as api:
-        state = api.run_state(waiting.flow_run_id)
-        api._request("DELETE", f"/flow_runs/{waiting.flow_run_id}/input/{state.input_keys['schema']}")
-        assert api.stored_form(waiting.flow_run_id, state) is None
+    patience = get_settings().recovery_stale_seconds + 90
+    decided, waiting = (driver.propose(example_form() | {"title": f"Angst og OCD (formular tabt {n})"}) for n in (1, 2))
+    for proposal in (decided, waiting):
+        driver.resume(proposal, "advice", decision("advice", "foelgegruppe.regioner@example.dk",
+                                                   meeting_date="2026-11-03"))
+        _lose_stored_form(driver.wait_for_gate(proposal, "database").flow_run_id)
 
     path = driver.tmp_path / "database.yaml"
     path.write_text(yaml.safe_dump({k: v for k, v in decision("database", RKKP).items() if k != "recorded_by"}), "utf-8")
-    code, out, err = driver.cli("decide", proposal, "database", "--input", str(path), "--by", RKKP, "--json")
+    code, out, err = driver.cli("decide", decided, "database", "--input", str(path), "--by", RKKP, "--json")
     assert code == 0, err
-    assert ledger.decision(proposal, "database", 1) is not None
-    driver.wait_for_gate(proposal, "steering", timeout=get_settings().recovery_stale_seconds + 90)
-    assert not [e for e in ledger.events(proposal) if e.kind == "run_stuck" and e.detail["problem"] == "wake_refused"]
-    assert driver.recovery_mails(proposal) == []
-    assert_exactly_once(proposal)
+    assert ledger.decision(decided, "database", 1) is not None
+    driver.wait_for_gate(decided, "steering", timeout=patience)
+
+    again = driver.wait_for_gate(waiting, "database", timeout=patience)
+    assert again.key == "database-r1-a2"  # the next attempt, with a form Prefect holds
+    driver.resume(waiting, "database", decision("database", RKKP))
+    driver.wait_for_gate(waiting, "steering")
+
+    for proposal in (decided, waiting):
+        assert not [e for e in ledger.events(proposal) if e.kind == "run_stuck" and e.detail["problem"] == "wake_refused"]
+        assert driver.recovery_mails(proposal) == []
+        assert_exactly_once(proposal)
