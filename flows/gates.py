@@ -91,8 +91,9 @@ def _suspend(gate: str, key: str, form: dict[str, Any]) -> dict[str, Any]:
 def _form_stored(run_input: type[RunInput], keyset: Keyset) -> None:
     """Make sure Prefect holds the Resume form of the suspension ``keyset``: its schema (without which every
     resume is refused, "Run input schema not found") and its description. Prefect stores them after the run
-    has turned Paused; on a busy server a store answered 503 and then 409 ("already exists") has been seen
-    to leave nothing stored, and such a run could never be woken. Stores what is missing."""
+    has turned Paused; on a busy server a run has been seen to end Paused with nothing stored (most likely a
+    store answered 503 and then 409, "already exists"), and such a run could never be resumed. Stores what
+    is missing."""
     if read_flow_run_input(keyset["schema"]) is None:
         try:
             run_input.save(keyset)  # the schema, then the description
