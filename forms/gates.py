@@ -39,6 +39,8 @@ if TYPE_CHECKING:
     from forms.roster import Roster
 
 PROPOSERS = "proposers"  # the revision gate is decided by the proposal's own proposers (named on the form)
+# A gate's page on the decision site (templates/web/): the common decision page, or one of its own.
+DECIDE_PAGE, APPOINTMENTS_PAGE = "decide.html.j2", "appointments.html.j2"
 
 
 # --- the inputs ----------------------------------------------------------------------------------
@@ -171,7 +173,7 @@ class Gate:
     # Named pieces of the opening mail's context (``dmpg.services.gatekeeper.OPENING_CONTEXT``).
     opening_context: tuple[str, ...] = ()
     advisory: bool = False  # the answer advises or states (the hearing), it decides nothing
-    page: str = "decide.html.j2"  # the decision page's template (templates/web/); another has a page of its own
+    page: str = DECIDE_PAGE  # the decision page's template (templates/web/); another has a page of its own
 
     def __post_init__(self) -> None:
         problems = []
@@ -370,7 +372,7 @@ GATES: dict[str, Gate] = {g.name: g for g in (
         announced="Sekretariatet har registreret udpegningen", reason_title="Bemærkning",
         requests=("appointment_request",), reply_from="approval", opening_context=("appointments_asked",),
         documents={"appointment_request": "Anmodning om udpegning"},
-        answerers="de faglige selskaber og organisationer, der udpeger medlemmer", page="appointments.html.j2",
+        answerers="de faglige selskaber og organisationer, der udpeger medlemmer", page=APPOINTMENTS_PAGE,
         wording=Wording(button="Registrér udpegningen", reminder="at udpegningen af medlemmer og formandskab registreres",
                         ready="medlemmerne er udpeget", legend="Udpegning af medlemmer",
                         mail="registrering af udpegningen"),

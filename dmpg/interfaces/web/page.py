@@ -35,7 +35,7 @@ from dmpg.state.gates_open import open_gates
 from dmpg.state.links import document_url
 from forms.appointments import AppointmentsInput, check_appointments
 from forms.findings import blocking, finding_title
-from forms.gates import GATES, Gate, future_dates
+from forms.gates import APPOINTMENTS_PAGE, DECIDE_PAGE, GATES, Gate, future_dates
 from forms.meetings import MINUTES_RECORDED, meeting_title
 from forms.proposal import ProposalForm
 from forms.vocabulary import (
@@ -54,7 +54,6 @@ from forms.vocabulary import (
 from models import ledger
 from models.vocabulary import CHANNEL_LABELS
 
-DECIDE_PAGE, APPOINTMENTS_PAGE = "decide.html.j2", "appointments.html.j2"  # a gate's page (Gate.page)
 MEMBER_ROWS = 12  # rows for appointed members on the appointments page (more when the form has more seats)
 
 
