@@ -11,6 +11,7 @@ the run never fails.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pydantic
@@ -95,18 +96,19 @@ def _form_stored(run_input: type[RunInput], keyset: Keyset) -> None:
     store answered 503 and then 409, "already exists"), and such a run could never be resumed. Stores what
     is missing."""
     if read_flow_run_input(keyset["schema"]) is None:
-        try:
-            run_input.save(keyset)  # the schema, then the description
-        except PrefectHTTPStatusError as exc:
-            if exc.response.status_code != 409:  # 409: stored by the attempt that was answered 503
-                raise
+        _unless_stored(lambda: run_input.save(keyset))  # the schema, then the description
     description = run_input._description  # noqa: SLF001 - RunInput keeps the description it was given here
     if isinstance(description, str) and read_flow_run_input(keyset["description"]) is None:
-        try:
-            create_flow_run_input(key=keyset["description"], value=description)
-        except PrefectHTTPStatusError as exc:
-            if exc.response.status_code != 409:
-                raise
+        _unless_stored(lambda: create_flow_run_input(key=keyset["description"], value=description))
+
+
+def _unless_stored(store: Callable[[], None]) -> None:
+    """Store a run input; a 409 means an earlier try (one answered 503) stored it already."""
+    try:
+        store()
+    except PrefectHTTPStatusError as exc:
+        if exc.response.status_code != 409:
+            raise
 
 
 def _still_suspended(key: str, run_input: type[RunInput], keyset: Keyset) -> None:

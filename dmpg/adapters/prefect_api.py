@@ -66,6 +66,11 @@ class RunState:
     def final(self) -> bool:
         return self.type in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED")
 
+    @property
+    def form_key(self) -> str | None:
+        """The key of the Resume form's schema a suspension waiting for input has Prefect store (None: none)."""
+        return (self.input_keys or {}).get("schema")
+
     @classmethod
     def of(cls, flow_run: dict[str, Any]) -> RunState:
         """The state of a flow run as the API returns it."""
@@ -205,7 +210,7 @@ class PrefectAPI:
     def stored_form(self, flow_run_id: str, state: RunState) -> dict[str, Any] | None:
         """The JSON schema of the Resume form Prefect stored when the run suspended into ``state`` (the
         schema a resume is checked against, whichever release wrote it); None when it has none."""
-        key = (state.input_keys or {}).get("schema")
+        key = state.form_key
         if not key:
             return None
         # Prefect saves the form's schema just after the run turns Paused (prefect.flow_runs.suspend_flow_run),

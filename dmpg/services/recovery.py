@@ -377,7 +377,7 @@ def _refresh_forms(prefect: Orchestrator, runs: Mapping[str, Any], states: Mappi
 def _form_lost(prefect: Orchestrator, run_id: str, state: Any) -> bool:
     """Whether Prefect holds no Resume form for the run's suspension, so that no resume can wake it; a
     suspension found to hold one is not asked about again by this process."""
-    lost = bool((state.input_keys or {}).get("schema")) and prefect.stored_form(run_id, state) is None
+    lost = bool(state.form_key) and prefect.stored_form(run_id, state) is None
     if not lost:
         _HOLDS_FORM.add(state.id)
     return lost

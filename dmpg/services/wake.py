@@ -86,7 +86,7 @@ def rearm(api: PrefectAPI, proposal_id: str, flow_run_id: str, state: RunState) 
     gate, round_, attempt = parsed
     try:
         schema = api.stored_form(flow_run_id, state)
-        if schema is None and (state.input_keys or {}).get("schema"):
+        if schema is None and state.form_key:
             return _replay_formless(api, flow_run_id, state, proposal_id, rearming=True)
         values = _values(proposal_id, gate, {}, schema)
         ledger.record_event(
@@ -109,7 +109,7 @@ def _suspended_at(state: RunState, gate: str, round: int) -> bool:  # noqa: A002
 def _resume(api: PrefectAPI, run_id: str, state: RunState, proposal_id: str, gate: str,
             decision: dict[str, Any]) -> Wake:
     schema = api.stored_form(run_id, state)
-    if schema is None and (state.input_keys or {}).get("schema"):
+    if schema is None and state.form_key:
         return _replay_formless(api, run_id, state, proposal_id)
     try:
         values = _values(proposal_id, gate, decision, schema)

@@ -85,7 +85,7 @@ class Driver:
                         last = api.run_state(g.flow_run_id)
                         # Suspended on its key, and its Resume form stored (Prefect stores it just after)
                         if last.paused and last.pause_key == g.key and (
-                                not (last.input_keys or {}).get("schema") or api.stored_form(g.flow_run_id, last)):
+                                not last.form_key or api.stored_form(g.flow_run_id, last)):
                             return g
                 time.sleep(0.2)
         raise AssertionError(f"{proposal} never waited at {gate} r{round} (last Prefect state {last}); "
